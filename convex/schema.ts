@@ -1,0 +1,16 @@
+// The whole data model. Each table group lives in convex/tables/ with a header
+// saying who writes and reads it; access rules live in convex/model/access.ts.
+import { defineSchema } from "convex/server";
+import { bilanTables } from "./tables/bilans";
+import { jobTables } from "./tables/jobs";
+import { knowledgeTables } from "./tables/knowledge";
+import { messageTables } from "./tables/messages";
+import { peopleTables } from "./tables/people";
+
+export default defineSchema({
+  ...peopleTables,
+  ...bilanTables,
+  ...jobTables,
+  ...knowledgeTables,
+  ...messageTables,
+});

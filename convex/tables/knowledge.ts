@@ -1,0 +1,64 @@
+// Knowledge base: uploaded documents and their indexed chunks.
+// Chunks belong to one `generation` of their document; only the document's
+// `activeGeneration` is visible to search, so a re-index swaps atomically.
+import { defineTable } from "convex/server";
+import { v } from "convex/values";
+import { vDocumentScope, vDocumentStatus, vNiveau, vSubject } from "../validators";
+
+export const EMBEDDING_DIMENSIONS = 1536;
+
+export const knowledgeTables = {
+  documents: defineTable({
+    ownerId: v.optional(v.id("users")),
+    scope: vDocumentScope,
+    studentId: v.optional(v.id("students")),
+    title: v.string(),
+    subject: v.optional(vSubject),
+    niveau: v.optional(vNiveau),
+    mime: v.string(),
+    size: v.number(),
+    sha256: v.string(),
+    storageId: v.id("_storage"),
+    status: vDocumentStatus,
+    progress: v.optional(v.object({ percent: v.number(), message: v.optional(v.string()) })),
+    error: v.optional(v.string()),
+    pages: v.optional(v.number()),
+    ocrPages: v.optional(v.number()),
+    embeddingModel: v.optional(v.string()),
+    activeGeneration: v.optional(v.number()),
+    createdAt: v.number(),
+    updatedAt: v.number(),
+  })
+    .index("by_scope_and_studentId_and_sha256", ["scope", "studentId", "sha256"])
+    .index("by_studentId", ["studentId"])
+    .index("by_status", ["status"])
+    .index("by_createdAt", ["createdAt"]),
+
+  chunks: defineTable({
+    documentId: v.id("documents"),
+    generation: v.number(),
+    ordinal: v.number(),
+    /** "global" or "student:<studentId>". */
+    scopeKey: v.string(),
+    studentId: v.optional(v.id("students")),
+    embeddingModel: v.string(),
+    /** `${scopeKey}|${embeddingModel}`: vector filters are equality/OR only, so AND lives here. */
+    scopeModelKey: v.string(),
+    text: v.string(),
+    pageStart: v.number(),
+    pageEnd: v.number(),
+    contentHash: v.string(),
+    embedding: v.array(v.float64()),
+    subject: v.optional(vSubject),
+  })
+    .index("by_documentId_and_generation_and_ordinal", ["documentId", "generation", "ordinal"])
+    .vectorIndex("by_embedding", {
+      vectorField: "embedding",
+      dimensions: EMBEDDING_DIMENSIONS,
+      filterFields: ["scopeModelKey", "scopeKey", "studentId", "embeddingModel"],
+    })
+    .searchIndex("search_text", {
+      searchField: "text",
+      filterFields: ["scopeKey", "studentId", "documentId", "subject"],
+    }),
+};

@@ -1,0 +1,51 @@
+// users, students and the relationships that decide who may read whom.
+// Written by users.ts/students.ts mutations only; read through convex/model/access.ts.
+import { defineTable } from "convex/server";
+import { v } from "convex/values";
+import { vNiveau, vRole, vStatut } from "../validators";
+
+export const peopleTables = {
+  /** One row per signed-in identity. `role` is absent until an admin assigns one. */
+  users: defineTable({
+    tokenIdentifier: v.string(),
+    email: v.string(),
+    name: v.string(),
+    role: v.optional(vRole),
+    createdAt: v.number(),
+    lastSeenAt: v.number(),
+  })
+    .index("by_tokenIdentifier", ["tokenIdentifier"])
+    .index("by_email", ["email"])
+    .index("by_role", ["role"]),
+
+  students: defineTable({
+    firstName: v.string(),
+    lastName: v.string(),
+    niveau: vNiveau,
+    statut: vStatut,
+    specialites: v.array(v.string()),
+    school: v.optional(v.string()),
+    /** The student's own account, when they have one. */
+    userId: v.optional(v.id("users")),
+    createdAt: v.number(),
+    updatedAt: v.number(),
+  })
+    .index("by_userId", ["userId"])
+    .index("by_lastName_and_firstName", ["lastName", "firstName"]),
+
+  guardianships: defineTable({
+    parentId: v.id("users"),
+    studentId: v.id("students"),
+    createdAt: v.number(),
+  })
+    .index("by_parentId_and_studentId", ["parentId", "studentId"])
+    .index("by_studentId", ["studentId"]),
+
+  coachAssignments: defineTable({
+    coachId: v.id("users"),
+    studentId: v.id("students"),
+    createdAt: v.number(),
+  })
+    .index("by_coachId_and_studentId", ["coachId", "studentId"])
+    .index("by_studentId", ["studentId"]),
+};

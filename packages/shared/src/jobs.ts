@@ -1,0 +1,45 @@
+// Job kinds and their payload schemas. A job may have been queued by older
+// code, so the worker parses the payload again at the top of every handler.
+import { z } from "zod";
+
+const id = z.string().min(1);
+
+export const jobPayloadSchemas = {
+  "bilan.generate": z.object({ bilanId: id, instructions: z.string().max(2000).optional() }),
+  "bilan.pdf": z.object({ bilanId: id, final: z.boolean().default(false) }),
+  "email.send": z.object({ bilanId: id, pdfVersion: z.number().int().min(1) }),
+  "document.ingest": z.object({ documentId: id }),
+  "alerts.notify": z.object({ alertId: id }),
+  "system.echo": z.object({
+    sleepMs: z.number().int().min(0).max(600_000),
+    failTimes: z.number().int().min(0).optional(),
+  }),
+} as const;
+
+export type JobKind = keyof typeof jobPayloadSchemas;
+export const jobKinds = Object.keys(jobPayloadSchemas) as JobKind[];
+export const zJobKind = z.enum(jobKinds as [JobKind, ...JobKind[]]);
+export type JobPayload<K extends JobKind> = z.output<(typeof jobPayloadSchemas)[K]>;
+
+export const jobStatuses = ["pending", "running", "completed", "failed", "cancelled"] as const;
+export const zJobStatus = z.enum(jobStatuses);
+export type JobStatus = z.infer<typeof zJobStatus>;
+
+export class JobPayloadError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly issues: string,
+  ) {
+    super(`Invalid payload for job kind "${kind}": ${issues}`);
+    this.name = "JobPayloadError";
+  }
+}
+
+/** Validates a payload for its kind; throws JobPayloadError with readable issues. */
+export function parseJobPayload<K extends JobKind>(kind: K, payload: unknown): JobPayload<K> {
+  const schema = jobPayloadSchemas[kind];
+  if (!schema) throw new JobPayloadError(String(kind), "unknown job kind");
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new JobPayloadError(kind, z.prettifyError(parsed.error));
+  return parsed.data as JobPayload<K>;
+}

@@ -1,0 +1,19 @@
+// One Vitest run for the whole repository: each workspace (and convex/) is a project.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "convex",
+          include: ["convex/**/*.test.ts"],
+          environment: "edge-runtime",
+          server: { deps: { inline: ["convex-test"] } },
+        },
+      },
+      "packages/*/vitest.config.ts",
+      "apps/*/vitest.config.ts",
+    ],
+  },
+});
