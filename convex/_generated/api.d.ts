@@ -14,6 +14,10 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as health from "../health.js";
+import type * as lib_errors from "../lib/errors.js";
+import type * as lib_functions from "../lib/functions.js";
+import type * as model_access from "../model/access.js";
+import type * as model_jobs from "../model/jobs.js";
 import type * as tables_bilans from "../tables/bilans.js";
 import type * as tables_jobs from "../tables/jobs.js";
 import type * as tables_knowledge from "../tables/knowledge.js";
@@ -31,6 +35,10 @@ import type * as validators from "../validators.js";
  */
 declare const fullApi: ApiFromModules<{
   health: typeof health;
+  "lib/errors": typeof lib_errors;
+  "lib/functions": typeof lib_functions;
+  "model/access": typeof model_access;
+  "model/jobs": typeof model_jobs;
   "tables/bilans": typeof tables_bilans;
   "tables/jobs": typeof tables_jobs;
   "tables/knowledge": typeof tables_knowledge;

@@ -1,0 +1,118 @@
+// Access rules, enforced here and nowhere else. Every public function resolves
+// its caller through these helpers before reading or writing anything.
+// Rules: an élève reads only themself; a parent only linked children; a coach
+// only assigned students; assistante and admin everyone. Writes to a student's
+// records: staff, or the student's assigned coach.
+import type { Role } from "@nexus/shared/domain";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { QueryCtx } from "../_generated/server";
+import { appError } from "../lib/errors";
+
+export type User = Doc<"users">;
+export type UserWithRole = User & { role: Role };
+
+const STAFF: readonly Role[] = ["admin", "assistante"];
+
+export function isStaff(user: User): boolean {
+  return user.role !== undefined && STAFF.includes(user.role);
+}
+
+/** The caller's users row, or null when unauthenticated or not yet created. */
+export async function getCurrentUser(ctx: QueryCtx): Promise<User | null> {
+  const identity = await ctx.auth.getUserIdentity();
+  if (!identity) return null;
+  return await ctx.db
+    .query("users")
+    .withIndex("by_tokenIdentifier", (q) => q.eq("tokenIdentifier", identity.tokenIdentifier))
+    .unique();
+}
+
+export async function requireUser(ctx: QueryCtx): Promise<User> {
+  const identity = await ctx.auth.getUserIdentity();
+  if (!identity) throw appError("UNAUTHENTICATED", "Vous devez être connecté.");
+  const user = await getCurrentUser(ctx);
+  if (!user) {
+    throw appError(
+      "UNKNOWN_USER",
+      "Compte inconnu : appelez users.ensureCurrent après la connexion.",
+    );
+  }
+  return user;
+}
+
+/** Throws FORBIDDEN unless the user holds one of `roles` (NO_ROLE when none is assigned yet). */
+export function requireRole(user: User, roles: readonly Role[]): UserWithRole {
+  if (user.role === undefined) {
+    throw appError("NO_ROLE", "Aucun rôle ne vous a encore été attribué par un administrateur.");
+  }
+  if (!roles.includes(user.role)) {
+    throw appError("FORBIDDEN", "Votre rôle ne permet pas cette action.");
+  }
+  return user as UserWithRole;
+}
+
+export async function canReadStudent(
+  ctx: QueryCtx,
+  user: User,
+  studentId: Id<"students">,
+): Promise<boolean> {
+  switch (user.role) {
+    case "admin":
+    case "assistante":
+      return true;
+    case "coach":
+      return await isAssignedCoach(ctx, user._id, studentId);
+    case "parent":
+      return (
+        (await ctx.db
+          .query("guardianships")
+          .withIndex("by_parentId_and_studentId", (q) =>
+            q.eq("parentId", user._id).eq("studentId", studentId),
+          )
+          .first()) !== null
+      );
+    case "eleve": {
+      const student = await ctx.db.get(studentId);
+      return student?.userId === user._id;
+    }
+    default:
+      return false;
+  }
+}
+
+export async function canWriteStudent(
+  ctx: QueryCtx,
+  user: User,
+  studentId: Id<"students">,
+): Promise<boolean> {
+  if (isStaff(user)) return true;
+  if (user.role === "coach") return await isAssignedCoach(ctx, user._id, studentId);
+  return false;
+}
+
+async function isAssignedCoach(ctx: QueryCtx, coachId: Id<"users">, studentId: Id<"students">) {
+  const row = await ctx.db
+    .query("coachAssignments")
+    .withIndex("by_coachId_and_studentId", (q) =>
+      q.eq("coachId", coachId).eq("studentId", studentId),
+    )
+    .first();
+  return row !== null;
+}
+
+/** Loads a student the caller may read; NOT_FOUND hides whether a foreign student exists. */
+export async function requireReadableStudent(ctx: QueryCtx, user: User, studentId: Id<"students">) {
+  const student = await ctx.db.get(studentId);
+  if (!student || !(await canReadStudent(ctx, user, studentId))) {
+    throw appError("NOT_FOUND", "Élève introuvable.");
+  }
+  return student;
+}
+
+export async function requireWritableStudent(ctx: QueryCtx, user: User, studentId: Id<"students">) {
+  const student = await requireReadableStudent(ctx, user, studentId);
+  if (!(await canWriteStudent(ctx, user, studentId))) {
+    throw appError("FORBIDDEN", "Vous ne pouvez pas modifier les données de cet élève.");
+  }
+  return student;
+}
