@@ -1,0 +1,4 @@
+// Liveness for load balancers: answers without touching Convex.
+export function loader() {
+  return Response.json({ ok: true, service: "web" });
+}

@@ -1,0 +1,172 @@
+#!/usr/bin/env bun
+// `bun run dev`: the whole product offline on one machine.
+// Without CONVEX_URL: embedded local Convex runtime (data in .data/convex) → seed → worker → web.
+// With CONVEX_URL: `convex dev` pushes convex/ to that deployment, then worker and web point at it.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+
+const root = join(import.meta.dir, "..");
+const dataDir = join(root, ".data");
+const LOCAL_PORT = Number(process.env.CONVEX_LOCAL_PORT ?? 3210);
+const SITE_PORT = Number(process.env.CONVEX_LOCAL_SITE_PORT ?? 3211);
+const WEB_PORT = 3000;
+
+const children: Subprocess[] = [];
+let stopping = false;
+
+function log(message: string) {
+  console.log(`[dev] ${message}`);
+}
+
+/** A stable dev-only worker secret, generated once per checkout (never used in production). */
+function devWorkerSecret(): string {
+  if (process.env.WORKER_SECRET) return process.env.WORKER_SECRET;
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, "dev-worker-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = crypto.randomUUID();
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function start(name: string, cmd: string[], env: Record<string, string>, cwd = root): Subprocess {
+  const child = Bun.spawn(cmd, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  children.push(child);
+  void pipeWithPrefix(name, child);
+  void child.exited.then((code) => {
+    if (!stopping) {
+      log(`${name} exited with code ${code}; stopping everything.`);
+      void shutdown(code === 0 ? 1 : code);
+    }
+  });
+  return child;
+}
+
+const readyWaiters = new Map<string, { pattern: RegExp; resolve: () => void }>();
+
+async function pipeWithPrefix(name: string, child: Subprocess) {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of child.stdout as ReadableStream<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline = buffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      console.log(`[${name}] ${line}`);
+      const waiter = readyWaiters.get(name);
+      if (waiter?.pattern.test(line)) {
+        readyWaiters.delete(name);
+        waiter.resolve();
+      }
+      newline = buffer.indexOf("\n");
+    }
+  }
+}
+
+function waitForLine(name: string, pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not become ready in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    readyWaiters.set(name, {
+      pattern,
+      resolve: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    });
+  });
+}
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(10_000)]);
+  for (const child of children) child.kill("SIGKILL");
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+const workerSecret = devWorkerSecret();
+const devAuth = {
+  DEV_AUTH_ISSUER: process.env.DEV_AUTH_ISSUER ?? `http://127.0.0.1:${WEB_PORT}/dev-auth`,
+  DEV_AUTH_JWKS_URL:
+    process.env.DEV_AUTH_JWKS_URL ?? `http://127.0.0.1:${WEB_PORT}/dev-auth/jwks.json`,
+};
+let convexUrl = process.env.CONVEX_URL;
+
+if (convexUrl) {
+  log(`CONVEX_URL is set (${convexUrl}): running \`convex dev\` against that deployment.`);
+  start("convex", ["bunx", "convex", "dev"], {});
+} else {
+  const runtimeBin = join(root, "packages/convex-local/bin/convex-local.ts");
+  if (!existsSync(runtimeBin)) {
+    log(
+      "The embedded local Convex runtime is not available yet in this checkout (packages/convex-local).",
+    );
+    log("Set CONVEX_URL to a Convex deployment to run the product against it.");
+    process.exit(1);
+  }
+  convexUrl = `http://127.0.0.1:${LOCAL_PORT}`;
+  const convexEnv = { WORKER_SECRET: workerSecret, ...devAuth, NODE_ENV: "development" };
+  const ready = waitForLine("convex", /Convex local runtime ready at/, 60_000);
+  start(
+    "convex",
+    [
+      "bun",
+      runtimeBin,
+      "--functions",
+      "convex",
+      "--port",
+      String(LOCAL_PORT),
+      "--site-port",
+      String(SITE_PORT),
+      "--data",
+      join(dataDir, "convex"),
+      "--watch",
+    ],
+    convexEnv,
+  );
+  await ready;
+}
+
+const shared = { CONVEX_URL: convexUrl, WORKER_SECRET: workerSecret, ...devAuth };
+
+if (existsSync(join(root, "scripts/seed.ts"))) {
+  const seed = Bun.spawn(["bun", join(root, "scripts/seed.ts")], {
+    cwd: root,
+    env: { ...process.env, ...shared },
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  if ((await seed.exited) !== 0) {
+    log("Seeding failed (see above); continuing without demo data.");
+  }
+}
+
+const workerBin = join(root, "apps/worker/bin/nexus-worker.ts");
+if (existsSync(workerBin)) {
+  start("worker", ["bun", workerBin, "start"], shared);
+} else {
+  log("The worker is not available yet in this checkout (apps/worker/bin/nexus-worker.ts).");
+}
+
+start(
+  "web",
+  ["bunx", "remix", "vite:dev", "--port", String(WEB_PORT), "--strictPort"],
+  shared,
+  join(root, "apps/web"),
+);
+log(`web: http://localhost:${WEB_PORT}   convex: ${convexUrl}   (Ctrl+C to stop)`);
