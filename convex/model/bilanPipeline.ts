@@ -1,0 +1,181 @@
+// State changes of a bilan driven by its jobs (generate → review → approve → pdf → email → sent).
+// Callers: worker-only functions in pipeline.ts and coach functions in review.ts.
+// Never writes scores (scoring belongs to bilans.submit) and never sends anything itself.
+import { type BilanStatus, canTransition } from "@nexus/shared/domain";
+import type { GenerationMeta, Synthesis } from "@nexus/shared/synthesis";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { appError } from "../lib/errors";
+import { enqueueJob } from "./jobs";
+
+export async function requireBilan(ctx: QueryCtx, bilanId: Id<"bilans">): Promise<Doc<"bilans">> {
+  const bilan = await ctx.db.get(bilanId);
+  if (!bilan) throw appError("NOT_FOUND", "Bilan introuvable.");
+  return bilan;
+}
+
+export function assertTransition(bilan: Doc<"bilans">, to: BilanStatus) {
+  if (bilan.status !== to && !canTransition(bilan.status, to)) {
+    throw appError(
+      "INVALID_STATE",
+      `Le bilan est au statut « ${bilan.status} » : passage à « ${to} » impossible.`,
+    );
+  }
+}
+
+/** Everything a worker handler needs about a bilan: the bilan, its student and the people to write to. */
+export async function loadBilanContext(ctx: QueryCtx, bilanId: Id<"bilans">) {
+  const bilan = await requireBilan(ctx, bilanId);
+  const student = await ctx.db.get(bilan.studentId);
+  if (!student) throw appError("NOT_FOUND", "Élève du bilan introuvable.");
+  const guardianships = await ctx.db
+    .query("guardianships")
+    .withIndex("by_studentId", (q) => q.eq("studentId", student._id))
+    .take(10);
+  const guardians = [];
+  for (const link of guardianships) {
+    const parent = await ctx.db.get(link.parentId);
+    if (parent) guardians.push({ userId: parent._id, name: parent.name, email: parent.email });
+  }
+  const studentUser = student.userId ? await ctx.db.get(student.userId) : null;
+  const approver = bilan.review?.approvedBy ? await ctx.db.get(bilan.review.approvedBy) : null;
+  return {
+    bilan,
+    student,
+    guardians,
+    studentAccount: studentUser
+      ? { userId: studentUser._id, name: studentUser.name, email: studentUser.email }
+      : null,
+    approverName: approver?.name ?? null,
+  };
+}
+
+/** submitted/review/approved/sent/failed → generating. Idempotent for a retried job. */
+export async function startGeneration(ctx: MutationCtx, bilanId: Id<"bilans">) {
+  const bilan = await requireBilan(ctx, bilanId);
+  if (!bilan.scores || !bilan.profile) {
+    throw appError(
+      "INVALID_STATE",
+      "Ce bilan n'a pas de résultats calculés : il doit d'abord être soumis.",
+    );
+  }
+  assertTransition(bilan, "generating");
+  await ctx.db.patch(bilanId, { status: "generating", failure: undefined, updatedAt: Date.now() });
+}
+
+export async function saveGeneratedSynthesis(
+  ctx: MutationCtx,
+  bilanId: Id<"bilans">,
+  synthesis: Synthesis,
+  generation: GenerationMeta,
+) {
+  const bilan = await requireBilan(ctx, bilanId);
+  assertTransition(bilan, "review");
+  const now = Date.now();
+  await ctx.db.patch(bilanId, {
+    status: "review",
+    synthesis,
+    generation,
+    review: bilan.review ? { coachNote: bilan.review.coachNote } : undefined,
+    updatedAt: now,
+  });
+  await ctx.db.insert("bilanRevisions", {
+    bilanId,
+    source: "generated",
+    synthesis,
+    createdAt: now,
+  });
+}
+
+export async function markFailed(
+  ctx: MutationCtx,
+  bilanId: Id<"bilans">,
+  stage: string,
+  message: string,
+) {
+  const bilan = await requireBilan(ctx, bilanId);
+  const now = Date.now();
+  // A bilan already reviewed or sent keeps its status; the failure stays visible for staff.
+  const status = canTransition(bilan.status, "failed") ? "failed" : bilan.status;
+  await ctx.db.patch(bilanId, { status, failure: { stage, message, at: now }, updatedAt: now });
+}
+
+/**
+ * Records a new PDF as the bilan's current one (version + 1) and deletes the previous blob,
+ * in one transaction. A provisional PDF never replaces a final one. The final PDF of an
+ * approved bilan enqueues its email, once per version.
+ */
+export async function savePdf(
+  ctx: MutationCtx,
+  args: { bilanId: Id<"bilans">; storageId: Id<"_storage">; size: number; final: boolean },
+) {
+  const bilan = await requireBilan(ctx, args.bilanId);
+  const discard = async (reason: string) => {
+    await ctx.storage.delete(args.storageId);
+    return { accepted: false as const, reason };
+  };
+  if (args.final && bilan.status !== "approved") {
+    return await discard(`bilan au statut « ${bilan.status} », PDF final ignoré`);
+  }
+  if (!args.final && (bilan.status !== "review" || bilan.pdf?.final)) {
+    return await discard("PDF provisoire obsolète ignoré");
+  }
+  const version = (bilan.pdf?.version ?? 0) + 1;
+  const now = Date.now();
+  if (bilan.pdf) await ctx.storage.delete(bilan.pdf.storageId);
+  await ctx.db.patch(args.bilanId, {
+    pdf: {
+      storageId: args.storageId,
+      version,
+      size: args.size,
+      final: args.final,
+      generatedAt: now,
+    },
+    updatedAt: now,
+  });
+  if (args.final) {
+    await enqueueJob(
+      ctx,
+      "email.send",
+      { bilanId: args.bilanId, pdfVersion: version },
+      {
+        idempotencyKey: `email.send:${args.bilanId}:v${version}`,
+        target: { table: "bilans", id: args.bilanId },
+      },
+    );
+  }
+  return { accepted: true as const, version };
+}
+
+export function emailIdempotencyKey(bilanId: Id<"bilans">, pdfVersion: number, email: string) {
+  return `bilan:${bilanId}:v${pdfVersion}:${email.toLowerCase()}`;
+}
+
+/** Marks the bilan sent once every recipient of the current PDF version has been sent to. */
+export async function completeDelivery(
+  ctx: MutationCtx,
+  bilanId: Id<"bilans">,
+  pdfVersion: number,
+) {
+  const bilan = await requireBilan(ctx, bilanId);
+  const rows = await ctx.db
+    .query("emails")
+    .withIndex("by_bilanId", (q) => q.eq("bilanId", bilanId))
+    .take(100);
+  const current = rows.filter((row) => row.pdfVersion === pdfVersion);
+  const pending = current.filter((row) => row.status !== "sent");
+  if (current.length === 0 || pending.length > 0) {
+    return { sent: false, pending: pending.map((row) => row.to) };
+  }
+  if (bilan.status !== "sent") {
+    assertTransition(bilan, "sent");
+    const now = Date.now();
+    await ctx.db.patch(bilanId, {
+      status: "sent",
+      sentAt: now,
+      failure: undefined,
+      updatedAt: now,
+    });
+  }
+  return { sent: true, pending: [] as string[] };
+}

@@ -1,0 +1,427 @@
+import type { BilanScores, PedagogicalProfile } from "@nexus/shared/results";
+import type { Synthesis } from "@nexus/shared/synthesis";
+import { ConvexError } from "convex/values";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { api } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { makeConvexTest } from "./test.setup";
+
+const SECRET = "test-worker-secret";
+const ISSUER = "https://auth.test";
+
+const scores: BilanScores = {
+  questionnaireId: "maths-premiere",
+  questionnaireVersion: 1,
+  domains: [
+    {
+      domainId: "suites",
+      label: "Suites",
+      earned: 2,
+      max: 6,
+      percent: 33,
+      mastery: "non_acquis",
+      answered: 3,
+      total: 3,
+    },
+    {
+      domainId: "derivation",
+      label: "Dérivation",
+      earned: 5,
+      max: 6,
+      percent: 83,
+      mastery: "maitrise",
+      answered: 3,
+      total: 3,
+    },
+  ],
+  overall: { earned: 7, max: 12, percent: 58, mastery: "en_cours" },
+  unanswered: 0,
+};
+const profile: PedagogicalProfile = {
+  surveyId: "pedagogical-survey",
+  surveyVersion: 1,
+  dimensions: [{ id: "motivation", label: "Motivation", score: 75, level: "eleve" }],
+  traits: [],
+};
+const synthesis: Synthesis = {
+  summary: "Bilan encourageant.",
+  strengths: [{ domainId: "derivation", text: "La dérivation est maîtrisée." }],
+  weaknesses: [{ domainId: "suites", text: "Les suites restent fragiles." }],
+  recommendations: [
+    {
+      title: "Revoir les suites",
+      text: "Refaire les exercices de base.",
+      domainIds: ["suites"],
+      sources: [],
+    },
+  ],
+  studyPlan: [
+    { week: 1, objectives: ["Suites"], activities: [{ description: "Exercices", hours: 2 }] },
+  ],
+  offers: [],
+  parentSummary: "Votre enfant progresse.",
+};
+const generation = {
+  provider: "local" as const,
+  model: "local-writer-v1",
+  promptVersion: "bilan-v1",
+  inputTokens: 10,
+  outputTokens: 20,
+  durationMs: 5,
+  generatedAt: 1,
+};
+
+function identity(email: string) {
+  return { tokenIdentifier: `${ISSUER}|${email}`, subject: email, issuer: ISSUER, email };
+}
+
+async function setup() {
+  const t = makeConvexTest();
+  const ids = await t.run(async (ctx) => {
+    const now = Date.now();
+    const user = (email: string, role: "admin" | "coach" | "parent" | "eleve", name: string) =>
+      ctx.db.insert("users", {
+        tokenIdentifier: `${ISSUER}|${email}`,
+        email,
+        name,
+        role,
+        createdAt: now,
+        lastSeenAt: now,
+      });
+    const admin = await user("admin@test.fr", "admin", "Admin");
+    const coach = await user("coach@test.fr", "coach", "Claire Coach");
+    const otherCoach = await user("autre@test.fr", "coach", "Autre Coach");
+    const parent = await user("parent@test.fr", "parent", "Paul Parent");
+    const eleveUser = await user("eleve@test.fr", "eleve", "Emma Élève");
+    const studentId = await ctx.db.insert("students", {
+      firstName: "Emma",
+      lastName: "Élève",
+      niveau: "premiere",
+      statut: "scolarise",
+      specialites: ["Mathématiques"],
+      userId: eleveUser,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await ctx.db.insert("guardianships", { parentId: parent, studentId, createdAt: now });
+    await ctx.db.insert("coachAssignments", { coachId: coach, studentId, createdAt: now });
+    const bilanId = await ctx.db.insert("bilans", {
+      studentId,
+      subject: "maths",
+      niveau: "premiere",
+      questionnaireId: "maths-premiere",
+      status: "submitted",
+      answers: { qcm: {}, survey: {} },
+      scores,
+      profile,
+      createdBy: eleveUser,
+      createdAt: now,
+      updatedAt: now,
+      submittedAt: now,
+    });
+    return { admin, coach, otherCoach, parent, eleveUser, studentId, bilanId };
+  });
+  return { t, ...ids };
+}
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ConvexError);
+  expect((error as ConvexError<{ code: string }>).data.code).toBe(code);
+}
+
+async function uploadBlob(t: ReturnType<typeof makeConvexTest>, text: string) {
+  return await t.run(
+    async (ctx) => await ctx.storage.store(new Blob([text], { type: "application/pdf" })),
+  );
+}
+
+beforeEach(() => {
+  vi.stubEnv("WORKER_SECRET", SECRET);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe("pipeline (worker-only)", () => {
+  it("refuses callers without the worker secret", async () => {
+    const { t, bilanId } = await setup();
+    await expectCode(
+      t.query(api.pipeline.bilanContext, { workerSecret: "wrong", bilanId }),
+      "WORKER_AUTH",
+    );
+    await expectCode(
+      t.mutation(api.pipeline.beginGeneration, { workerSecret: "", bilanId }),
+      "WORKER_AUTH",
+    );
+  });
+
+  it("loads the bilan with its student, guardians and student account", async () => {
+    const { t, bilanId } = await setup();
+    const context = await t.query(api.pipeline.bilanContext, { workerSecret: SECRET, bilanId });
+    expect(context.student.firstName).toBe("Emma");
+    expect(context.guardians.map((g) => g.email)).toEqual(["parent@test.fr"]);
+    expect(context.studentAccount?.email).toBe("eleve@test.fr");
+  });
+
+  it("runs generate → review → approve → final PDF → emails → sent, sending each recipient once", async () => {
+    const { t, bilanId, coach } = await setup();
+    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
+    // A retried generation job calls it again: idempotent.
+    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
+    await t.mutation(api.pipeline.saveSynthesis, {
+      workerSecret: SECRET,
+      bilanId,
+      synthesis,
+      generation,
+    });
+    let bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.status).toBe("review");
+    expect(bilan?.generation?.provider).toBe("local");
+
+    const pdfJob = await t.withIdentity(identity("coach@test.fr")).mutation(api.review.approve, {
+      bilanId,
+      coachNote: "Bon travail.",
+    });
+    const job = await t.run(async (ctx) => await ctx.db.get(pdfJob));
+    expect(job).toMatchObject({
+      kind: "bilan.pdf",
+      payload: { bilanId, final: true },
+      status: "pending",
+    });
+    bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.review).toMatchObject({ coachNote: "Bon travail.", approvedBy: coach });
+
+    const storageId = await uploadBlob(t, "%PDF-final");
+    const recorded = await t.mutation(api.pipeline.recordPdf, {
+      workerSecret: SECRET,
+      bilanId,
+      storageId,
+      size: 10,
+      final: true,
+    });
+    expect(recorded).toEqual({ accepted: true, version: 1 });
+    const emailJobs = await t.run(async (ctx) =>
+      (await ctx.db.query("jobs").collect()).filter((j) => j.kind === "email.send"),
+    );
+    expect(emailJobs).toHaveLength(1);
+    expect(emailJobs[0]?.payload).toEqual({ bilanId, pdfVersion: 1 });
+
+    const context = await t.query(api.pipeline.bilanContext, { workerSecret: SECRET, bilanId });
+    const recipients = [...context.guardians, context.studentAccount!];
+    for (const person of recipients) {
+      const begun = await t.mutation(api.pipeline.beginEmail, {
+        workerSecret: SECRET,
+        bilanId,
+        pdfVersion: 1,
+        to: person.email,
+        recipientName: person.name,
+        recipientUserId: person.userId,
+        subject: "Bilan",
+        template: "bilan-ready",
+      });
+      expect(begun.skip).toBe(false);
+      const before = await t.mutation(api.pipeline.completeEmails, {
+        workerSecret: SECRET,
+        bilanId,
+        pdfVersion: 1,
+      });
+      expect(before.sent).toBe(false);
+      await t.mutation(api.pipeline.finishEmail, {
+        workerSecret: SECRET,
+        emailId: begun.emailId,
+        status: "sent",
+        provider: "outbox",
+        providerId: "x",
+      });
+    }
+    const done = await t.mutation(api.pipeline.completeEmails, {
+      workerSecret: SECRET,
+      bilanId,
+      pdfVersion: 1,
+    });
+    expect(done).toEqual({ sent: true, pending: [] });
+    bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.status).toBe("sent");
+
+    // A retried email job finds every recipient already sent.
+    const again = await t.mutation(api.pipeline.beginEmail, {
+      workerSecret: SECRET,
+      bilanId,
+      pdfVersion: 1,
+      to: "PARENT@test.fr",
+      recipientName: "Paul Parent",
+      recipientUserId: recipients[0]!.userId,
+      subject: "Bilan",
+      template: "bilan-ready",
+    });
+    expect(again.skip).toBe(true);
+  });
+
+  it("replaces the current PDF atomically and never lets a provisional PDF replace a final one", async () => {
+    const { t, bilanId } = await setup();
+    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
+    await t.mutation(api.pipeline.saveSynthesis, {
+      workerSecret: SECRET,
+      bilanId,
+      synthesis,
+      generation,
+    });
+    const draft1 = await uploadBlob(t, "%PDF-draft-1");
+    const draft2 = await uploadBlob(t, "%PDF-draft-2");
+    await t.mutation(api.pipeline.recordPdf, {
+      workerSecret: SECRET,
+      bilanId,
+      storageId: draft1,
+      size: 1,
+      final: false,
+    });
+    const second = await t.mutation(api.pipeline.recordPdf, {
+      workerSecret: SECRET,
+      bilanId,
+      storageId: draft2,
+      size: 1,
+      final: false,
+    });
+    expect(second).toEqual({ accepted: true, version: 2 });
+    expect(await t.run(async (ctx) => await ctx.storage.get(draft1))).toBeNull();
+
+    await t.withIdentity(identity("coach@test.fr")).mutation(api.review.approve, { bilanId });
+    const final = await uploadBlob(t, "%PDF-final");
+    await t.mutation(api.pipeline.recordPdf, {
+      workerSecret: SECRET,
+      bilanId,
+      storageId: final,
+      size: 1,
+      final: true,
+    });
+    const late = await uploadBlob(t, "%PDF-late-draft");
+    const refused = await t.mutation(api.pipeline.recordPdf, {
+      workerSecret: SECRET,
+      bilanId,
+      storageId: late,
+      size: 1,
+      final: false,
+    });
+    expect(refused.accepted).toBe(false);
+    const bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.pdf).toMatchObject({ storageId: final, version: 3, final: true });
+    expect(await t.run(async (ctx) => await ctx.storage.get(late))).toBeNull();
+  });
+
+  it("refuses to generate a bilan without computed results and records failures", async () => {
+    const { t, bilanId, studentId, eleveUser } = await setup();
+    const draftId = await t.run(async (ctx) =>
+      ctx.db.insert("bilans", {
+        studentId,
+        subject: "maths",
+        niveau: "premiere",
+        questionnaireId: "maths-premiere",
+        status: "draft",
+        answers: { qcm: {}, survey: {} },
+        createdBy: eleveUser,
+        createdAt: 1,
+        updatedAt: 1,
+      }),
+    );
+    await expectCode(
+      t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId: draftId }),
+      "INVALID_STATE",
+    );
+
+    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
+    await t.mutation(api.pipeline.fail, {
+      workerSecret: SECRET,
+      bilanId,
+      stage: "generate",
+      message: "Fournisseur indisponible",
+    });
+    const bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.status).toBe("failed");
+    expect(bilan?.failure).toMatchObject({
+      stage: "generate",
+      message: "Fournisseur indisponible",
+    });
+  });
+});
+
+describe("review (coach functions)", () => {
+  async function inReview() {
+    const ctx = await setup();
+    await ctx.t.mutation(api.pipeline.beginGeneration, {
+      workerSecret: SECRET,
+      bilanId: ctx.bilanId,
+    });
+    await ctx.t.mutation(api.pipeline.saveSynthesis, {
+      workerSecret: SECRET,
+      bilanId: ctx.bilanId,
+      synthesis,
+      generation,
+    });
+    return ctx;
+  }
+
+  it.each([
+    ["unassigned coach", "autre@test.fr", "NOT_FOUND"],
+    ["parent", "parent@test.fr", "FORBIDDEN"],
+    ["student", "eleve@test.fr", "FORBIDDEN"],
+  ])("refuses approval by a %s", async (_who, email, code) => {
+    const { t, bilanId } = await inReview();
+    await expectCode(
+      t.withIdentity(identity(email)).mutation(api.review.approve, { bilanId }),
+      code,
+    );
+    const bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.status).toBe("review");
+  });
+
+  it("lets an admin approve any bilan and lists the review queue per coach", async () => {
+    const { t, bilanId } = await inReview();
+    expect(
+      (await t.withIdentity(identity("coach@test.fr")).query(api.review.queue, {})).map(
+        (b) => b._id,
+      ),
+    ).toEqual([bilanId]);
+    expect(await t.withIdentity(identity("autre@test.fr")).query(api.review.queue, {})).toEqual([]);
+    await t.withIdentity(identity("admin@test.fr")).mutation(api.review.approve, { bilanId });
+    expect(await t.withIdentity(identity("admin@test.fr")).query(api.review.queue, {})).toEqual([]);
+  });
+
+  it("records coach edits with their author and refuses an invalid synthesis without writing", async () => {
+    const { t, bilanId, coach } = await inReview();
+    const coachT = t.withIdentity(identity("coach@test.fr"));
+    await coachT.mutation(api.review.editSynthesis, {
+      bilanId,
+      synthesis: { ...synthesis, summary: "Synthèse relue par le coach." },
+    });
+    const revisions = await coachT.query(api.review.revisions, { bilanId });
+    expect(revisions[0]).toMatchObject({ source: "edited", authorId: coach });
+    await expectCode(
+      coachT.mutation(api.review.editSynthesis, {
+        bilanId,
+        synthesis: { ...synthesis, summary: "   " },
+      }),
+      "INVALID_ARGUMENT",
+    );
+    const bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.synthesis?.summary).toBe("Synthèse relue par le coach.");
+  });
+
+  it("enqueues a regeneration with the coach's instructions, once", async () => {
+    const { t, bilanId } = await inReview();
+    const coachT = t.withIdentity(identity("coach@test.fr"));
+    const jobId: Id<"jobs"> = await coachT.mutation(api.review.requestRegeneration, {
+      bilanId,
+      instructions: "Insister sur les suites.",
+    });
+    const job = await t.run(async (ctx) => await ctx.db.get(jobId));
+    expect(job).toMatchObject({
+      kind: "bilan.generate",
+      payload: { bilanId, instructions: "Insister sur les suites." },
+    });
+    await expectCode(coachT.mutation(api.review.requestRegeneration, { bilanId }), "INVALID_STATE");
+  });
+});

@@ -1,0 +1,148 @@
+// Worker-only functions of the bilan pipeline (bilan.generate, bilan.pdf, email.send).
+// Gated by WORKER_SECRET; the state rules live in model/bilanPipeline.ts.
+
+import { v } from "convex/values";
+import { doc } from "convex-helpers/validators";
+import { workerMutation, workerQuery } from "./lib/functions";
+import {
+  completeDelivery,
+  emailIdempotencyKey,
+  loadBilanContext,
+  markFailed,
+  saveGeneratedSynthesis,
+  savePdf,
+  startGeneration,
+} from "./model/bilanPipeline";
+import schema from "./schema";
+import { vGenerationMeta, vSynthesis } from "./tables/bilans";
+import { vEmailStatus } from "./validators";
+
+const vPerson = v.object({ userId: v.id("users"), name: v.string(), email: v.string() });
+
+export const bilanContext = workerQuery({
+  args: { bilanId: v.id("bilans") },
+  returns: v.object({
+    bilan: doc(schema, "bilans"),
+    student: doc(schema, "students"),
+    guardians: v.array(vPerson),
+    studentAccount: v.union(vPerson, v.null()),
+    approverName: v.union(v.string(), v.null()),
+  }),
+  handler: async (ctx, { bilanId }) => await loadBilanContext(ctx, bilanId),
+});
+
+export const beginGeneration = workerMutation({
+  args: { bilanId: v.id("bilans") },
+  returns: v.null(),
+  handler: async (ctx, { bilanId }) => {
+    await startGeneration(ctx, bilanId);
+    return null;
+  },
+});
+
+export const saveSynthesis = workerMutation({
+  args: { bilanId: v.id("bilans"), synthesis: vSynthesis, generation: vGenerationMeta },
+  returns: v.null(),
+  handler: async (ctx, { bilanId, synthesis, generation }) => {
+    await saveGeneratedSynthesis(ctx, bilanId, synthesis, generation);
+    return null;
+  },
+});
+
+export const fail = workerMutation({
+  args: { bilanId: v.id("bilans"), stage: v.string(), message: v.string() },
+  returns: v.null(),
+  handler: async (ctx, { bilanId, stage, message }) => {
+    await markFailed(ctx, bilanId, stage, message);
+    return null;
+  },
+});
+
+export const generateUploadUrl = workerMutation({
+  args: {},
+  returns: v.string(),
+  handler: async (ctx) => await ctx.storage.generateUploadUrl(),
+});
+
+export const recordPdf = workerMutation({
+  args: {
+    bilanId: v.id("bilans"),
+    storageId: v.id("_storage"),
+    size: v.number(),
+    final: v.boolean(),
+  },
+  returns: v.union(
+    v.object({ accepted: v.literal(true), version: v.number() }),
+    v.object({ accepted: v.literal(false), reason: v.string() }),
+  ),
+  handler: async (ctx, args) => await savePdf(ctx, args),
+});
+
+export const pdfUrl = workerQuery({
+  args: { bilanId: v.id("bilans") },
+  returns: v.union(v.object({ url: v.string(), version: v.number() }), v.null()),
+  handler: async (ctx, { bilanId }) => {
+    const bilan = await ctx.db.get(bilanId);
+    if (!bilan?.pdf) return null;
+    const url = await ctx.storage.getUrl(bilan.pdf.storageId);
+    return url ? { url, version: bilan.pdf.version } : null;
+  },
+});
+
+/** Claims one recipient's email row: returns "skip" when that message was already sent. */
+export const beginEmail = workerMutation({
+  args: {
+    bilanId: v.id("bilans"),
+    pdfVersion: v.number(),
+    to: v.string(),
+    recipientName: v.string(),
+    recipientUserId: v.id("users"),
+    subject: v.string(),
+    template: v.string(),
+  },
+  returns: v.object({ emailId: v.id("emails"), idempotencyKey: v.string(), skip: v.boolean() }),
+  handler: async (ctx, args) => {
+    const idempotencyKey = emailIdempotencyKey(args.bilanId, args.pdfVersion, args.to);
+    const existing = await ctx.db
+      .query("emails")
+      .withIndex("by_idempotencyKey", (q) => q.eq("idempotencyKey", idempotencyKey))
+      .unique();
+    if (existing) {
+      if (existing.status === "sent") return { emailId: existing._id, idempotencyKey, skip: true };
+      await ctx.db.patch(existing._id, { status: "sending", error: undefined });
+      return { emailId: existing._id, idempotencyKey, skip: false };
+    }
+    const emailId = await ctx.db.insert("emails", {
+      ...args,
+      status: "sending",
+      idempotencyKey,
+      createdAt: Date.now(),
+    });
+    return { emailId, idempotencyKey, skip: false };
+  },
+});
+
+export const finishEmail = workerMutation({
+  args: {
+    emailId: v.id("emails"),
+    status: vEmailStatus,
+    provider: v.optional(v.union(v.literal("resend"), v.literal("outbox"))),
+    providerId: v.optional(v.string()),
+    outboxPath: v.optional(v.string()),
+    error: v.optional(v.string()),
+  },
+  returns: v.null(),
+  handler: async (ctx, { emailId, ...fields }) => {
+    await ctx.db.patch(emailId, {
+      ...fields,
+      sentAt: fields.status === "sent" ? Date.now() : undefined,
+    });
+    return null;
+  },
+});
+
+export const completeEmails = workerMutation({
+  args: { bilanId: v.id("bilans"), pdfVersion: v.number() },
+  returns: v.object({ sent: v.boolean(), pending: v.array(v.string()) }),
+  handler: async (ctx, { bilanId, pdfVersion }) => await completeDelivery(ctx, bilanId, pdfVersion),
+});
