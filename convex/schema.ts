@@ -4,6 +4,7 @@ import { defineSchema } from "convex/server";
 import { bilanTables } from "./tables/bilans";
 import { jobTables } from "./tables/jobs";
 import { knowledgeTables } from "./tables/knowledge";
+import { llmTables } from "./tables/llm";
 import { messageTables } from "./tables/messages";
 import { peopleTables } from "./tables/people";
 
@@ -13,4 +14,5 @@ export default defineSchema({
   ...jobTables,
   ...knowledgeTables,
   ...messageTables,
+  ...llmTables,
 });
