@@ -13,17 +13,40 @@ import type {
   FilterApi,
   FunctionReference,
 } from "convex/server";
+import type * as alerts from "../alerts.js";
+import type * as bilans from "../bilans.js";
+import type * as crons from "../crons.js";
 import type * as health from "../health.js";
+import type * as jobs from "../jobs.js";
 import type * as lib_errors from "../lib/errors.js";
 import type * as lib_functions from "../lib/functions.js";
+import type * as lib_pagination from "../lib/pagination.js";
+import type * as llmBudget from "../llmBudget.js";
 import type * as model_access from "../model/access.js";
+import type * as model_alerts from "../model/alerts.js";
+import type * as model_audit from "../model/audit.js";
+import type * as model_bilanPipeline from "../model/bilanPipeline.js";
+import type * as model_bilans from "../model/bilans.js";
 import type * as model_jobs from "../model/jobs.js";
+import type * as model_llmBudget from "../model/llmBudget.js";
+import type * as model_queue from "../model/queue.js";
+import type * as model_seed from "../model/seed.js";
+import type * as model_students from "../model/students.js";
+import type * as model_users from "../model/users.js";
+import type * as model_workers from "../model/workers.js";
+import type * as pipeline from "../pipeline.js";
+import type * as review from "../review.js";
+import type * as seed from "../seed.js";
+import type * as students from "../students.js";
 import type * as tables_bilans from "../tables/bilans.js";
 import type * as tables_jobs from "../tables/jobs.js";
 import type * as tables_knowledge from "../tables/knowledge.js";
+import type * as tables_llm from "../tables/llm.js";
 import type * as tables_messages from "../tables/messages.js";
 import type * as tables_people from "../tables/people.js";
+import type * as users from "../users.js";
 import type * as validators from "../validators.js";
+import type * as workers from "../workers.js";
 
 /**
  * A utility for referencing Convex functions in your app's API.
@@ -34,17 +57,40 @@ import type * as validators from "../validators.js";
  * ```
  */
 declare const fullApi: ApiFromModules<{
+  alerts: typeof alerts;
+  bilans: typeof bilans;
+  crons: typeof crons;
   health: typeof health;
+  jobs: typeof jobs;
   "lib/errors": typeof lib_errors;
   "lib/functions": typeof lib_functions;
+  "lib/pagination": typeof lib_pagination;
+  llmBudget: typeof llmBudget;
   "model/access": typeof model_access;
+  "model/alerts": typeof model_alerts;
+  "model/audit": typeof model_audit;
+  "model/bilanPipeline": typeof model_bilanPipeline;
+  "model/bilans": typeof model_bilans;
   "model/jobs": typeof model_jobs;
+  "model/llmBudget": typeof model_llmBudget;
+  "model/queue": typeof model_queue;
+  "model/seed": typeof model_seed;
+  "model/students": typeof model_students;
+  "model/users": typeof model_users;
+  "model/workers": typeof model_workers;
+  pipeline: typeof pipeline;
+  review: typeof review;
+  seed: typeof seed;
+  students: typeof students;
   "tables/bilans": typeof tables_bilans;
   "tables/jobs": typeof tables_jobs;
   "tables/knowledge": typeof tables_knowledge;
+  "tables/llm": typeof tables_llm;
   "tables/messages": typeof tables_messages;
   "tables/people": typeof tables_people;
+  users: typeof users;
   validators: typeof validators;
+  workers: typeof workers;
 }>;
 export declare const api: FilterApi<
   typeof fullApi,

@@ -10,6 +10,8 @@ export const jobTables = {
     payload: v.any(), // validated per kind by zod (packages/shared/jobs.ts) on enqueue and in the worker
     status: vJobStatus,
     priority: v.number(),
+    /** -priority, so an ascending index yields the highest priority first. */
+    negPriority: v.number(),
     runAt: v.number(),
     attempts: v.number(),
     maxAttempts: v.number(),
@@ -38,6 +40,11 @@ export const jobTables = {
         at: v.number(),
       }),
     ),
+    /** How many jobEvents rows exist, so the log can be trimmed without counting. */
+    eventCount: v.optional(v.number()),
+    /** Who last put a failed or cancelled job back in the queue ("user:<id>" or "cli:<name>"). */
+    retriedBy: v.optional(v.string()),
+    retriedAt: v.optional(v.number()),
     createdBy: v.optional(v.id("users")),
     createdAt: v.number(),
     updatedAt: v.number(),
@@ -45,8 +52,21 @@ export const jobTables = {
     finishedAt: v.optional(v.number()),
   })
     .index("by_idempotencyKey", ["idempotencyKey"])
+    // claim: per kind, highest priority first, then earliest runAt (bounded reads per priority level)
+    .index("by_status_and_kind_and_negPriority_and_runAt", [
+      "status",
+      "kind",
+      "negPriority",
+      "runAt",
+    ])
+    // due-work subscription and oldest pending age
     .index("by_status_and_kind_and_runAt", ["status", "kind", "runAt"])
+    // reclaiming expired leases
     .index("by_status_and_leaseExpiresAt", ["status", "leaseExpiresAt"])
+    // failure rate over the last hour
+    .index("by_status_and_finishedAt", ["status", "finishedAt"])
+    // staff listings, newest first
+    .index("by_status_and_kind_and_createdAt", ["status", "kind", "createdAt"])
     .index("by_kind_and_createdAt", ["kind", "createdAt"])
     .index("by_status_and_createdAt", ["status", "createdAt"])
     .index("by_createdAt", ["createdAt"]),
@@ -82,5 +102,9 @@ export const jobTables = {
     openedAt: v.number(),
     resolvedAt: v.optional(v.number()),
     notifiedAt: v.optional(v.number()),
-  }).index("by_status_and_kind", ["status", "kind"]),
+    /** The alerts.notify job that emails admins about this incident (one per alert). */
+    notifyJobId: v.optional(v.id("jobs")),
+  })
+    .index("by_status_and_kind_and_jobKind", ["status", "kind", "jobKind"])
+    .index("by_openedAt", ["openedAt"]),
 };
