@@ -1,12 +1,14 @@
-// The only module that uses the raw builders from _generated/server.
+// The only module that uses the raw builders from _generated/server (besides health.ts).
 // - userQuery/userMutation: the caller must be signed in with a users row; `ctx.user` is it.
+// - identityQuery/identityMutation: the caller must be signed in; a users row may not
+//   exist yet (users.me, users.ensureCurrent). `ctx.identity` is the verified JWT identity.
 // - workerQuery/workerMutation: the caller must pass `workerSecret` equal to the
 //   WORKER_SECRET environment variable of the deployment (the worker and the CLI).
 
 import { v } from "convex/values";
 import { customCtx, customMutation, customQuery } from "convex-helpers/server/customFunctions";
 import { mutation, query } from "../_generated/server";
-import { requireUser } from "../model/access";
+import { requireIdentity, requireUser } from "../model/access";
 import { appError } from "./errors";
 
 export const userQuery = customQuery(
@@ -17,6 +19,16 @@ export const userQuery = customQuery(
 export const userMutation = customMutation(
   mutation,
   customCtx(async (ctx) => ({ user: await requireUser(ctx) })),
+);
+
+export const identityQuery = customQuery(
+  query,
+  customCtx(async (ctx) => ({ identity: await requireIdentity(ctx) })),
+);
+
+export const identityMutation = customMutation(
+  mutation,
+  customCtx(async (ctx) => ({ identity: await requireIdentity(ctx) })),
 );
 
 /** Compares without an early exit so response time does not leak the secret's prefix. */

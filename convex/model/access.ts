@@ -2,8 +2,13 @@
 // its caller through these helpers before reading or writing anything.
 // Rules: an élève reads only themself; a parent only linked children; a coach
 // only assigned students; assistante and admin everyone. Writes to a student's
-// records: staff, or the student's assigned coach.
-import type { Role } from "@nexus/shared/domain";
+// records: staff, or the student's assigned coach. Identity data of a student
+// (names, niveau, school…) is changed by staff only (students.update).
+// A signed-in user without a role gets NO_ROLE from every function but users.me
+// and users.ensureCurrent; a student the caller may not read is NOT_FOUND, so a
+// foreign id never reveals whether it exists.
+import { type Role, roles } from "@nexus/shared/domain";
+import type { UserIdentity } from "convex/server";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
@@ -17,6 +22,12 @@ export function isStaff(user: User): boolean {
   return user.role !== undefined && STAFF.includes(user.role);
 }
 
+export async function requireIdentity(ctx: QueryCtx): Promise<UserIdentity> {
+  const identity = await ctx.auth.getUserIdentity();
+  if (!identity) throw appError("UNAUTHENTICATED", "Vous devez être connecté.");
+  return identity;
+}
+
 /** The caller's users row, or null when unauthenticated or not yet created. */
 export async function getCurrentUser(ctx: QueryCtx): Promise<User | null> {
   const identity = await ctx.auth.getUserIdentity();
@@ -28,8 +39,7 @@ export async function getCurrentUser(ctx: QueryCtx): Promise<User | null> {
 }
 
 export async function requireUser(ctx: QueryCtx): Promise<User> {
-  const identity = await ctx.auth.getUserIdentity();
-  if (!identity) throw appError("UNAUTHENTICATED", "Vous devez être connecté.");
+  await requireIdentity(ctx);
   const user = await getCurrentUser(ctx);
   if (!user) {
     throw appError(
@@ -49,6 +59,20 @@ export function requireRole(user: User, roles: readonly Role[]): UserWithRole {
     throw appError("FORBIDDEN", "Votre rôle ne permet pas cette action.");
   }
   return user as UserWithRole;
+}
+
+/** Any assigned role: the entry check of every function that reads domain data. */
+export function requireAnyRole(user: User): UserWithRole {
+  return requireRole(user, roles);
+}
+
+export function requireStaff(user: User): UserWithRole {
+  return requireRole(user, STAFF);
+}
+
+/** The student row belongs to the caller's own account. */
+export function isOwnStudent(user: User, student: Doc<"students">): boolean {
+  return user.role === "eleve" && student.userId === user._id;
 }
 
 export async function canReadStudent(
@@ -90,7 +114,11 @@ export async function canWriteStudent(
   return false;
 }
 
-async function isAssignedCoach(ctx: QueryCtx, coachId: Id<"users">, studentId: Id<"students">) {
+export async function isAssignedCoach(
+  ctx: QueryCtx,
+  coachId: Id<"users">,
+  studentId: Id<"students">,
+) {
   const row = await ctx.db
     .query("coachAssignments")
     .withIndex("by_coachId_and_studentId", (q) =>

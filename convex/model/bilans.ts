@@ -1,0 +1,205 @@
+// Bilan lifecycle up to submission: draft creation, answers, submit (scores
+// and profile computed here, in the mutation, by packages/shared), plus what
+// each role may see of a bilan. Generation and review belong to the worker
+// and the coach functions; this module never moves a bilan past `submitted`.
+
+import { scoreBilan } from "@nexus/shared/bilan-scoring";
+import {
+  type BilanStatus,
+  canTransition,
+  niveauLabels,
+  type Subject,
+  subjectLabels,
+} from "@nexus/shared/domain";
+import {
+  getQuestionnaire,
+  getSurvey,
+  questionnaireFor,
+  UnknownQuestionnaireError,
+} from "@nexus/shared/questionnaires";
+import type { BilanAnswers } from "@nexus/shared/results";
+import { AnswerError, checkAnswers } from "@nexus/shared/scoring";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { appError } from "../lib/errors";
+import { canReadStudent, canWriteStudent, isOwnStudent, isStaff, type User } from "./access";
+import { audit } from "./audit";
+import { enqueueJob } from "./jobs";
+
+/** Statuses in which the family (élève, parents) sees the synthesis and the PDF: after a coach approved it. */
+const RELEASED: readonly BilanStatus[] = ["approved", "sent"];
+
+/** Runs pure domain code, turning its errors into ConvexErrors with their French message. */
+function domainCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof AnswerError) throw appError("INVALID_ARGUMENT", error.message);
+    if (error instanceof UnknownQuestionnaireError) throw appError("INVALID_STATE", error.message);
+    throw error;
+  }
+}
+
+/** Loads a bilan of a student the caller may read; NOT_FOUND otherwise (foreign ids stay secret). */
+export async function requireReadableBilan(
+  ctx: QueryCtx,
+  user: User,
+  bilanId: Id<"bilans">,
+): Promise<Doc<"bilans">> {
+  const bilan = await ctx.db.get(bilanId);
+  if (!bilan || !(await canReadStudent(ctx, user, bilan.studentId))) {
+    throw appError("NOT_FOUND", "Bilan introuvable.");
+  }
+  return bilan;
+}
+
+/** Answering and submitting: the bilan's own student, or staff. Coaches and parents read only. */
+async function requireAnswerableBilan(ctx: QueryCtx, user: User, bilanId: Id<"bilans">) {
+  const bilan = await requireReadableBilan(ctx, user, bilanId);
+  if (isStaff(user)) return bilan;
+  const student = await ctx.db.get(bilan.studentId);
+  if (!student || !isOwnStudent(user, student)) {
+    throw appError("FORBIDDEN", "Seul l'élève concerné peut répondre à ce bilan.");
+  }
+  return bilan;
+}
+
+export async function createDraft(
+  ctx: MutationCtx,
+  user: User,
+  studentId: Id<"students">,
+  subject: Subject,
+  now: number,
+): Promise<Id<"bilans">> {
+  const student = await ctx.db.get(studentId);
+  if (!student || !(await canReadStudent(ctx, user, studentId))) {
+    throw appError("NOT_FOUND", "Élève introuvable.");
+  }
+  if (!isOwnStudent(user, student) && !(await canWriteStudent(ctx, user, studentId))) {
+    throw appError("FORBIDDEN", "Vous ne pouvez pas ouvrir de bilan pour cet élève.");
+  }
+  const questionnaire = questionnaireFor(subject, student.niveau);
+  if (!questionnaire) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      `Aucun questionnaire de ${subjectLabels[subject]} n'existe pour le niveau ${niveauLabels[student.niveau]}.`,
+    );
+  }
+  return await ctx.db.insert("bilans", {
+    studentId,
+    subject,
+    niveau: student.niveau,
+    questionnaireId: questionnaire.id,
+    status: "draft",
+    answers: { qcm: {}, survey: {} },
+    createdBy: user._id,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/** Replaces the stored answers (the client sends the whole form); only while `draft`. */
+export async function saveAnswers(
+  ctx: MutationCtx,
+  user: User,
+  bilanId: Id<"bilans">,
+  answers: BilanAnswers,
+  now: number,
+): Promise<void> {
+  const bilan = await requireAnswerableBilan(ctx, user, bilanId);
+  if (bilan.status !== "draft") {
+    throw appError(
+      "INVALID_STATE",
+      "Ce bilan a déjà été soumis : ses réponses ne peuvent plus être modifiées.",
+    );
+  }
+  domainCall(() => checkAnswers(getQuestionnaire(bilan.questionnaireId), getSurvey(), answers));
+  await ctx.db.patch(bilanId, { answers, updatedAt: now });
+}
+
+/**
+ * draft → submitted: scores and profile are computed here from the stored
+ * answers (partial answers allowed: unanswered questions score 0 and are
+ * counted), then one `bilan.generate` job is enqueued for the worker.
+ */
+export async function submit(
+  ctx: MutationCtx,
+  user: User,
+  bilanId: Id<"bilans">,
+  now: number,
+): Promise<{ jobId: Id<"jobs"> }> {
+  const bilan = await requireAnswerableBilan(ctx, user, bilanId);
+  if (!canTransition(bilan.status, "submitted")) {
+    throw appError("INVALID_STATE", "Ce bilan a déjà été soumis.");
+  }
+  const { scores, profile } = domainCall(() => scoreBilan(bilan.questionnaireId, bilan.answers));
+  await ctx.db.patch(bilanId, {
+    status: "submitted",
+    scores,
+    profile,
+    submittedAt: now,
+    updatedAt: now,
+  });
+  const jobId = await enqueueGeneration(ctx, bilanId, user._id);
+  await audit(ctx, {
+    actorKind: "user",
+    actorId: user._id,
+    action: "bilan.submit",
+    targetTable: "bilans",
+    targetId: bilanId,
+    details: { jobId, overallPercent: scores.overall.percent },
+  });
+  return { jobId };
+}
+
+export async function enqueueGeneration(
+  ctx: MutationCtx,
+  bilanId: Id<"bilans">,
+  createdBy?: Id<"users">,
+): Promise<Id<"jobs">> {
+  return await enqueueJob(
+    ctx,
+    "bilan.generate",
+    { bilanId },
+    {
+      idempotencyKey: `bilan.generate:${bilanId}:submit`,
+      target: { table: "bilans", id: bilanId },
+      createdBy,
+    },
+  );
+}
+
+/**
+ * What the caller sees of a bilan. Staff and coaches see everything. The
+ * family (élève, parents) sees answers, scores and profile at once, but the
+ * synthesis, its generation metadata and the PDF only once a coach approved
+ * it; internal review notes and failure details never.
+ */
+export function bilanView(bilan: Doc<"bilans">, user: User): Doc<"bilans"> {
+  if (isStaff(user) || user.role === "coach") return bilan;
+  // `generation` (provider, tokens), review notes and failure details stay internal.
+  const { synthesis, generation: _g, pdf, review: _r, failure: _f, ...family } = bilan;
+  if (!RELEASED.includes(bilan.status)) return family;
+  return {
+    ...family,
+    ...(synthesis !== undefined ? { synthesis } : {}),
+    ...(pdf !== undefined ? { pdf } : {}),
+  };
+}
+
+export function bilanSummary(bilan: Doc<"bilans">) {
+  return {
+    _id: bilan._id,
+    _creationTime: bilan._creationTime,
+    studentId: bilan.studentId,
+    subject: bilan.subject,
+    niveau: bilan.niveau,
+    questionnaireId: bilan.questionnaireId,
+    status: bilan.status,
+    overall: bilan.scores?.overall,
+    createdAt: bilan.createdAt,
+    updatedAt: bilan.updatedAt,
+    submittedAt: bilan.submittedAt,
+    sentAt: bilan.sentAt,
+  };
+}

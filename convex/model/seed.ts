@@ -1,0 +1,427 @@
+// Demo data for offline development and demos: the accounts (shared with the
+// web dev sign-in and tests), families, coach assignments and bilans in
+// several statuses. Seeding only inserts what is absent, so it is idempotent.
+
+import { scoreBilan } from "@nexus/shared/bilan-scoring";
+import type { BilanStatus, Niveau, Role, Statut, Subject } from "@nexus/shared/domain";
+import type { Questionnaire, Survey } from "@nexus/shared/questionnaire";
+import { getSurvey, questionnaireFor } from "@nexus/shared/questionnaires";
+import type { BilanAnswers } from "@nexus/shared/results";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx } from "../_generated/server";
+import { audit } from "./audit";
+import { enqueueGeneration } from "./bilans";
+
+/** Issuer of the web app's dev sign-in tokens unless DEV_AUTH_ISSUER says otherwise. */
+export const DEV_AUTH_ISSUER_DEFAULT = "http://127.0.0.1:3000/dev-auth";
+
+export function devAuthIssuer(): string {
+  return process.env.DEV_AUTH_ISSUER || DEV_AUTH_ISSUER_DEFAULT;
+}
+
+/** Convex's tokenIdentifier for a custom JWT is `${issuer}|${subject}`; dev tokens use the email as subject. */
+export function demoTokenIdentifier(email: string, issuer: string = devAuthIssuer()): string {
+  return `${issuer}|${email}`;
+}
+
+export interface DemoAccount {
+  email: string;
+  name: string;
+  role: Role;
+  /** One French line shown on the dev sign-in page. */
+  description: string;
+}
+
+const DEMO_DOMAIN = "demo.nexus-reussite.fr";
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  {
+    email: "admin@nexus-reussite.fr",
+    name: "Hélène Rousseau",
+    role: "admin",
+    description: "Administratrice : rôles, workers, journal d'audit.",
+  },
+  {
+    email: `nadia.benali@${DEMO_DOMAIN}`,
+    name: "Nadia Benali",
+    role: "assistante",
+    description: "Assistante : familles, documents, suivi des envois.",
+  },
+  {
+    email: `julien.moreau@${DEMO_DOMAIN}`,
+    name: "Julien Moreau",
+    role: "coach",
+    description: "Coach de mathématiques et de physique-chimie.",
+  },
+  {
+    email: `claire.lefevre@${DEMO_DOMAIN}`,
+    name: "Claire Lefèvre",
+    role: "coach",
+    description: "Coach de NSI et de mathématiques.",
+  },
+  {
+    email: `isabelle.durand@${DEMO_DOMAIN}`,
+    name: "Isabelle Durand",
+    role: "parent",
+    description: "Mère de Camille et de Lucas Durand.",
+  },
+  {
+    email: `karim.haddad@${DEMO_DOMAIN}`,
+    name: "Karim Haddad",
+    role: "parent",
+    description: "Père de Yasmine Haddad.",
+  },
+  {
+    email: `nathalie.lambert@${DEMO_DOMAIN}`,
+    name: "Nathalie Lambert",
+    role: "parent",
+    description: "Mère de Théo Lambert.",
+  },
+  {
+    email: `camille.durand@${DEMO_DOMAIN}`,
+    name: "Camille Durand",
+    role: "eleve",
+    description: "Terminale, spécialités mathématiques et NSI.",
+  },
+  {
+    email: `lucas.durand@${DEMO_DOMAIN}`,
+    name: "Lucas Durand",
+    role: "eleve",
+    description: "Première, spécialités mathématiques et physique-chimie.",
+  },
+  {
+    email: `yasmine.haddad@${DEMO_DOMAIN}`,
+    name: "Yasmine Haddad",
+    role: "eleve",
+    description: "Première, spécialités mathématiques et SES.",
+  },
+  {
+    email: `theo.lambert@${DEMO_DOMAIN}`,
+    name: "Théo Lambert",
+    role: "eleve",
+    description: "Terminale, spécialités mathématiques et physique-chimie.",
+  },
+  {
+    email: `ines.fontaine@${DEMO_DOMAIN}`,
+    name: "Inès Fontaine",
+    role: "eleve",
+    description: "Terminale en candidate libre, spécialités NSI et mathématiques.",
+  },
+];
+
+export interface DemoStudent {
+  accountEmail: string;
+  firstName: string;
+  lastName: string;
+  niveau: Niveau;
+  statut: Statut;
+  specialites: string[];
+  school?: string;
+}
+
+export const DEMO_STUDENTS: readonly DemoStudent[] = [
+  {
+    accountEmail: `camille.durand@${DEMO_DOMAIN}`,
+    firstName: "Camille",
+    lastName: "Durand",
+    niveau: "terminale",
+    statut: "scolarise",
+    specialites: ["Mathématiques", "NSI"],
+    school: "Lycée Victor-Hugo, Paris",
+  },
+  {
+    accountEmail: `lucas.durand@${DEMO_DOMAIN}`,
+    firstName: "Lucas",
+    lastName: "Durand",
+    niveau: "premiere",
+    statut: "scolarise",
+    specialites: ["Mathématiques", "Physique-chimie", "SVT"],
+    school: "Lycée Victor-Hugo, Paris",
+  },
+  {
+    accountEmail: `yasmine.haddad@${DEMO_DOMAIN}`,
+    firstName: "Yasmine",
+    lastName: "Haddad",
+    niveau: "premiere",
+    statut: "scolarise",
+    specialites: ["Mathématiques", "SES", "HGGSP"],
+    school: "Lycée Jean-Moulin, Lyon",
+  },
+  {
+    accountEmail: `theo.lambert@${DEMO_DOMAIN}`,
+    firstName: "Théo",
+    lastName: "Lambert",
+    niveau: "terminale",
+    statut: "scolarise",
+    specialites: ["Mathématiques", "Physique-chimie"],
+    school: "Lycée Montaigne, Bordeaux",
+  },
+  {
+    accountEmail: `ines.fontaine@${DEMO_DOMAIN}`,
+    firstName: "Inès",
+    lastName: "Fontaine",
+    niveau: "terminale",
+    statut: "candidat_libre",
+    specialites: ["NSI", "Mathématiques"],
+  },
+];
+
+/** [parent email, student account email]: Isabelle Durand has two children; Inès has no linked parent. */
+export const DEMO_GUARDIANSHIPS: readonly (readonly [string, string])[] = [
+  [`isabelle.durand@${DEMO_DOMAIN}`, `camille.durand@${DEMO_DOMAIN}`],
+  [`isabelle.durand@${DEMO_DOMAIN}`, `lucas.durand@${DEMO_DOMAIN}`],
+  [`karim.haddad@${DEMO_DOMAIN}`, `yasmine.haddad@${DEMO_DOMAIN}`],
+  [`nathalie.lambert@${DEMO_DOMAIN}`, `theo.lambert@${DEMO_DOMAIN}`],
+];
+
+/** [coach email, student account email]. */
+export const DEMO_COACH_ASSIGNMENTS: readonly (readonly [string, string])[] = [
+  [`julien.moreau@${DEMO_DOMAIN}`, `camille.durand@${DEMO_DOMAIN}`],
+  [`julien.moreau@${DEMO_DOMAIN}`, `lucas.durand@${DEMO_DOMAIN}`],
+  [`julien.moreau@${DEMO_DOMAIN}`, `yasmine.haddad@${DEMO_DOMAIN}`],
+  [`julien.moreau@${DEMO_DOMAIN}`, `theo.lambert@${DEMO_DOMAIN}`],
+  [`claire.lefevre@${DEMO_DOMAIN}`, `camille.durand@${DEMO_DOMAIN}`],
+  [`claire.lefevre@${DEMO_DOMAIN}`, `ines.fontaine@${DEMO_DOMAIN}`],
+];
+
+export interface DemoBilan {
+  studentEmail: string;
+  subject: Subject;
+  /** Only these statuses are seeded; a `submitted` bilan gets its generation job like a real submit. */
+  status: Extract<BilanStatus, "draft" | "submitted" | "review" | "sent">;
+  /** Share of QCM questions and survey items answered, and share of QCM answers that are right. */
+  answered: number;
+  correct: number;
+  /** Seed of the deterministic answer generator, so each student gets a different profile. */
+  seed: number;
+  daysAgo: number;
+}
+
+export const DEMO_BILANS: readonly DemoBilan[] = [
+  {
+    studentEmail: `camille.durand@${DEMO_DOMAIN}`,
+    subject: "nsi",
+    status: "sent",
+    answered: 1,
+    correct: 0.8,
+    seed: 11,
+    daysAgo: 21,
+  },
+  {
+    studentEmail: `camille.durand@${DEMO_DOMAIN}`,
+    subject: "maths",
+    status: "review",
+    answered: 1,
+    correct: 0.65,
+    seed: 12,
+    daysAgo: 3,
+  },
+  {
+    studentEmail: `yasmine.haddad@${DEMO_DOMAIN}`,
+    subject: "maths",
+    status: "submitted",
+    answered: 0.9,
+    correct: 0.45,
+    seed: 21,
+    daysAgo: 1,
+  },
+  {
+    studentEmail: `lucas.durand@${DEMO_DOMAIN}`,
+    subject: "physique-chimie",
+    status: "draft",
+    answered: 0.4,
+    correct: 0.55,
+    seed: 31,
+    daysAgo: 0,
+  },
+  {
+    studentEmail: `theo.lambert@${DEMO_DOMAIN}`,
+    subject: "maths",
+    status: "draft",
+    answered: 0.2,
+    correct: 0.7,
+    seed: 41,
+    daysAgo: 0,
+  },
+];
+
+/** mulberry32: a tiny deterministic generator, so seeded answers are the same on every machine. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Plausible answers: `answered` of the questions, `correct` of those right, a varied survey. */
+export function demoAnswers(
+  questionnaire: Questionnaire,
+  survey: Survey,
+  plan: Pick<DemoBilan, "answered" | "correct" | "seed">,
+): BilanAnswers {
+  const random = generator(plan.seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const qcm: BilanAnswers["qcm"] = {};
+  for (const question of questionnaire.questions) {
+    if (random() >= plan.answered) continue;
+    const wrong = question.options.filter((o) => o.id !== question.correct);
+    qcm[question.id] = random() < plan.correct ? question.correct : pick(wrong).id;
+  }
+  const answers: BilanAnswers["survey"] = {};
+  for (const item of survey.items) {
+    if (random() >= plan.answered) continue;
+    if (item.kind === "likert") {
+      answers[item.id] =
+        item.scale.min + Math.floor(random() * (item.scale.max - item.scale.min + 1));
+    } else if (item.kind === "single") {
+      answers[item.id] = pick(item.options).id;
+    } else {
+      const most = Math.min(item.maxChoices ?? item.options.length, 2);
+      const chosen = new Set<string>();
+      while (chosen.size < most) chosen.add(pick(item.options).id);
+      answers[item.id] = [...chosen];
+    }
+  }
+  return { qcm, survey: answers };
+}
+
+export interface SeedResult {
+  issuer: string;
+  created: {
+    users: number;
+    students: number;
+    guardianships: number;
+    coachAssignments: number;
+    bilans: number;
+  };
+  /** Demo bilans not created because no questionnaire exists yet for their subject and niveau. */
+  skipped: string[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Inserts every demo row that is absent (users by email, students by name, links by pair, bilans by student and subject). */
+export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedResult> {
+  const issuer = devAuthIssuer();
+  const created = { users: 0, students: 0, guardianships: 0, coachAssignments: 0, bilans: 0 };
+  const skipped: string[] = [];
+
+  const users = new Map<string, Doc<"users">>();
+  for (const account of DEMO_ACCOUNTS) {
+    let user = await ctx.db
+      .query("users")
+      .withIndex("by_email", (q) => q.eq("email", account.email))
+      .first();
+    if (!user) {
+      const id = await ctx.db.insert("users", {
+        tokenIdentifier: demoTokenIdentifier(account.email, issuer),
+        email: account.email,
+        name: account.name,
+        role: account.role,
+        createdAt: now,
+        lastSeenAt: now,
+      });
+      user = (await ctx.db.get(id))!;
+      created.users += 1;
+    }
+    users.set(account.email, user);
+  }
+  const userId = (email: string): Id<"users"> => users.get(email)!._id;
+
+  const students = new Map<string, Doc<"students">>();
+  for (const demo of DEMO_STUDENTS) {
+    let student = await ctx.db
+      .query("students")
+      .withIndex("by_lastName_and_firstName", (q) =>
+        q.eq("lastName", demo.lastName).eq("firstName", demo.firstName),
+      )
+      .first();
+    if (!student) {
+      const { accountEmail, ...identity } = demo;
+      const id = await ctx.db.insert("students", {
+        ...identity,
+        userId: userId(accountEmail),
+        createdAt: now,
+        updatedAt: now,
+      });
+      student = (await ctx.db.get(id))!;
+      created.students += 1;
+    }
+    students.set(demo.accountEmail, student);
+  }
+  const studentId = (email: string): Id<"students"> => students.get(email)!._id;
+
+  for (const [parentEmail, studentEmail] of DEMO_GUARDIANSHIPS) {
+    const link = { parentId: userId(parentEmail), studentId: studentId(studentEmail) };
+    const existing = await ctx.db
+      .query("guardianships")
+      .withIndex("by_parentId_and_studentId", (q) =>
+        q.eq("parentId", link.parentId).eq("studentId", link.studentId),
+      )
+      .first();
+    if (!existing) {
+      await ctx.db.insert("guardianships", { ...link, createdAt: now });
+      created.guardianships += 1;
+    }
+  }
+
+  for (const [coachEmail, studentEmail] of DEMO_COACH_ASSIGNMENTS) {
+    const link = { coachId: userId(coachEmail), studentId: studentId(studentEmail) };
+    const existing = await ctx.db
+      .query("coachAssignments")
+      .withIndex("by_coachId_and_studentId", (q) =>
+        q.eq("coachId", link.coachId).eq("studentId", link.studentId),
+      )
+      .first();
+    if (!existing) {
+      await ctx.db.insert("coachAssignments", { ...link, createdAt: now });
+      created.coachAssignments += 1;
+    }
+  }
+
+  const survey = getSurvey();
+  for (const plan of DEMO_BILANS) {
+    const student = students.get(plan.studentEmail)!;
+    const label = `${student.firstName} ${student.lastName} — ${plan.subject}`;
+    const questionnaire = questionnaireFor(plan.subject, student.niveau);
+    if (!questionnaire) {
+      skipped.push(label);
+      continue;
+    }
+    const existing = await ctx.db
+      .query("bilans")
+      .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", student._id))
+      .take(100);
+    if (existing.some((b) => b.subject === plan.subject)) continue;
+
+    const at = now - plan.daysAgo * DAY_MS;
+    const answers = demoAnswers(questionnaire, survey, plan);
+    const results = plan.status === "draft" ? {} : scoreBilan(questionnaire.id, answers);
+    const bilanId = await ctx.db.insert("bilans", {
+      studentId: student._id,
+      subject: plan.subject,
+      niveau: student.niveau,
+      questionnaireId: questionnaire.id,
+      status: plan.status,
+      answers,
+      ...results,
+      createdBy: student.userId ?? userId(DEMO_ACCOUNTS[0]!.email),
+      createdAt: at,
+      updatedAt: at,
+      ...(plan.status === "draft" ? {} : { submittedAt: at }),
+      ...(plan.status === "sent" ? { sentAt: at + DAY_MS } : {}),
+    });
+    if (plan.status === "submitted") await enqueueGeneration(ctx, bilanId, student.userId);
+    created.bilans += 1;
+  }
+
+  const total = Object.values(created).reduce((sum, n) => sum + n, 0);
+  if (total > 0) {
+    await audit(ctx, { actorKind: "worker", action: "seed.run", details: { created, skipped } });
+  }
+  return { issuer, created, skipped };
+}

@@ -1,0 +1,124 @@
+// Users: creation from the verified JWT identity, role changes and the
+// public projection shown to other users. Roles are never set from a token.
+import type { Role } from "@nexus/shared/domain";
+import type { UserIdentity } from "convex/server";
+import { v } from "convex/values";
+import type { Doc, Id } from "../_generated/dataModel";
+import type { MutationCtx } from "../_generated/server";
+import { appError } from "../lib/errors";
+import { vRole } from "../validators";
+import { audit } from "./audit";
+
+/** lastSeenAt is refreshed at most this often, so sign-ins do not write on every page load. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/** What one user may see of another (never the token identifier). */
+export const vUserSummary = v.object({
+  _id: v.id("users"),
+  email: v.string(),
+  name: v.string(),
+  role: v.optional(vRole),
+  createdAt: v.number(),
+  lastSeenAt: v.number(),
+});
+
+export function userSummary(user: Doc<"users">) {
+  return {
+    _id: user._id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    createdAt: user.createdAt,
+    lastSeenAt: user.lastSeenAt,
+  };
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Email and display name from a JWT identity (Clerk or the dev sign-in). */
+export function profileFromIdentity(identity: UserIdentity): { email: string; name: string } {
+  const email = identity.email ? normalizeEmail(identity.email) : "";
+  if (!email) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      "Votre identité ne contient pas d'adresse e-mail : impossible de créer votre compte.",
+    );
+  }
+  const composed = [identity.givenName, identity.familyName].filter(Boolean).join(" ");
+  const name = (identity.name?.trim() || composed.trim() || email.split("@")[0]) ?? email;
+  return { email, name };
+}
+
+/** Creates the caller's row (without a role) or refreshes its email, name and lastSeenAt. */
+export async function upsertFromIdentity(
+  ctx: MutationCtx,
+  identity: UserIdentity,
+  now: number,
+): Promise<Doc<"users">> {
+  const { email, name } = profileFromIdentity(identity);
+  const existing = await ctx.db
+    .query("users")
+    .withIndex("by_tokenIdentifier", (q) => q.eq("tokenIdentifier", identity.tokenIdentifier))
+    .unique();
+  if (!existing) {
+    const id = await ctx.db.insert("users", {
+      tokenIdentifier: identity.tokenIdentifier,
+      email,
+      name,
+      createdAt: now,
+      lastSeenAt: now,
+    });
+    return (await ctx.db.get(id))!;
+  }
+  const changed =
+    existing.email !== email ||
+    existing.name !== name ||
+    now - existing.lastSeenAt >= LAST_SEEN_RESOLUTION_MS;
+  if (!changed) return existing;
+  await ctx.db.patch(existing._id, { email, name, lastSeenAt: now });
+  return (await ctx.db.get(existing._id))!;
+}
+
+/** Admin-only role change (checked by the caller); audited, a no-op when unchanged. */
+export async function setUserRole(
+  ctx: MutationCtx,
+  actor: Doc<"users">,
+  userId: Id<"users">,
+  role: Role | null,
+): Promise<Doc<"users">> {
+  const target = await ctx.db.get(userId);
+  if (!target) throw appError("NOT_FOUND", "Utilisateur introuvable.");
+  if (target._id === actor._id) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      "Vous ne pouvez pas modifier votre propre rôle : demandez-le à un autre administrateur.",
+    );
+  }
+  const next = role ?? undefined;
+  if (target.role === next) return target;
+  await ctx.db.patch(target._id, { role: next });
+  await audit(ctx, {
+    actorKind: "user",
+    actorId: actor._id,
+    action: "user.setRole",
+    targetTable: "users",
+    targetId: target._id,
+    details: { from: target.role ?? null, to: role },
+  });
+  return (await ctx.db.get(target._id))!;
+}
+
+/** Loads a user that must hold `role` (e.g. the parent of a guardianship). */
+export async function requireUserWithRole(
+  ctx: MutationCtx,
+  userId: Id<"users">,
+  role: Role,
+  message: string,
+): Promise<Doc<"users">> {
+  const user = await ctx.db.get(userId);
+  if (!user) throw appError("NOT_FOUND", "Utilisateur introuvable.");
+  if (user.role !== role) throw appError("INVALID_ARGUMENT", message);
+  return user;
+}

@@ -1,0 +1,30 @@
+// `bun run seed` (scripts/seed.ts) calls seed:run with WORKER_SECRET: demo data
+// for every role, inserted only when absent. Never exposed to signed-in users.
+import { v } from "convex/values";
+import { workerMutation } from "./lib/functions";
+import { DEMO_ACCOUNTS, seedDemoData } from "./model/seed";
+import { vRole } from "./validators";
+
+const vCount = v.number();
+
+export const run = workerMutation({
+  args: {},
+  returns: v.object({
+    issuer: v.string(),
+    created: v.object({
+      users: vCount,
+      students: vCount,
+      guardianships: vCount,
+      coachAssignments: vCount,
+      bilans: vCount,
+    }),
+    skipped: v.array(v.string()),
+    accounts: v.array(
+      v.object({ email: v.string(), name: v.string(), role: vRole, description: v.string() }),
+    ),
+  }),
+  handler: async (ctx) => ({
+    ...(await seedDemoData(ctx, Date.now())),
+    accounts: DEMO_ACCOUNTS.map((a) => ({ ...a })),
+  }),
+});

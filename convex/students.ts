@@ -1,0 +1,127 @@
+// Public student functions. Identity data (names, niveau, statut, spécialités,
+// school, linked account) is created and changed by staff only — an assigned
+// coach writes bilans, not the family's civil data. Links between students,
+// parents and coaches are staff-only too, and idempotent.
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+import { doc } from "convex-helpers/validators";
+import { userMutation, userQuery } from "./lib/functions";
+import { requireAnyRole, requireReadableStudent, requireStaff } from "./model/access";
+import {
+  assignCoach as assignCoachModel,
+  createStudent,
+  linkParent as linkParentModel,
+  listStudentsFor,
+  studentRelations,
+  unassignCoach as unassignCoachModel,
+  unlinkParent as unlinkParentModel,
+  updateStudent,
+} from "./model/students";
+import { userSummary, vUserSummary } from "./model/users";
+import schema from "./schema";
+import { vNiveau, vStatut } from "./validators";
+
+const vStudent = doc(schema, "students");
+
+export const create = userMutation({
+  args: {
+    firstName: v.string(),
+    lastName: v.string(),
+    niveau: vNiveau,
+    statut: vStatut,
+    specialites: v.array(v.string()),
+    school: v.optional(v.string()),
+    userId: v.optional(v.id("users")),
+  },
+  returns: v.id("students"),
+  handler: async (ctx, args) => {
+    requireStaff(ctx.user);
+    return await createStudent(ctx, ctx.user, args, Date.now());
+  },
+});
+
+export const update = userMutation({
+  args: {
+    studentId: v.id("students"),
+    firstName: v.optional(v.string()),
+    lastName: v.optional(v.string()),
+    niveau: v.optional(vNiveau),
+    statut: v.optional(vStatut),
+    specialites: v.optional(v.array(v.string())),
+    school: v.optional(v.string()),
+    userId: v.optional(v.id("users")),
+  },
+  returns: v.null(),
+  handler: async (ctx, { studentId, ...fields }) => {
+    requireStaff(ctx.user);
+    await updateStudent(ctx, ctx.user, studentId, fields, Date.now());
+    return null;
+  },
+});
+
+export const get = userQuery({
+  args: { studentId: v.id("students") },
+  returns: vStudent,
+  handler: async (ctx, { studentId }) => {
+    requireAnyRole(ctx.user);
+    return await requireReadableStudent(ctx, ctx.user, studentId);
+  },
+});
+
+/** The students the caller follows (élève: themself; parent: children; coach: assigned; staff: all). */
+export const listMine = userQuery({
+  args: { paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(vStudent),
+  handler: async (ctx, { paginationOpts }) => {
+    requireAnyRole(ctx.user);
+    return await listStudentsFor(ctx, ctx.user, paginationOpts);
+  },
+});
+
+/** Parents and coaches of a student the caller may read. */
+export const relations = userQuery({
+  args: { studentId: v.id("students") },
+  returns: v.object({ parents: v.array(vUserSummary), coaches: v.array(vUserSummary) }),
+  handler: async (ctx, { studentId }) => {
+    requireAnyRole(ctx.user);
+    await requireReadableStudent(ctx, ctx.user, studentId);
+    const { parents, coaches } = await studentRelations(ctx, studentId);
+    return { parents: parents.map(userSummary), coaches: coaches.map(userSummary) };
+  },
+});
+
+export const linkParent = userMutation({
+  args: { studentId: v.id("students"), parentId: v.id("users") },
+  returns: v.id("guardianships"),
+  handler: async (ctx, { studentId, parentId }) => {
+    requireStaff(ctx.user);
+    return await linkParentModel(ctx, ctx.user, studentId, parentId);
+  },
+});
+
+export const unlinkParent = userMutation({
+  args: { studentId: v.id("students"), parentId: v.id("users") },
+  returns: v.boolean(),
+  handler: async (ctx, { studentId, parentId }) => {
+    requireStaff(ctx.user);
+    return await unlinkParentModel(ctx, ctx.user, studentId, parentId);
+  },
+});
+
+export const assignCoach = userMutation({
+  args: { studentId: v.id("students"), coachId: v.id("users") },
+  returns: v.id("coachAssignments"),
+  handler: async (ctx, { studentId, coachId }) => {
+    requireStaff(ctx.user);
+    return await assignCoachModel(ctx, ctx.user, studentId, coachId);
+  },
+});
+
+export const unassignCoach = userMutation({
+  args: { studentId: v.id("students"), coachId: v.id("users") },
+  returns: v.boolean(),
+  handler: async (ctx, { studentId, coachId }) => {
+    requireStaff(ctx.user);
+    return await unassignCoachModel(ctx, ctx.user, studentId, coachId);
+  },
+});

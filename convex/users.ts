@@ -1,0 +1,56 @@
+// Public user functions. Rows come from the verified JWT identity
+// (ensureCurrent); only an admin changes a role (setRole, audited).
+import { paginationOptsValidator, paginationResultValidator } from "convex/server";
+import { v } from "convex/values";
+import { doc } from "convex-helpers/validators";
+import { identityMutation, identityQuery, userMutation, userQuery } from "./lib/functions";
+import { boundedPage } from "./lib/pagination";
+import { getCurrentUser, requireRole, requireStaff } from "./model/access";
+import { setUserRole, upsertFromIdentity, userSummary, vUserSummary } from "./model/users";
+import schema from "./schema";
+import { vRole } from "./validators";
+
+const vUser = doc(schema, "users");
+
+/** Call once after every sign-in: creates the caller's row (no role) or refreshes it. */
+export const ensureCurrent = identityMutation({
+  args: {},
+  returns: vUser,
+  handler: async (ctx) => await upsertFromIdentity(ctx, ctx.identity, Date.now()),
+});
+
+/** The caller's own row, or null when signed in but ensureCurrent has not run yet. */
+export const me = identityQuery({
+  args: {},
+  returns: v.union(vUser, v.null()),
+  handler: async (ctx) => await getCurrentUser(ctx),
+});
+
+/** Admin only. `role: null` withdraws the role. An admin cannot change their own role. */
+export const setRole = userMutation({
+  args: { userId: v.id("users"), role: v.union(vRole, v.null()) },
+  returns: vUserSummary,
+  handler: async (ctx, { userId, role }) => {
+    requireRole(ctx.user, ["admin"]);
+    return userSummary(await setUserRole(ctx, ctx.user, userId, role));
+  },
+});
+
+/** Staff only: users page by page, optionally with one role (`withoutRole` lists newcomers). */
+export const list = userQuery({
+  args: {
+    paginationOpts: paginationOptsValidator,
+    role: v.optional(vRole),
+    withoutRole: v.optional(v.boolean()),
+  },
+  returns: paginationResultValidator(vUserSummary),
+  handler: async (ctx, { paginationOpts, role, withoutRole }) => {
+    requireStaff(ctx.user);
+    const query =
+      role !== undefined || withoutRole
+        ? ctx.db.query("users").withIndex("by_role", (q) => q.eq("role", role))
+        : ctx.db.query("users");
+    const result = await query.order("desc").paginate(boundedPage(paginationOpts));
+    return { ...result, page: result.page.map(userSummary) };
+  },
+});

@@ -1,0 +1,212 @@
+// Test fixtures (two dots in the name: never deployed). A small world with
+// one user per role, an "own" family (student, parent, coach all linked) and a
+// "foreign" family the own callers must never reach.
+import type { Role } from "@nexus/shared/domain";
+import { ConvexError } from "convex/values";
+import type { TestConvex } from "convex-test";
+import type { Id } from "./_generated/dataModel";
+import type { ErrorCode } from "./lib/errors";
+import { DEV_AUTH_ISSUER_DEFAULT, demoTokenIdentifier } from "./model/seed";
+import type schema from "./schema";
+import { makeConvexTest } from "./test.setup";
+
+export type T = TestConvex<typeof schema>;
+
+export const ISSUER = DEV_AUTH_ISSUER_DEFAULT;
+
+export function identityFor(email: string, name = email.split("@")[0]!) {
+  return {
+    tokenIdentifier: demoTokenIdentifier(email, ISSUER),
+    subject: email,
+    issuer: ISSUER,
+    email,
+    name,
+  };
+}
+
+/** anon: no identity; noRow: signed in, users.ensureCurrent never called; noRole: row without a role. */
+export type Caller = "anon" | "noRow" | "noRole" | Role;
+export const CALLERS: readonly Caller[] = [
+  "anon",
+  "noRow",
+  "noRole",
+  "admin",
+  "assistante",
+  "coach",
+  "parent",
+  "eleve",
+];
+
+export interface World {
+  users: Record<Exclude<Caller, "anon" | "noRow">, Id<"users">> & {
+    foreignCoach: Id<"users">;
+    foreignParent: Id<"users">;
+    foreignEleve: Id<"users">;
+    /** A second parent and coach, not linked to anyone: targets of link/assign. */
+    spareParent: Id<"users">;
+    spareCoach: Id<"users">;
+  };
+  students: { own: Id<"students">; foreign: Id<"students"> };
+  bilans: { own: Id<"bilans">; foreign: Id<"bilans"> };
+}
+
+const NO_ROW_EMAIL = "inconnu@test.fr";
+
+const EMAILS = {
+  noRole: "nouveau@test.fr",
+  admin: "admin@test.fr",
+  assistante: "assistante@test.fr",
+  coach: "coach@test.fr",
+  parent: "parent@test.fr",
+  eleve: "eleve@test.fr",
+  foreignCoach: "coach.autre@test.fr",
+  foreignParent: "parent.autre@test.fr",
+  foreignEleve: "eleve.autre@test.fr",
+  spareParent: "parent.libre@test.fr",
+  spareCoach: "coach.libre@test.fr",
+} as const;
+
+const ROLES: Record<keyof typeof EMAILS, Role | undefined> = {
+  noRole: undefined,
+  admin: "admin",
+  assistante: "assistante",
+  coach: "coach",
+  parent: "parent",
+  eleve: "eleve",
+  foreignCoach: "coach",
+  foreignParent: "parent",
+  foreignEleve: "eleve",
+  spareParent: "parent",
+  spareCoach: "coach",
+};
+
+export async function makeWorld(t: T): Promise<World> {
+  return await t.run(async (ctx) => {
+    const now = Date.now();
+    const users = {} as World["users"];
+    for (const [key, email] of Object.entries(EMAILS) as [keyof typeof EMAILS, string][]) {
+      users[key] = await ctx.db.insert("users", {
+        tokenIdentifier: demoTokenIdentifier(email, ISSUER),
+        email,
+        name: key,
+        role: ROLES[key],
+        createdAt: now,
+        lastSeenAt: now,
+      });
+    }
+    const student = (firstName: string, userId: Id<"users">) =>
+      ctx.db.insert("students", {
+        firstName,
+        lastName: "Test",
+        niveau: "premiere",
+        statut: "scolarise",
+        specialites: ["Mathématiques"],
+        userId,
+        createdAt: now,
+        updatedAt: now,
+      });
+    const own = await student("Alice", users.eleve);
+    const foreign = await student("Bruno", users.foreignEleve);
+    await ctx.db.insert("guardianships", {
+      parentId: users.parent,
+      studentId: own,
+      createdAt: now,
+    });
+    await ctx.db.insert("guardianships", {
+      parentId: users.foreignParent,
+      studentId: foreign,
+      createdAt: now,
+    });
+    await ctx.db.insert("coachAssignments", {
+      coachId: users.coach,
+      studentId: own,
+      createdAt: now,
+    });
+    await ctx.db.insert("coachAssignments", {
+      coachId: users.foreignCoach,
+      studentId: foreign,
+      createdAt: now,
+    });
+    const bilan = (studentId: Id<"students">, createdBy: Id<"users">) =>
+      ctx.db.insert("bilans", {
+        studentId,
+        subject: "maths",
+        niveau: "premiere",
+        questionnaireId: "maths-premiere",
+        status: "draft",
+        answers: { qcm: {}, survey: {} },
+        createdBy,
+        createdAt: now,
+        updatedAt: now,
+      });
+    return {
+      users,
+      students: { own, foreign },
+      bilans: {
+        own: await bilan(own, users.eleve),
+        foreign: await bilan(foreign, users.foreignEleve),
+      },
+    };
+  });
+}
+
+/** The test client acting as `caller` (anon: no identity at all). */
+export function as(t: T, caller: Caller) {
+  if (caller === "anon") return t;
+  if (caller === "noRow") return t.withIdentity(identityFor(NO_ROW_EMAIL));
+  return t.withIdentity(identityFor(EMAILS[caller], caller));
+}
+
+export async function freshWorld(): Promise<{ t: T; world: World }> {
+  const t = makeConvexTest();
+  return { t, world: await makeWorld(t) };
+}
+
+export type Outcome = "ok" | ErrorCode;
+
+/** "ok", or the `code` of the ConvexError thrown; any other error fails the test. */
+export async function outcomeOf(promise: Promise<unknown>): Promise<Outcome> {
+  try {
+    await promise;
+    return "ok";
+  } catch (error) {
+    const data = error instanceof ConvexError ? error.data : (error as { data?: unknown }).data;
+    if (data && typeof data === "object" && "code" in data)
+      return (data as { code: ErrorCode }).code;
+    throw error;
+  }
+}
+
+/** The ConvexError payload of a rejected call. */
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const data = (error as { data?: unknown }).data;
+    if (data && typeof data === "object" && "code" in data) {
+      return data as { code: string; message: string };
+    }
+    throw error;
+  }
+  throw new Error("expected the call to fail");
+}
+
+export async function countRows(t: T) {
+  return await t.run(async (ctx) => {
+    const tables = [
+      "users",
+      "students",
+      "guardianships",
+      "coachAssignments",
+      "bilans",
+      "jobs",
+      "jobEvents",
+      "auditLogs",
+    ] as const;
+    const counts: Record<string, number> = {};
+    for (const table of tables) counts[table] = (await ctx.db.query(table).collect()).length;
+    return counts;
+  });
+}
