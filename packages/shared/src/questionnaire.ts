@@ -16,7 +16,9 @@ export const zDataId = z
 
 const text = z.string().trim().min(1);
 
-export const zDifficulty = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+export const zDifficulty = z.union([z.literal(1), z.literal(2), z.literal(3)], {
+  error: "difficulty must be 1, 2 or 3",
+});
 export type Difficulty = z.infer<typeof zDifficulty>;
 
 export const zDomain = z.strictObject({
@@ -36,6 +38,8 @@ export const zQuestion = z.strictObject({
   /** 1 (basic) to 3 (demanding); also the question's weight in the score. */
   difficulty: zDifficulty,
   prompt: text,
+  /** Optional code excerpt shown in monospace under the prompt (NSI). */
+  code: text.optional(),
   options: z.array(zQuestionOption).min(3).max(5),
   /** Id of the one correct option. */
   correct: zDataId,

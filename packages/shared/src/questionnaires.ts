@@ -3,7 +3,10 @@
 // and validated once, when this module loads: a broken file throws at import.
 
 import mathsPremiere from "../questionnaires/maths-premiere.json";
+import mathsTerminale from "../questionnaires/maths-terminale.json";
+import nsiTerminale from "../questionnaires/nsi-terminale.json";
 import pedagogicalSurvey from "../questionnaires/pedagogical-survey.json";
+import physiqueChimiePremiere from "../questionnaires/physique-chimie-premiere.json";
 import type { Niveau, Subject } from "./domain";
 import {
   parseQuestionnaire,
@@ -60,6 +63,9 @@ function deepFreeze<T>(value: T): T {
 
 const registry = buildRegistry({
   "maths-premiere.json": mathsPremiere,
+  "maths-terminale.json": mathsTerminale,
+  "nsi-terminale.json": nsiTerminale,
+  "physique-chimie-premiere.json": physiqueChimiePremiere,
 });
 for (const q of registry.values()) deepFreeze(q);
 
