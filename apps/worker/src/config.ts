@@ -1,0 +1,138 @@
+// Every setting of the worker and the CLI, read once from the environment and
+// validated with zod. All defaults live here.
+import { hostname } from "node:os";
+import { type JobKind, jobKinds, zJobKind } from "@nexus/shared/jobs";
+import { z } from "zod";
+
+/** Sized for a 2-core VPS: OCR is CPU-bound, LLM calls and emails wait on the network. */
+export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
+  "document.ingest": 1,
+  "bilan.generate": 4,
+  "bilan.pdf": 2,
+  "email.send": 4,
+  "system.echo": 4,
+  "alerts.notify": 1,
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** "document.ingest=1,bilan.generate=4" → overrides of DEFAULT_CONCURRENCY (0 turns a kind off). */
+export function parseConcurrency(spec: string | undefined): Record<JobKind, number> {
+  const out = { ...DEFAULT_CONCURRENCY };
+  if (!spec?.trim()) return out;
+  for (const part of spec.split(",")) {
+    const item = part.trim();
+    if (!item) continue;
+    const match = /^([a-z.]+)\s*=\s*(\d+)$/.exec(item);
+    if (!match) {
+      throw new ConfigError(
+        `WORKER_CONCURRENCY : « ${item} » n'est pas de la forme type=nombre (ex. document.ingest=1).`,
+      );
+    }
+    const kind = zJobKind.safeParse(match[1]);
+    if (!kind.success) {
+      throw new ConfigError(
+        `WORKER_CONCURRENCY : type de tâche inconnu « ${match[1]} » (connus : ${jobKinds.join(", ")}).`,
+      );
+    }
+    const n = Number(match[2]);
+    if (n > 64)
+      throw new ConfigError(`WORKER_CONCURRENCY : ${n} est trop élevé pour ${kind.data} (max 64).`);
+    out[kind.data] = n;
+  }
+  return out;
+}
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((value) => value === "1" || value === "true");
+
+const envSchema = z.object({
+  CONVEX_URL: z.url().default("http://127.0.0.1:3210"),
+  WORKER_SECRET: z.string().min(1).optional(),
+  POLL_INTERVAL_MS: int(50, 600_000).default(5_000),
+  WORKER_HEALTH_PORT: int(0, 65_535).default(8_081),
+  WORKER_CONCURRENCY: z.string().optional(),
+  WORKER_ID: z.string().min(1).max(200).optional(),
+  LEASE_MS: int(500, 15 * 60_000).default(30_000),
+  WORKER_HEARTBEAT_MS: int(100, 5 * 60_000).optional(),
+  WORKER_BEAT_INTERVAL_MS: int(100, 5 * 60_000).default(5_000),
+  WORKER_SHUTDOWN_GRACE_MS: int(0, 60 * 60_000).default(30_000),
+  WORKER_DISABLE_SUBSCRIPTION: flag,
+  /** Overrides every handler's retry base delay (diagnostics and tests). */
+  WORKER_RETRY_BASE_MS: int(10, 3_600_000).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export interface WorkerConfig {
+  convexUrl: string;
+  workerSecret: string;
+  pollIntervalMs: number;
+  healthPort: number;
+  concurrency: Record<JobKind, number>;
+  workerId: string;
+  leaseMs: number;
+  heartbeatMs: number;
+  beatIntervalMs: number;
+  shutdownGraceMs: number;
+  disableSubscription: boolean;
+  retryBaseMsOverride: number | undefined;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+function readEnv(env: Record<string, string | undefined>) {
+  // Empty variables count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")} : ${i.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+function requireSecret(secret: string | undefined): string {
+  if (!secret) {
+    throw new ConfigError(
+      "WORKER_SECRET est obligatoire : donnez-lui la même valeur que la variable WORKER_SECRET du déploiement Convex.",
+    );
+  }
+  return secret;
+}
+
+export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const e = readEnv(env);
+  return {
+    convexUrl: e.CONVEX_URL,
+    workerSecret: requireSecret(e.WORKER_SECRET),
+    pollIntervalMs: e.POLL_INTERVAL_MS,
+    healthPort: e.WORKER_HEALTH_PORT,
+    concurrency: parseConcurrency(e.WORKER_CONCURRENCY),
+    workerId: e.WORKER_ID ?? `${hostname()}-${process.pid}`,
+    leaseMs: e.LEASE_MS,
+    // Three heartbeats per lease: one lost heartbeat does not lose the job.
+    heartbeatMs: Math.min(e.WORKER_HEARTBEAT_MS ?? Math.floor(e.LEASE_MS / 3), e.LEASE_MS),
+    beatIntervalMs: e.WORKER_BEAT_INTERVAL_MS,
+    shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    disableSubscription: e.WORKER_DISABLE_SUBSCRIPTION,
+    retryBaseMsOverride: e.WORKER_RETRY_BASE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+export interface CliConfig {
+  convexUrl: string;
+  workerSecret: string;
+}
+
+export function loadCliConfig(env: Record<string, string | undefined>): CliConfig {
+  const e = readEnv(env);
+  return { convexUrl: e.CONVEX_URL, workerSecret: requireSecret(e.WORKER_SECRET) };
+}

@@ -1,0 +1,35 @@
+// kind → handler. A new job kind = one module in src/handlers/ plus one line
+// in `defaultHandlers`. The worker claims only the kinds registered here (and
+// whose concurrency is above zero).
+import type { JobKind } from "@nexus/shared/jobs";
+import type { JobHandler } from "./handler.ts";
+import { systemEcho } from "./handlers/system-echo.ts";
+
+export const defaultHandlers: readonly JobHandler<any>[] = [systemEcho];
+
+export type Registry = ReadonlyMap<JobKind, JobHandler<any>>;
+
+export function createRegistry(handlers: readonly JobHandler<any>[]): Registry {
+  const registry = new Map<JobKind, JobHandler<any>>();
+  for (const handler of handlers) {
+    if (registry.has(handler.kind)) {
+      throw new Error(`Two handlers for job kind "${handler.kind}"`);
+    }
+    if (!(handler.timeoutMs > 0)) throw new Error(`Handler "${handler.kind}" needs a timeoutMs`);
+    registry.set(handler.kind, handler);
+  }
+  return registry;
+}
+
+/** Kinds the worker will claim, with their slot count. */
+export function claimableKinds(
+  registry: Registry,
+  concurrency: Record<JobKind, number>,
+): Map<JobKind, number> {
+  const out = new Map<JobKind, number>();
+  for (const kind of registry.keys()) {
+    const slots = concurrency[kind] ?? 0;
+    if (slots > 0) out.set(kind, slots);
+  }
+  return out;
+}

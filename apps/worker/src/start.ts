@@ -1,0 +1,61 @@
+// `nexus-worker start`: the daemon. Wires config, Convex client, registry,
+// health server and signals together.
+import { loadWorkerConfig } from "./config.ts";
+import { createConvexQueueClient } from "./convex-queue-client.ts";
+import { startHealthServer } from "./health-server.ts";
+import { createLogger, errorFields } from "./logger.ts";
+import { createRegistry, defaultHandlers } from "./registry.ts";
+import { Worker } from "./worker.ts";
+import { createWorkerConvex } from "./worker-convex.ts";
+
+export async function startWorker(env: Record<string, string | undefined>): Promise<number> {
+  const config = loadWorkerConfig(env);
+  const log = createLogger({ level: config.logLevel, bindings: { workerId: config.workerId } });
+  const { queue, client } = createConvexQueueClient(config);
+  const worker = new Worker({
+    queue,
+    registry: createRegistry(defaultHandlers),
+    convex: createWorkerConvex(client, config.workerSecret),
+    log,
+    workerId: config.workerId,
+    concurrency: config.concurrency,
+    pollIntervalMs: config.pollIntervalMs,
+    leaseMs: config.leaseMs,
+    heartbeatMs: config.heartbeatMs,
+    beatIntervalMs: config.beatIntervalMs,
+    shutdownGraceMs: config.shutdownGraceMs,
+    disableSubscription: config.disableSubscription,
+    retryBaseMsOverride: config.retryBaseMsOverride,
+  });
+  const health = await startHealthServer({
+    port: config.healthPort,
+    status: () => worker.status(),
+    staleAfterMs: Math.max(3 * config.pollIntervalMs, 15_000),
+  });
+  log.info("worker.health_listening", { port: health.port, convexUrl: config.convexUrl });
+
+  let signals = 0;
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = (signal: string) => {
+      signals++;
+      log.info("worker.signal", { signal, count: signals });
+      // First signal: graceful; second: force.
+      void worker.shutdown(signal).then(resolve);
+    };
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
+    process.on("SIGINT", () => onSignal("SIGINT"));
+  });
+
+  try {
+    await worker.start();
+  } catch (error) {
+    log.error("worker.start_failed", errorFields(error));
+    await health.close();
+    await client.close();
+    return 1;
+  }
+  await stopped;
+  await health.close();
+  await client.close();
+  return 0;
+}

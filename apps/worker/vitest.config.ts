@@ -1,0 +1,11 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  test: {
+    name: "worker",
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // Integration tests start real runtimes and worker processes.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
