@@ -70,7 +70,7 @@ export const weaknessPhrases: Record<Mastery, DomainPhrase[]> = {
     ({ L, P }) =>
       `Le domaine ${L} est en cours d’acquisition (${P}) : les notions sont connues mais leur application reste irrégulière.`,
     ({ L, P }) =>
-      `Avec ${P}, le domaine ${L} progresse mais manque encore de régularité ; un entraînement ciblé devrait suffire à le consolider.`,
+      `Avec ${P}, le domaine ${L} progresse mais manque encore de régularité ; un entraînement ciblé devrait suffire pour le consolider.`,
     ({ L, P }) =>
       `Dans le domaine ${L} (${P}), les bases sont présentes mais les méthodes ne sont pas encore automatiques.`,
   ],
@@ -136,7 +136,7 @@ export const methodTips: Record<Subject, string[]> = {
   ],
   nsi: [
     "écrire et tester de petits programmes en Python pour chaque notion",
-    "dérouler un algorithme à la main sur un exemple avant de le programmer",
+    "dérouler un algorithme à la main sur un exemple avant de passer au code",
     "découper chaque problème en fonctions courtes et les tester une par une",
     "relire les messages d’erreur et noter ceux qui reviennent souvent",
   ],

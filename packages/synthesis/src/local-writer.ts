@@ -367,7 +367,9 @@ export function writeLocalSynthesis(input: SynthesisInput, offers: OfferSuggesti
     );
   } else {
     summary.push(
-      "Aucun domaine n’est en difficulté : l’enjeu est désormais d’approfondir et de viser l’excellence.",
+      scores.overall.mastery === "maitrise"
+        ? "Aucun domaine n’est en difficulté : l’enjeu est désormais d’approfondir et de viser l’excellence."
+        : "Aucun domaine n’est en difficulté : l’enjeu est désormais de consolider les acquis pour viser la maîtrise.",
     );
   }
   if (intent.focusDomainIds.length > 0 && hasWeak) {

@@ -195,7 +195,7 @@ export const defaultOfferCatalogue: OfferCatalogue = {
       priority: 70,
       when: { niveau: ["seconde"] },
       reason:
-        "En Seconde, le choix des spécialités engage la suite du lycée : cet atelier aide à le faire en s’appuyant sur les résultats et les goûts de {{firstName}}.",
+        "En Seconde, le choix des spécialités engage la suite du lycée : cet atelier aide à faire ce choix en s’appuyant sur les résultats et les goûts de {{firstName}}.",
     },
     {
       id: "approfondissement",
