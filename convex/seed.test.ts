@@ -1,0 +1,149 @@
+import { scoreBilan } from "@nexus/shared/bilan-scoring";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { api } from "./_generated/api";
+import {
+  DEMO_ACCOUNTS,
+  DEMO_BILANS,
+  DEMO_STUDENTS,
+  DEV_AUTH_ISSUER_DEFAULT,
+  demoTokenIdentifier,
+} from "./model/seed";
+import { makeConvexTest } from "./test.setup";
+import { countRows, errorOf, identityFor } from "./world.fixtures";
+
+const SECRET = "secret-de-test-seed";
+const saved = { secret: process.env.WORKER_SECRET, issuer: process.env.DEV_AUTH_ISSUER };
+
+beforeEach(() => {
+  process.env.WORKER_SECRET = SECRET;
+  delete process.env.DEV_AUTH_ISSUER;
+});
+afterEach(() => {
+  process.env.WORKER_SECRET = saved.secret;
+  if (saved.issuer === undefined) delete process.env.DEV_AUTH_ISSUER;
+  else process.env.DEV_AUTH_ISSUER = saved.issuer;
+});
+
+describe("seed:run", () => {
+  it("creates the demo data once; a second run creates nothing", async () => {
+    const t = makeConvexTest();
+    const first = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const seeded = DEMO_BILANS.length - first.skipped.length;
+    expect(first.created).toEqual({
+      users: 12,
+      students: 5,
+      guardianships: 4,
+      coachAssignments: 6,
+      bilans: seeded,
+    });
+    // Every demo bilan has its questionnaire (maths 1re/Tle, NSI Tle, physique-chimie 1re).
+    expect(first.skipped).toEqual([]);
+    expect(first.issuer).toBe(DEV_AUTH_ISSUER_DEFAULT);
+    expect(first.accounts.map((a) => a.email)).toEqual(DEMO_ACCOUNTS.map((a) => a.email));
+    const afterFirst = await countRows(t);
+
+    const second = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    expect(second.created).toEqual({
+      users: 0,
+      students: 0,
+      guardianships: 0,
+      coachAssignments: 0,
+      bilans: 0,
+    });
+    expect(await countRows(t)).toEqual(afterFirst);
+  });
+
+  it("has one account per role as required, each signing in through the dev issuer", async () => {
+    const count = (role: string) => DEMO_ACCOUNTS.filter((a) => a.role === role).length;
+    expect([
+      count("admin"),
+      count("assistante"),
+      count("coach"),
+      count("parent"),
+      count("eleve"),
+    ]).toEqual([1, 1, 2, 3, 5]);
+    const t = makeConvexTest();
+    await t.mutation(api.seed.run, { workerSecret: SECRET });
+    for (const account of DEMO_ACCOUNTS) {
+      const client = t.withIdentity(identityFor(account.email, account.name));
+      const me = await client.mutation(api.users.ensureCurrent, {});
+      expect(me).toMatchObject({
+        email: account.email,
+        role: account.role,
+        tokenIdentifier: demoTokenIdentifier(account.email, DEV_AUTH_ISSUER_DEFAULT),
+      });
+    }
+    expect((await countRows(t)).users).toBe(DEMO_ACCOUNTS.length);
+  });
+
+  it("links families and coaches: Isabelle Durand follows her two children", async () => {
+    const t = makeConvexTest();
+    await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const mother = t.withIdentity(identityFor("isabelle.durand@demo.nexus-reussite.fr"));
+    const children = await mother.query(api.students.listMine, {
+      paginationOpts: { numItems: 10, cursor: null },
+    });
+    expect(children.page.map((s) => `${s.firstName} ${s.lastName}`).sort()).toEqual([
+      "Camille Durand",
+      "Lucas Durand",
+    ]);
+    const camille = t.withIdentity(identityFor("camille.durand@demo.nexus-reussite.fr"));
+    const own = await camille.query(api.students.listMine, {
+      paginationOpts: { numItems: 10, cursor: null },
+    });
+    expect(own.page.map((s) => s.firstName)).toEqual(["Camille"]);
+    const admin = t.withIdentity(identityFor("admin@nexus-reussite.fr"));
+    const all = await admin.query(api.students.listMine, {
+      paginationOpts: { numItems: 10, cursor: null },
+    });
+    expect(all.page).toHaveLength(DEMO_STUDENTS.length);
+  });
+
+  it("seeds bilans in several statuses with scores from scoreBilan and a job for the submitted one", async () => {
+    const t = makeConvexTest();
+    const result = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const bilans = await t.run(async (ctx) => await ctx.db.query("bilans").collect());
+    expect(bilans).toHaveLength(DEMO_BILANS.length - result.skipped.length);
+    for (const bilan of bilans) {
+      if (bilan.status === "draft") {
+        expect(bilan.scores).toBeUndefined();
+        continue;
+      }
+      expect({ scores: bilan.scores, profile: bilan.profile }).toEqual(
+        scoreBilan(bilan.questionnaireId, bilan.answers),
+      );
+      expect(bilan.submittedAt).toEqual(expect.any(Number));
+    }
+    const jobs = await t.run(async (ctx) => await ctx.db.query("jobs").collect());
+    const submitted = bilans.filter((b) => b.status === "submitted");
+    expect(jobs.map((j) => j.target?.id).sort()).toEqual(submitted.map((b) => b._id).sort());
+    expect(submitted.length).toBeGreaterThan(0);
+    expect(new Set(bilans.map((b) => b.status))).toEqual(
+      new Set(["draft", "submitted", "review", "sent"]),
+    );
+  });
+
+  it("uses DEV_AUTH_ISSUER when the deployment sets it", async () => {
+    process.env.DEV_AUTH_ISSUER = "https://nexus.example/dev-auth";
+    const t = makeConvexTest();
+    const result = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    expect(result.issuer).toBe("https://nexus.example/dev-auth");
+    const admin = await t.run(async (ctx) =>
+      ctx.db
+        .query("users")
+        .withIndex("by_email", (q) => q.eq("email", "admin@nexus-reussite.fr"))
+        .unique(),
+    );
+    expect(admin?.tokenIdentifier).toBe("https://nexus.example/dev-auth|admin@nexus-reussite.fr");
+  });
+
+  it("refuses a wrong worker secret and a user without one, writing nothing", async () => {
+    const t = makeConvexTest();
+    const error = await errorOf(t.mutation(api.seed.run, { workerSecret: "mauvais" }));
+    expect(error.code).toBe("WORKER_AUTH");
+    await expect(
+      t.withIdentity(identityFor("admin@nexus-reussite.fr")).mutation(api.seed.run, {} as never),
+    ).rejects.toThrow(/Validator error/);
+    expect(Object.values(await countRows(t)).every((n) => n === 0)).toBe(true);
+  });
+});
