@@ -1,5 +1,7 @@
 // Users: creation from the verified JWT identity, role changes and the
 // public projection shown to other users. Roles are never set from a token.
+// Rows are matched by tokenIdentifier only, never by email: an email claimed
+// by a new identity must not inherit an existing account (and its role).
 import type { Role } from "@nexus/shared/domain";
 import type { UserIdentity } from "convex/server";
 import { v } from "convex/values";
