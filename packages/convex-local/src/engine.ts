@@ -1,0 +1,808 @@
+// The function runtime: convex-test's in-process implementation of Convex
+// (database, indexes, search, validators) with what a server needs added
+// around it — persistence of every commit, commit notifications, storage
+// backed by files, real upload/serving URLs, a durable scheduler, per-call
+// identity, log capture, read-set tracking and pagination journals.
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { UserIdentity } from "convex/server";
+import { convexToJson, jsonToConvex, type Value } from "convex/values";
+import { convexTest } from "convex-test";
+import type { DurableStore, StoredDocument, StoredState } from "./durable-store.ts";
+import type { FunctionsFolder } from "./functions-folder.ts";
+import { createCapturingConsole, type LogSink } from "./log-lines.ts";
+
+// ---- convex-test internals reached through the `convexLocalInternals` patch ----
+
+type WriteLayer = Record<string, StoredDocument | null>;
+
+interface DatabaseFake {
+  _documents: Record<string, StoredDocument>;
+  _nextDocId: number;
+  _lastCreationTime: number;
+  _writes: WriteLayer[];
+  commit(commitTs: bigint | null): void;
+  get(table: string | undefined, id: string): StoredDocument | null;
+  insert(table: string, value: Record<string, Value>): string;
+  patch(table: string, id: string, value: Record<string, unknown>): void;
+  _iterateDocs(table: string, callback: (doc: StoredDocument) => void): void;
+}
+
+interface ConvexGlobal {
+  components: Record<string, { db: DatabaseFake }>;
+  transactionManager: { _lastCommitTs: bigint };
+  syscall: (op: string, jsonArgs: string) => string;
+  asyncSyscall: (op: string, jsonArgs: string) => Promise<string>;
+  jsSyscall: (op: string, args: Record<string, unknown>) => Promise<unknown>;
+}
+
+interface FunctionPath {
+  udfPath: string;
+  componentPath: string;
+}
+
+interface Accessor {
+  queryFromPath(path: FunctionPath, args: Record<string, Value>): Promise<Value>;
+  mutationFromPath(path: FunctionPath, args: Record<string, Value>): Promise<Value>;
+  actionFromPath(path: FunctionPath, args: Record<string, Value>): Promise<Value>;
+  run<T>(handler: (ctx: unknown) => Promise<T>): Promise<T>;
+  fetch(path: string, init: RequestInit): Promise<Response>;
+  withIdentity(identity: Partial<UserIdentity>): Accessor;
+}
+
+// ---- public types ----
+
+export type FunctionKind = "query" | "mutation" | "action" | "httpAction";
+
+export interface FunctionInfo {
+  kind: FunctionKind;
+  visibility: "public" | "internal";
+}
+
+/** Tables a query read; `all` when it did something we cannot attribute to tables. */
+export interface ReadSet {
+  tables: Set<string>;
+  all: boolean;
+}
+
+export interface CallAuth {
+  identity: UserIdentity | null;
+  /** Cache key for the identity (the raw token); "" when anonymous. */
+  key: string;
+}
+
+export const ANONYMOUS: CallAuth = { identity: null, key: "" };
+
+export type CallResult =
+  | {
+      ok: true;
+      value: Value;
+      logLines: string[];
+      reads: ReadSet;
+      journal: string | null;
+      commitTs: bigint | null;
+    }
+  | {
+      ok: false;
+      message: string;
+      data: Value | undefined;
+      logLines: string[];
+      reads: ReadSet;
+      journal: string | null;
+      commitTs: bigint | null;
+    };
+
+export interface CallOptions {
+  auth?: CallAuth;
+  /** Clients may call only public functions; the scheduler and crons run internal ones too. */
+  publicOnly?: boolean;
+  /** Pagination journal of a subscribed query (keeps its page boundaries stable). */
+  journal?: string | null;
+  /** Runs synchronously inside the top-level commit of this call (mutations). */
+  onCommit?: (ts: bigint) => void;
+}
+
+/** One committed transaction, as reported to the rest of the runtime. */
+export interface CommitEvent {
+  ts: bigint;
+  changes: Array<[string, StoredDocument | null]>;
+  tables: Set<string>;
+}
+
+export interface EngineOptions {
+  schema: unknown;
+  folder: FunctionsFolder;
+  store: DurableStore;
+  state: StoredState;
+  cloudUrl: string;
+  siteUrl: string;
+  /** Signs upload URLs. */
+  uploadToken: { create(): string; verify(token: string): boolean };
+  /** Echo function log lines on the runtime's own console. */
+  echoLogs: boolean;
+  /** Called synchronously after each top-level commit (already persisted). */
+  onCommit: (event: CommitEvent) => void;
+}
+
+// ---- call context (one per function execution started by the runtime) ----
+
+interface CallContext extends LogSink {
+  reads: ReadSet | null;
+  journal: { endCursor: string | null; paginated: boolean } | null;
+  onCommit: ((ts: bigint) => void) | null;
+}
+
+const callStorage = new AsyncLocalStorage<CallContext>();
+
+/** Runs a callback outside every async context (used to start timers and loops). */
+export const runInRootContext = AsyncLocalStorage.snapshot();
+
+// Captured before convex-test wraps these globals (inside queries and
+// mutations it makes them throw, and the runtime's own timers must not).
+export const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+export const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
+/** The process console, untouched by function log capture. */
+export const runtimeConsole = globalThis.console;
+
+const ROLLBACK = new Error("convex-local snapshot rollback");
+
+export function tableNameFromId(id: string): string | null {
+  const match = /^[0-9]+(.+)$/.exec(id);
+  return match ? (match[1] ?? null) : null;
+}
+
+/** "messages.js:list" / "messages" → "messages:list" / "messages:default". */
+export function canonicalUdfPath(udfPath: string): string {
+  const colon = udfPath.lastIndexOf(":");
+  let modulePath = colon < 0 ? udfPath : udfPath.slice(0, colon);
+  const exportName = colon < 0 ? "default" : udfPath.slice(colon + 1);
+  modulePath = modulePath.replace(/\.(js|ts|jsx|tsx|mjs|cjs)$/, "");
+  return `${modulePath}:${exportName}`;
+}
+
+let requestCounter = 0;
+
+function isConvexError(error: unknown): error is Error & { data: Value } {
+  return typeof error === "object" && error !== null && Symbol.for("ConvexError") in error;
+}
+
+/** The error envelope fields the Convex clients expect. */
+export function describeFailure(error: unknown): { message: string; data: Value | undefined } {
+  const requestId = (++requestCounter).toString(16).padStart(16, "0");
+  if (isConvexError(error)) {
+    let data = error.data;
+    if (typeof data === "string") {
+      try {
+        data = jsonToConvex(JSON.parse(data));
+      } catch {
+        // A plain string payload.
+      }
+    }
+    return {
+      message: `[Request ID: ${requestId}] Server Error\nUncaught ConvexError: ${error.message}`,
+      data: data === undefined ? null : data,
+    };
+  }
+  if (error instanceof Error) {
+    return {
+      message: `[Request ID: ${requestId}] Server Error\nUncaught ${error.name}: ${error.message}`,
+      data: undefined,
+    };
+  }
+  return {
+    message: `[Request ID: ${requestId}] Server Error\nUncaught ${String(error)}`,
+    data: undefined,
+  };
+}
+
+function parseJournal(journal: string | null | undefined): string | null {
+  if (!journal) return null;
+  try {
+    const parsed = JSON.parse(journal) as { endCursor?: unknown };
+    return typeof parsed.endCursor === "string" ? parsed.endCursor : null;
+  } catch {
+    return null;
+  }
+}
+
+// Syscalls that read nothing from the database.
+const NON_READING_SYSCALLS = new Set([
+  "1.0/queryStreamNext",
+  "1.0/queryCleanup",
+  "1.0/db/normalizeId",
+  "1.0/getSnapshotTs",
+  "1.0/getTransactionMetrics",
+  "1.0/getFunctionMetadata",
+  "1.0/getRequestMetadata",
+  "1.0/getDeploymentMetadata",
+  "1.0/auditLog",
+  "1.0/runUdf",
+  "1.0/createFunctionHandle",
+]);
+
+export class ConvexEngine {
+  private readonly options: EngineOptions;
+  private readonly t: Accessor;
+  private readonly global: ConvexGlobal;
+  private readonly db: DatabaseFake;
+  /** Ids of committed documents per table (convex-test scans every document otherwise). */
+  private readonly tableIds = new Map<string, Set<string>>();
+  private readonly accessors = new Map<string, Accessor>();
+  private readonly functionCache = new Map<string, Promise<FunctionInfo | null>>();
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+    globalThis.console = createCapturingConsole(runtimeConsole, callStorage, options.echoLogs);
+    const t = convexTest(options.schema as never, options.folder.convexTestModules) as unknown as
+      | (Accessor & { convexLocalInternals?: ConvexGlobal })
+      | undefined;
+    if (t?.convexLocalInternals === undefined) {
+      throw new Error(
+        "convex-test is not patched (patches/convex-test@*.patch): run `bun install` at the repository root.",
+      );
+    }
+    this.t = t;
+    this.global = t.convexLocalInternals;
+    const root = this.global.components[""];
+    if (root === undefined) throw new Error("convex-test has no root component");
+    this.db = root.db;
+    this.loadState(options.state);
+    this.installCommitHook();
+    this.installTableIndex();
+    this.installSyscalls();
+  }
+
+  // ---- state ----
+
+  private loadState(state: StoredState): void {
+    const documents: Record<string, StoredDocument> = {};
+    for (const [id, doc] of state.documents) {
+      documents[id] = doc;
+      this.indexId(id, true);
+    }
+    this.db._documents = documents;
+    this.db._nextDocId = Math.max(this.db._nextDocId, state.nextDocId);
+    this.db._lastCreationTime = state.lastCreationTime;
+    this.global.transactionManager._lastCommitTs = state.lastCommitTs;
+  }
+
+  /** The committed state, for compaction. */
+  currentState(): StoredState {
+    return {
+      documents: new Map(Object.entries(this.db._documents)),
+      nextDocId: this.db._nextDocId,
+      lastCreationTime: this.db._lastCreationTime,
+      lastCommitTs: this.global.transactionManager._lastCommitTs,
+    };
+  }
+
+  get lastCommitTs(): bigint {
+    return this.global.transactionManager._lastCommitTs;
+  }
+
+  /** Committed documents of a table, outside any transaction. */
+  committedDocuments(table: string): StoredDocument[] {
+    const ids = this.tableIds.get(table);
+    if (ids === undefined) return [];
+    const out: StoredDocument[] = [];
+    for (const id of ids) {
+      const doc = this.db._documents[id];
+      if (doc !== undefined) out.push(doc);
+    }
+    return out;
+  }
+
+  committedDocument(id: string): StoredDocument | null {
+    return this.db._documents[id] ?? null;
+  }
+
+  private indexId(id: string, present: boolean): void {
+    const table = tableNameFromId(id);
+    if (table === null) return;
+    let ids = this.tableIds.get(table);
+    if (ids === undefined) {
+      ids = new Set();
+      this.tableIds.set(table, ids);
+    }
+    if (present) ids.add(id);
+    else ids.delete(id);
+  }
+
+  private installCommitHook(): void {
+    const db = this.db;
+    const originalCommit = db.commit.bind(db);
+    db.commit = (commitTs: bigint | null) => {
+      const topLevel = commitTs !== null && db._writes.length === 1;
+      const writes = topLevel ? db._writes[0] : undefined;
+      originalCommit(commitTs);
+      if (!topLevel || writes === undefined || commitTs === null) return;
+      const changes: Array<[string, StoredDocument | null]> = [];
+      const tables = new Set<string>();
+      for (const id of Object.keys(writes)) {
+        const doc = db._documents[id] ?? null;
+        changes.push([id, doc]);
+        this.indexId(id, doc !== null);
+        const table = tableNameFromId(id);
+        if (table !== null) tables.add(table);
+      }
+      if (changes.length > 0) {
+        try {
+          this.options.store.append({
+            ts: commitTs,
+            writes: changes,
+            nextDocId: db._nextDocId,
+            lastCreationTime: db._lastCreationTime,
+          });
+        } catch (error) {
+          // Memory and disk would disagree from here on: stop rather than lose data silently.
+          runtimeConsole.error("convex-local: could not persist a commit, stopping.", error);
+          process.exit(70);
+        }
+      }
+      callStorage.getStore()?.onCommit?.(commitTs);
+      this.options.onCommit({ ts: commitTs, changes, tables });
+    };
+  }
+
+  private installTableIndex(): void {
+    const db = this.db;
+    const tableIds = this.tableIds;
+    db._iterateDocs = (tableName: string, callback: (doc: StoredDocument) => void) => {
+      const committed = tableIds.get(tableName);
+      let pending: Set<string> | null = null;
+      for (const layer of db._writes) {
+        for (const id of Object.keys(layer)) {
+          if (tableNameFromId(id) === tableName) {
+            pending ??= new Set();
+            pending.add(id);
+          }
+        }
+      }
+      if (pending === null) {
+        if (committed === undefined) return;
+        for (const id of committed) {
+          const doc = db._documents[id];
+          if (doc !== undefined) callback(doc);
+        }
+        return;
+      }
+      const ids = new Set(committed ?? []);
+      for (const id of pending) ids.add(id);
+      for (const id of ids) {
+        const doc = db.get(tableName, id);
+        if (doc !== null) callback(doc);
+      }
+    };
+  }
+
+  // ---- syscalls ----
+
+  private installSyscalls(): void {
+    const g = this.global;
+    const originalSyscall = g.syscall;
+    const originalAsync = g.asyncSyscall;
+    const originalJs = g.jsSyscall;
+
+    g.syscall = (op, jsonArgs) => {
+      const ctx = callStorage.getStore();
+      if (ctx?.reads && op === "1.0/queryStream") {
+        this.trackQuerySource(ctx.reads, (JSON.parse(jsonArgs) as { query: QueryJson }).query);
+      }
+      return originalSyscall(op, jsonArgs);
+    };
+
+    g.asyncSyscall = async (op, jsonArgs) => {
+      const ctx = callStorage.getStore();
+      if (ctx?.reads) this.trackAsyncRead(ctx.reads, op, jsonArgs);
+      switch (op) {
+        case "1.0/queryPage":
+          return await this.queryPage(ctx, jsonArgs, originalAsync);
+        case "1.0/schedule":
+          return await this.schedule(jsonArgs);
+        case "1.0/storageGenerateUploadUrl":
+          return JSON.stringify(
+            `${this.options.cloudUrl}/api/storage/upload?token=${this.options.uploadToken.create()}`,
+          );
+        case "1.0/storageGetUrl": {
+          const { storageId } = JSON.parse(jsonArgs) as { storageId: string };
+          const meta = this.db.get("_storage", storageId);
+          return JSON.stringify(
+            meta === null ? null : `${this.options.cloudUrl}/api/storage/${storageId}`,
+          );
+        }
+        case "1.0/storageGetMetadata": {
+          const { storageId } = JSON.parse(jsonArgs) as { storageId: string };
+          const meta = this.db.get("_storage", storageId);
+          return JSON.stringify(
+            meta === null
+              ? null
+              : {
+                  storageId,
+                  sha256: meta.sha256,
+                  size: meta.size,
+                  contentType: meta.contentType ?? null,
+                },
+          );
+        }
+        case "1.0/storageStore":
+        case "1.0/storageGet":
+          throw new Error(
+            "ctx.storage.store() and ctx.storage.get() are only available in actions.",
+          );
+        default:
+          return await originalAsync(op, jsonArgs);
+      }
+    };
+
+    g.jsSyscall = async (op, args) => {
+      switch (op) {
+        case "storage/storeBlob": {
+          const blob = args.blob as Blob;
+          return await this.storeFile(new Uint8Array(await blob.arrayBuffer()), blob.type);
+        }
+        case "storage/getBlob": {
+          const file = this.readFile(args.storageId as string);
+          if (file === null) return null;
+          return new Blob([file.bytes as BlobPart], { type: file.contentType ?? "" });
+        }
+        default:
+          return await originalJs(op, args);
+      }
+    };
+  }
+
+  private trackQuerySource(reads: ReadSet, query: QueryJson): void {
+    const source = query?.source;
+    if (source?.type === "FullTableScan" && source.tableName) reads.tables.add(source.tableName);
+    else if (source?.indexName) reads.tables.add(source.indexName.split(".")[0] ?? "");
+    else reads.all = true;
+  }
+
+  private trackAsyncRead(reads: ReadSet, op: string, jsonArgs: string): void {
+    if (NON_READING_SYSCALLS.has(op)) return;
+    const args = JSON.parse(jsonArgs) as Record<string, unknown>;
+    switch (op) {
+      case "1.0/get": {
+        const table = (args.table as string | undefined) ?? tableNameFromId(String(args.id));
+        if (table) reads.tables.add(table);
+        else reads.all = true;
+        return;
+      }
+      case "1.0/queryPage":
+        this.trackQuerySource(reads, args.query as QueryJson);
+        return;
+      case "1.0/count":
+        reads.tables.add(String(args.table));
+        return;
+      case "1.0/storageGetUrl":
+      case "1.0/storageGetMetadata":
+        reads.tables.add("_storage");
+        return;
+      default:
+        reads.all = true;
+    }
+  }
+
+  /** Pagination with journals: a re-run ends at the cursor the first run ended at. */
+  private async queryPage(
+    ctx: CallContext | undefined,
+    jsonArgs: string,
+    original: (op: string, jsonArgs: string) => Promise<string>,
+  ): Promise<string> {
+    const journal = ctx?.journal;
+    const args = JSON.parse(jsonArgs) as { endCursor?: string | null };
+    if (journal && !args.endCursor && journal.endCursor) args.endCursor = journal.endCursor;
+    const endCursor = args.endCursor ?? null;
+    const result = JSON.parse(await original("1.0/queryPage", JSON.stringify(args))) as {
+      continueCursor: string;
+      isDone: boolean;
+    };
+    if (endCursor !== null && endCursor !== "_end_cursor") {
+      // The page is bounded: it continues exactly where it was told to end,
+      // even when the document at that cursor has since been deleted.
+      result.continueCursor = endCursor;
+      result.isDone = false;
+    }
+    if (journal) {
+      journal.paginated = true;
+      journal.endCursor ??= result.isDone ? "_end_cursor" : result.continueCursor;
+    }
+    return JSON.stringify(result);
+  }
+
+  private async schedule(jsonArgs: string): Promise<string> {
+    const args = JSON.parse(jsonArgs) as {
+      name?: string;
+      reference?: string;
+      functionHandle?: string;
+      args: unknown;
+      ts: number;
+    };
+    let udfPath: string;
+    if (args.functionHandle !== undefined) {
+      const handle = args.functionHandle.split("function://")[1] ?? "";
+      const [componentPath, path] = handle.split(";");
+      if (componentPath) throw new Error("convex-local does not support components.");
+      udfPath = path ?? "";
+    } else if (args.name !== undefined) {
+      udfPath = args.name;
+    } else {
+      throw new Error("convex-local does not support components (function references by path).");
+    }
+    udfPath = canonicalUdfPath(udfPath);
+    const info = await this.describe(udfPath);
+    if (info === null || (info.kind !== "mutation" && info.kind !== "action")) {
+      throw new Error(`Cannot schedule "${udfPath}": no mutation or action with that name.`);
+    }
+    const jobId = this.db.insert("_scheduled_functions", {
+      args: [jsonToConvex(args.args as never)],
+      name: udfPath,
+      scheduledTime: args.ts * 1000,
+      state: { kind: "pending" },
+    });
+    return JSON.stringify(jobId);
+  }
+
+  // ---- storage ----
+
+  /** Writes the blob durably, then commits its `_storage` document. */
+  async storeFile(bytes: Uint8Array, contentType: string | undefined): Promise<string> {
+    const sha256 = this.options.store.writeBlob(bytes);
+    const fields: Record<string, Value> = { sha256, size: bytes.byteLength };
+    if (contentType) fields.contentType = contentType;
+    return await this.t.run(async () => this.db.insert("_storage", fields));
+  }
+
+  readFile(storageId: string): { bytes: Uint8Array; contentType: string | null } | null {
+    if (tableNameFromId(storageId) !== "_storage") return null;
+    const meta = this.committedDocument(storageId);
+    if (meta === null) return null;
+    const bytes = this.options.store.readBlob(String(meta.sha256));
+    if (bytes === null) return null;
+    return { bytes, contentType: typeof meta.contentType === "string" ? meta.contentType : null };
+  }
+
+  /** Path of a stored file's blob (for streaming it to HTTP clients). */
+  fileInfo(storageId: string): { path: string; contentType: string | null; size: number } | null {
+    if (tableNameFromId(storageId) !== "_storage") return null;
+    const meta = this.committedDocument(storageId);
+    if (meta === null) return null;
+    return {
+      path: this.options.store.blobPath(String(meta.sha256)),
+      contentType: typeof meta.contentType === "string" ? meta.contentType : null,
+      size: Number(meta.size),
+    };
+  }
+
+  // ---- functions ----
+
+  /** What a function path names (null when it does not exist). */
+  describe(udfPath: string): Promise<FunctionInfo | null> {
+    const canonical = canonicalUdfPath(udfPath);
+    let info = this.functionCache.get(canonical);
+    if (info === undefined) {
+      info = this.loadFunctionInfo(canonical);
+      this.functionCache.set(canonical, info);
+    }
+    return info;
+  }
+
+  private async loadFunctionInfo(udfPath: string): Promise<FunctionInfo | null> {
+    const colon = udfPath.lastIndexOf(":");
+    const modulePath = udfPath.slice(0, colon);
+    const exportName = udfPath.slice(colon + 1);
+    if (!this.options.folder.files.has(modulePath)) return null;
+    const mod = await this.options.folder.load(modulePath);
+    const fn = mod[exportName] as
+      | {
+          isQuery?: boolean;
+          isMutation?: boolean;
+          isAction?: boolean;
+          isHttp?: boolean;
+          isPublic?: boolean;
+        }
+      | undefined;
+    if (fn === undefined || fn === null) return null;
+    const kind: FunctionKind | null = fn.isQuery
+      ? "query"
+      : fn.isMutation
+        ? "mutation"
+        : fn.isAction
+          ? "action"
+          : fn.isHttp
+            ? "httpAction"
+            : null;
+    if (kind === null) return null;
+    return { kind, visibility: fn.isPublic ? "public" : "internal" };
+  }
+
+  /** Every function of the folder (also surfaces import errors at startup). */
+  async listFunctions(): Promise<Array<{ udfPath: string } & FunctionInfo>> {
+    const out: Array<{ udfPath: string } & FunctionInfo> = [];
+    for (const modulePath of this.options.folder.files.keys()) {
+      const mod = await this.options.folder.load(modulePath);
+      for (const exportName of Object.keys(mod)) {
+        const info = await this.describe(`${modulePath}:${exportName}`);
+        if (info !== null) out.push({ udfPath: `${modulePath}:${exportName}`, ...info });
+      }
+    }
+    return out;
+  }
+
+  private accessor(auth: CallAuth): Accessor {
+    if (auth.identity === null) return this.t;
+    let accessor = this.accessors.get(auth.key);
+    if (accessor === undefined) {
+      accessor = this.t.withIdentity(auth.identity);
+      if (this.accessors.size > 500) this.accessors.clear();
+      this.accessors.set(auth.key, accessor);
+    }
+    return accessor;
+  }
+
+  /** Runs a query, mutation or action as a client or the scheduler would. */
+  async call(
+    kind: "query" | "mutation" | "action",
+    udfPath: string,
+    args: Record<string, Value>,
+    options: CallOptions = {},
+  ): Promise<CallResult> {
+    const path = canonicalUdfPath(udfPath);
+    const ctx: CallContext = {
+      logLines: [],
+      label: `${kind === "query" ? "Q" : kind === "mutation" ? "M" : "A"}(${path})`,
+      reads: kind === "query" ? { tables: new Set(), all: false } : null,
+      journal:
+        kind === "query" ? { endCursor: parseJournal(options.journal), paginated: false } : null,
+      onCommit: options.onCommit ?? null,
+    };
+    let commitTs: bigint | null = null;
+    if (options.onCommit) {
+      const notify = options.onCommit;
+      ctx.onCommit = (ts) => {
+        commitTs = ts;
+        notify(ts);
+      };
+    } else {
+      ctx.onCommit = (ts) => {
+        commitTs = ts;
+      };
+    }
+    const finish = (
+      outcome: { ok: true; value: Value } | { ok: false; message: string; data: Value | undefined },
+    ): CallResult => {
+      const journal =
+        ctx.journal?.paginated && ctx.journal.endCursor !== null
+          ? JSON.stringify({ endCursor: ctx.journal.endCursor })
+          : null;
+      const reads = ctx.reads ?? { tables: new Set<string>(), all: true };
+      return { ...outcome, logLines: ctx.logLines, reads, journal, commitTs };
+    };
+    const info = await this.describe(path).catch((error: unknown) => {
+      ctx.logLines.push(`[ERROR] '${String(error)}'`);
+      return null;
+    });
+    if (info === null || (options.publicOnly && info.visibility !== "public")) {
+      return finish({
+        ok: false,
+        message: `Could not find public function for '${path}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
+        data: undefined,
+      });
+    }
+    if (info.kind !== kind) {
+      const name = (k: string) => k.charAt(0).toUpperCase() + k.slice(1);
+      return finish({
+        ok: false,
+        message: `Trying to execute ${path} as ${name(kind)}, but it is defined as ${name(info.kind)}.`,
+        data: undefined,
+      });
+    }
+    const accessor = this.accessor(options.auth ?? ANONYMOUS);
+    const fnPath = { udfPath: path, componentPath: "" };
+    try {
+      const value = await callStorage.run(ctx, () =>
+        kind === "query"
+          ? accessor.queryFromPath(fnPath, args)
+          : kind === "mutation"
+            ? accessor.mutationFromPath(fnPath, args)
+            : accessor.actionFromPath(fnPath, args),
+      );
+      // Values cross the wire as Convex JSON: reject what cannot be encoded here.
+      convexToJson(value);
+      return finish({ ok: true, value });
+    } catch (error) {
+      return finish({ ok: false, ...describeFailure(error) });
+    }
+  }
+
+  /**
+   * Runs `work` while holding the transaction lock, so every query it runs
+   * sees one committed state and no commit can interleave. `work` receives
+   * the timestamp of that state.
+   */
+  async snapshot<T>(work: (ts: bigint) => Promise<T>): Promise<T> {
+    let result: { value: T } | undefined;
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.t.run(async () => {
+        try {
+          result = { value: await work(this.global.transactionManager._lastCommitTs) };
+        } catch (error) {
+          failure = { error };
+        }
+        throw ROLLBACK;
+      });
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+    }
+    if (failure) throw failure.error;
+    if (result === undefined) throw new Error("snapshot produced no result");
+    return result.value;
+  }
+
+  /** Runs a query inside `snapshot()` (nested: no lock of its own). */
+  queryInSnapshot(
+    udfPath: string,
+    args: Record<string, Value>,
+    auth: CallAuth,
+    journal: string | null,
+  ): Promise<CallResult> {
+    return this.call("query", udfPath, args, { auth, publicOnly: true, journal });
+  }
+
+  /** Runs `work` in a write transaction with direct access to the document store. */
+  async writeSystem<T>(work: (db: SystemWriter) => T): Promise<T> {
+    return await this.t.run(async () =>
+      work({
+        get: (table, id) => this.db.get(table, id),
+        patch: (table, id, value) => this.db.patch(table, id, value),
+        insert: (table, value) => this.db.insert(table, value),
+      }),
+    );
+  }
+
+  /** Runs a mutation atomically with `before`/`after` writes (scheduled mutations). */
+  async mutationWithSystemWrites(
+    udfPath: string,
+    args: Record<string, Value>,
+    before: (db: SystemWriter) => boolean,
+    after: (db: SystemWriter, result: CallResult) => void,
+  ): Promise<CallResult | null> {
+    const writer: SystemWriter = {
+      get: (table, id) => this.db.get(table, id),
+      patch: (table, id, value) => this.db.patch(table, id, value),
+      insert: (table, value) => this.db.insert(table, value),
+    };
+    return await this.t.run(async () => {
+      if (!before(writer)) return null;
+      const result = await this.call("mutation", udfPath, args);
+      after(writer, result);
+      return result;
+    });
+  }
+
+  /** Serves an HTTP action route of http.ts. */
+  async httpAction(path: string, init: RequestInit, auth: CallAuth): Promise<Response> {
+    const ctx: CallContext = {
+      logLines: [],
+      label: `H(${path.split("?")[0]})`,
+      reads: null,
+      journal: null,
+      onCommit: null,
+    };
+    return await callStorage.run(ctx, () => this.accessor(auth).fetch(path, init));
+  }
+
+  get hasHttpRouter(): boolean {
+    return this.options.folder.files.has("http");
+  }
+}
+
+export interface SystemWriter {
+  get(table: string, id: string): StoredDocument | null;
+  patch(table: string, id: string, value: Record<string, unknown>): void;
+  insert(table: string, value: Record<string, Value>): string;
+}
+
+interface QueryJson {
+  source?: { type?: string; tableName?: string; indexName?: string };
+}

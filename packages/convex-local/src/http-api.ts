@@ -1,0 +1,255 @@
+// HTTP endpoints of a Convex deployment as the official clients use them
+// (convex/browser http_client): /api/query, /api/mutation, /api/action,
+// /api/function, /api/run/<path>, /api/query_ts, /api/query_at_ts, plus the
+// file storage upload and download URLs.
+import { convexToJson, jsonToConvex, type Value } from "convex/values";
+import { z } from "zod";
+import { ANONYMOUS, type CallAuth, type CallResult, type ConvexEngine } from "./engine.ts";
+import { AuthFailure, type TokenVerifier } from "./jwt-auth.ts";
+
+export const STATUS_UDF_FAILED = 560;
+
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+  "Access-Control-Allow-Headers": "Content-Type, Authorization, Convex-Client",
+  "Access-Control-Max-Age": "86400",
+};
+
+const callBody = z.object({
+  path: z.string().min(1),
+  args: z.unknown().optional(),
+  format: z.string().optional(),
+  componentPath: z.string().optional(),
+  ts: z.unknown().optional(),
+});
+
+const runBody = z.object({ args: z.unknown().optional(), format: z.string().optional() });
+
+export function withCors(response: Response): Response {
+  for (const [name, value] of Object.entries(CORS_HEADERS)) response.headers.set(name, value);
+  return response;
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json" },
+  });
+}
+
+function badRequest(code: string, message: string, status = 400): Response {
+  return json({ code, message }, status);
+}
+
+/** The identity of an HTTP request's `Authorization: Bearer <jwt>` header. */
+export async function authFromRequest(
+  request: Request,
+  verifier: TokenVerifier,
+): Promise<CallAuth> {
+  const header = request.headers.get("authorization");
+  if (!header) return ANONYMOUS;
+  const [scheme, token] = header.split(/\s+/, 2);
+  if (scheme === "Convex") {
+    throw new AuthFailure("Admin keys are not supported by convex-local.");
+  }
+  if (scheme !== "Bearer" || !token) {
+    throw new AuthFailure("The Authorization header must be `Bearer <JWT>`.");
+  }
+  const verified = await verifier.verify(token);
+  return { identity: verified.identity, key: token };
+}
+
+function envelope(result: CallResult): Response {
+  if (result.ok) {
+    return json({
+      status: "success",
+      value: convexToJson(result.value),
+      logLines: result.logLines,
+    });
+  }
+  return json(
+    {
+      status: "error",
+      errorMessage: result.message,
+      logLines: result.logLines,
+      ...(result.data === undefined ? {} : { errorData: convexToJson(result.data) }),
+    },
+    STATUS_UDF_FAILED,
+  );
+}
+
+function decodeArgs(raw: unknown): Record<string, Value> {
+  const first = Array.isArray(raw) ? (raw[0] ?? {}) : (raw ?? {});
+  const value = jsonToConvex(first as never);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error("The arguments to a Convex function must be an object.");
+  }
+  return value as Record<string, Value>;
+}
+
+type Kind = "query" | "mutation" | "action";
+
+export interface HttpApiDeps {
+  engine: ConvexEngine;
+  verifier: TokenVerifier;
+  verifyUploadToken(token: string): boolean;
+}
+
+async function callFunction(
+  deps: HttpApiDeps,
+  request: Request,
+  kind: Kind | "any",
+  pathFromUrl?: string,
+): Promise<Response> {
+  let auth: CallAuth;
+  try {
+    auth = await authFromRequest(request, deps.verifier);
+  } catch (error) {
+    return badRequest(
+      "Unauthenticated",
+      error instanceof Error ? error.message : String(error),
+      401,
+    );
+  }
+  let udfPath: string;
+  let args: Record<string, Value>;
+  try {
+    const body = (await request.json()) as unknown;
+    if (pathFromUrl !== undefined) {
+      udfPath = pathFromUrl;
+      args = decodeArgs(runBody.parse(body).args);
+    } else {
+      const parsed = callBody.parse(body);
+      if (parsed.componentPath) {
+        return badRequest("BadRequest", "convex-local does not support components.");
+      }
+      udfPath = parsed.path;
+      args = decodeArgs(parsed.args);
+    }
+  } catch (error) {
+    return badRequest("BadJsonBody", error instanceof Error ? error.message : String(error));
+  }
+  let resolved: Kind;
+  if (kind === "any") {
+    const info = await deps.engine.describe(udfPath);
+    resolved = info?.kind === "mutation" || info?.kind === "action" ? info.kind : "query";
+  } else {
+    resolved = kind;
+  }
+  return envelope(await deps.engine.call(resolved, udfPath, args, { auth, publicOnly: true }));
+}
+
+async function upload(deps: HttpApiDeps, request: Request, url: URL): Promise<Response> {
+  const token = url.searchParams.get("token");
+  if (!token || !deps.verifyUploadToken(token)) {
+    return badRequest("StorageUploadUrlInvalid", "This upload URL is invalid or has expired.", 401);
+  }
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  const contentType = request.headers.get("content-type") ?? undefined;
+  const storageId = await deps.engine.storeFile(bytes, contentType);
+  return json({ storageId });
+}
+
+function download(deps: HttpApiDeps, storageId: string, method: string): Response {
+  const file = deps.engine.fileInfo(storageId);
+  if (file === null) return new Response("File not found", { status: 404 });
+  const headers = {
+    "Content-Type": file.contentType ?? "application/octet-stream",
+    "Content-Length": String(file.size),
+    "Cache-Control": "private, max-age=2592000",
+  };
+  if (method === "HEAD") return new Response(null, { headers });
+  return new Response(Bun.file(file.path), { headers });
+}
+
+/** Answers a request of the deployment URL (the WebSocket upgrade is handled by the caller). */
+export async function handleApiRequest(deps: HttpApiDeps, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  if (request.method === "OPTIONS") return withCors(new Response(null, { status: 204 }));
+  let response: Response;
+  if (request.method === "POST") {
+    switch (path) {
+      case "/api/query":
+      case "/api/query_at_ts":
+        response = await callFunction(deps, request, "query");
+        break;
+      case "/api/mutation":
+        response = await callFunction(deps, request, "mutation");
+        break;
+      case "/api/action":
+        response = await callFunction(deps, request, "action");
+        break;
+      case "/api/function":
+        response = await callFunction(deps, request, "any");
+        break;
+      case "/api/query_ts":
+        // query_at_ts runs at the latest state: there is no history here.
+        response = json({ ts: deps.engine.lastCommitTs.toString() });
+        break;
+      case "/api/storage/upload":
+        response = await upload(deps, request, url);
+        break;
+      default:
+        if (path.startsWith("/api/run/")) {
+          const segments = path.slice("/api/run/".length).split("/").filter(Boolean);
+          const fn = segments.pop();
+          response =
+            fn === undefined || segments.length === 0
+              ? badRequest("BadRequest", "Expected /api/run/<module path>/<function name>.", 404)
+              : await callFunction(deps, request, "any", `${segments.join("/")}:${fn}`);
+        } else {
+          response = badRequest("NotFound", `No route for POST ${path}`, 404);
+        }
+    }
+  } else if (
+    (request.method === "GET" || request.method === "HEAD") &&
+    path.startsWith("/api/storage/")
+  ) {
+    response = download(
+      deps,
+      decodeURIComponent(path.slice("/api/storage/".length)),
+      request.method,
+    );
+  } else if (request.method === "GET" && (path === "/" || path === "/version")) {
+    response = new Response(
+      "convex-local: embedded offline Convex runtime for development and tests (not a production backend).\n",
+      { headers: { "Content-Type": "text/plain; charset=utf-8" } },
+    );
+  } else {
+    response = badRequest("NotFound", `No route for ${request.method} ${path}`, 404);
+  }
+  return withCors(response);
+}
+
+/** Serves an http.ts route on the site URL. */
+export async function handleSiteRequest(deps: HttpApiDeps, request: Request): Promise<Response> {
+  if (!deps.engine.hasHttpRouter) {
+    return new Response("This functions folder has no http.ts router.", { status: 404 });
+  }
+  let auth: CallAuth;
+  try {
+    auth = await authFromRequest(request, deps.verifier);
+  } catch (error) {
+    return badRequest(
+      "Unauthenticated",
+      error instanceof Error ? error.message : String(error),
+      401,
+    );
+  }
+  const url = new URL(request.url);
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const init: RequestInit = {
+    method: request.method,
+    headers: request.headers,
+    ...(hasBody ? { body: await request.arrayBuffer() } : {}),
+  };
+  try {
+    return await deps.engine.httpAction(`${url.pathname}${url.search}`, init, auth);
+  } catch (error) {
+    return new Response(`Server Error: ${error instanceof Error ? error.message : String(error)}`, {
+      status: 500,
+    });
+  }
+}
