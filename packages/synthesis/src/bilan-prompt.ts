@@ -64,12 +64,15 @@ export function buildBilanPrompt(
     subject: subjectLabels[input.subject],
     overallPercent: formatPercent(scores.overall.percent),
     overallMastery: masteryLabels[scores.overall.mastery],
-    domainTable: scores.domains
-      .map(
+    // The whole table is rendered here: a formatter cannot reflow it inside the prompt file.
+    domainTable: [
+      "| domainId | domaine | réussite | niveau de maîtrise |",
+      "| --- | --- | --- | --- |",
+      ...scores.domains.map(
         (d) =>
           `| ${d.domainId} | ${cell(d.label)} | ${formatPercent(d.percent)} | ${masteryLabels[d.mastery]} |`,
-      )
-      .join("\n"),
+      ),
+    ].join("\n"),
     weakDomainIds:
       weak.length > 0
         ? weak.map((d) => d.domainId).join(", ")

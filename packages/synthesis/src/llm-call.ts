@@ -25,9 +25,31 @@ interface SdkErrorLike {
 
 const providerLabels: Record<string, string> = { openai: "OpenAI", anthropic: "Anthropic" };
 
+/**
+ * Whether `error` is an instance of an SDK error class of that name. Matched by
+ * name along the prototype chain because both SDKs ship CJS and ESM builds, and
+ * an error thrown by one build is not `instanceof` the other's class.
+ */
+function hasErrorClass(error: unknown, className: string): boolean {
+  for (
+    let p = error === null || typeof error !== "object" ? null : Object.getPrototypeOf(error);
+    p;
+    p = Object.getPrototypeOf(p)
+  ) {
+    if (p.constructor?.name === className) return true;
+  }
+  return false;
+}
+
 function isUserAbort(error: unknown): boolean {
-  const name = (error as SdkErrorLike | undefined)?.name ?? "";
-  return name === "APIUserAbortError" || name === "AbortError";
+  return (
+    hasErrorClass(error, "APIUserAbortError") ||
+    (error as SdkErrorLike | undefined)?.name === "AbortError"
+  );
+}
+
+function isTimeout(error: unknown): boolean {
+  return hasErrorClass(error, "APIConnectionTimeoutError");
 }
 
 /** Classifies an SDK error: 408, 409, 429, 5xx and network failures are worth retrying. */
@@ -36,10 +58,9 @@ export function classifySdkError(error: unknown): FailureInfo {
   if (isUserAbort(error)) return { retryable: false, description: "requête annulée" };
   const status = typeof e.status === "number" ? e.status : undefined;
   if (status === undefined) {
-    const timeout = e.name === "APIConnectionTimeoutError";
     return {
       retryable: true,
-      description: timeout
+      description: isTimeout(error)
         ? "délai de réponse dépassé"
         : `connexion impossible (${e.message ?? "erreur réseau"})`,
     };
@@ -93,7 +114,7 @@ export async function callLlm<T>(
     if (error instanceof RetriesExhaustedError) {
       throw new SynthesisError(
         "provider_unavailable",
-        `Le service ${label} est indisponible : ${error.last.description} après ${error.attempts} tentatives. Réessayez plus tard.`,
+        `Le service ${label} est indisponible : ${error.last.description} après ${error.attempts} ${error.attempts > 1 ? "tentatives" : "tentative"}. Réessayez plus tard.`,
         true,
         [error.last.description],
         { cause: error },
