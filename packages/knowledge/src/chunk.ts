@@ -53,6 +53,8 @@ interface Block {
   kind: "heading" | "paragraph" | "list-item";
   text: string;
   level: number;
+  /** Heading marked as such ("#"), not guessed from the line's shape. */
+  explicit?: boolean;
   pageStart: number;
   pageEnd: number;
 }
@@ -88,8 +90,9 @@ function pageBlocks(page: PageText): Block[] {
     if (lines.length === 0) continue;
     const level = headingLevel(lines);
     if (level !== null) {
+      const explicit = MARKDOWN_HEADING.test(lines[0]!);
       const text = lines[0]!.replace(MARKDOWN_HEADING, "$2").trim();
-      blocks.push({ kind: "heading", text, level, pageStart: page.page, pageEnd: page.page });
+      blocks.push({ kind: "heading", text, level, explicit, pageStart: page.page, pageEnd: page.page });
       continue;
     }
     // Inside a paragraph, line breaks are layout only, except before list items.
@@ -100,7 +103,14 @@ function pageBlocks(page: PageText): Block[] {
         if (current) blocks.push(current);
         current = null;
         const text = heading[2]!.trim();
-        blocks.push({ kind: "heading", text, level: heading[1]!.length, pageStart: page.page, pageEnd: page.page });
+        blocks.push({
+          kind: "heading",
+          text,
+          level: heading[1]!.length,
+          explicit: true,
+          pageStart: page.page,
+          pageEnd: page.page,
+        });
         continue;
       }
       if (LIST_ITEM.test(line) || !current) {
@@ -116,28 +126,30 @@ function pageBlocks(page: PageText): Block[] {
   return blocks;
 }
 
-/** A paragraph cut by a page break (no final punctuation, lowercase continuation) is rejoined. */
-function documentBlocks(pages: PageText[]): Array<Block & { newParagraph: boolean }> {
-  const out: Array<Block & { newParagraph: boolean }> = [];
+/**
+ * Rejoins text cut by a page break or a layout gap: a paragraph (or a guessed
+ * heading, which is then just a short line) without final punctuation followed
+ * by a paragraph starting in lowercase is one paragraph.
+ */
+function documentBlocks(pages: PageText[]): Block[] {
+  const out: Block[] = [];
   for (const page of pages) {
-    const blocks = pageBlocks(page);
-    blocks.forEach((block, i) => {
+    for (const block of pageBlocks(page)) {
       const previous = out[out.length - 1];
       if (
-        i === 0 &&
         previous &&
         block.kind === "paragraph" &&
-        previous.kind !== "heading" &&
-        previous.pageEnd < block.pageStart &&
+        (previous.kind === "paragraph" || (previous.kind === "heading" && !previous.explicit)) &&
         !TERMINAL.test(previous.text) &&
         /^\p{Ll}/u.test(block.text)
       ) {
+        previous.kind = "paragraph";
         previous.text += ` ${block.text}`;
         previous.pageEnd = block.pageEnd;
-        return;
+        continue;
       }
-      out.push({ ...block, newParagraph: true });
-    });
+      out.push({ ...block });
+    }
   }
   return out;
 }
@@ -173,7 +185,13 @@ function buildUnits(
 ): Unit[] {
   const units: Unit[] = [];
   const headings: Array<{ level: number; text: string }> = [];
-  const path = () => [...(options.title ? [options.title] : []), ...headings.map((h) => h.text)];
+  const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+  const path = () => {
+    const texts = headings.map((h) => h.text);
+    // The first heading usually repeats the title.
+    if (options.title && texts[0] !== undefined && sameText(texts[0], options.title)) texts.shift();
+    return [...(options.title ? [options.title] : []), ...texts];
+  };
   let previousKind: Block["kind"] | null = null;
   for (const block of documentBlocks(pages)) {
     const pagesOf = { pageStart: block.pageStart, pageEnd: block.pageEnd };

@@ -154,16 +154,18 @@ function nonEmptyLineIndexes(lines: string[]): number[] {
 /** Removes lines repeated at the top or bottom of most pages (running headers, page numbers). */
 export function removeRepeatedEdges(pages: PageText[], options: CleanOptions = {}): PageText[] {
   const ratio = options.repeatedLineRatio ?? 0.6;
-  const minPages = options.minPagesForRepeats ?? 3;
+  const minPages = options.minPagesForRepeats ?? 2;
   const edge = options.edgeLines ?? 2;
   if (pages.length < minPages) return pages;
 
   const split = pages.map((page) => page.text.split("\n"));
   const edgeIndexes = split.map((lines) => {
     const filled = nonEmptyLineIndexes(lines);
+    // Short pages: edges never reach into the middle third.
+    const size = Math.min(edge, Math.floor(filled.length / 3));
     return {
-      top: filled.slice(0, edge),
-      bottom: filled.slice(Math.max(edge, filled.length - edge)),
+      top: filled.slice(0, size),
+      bottom: size > 0 ? filled.slice(filled.length - size) : [],
     };
   });
   const counts = { top: new Map<string, number>(), bottom: new Map<string, number>() };

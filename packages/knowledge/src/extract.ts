@@ -59,6 +59,23 @@ interface Line {
   size: number;
 }
 
+/**
+ * Running headers and footers are often drawn last in the content stream: move
+ * the lines lying above (below) all the others to the start (end) of the page,
+ * so cleaning finds them at the page edges. Other lines keep stream order.
+ */
+function moveEdgeLinesToEdges(lines: Line[]): Line[] {
+  if (lines.length < 3) return lines;
+  const ys = lines.map((line) => line.y);
+  const top = lines.filter((line, i) => i > 0 && line.y > Math.max(...ys.slice(0, i)));
+  const rest = lines.filter((line) => !top.includes(line));
+  const restYs = rest.map((line) => line.y);
+  const bottom = rest.filter(
+    (line, i) => i < rest.length - 1 && line.y < Math.min(...restYs.slice(i + 1)),
+  );
+  return [...top, ...rest.filter((line) => !bottom.includes(line)), ...bottom];
+}
+
 /** Rebuilds lines from pdf.js items, then paragraphs (vertical gaps) and headings (font size). */
 export function linesToText(items: readonly TextItemLike[]): string {
   const lines: Line[] = [];
@@ -66,6 +83,8 @@ export function linesToText(items: readonly TextItemLike[]): string {
   for (const item of items) {
     const size = Math.hypot(item.transform[2] ?? 0, item.transform[3] ?? 0) || item.height;
     const y = item.transform[5] ?? 0;
+    // pdf.js emits empty end-of-line markers positioned on the next line: skip their position.
+    if (!current && item.str === "" && item.hasEOL) continue;
     if (!current) current = { text: "", y, size: 0 };
     current.text += item.str;
     if (item.str.trim()) current.size = Math.max(current.size, size);
@@ -75,7 +94,7 @@ export function linesToText(items: readonly TextItemLike[]): string {
     }
   }
   if (current) lines.push(current);
-  const textLines = lines.filter((line) => line.text.trim());
+  const textLines = moveEdgeLinesToEdges(lines.filter((line) => line.text.trim()));
   if (textLines.length === 0) return "";
 
   // Body size = the most common size weighted by characters.
@@ -85,22 +104,35 @@ export function linesToText(items: readonly TextItemLike[]): string {
     weights.set(key, (weights.get(key) ?? 0) + line.text.length);
   }
   const bodySize = [...weights.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
+  const headingMarker = (line: Line) => {
+    if (bodySize <= 0 || line.text.trim().length > 120) return "";
+    if (line.size >= bodySize * 1.6) return "# ";
+    if (line.size >= bodySize * 1.3) return "## ";
+    if (line.size >= bodySize * 1.1) return "### ";
+    return "";
+  };
 
   const out: string[] = [];
   let previous: Line | null = null;
+  let previousMarker = "";
   for (const line of textLines) {
+    const text = line.text.trim();
+    const marker = headingMarker(line);
     if (previous) {
       const gap = previous.y - line.y;
       const lineHeight = Math.max(previous.size, line.size);
-      // Paragraph break: a gap clearly larger than one line, or a jump upwards (new column).
-      out.push(gap > lineHeight * 1.75 || gap < 0 ? "\n\n" : "\n");
+      // A heading wrapped on two lines stays one heading.
+      if (marker && marker === previousMarker && gap > 0 && gap <= lineHeight * 1.5) {
+        out.push(` ${text}`);
+        previous = line;
+        continue;
+      }
+      // Paragraph break: a gap clearly larger than one line, or a jump (new column, edge line).
+      out.push(gap > lineHeight * 1.75 || gap < 0 || marker || previousMarker ? "\n\n" : "\n");
     }
-    const text = line.text.trim();
-    const isShort = text.length <= 120;
-    if (bodySize > 0 && isShort && line.size >= bodySize * 1.5) out.push(`# ${text}`);
-    else if (bodySize > 0 && isShort && line.size >= bodySize * 1.15) out.push(`## ${text}`);
-    else out.push(text);
+    out.push(`${marker}${text}`);
     previous = line;
+    previousMarker = marker;
   }
   return out.join("");
 }

@@ -50,7 +50,8 @@ const ABBREVIATIONS = new Set([
 /** Abbreviations after which a capital letter still never starts a sentence. */
 const ALWAYS_ATTACHED = new Set(["m", "ex", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "st", "ste", "cf", "p", "pp", "fig", "chap", "art", "vol"]);
 
-const BOUNDARY = /([.!?…]+)(["»”’')\]]*)(\s+)/gu;
+// French closing guillemets follow a space: "« Stop. »".
+const BOUNDARY = /([.!?…]+)((?: ?["»”’')\]])*)(\s+)/gu;
 const SENTENCE_START = /^["«“'(\-–—•\p{Lu}\p{N}]/u;
 
 function wordBefore(text: string, end: number): string {
