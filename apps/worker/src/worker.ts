@@ -342,8 +342,13 @@ export class Worker {
     if (wasRunning) await this.beat();
     if (this.running.size > 0) {
       const all = Promise.all([...this.running.values()].map((r) => r.done));
-      const grace = sleep(this.options.shutdownGraceMs).then(() => "grace" as const);
-      if ((await Promise.race([all.then(() => "done" as const), grace])) === "grace") {
+      let graceTimer: ReturnType<typeof setTimeout> | undefined;
+      const grace = new Promise<"grace">((resolve) => {
+        graceTimer = setTimeout(() => resolve("grace"), this.options.shutdownGraceMs);
+      });
+      const first = await Promise.race([all.then(() => "done" as const), grace]);
+      clearTimeout(graceTimer);
+      if (first === "grace") {
         log.warn("worker.grace_expired", { running: this.running.size });
         this.force();
       }
