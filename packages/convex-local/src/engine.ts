@@ -749,15 +749,24 @@ export class ConvexEngine {
     return this.call("query", udfPath, args, { auth, publicOnly: true, journal });
   }
 
+  private systemWriter(): SystemWriter {
+    return {
+      get: (table, id) => this.db.get(table, id),
+      patch: (table, id, value) => this.db.patch(table, id, value),
+      insert: (table, value) => this.db.insert(table, value),
+    };
+  }
+
   /** Runs `work` in a write transaction with direct access to the document store. */
   async writeSystem<T>(work: (db: SystemWriter) => T): Promise<T> {
-    return await this.t.run(async () =>
-      work({
-        get: (table, id) => this.db.get(table, id),
-        patch: (table, id, value) => this.db.patch(table, id, value),
-        insert: (table, value) => this.db.insert(table, value),
-      }),
-    );
+    // t.run serializes its handler's return value as a Convex value: pass ours aside.
+    let out: { value: T } | undefined;
+    await this.t.run(async () => {
+      out = { value: work(this.systemWriter()) };
+      return null;
+    });
+    if (out === undefined) throw new Error("system write produced no result");
+    return out.value;
   }
 
   /** Runs a mutation atomically with `before`/`after` writes (scheduled mutations). */
@@ -767,17 +776,15 @@ export class ConvexEngine {
     before: (db: SystemWriter) => boolean,
     after: (db: SystemWriter, result: CallResult) => void,
   ): Promise<CallResult | null> {
-    const writer: SystemWriter = {
-      get: (table, id) => this.db.get(table, id),
-      patch: (table, id, value) => this.db.patch(table, id, value),
-      insert: (table, value) => this.db.insert(table, value),
-    };
-    return await this.t.run(async () => {
+    let out: CallResult | null = null;
+    await this.t.run(async () => {
+      const writer = this.systemWriter();
       if (!before(writer)) return null;
-      const result = await this.call("mutation", udfPath, args);
-      after(writer, result);
-      return result;
+      out = await this.call("mutation", udfPath, args);
+      after(writer, out);
+      return null;
     });
+    return out;
   }
 
   /** Serves an HTTP action route of http.ts. */
