@@ -1,0 +1,28 @@
+// What every rendered email shares: its output shape and the centre's branding.
+import { z } from "zod";
+
+export const defaultCentreName = "Nexus Réussite";
+
+export const zCentre = z
+  .object({
+    name: z.string().trim().min(1).default(defaultCentreName),
+    contact: z.string().trim().min(1).optional(),
+  })
+  .default({ name: defaultCentreName });
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Plain-text rendering options: headings keep their case (html-to-text shouts them by default). */
+export const plainTextOptions = {
+  plainText: true,
+  htmlToTextOptions: {
+    selectors: [
+      { selector: "h1", options: { uppercase: false } },
+      { selector: "h2", options: { uppercase: false } },
+    ],
+  },
+} as const;

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { renderAlertEmail } from "./render-alert-email";
+import { type BilanEmailProps, renderBilanEmail } from "./render-bilan-email";
+
+const base: BilanEmailProps = {
+  recipient: { name: "Mme Hélène Lefèvre", role: "parent" },
+  student: { firstName: "Zoé", lastName: "Lefèvre-Garçon", niveau: "premiere" },
+  subject: "maths",
+  parentSummary:
+    "Zoé a de bonnes bases ; la dérivation est à consolider avec un travail régulier sur trois semaines.",
+  dashboardUrl: "https://app.nexus-reussite.fr/bilans/b_123?version=2",
+  pdfFilename: "bilan-zoe-lefevre-garcon-maths-v2.pdf",
+  coachName: "Mme Côté",
+  centre: { name: "Nexus Réussite", contact: "contact@nexus-reussite.fr · 01 23 45 67 89" },
+};
+
+describe("renderBilanEmail for a parent", () => {
+  it("greets the parent and names the student, subject and niveau", async () => {
+    const email = await renderBilanEmail(base);
+    expect(email.subject).toBe("Bilan de Mathématiques de Zoé Lefèvre-Garçon – Nexus Réussite");
+    for (const body of [email.html, email.text]) {
+      expect(body).toContain("Bonjour Mme Hélène Lefèvre,");
+      expect(body).toContain("Zoé Lefèvre-Garçon");
+      expect(body).toContain("Mathématiques (Première)");
+      expect(body).toContain("validé par Mme Côté");
+      expect(body).toContain("la dérivation est à consolider");
+      expect(body).toContain("bilan-zoe-lefevre-garcon-maths-v2.pdf");
+      expect(body).toContain("L’équipe Nexus Réussite");
+    }
+    expect(email.html).toContain('lang="fr"');
+  });
+
+  it("links to the dashboard in both alternatives", async () => {
+    const email = await renderBilanEmail(base);
+    expect(email.html).toContain('href="https://app.nexus-reussite.fr/bilans/b_123?version=2"');
+    expect(email.text).toContain("https://app.nexus-reussite.fr/bilans/b_123?version=2");
+    expect(email.text).toContain("Voir le bilan sur le tableau de bord");
+  });
+
+  it("produces a plain-text alternative without markup", async () => {
+    const { text } = await renderBilanEmail(base);
+    expect(text).not.toMatch(/<[a-z/!]/i);
+    expect(text).not.toContain("undefined");
+    expect(text).toContain("Le rapport complet est joint à ce message au format PDF");
+  });
+});
+
+describe("renderBilanEmail for the student", () => {
+  it("speaks to the student directly", async () => {
+    const email = await renderBilanEmail({
+      ...base,
+      recipient: { name: "Zoé", role: "eleve" },
+      coachName: undefined,
+    });
+    expect(email.subject).toBe("Ton bilan de Mathématiques est disponible – Nexus Réussite");
+    expect(email.text).toContain("Bonjour Zoé,");
+    expect(email.text).toContain("Ton bilan pédagogique en Mathématiques (Première) est prêt.");
+    expect(email.text).not.toContain("validé par");
+    expect(email.html).toContain("Voir mon bilan");
+  });
+
+  it("uses the default centre name when none is given", async () => {
+    const { centre: _centre, ...rest } = base;
+    const email = await renderBilanEmail(rest);
+    expect(email.text).toContain("L’équipe Nexus Réussite");
+    expect(email.text).not.toContain("01 23 45 67 89");
+  });
+});
+
+describe("renderBilanEmail input checks", () => {
+  it.each([
+    [
+      "a dashboard URL that is not http(s)",
+      { dashboardUrl: "javascript:alert(1)" },
+      "dashboardUrl",
+    ],
+    ["an empty parent summary", { parentSummary: "  " }, "parentSummary"],
+    ["an unknown subject", { subject: "latin" }, "subject"],
+  ])("refuses %s", async (_name, patch, field) => {
+    const error = await renderBilanEmail({ ...base, ...patch } as BilanEmailProps).catch((e) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/^Paramètres de l'e-mail de bilan invalides/);
+    expect(error.message).toContain(field);
+  });
+});
+
+describe("renderAlertEmail", () => {
+  it("renders a short French alert for administrators", async () => {
+    const email = await renderAlertEmail({
+      title: "Génération de PDF en échec",
+      message: "Le job bilan.pdf a échoué 5 fois de suite ; il reste en attente d'une relance.",
+      details: [
+        { label: "File", value: "bilan.pdf" },
+        { label: "Tentatives", value: 5 },
+      ],
+      occurredAt: Date.UTC(2026, 10, 21, 9, 30),
+      adminUrl: "https://app.nexus-reussite.fr/admin/jobs",
+    });
+    expect(email.subject).toBe("[Nexus Réussite] Alerte : Génération de PDF en échec");
+    expect(email.text).toContain("Génération de PDF en échec");
+    expect(email.text).toContain("Tentatives : 5");
+    expect(email.text).toContain("21 novembre 2026 à 10:30");
+    expect(email.text).toContain("https://app.nexus-reussite.fr/admin/jobs");
+    expect(email.html).toContain('href="https://app.nexus-reussite.fr/admin/jobs"');
+  });
+
+  it("refuses an alert without a message", async () => {
+    const error = await renderAlertEmail({ title: "x", message: "", occurredAt: 1 }).catch(
+      (e) => e,
+    );
+    expect(error.message).toMatch(/^Paramètres de l'alerte invalides/);
+  });
+});

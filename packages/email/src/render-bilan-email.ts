@@ -1,0 +1,88 @@
+// The email announcing a bilan to a parent or the student: validates its
+// props, writes the French texts (vous for parents, tu for students) and
+// renders the React Email template to HTML plus a plain-text alternative.
+import { niveauLabels, subjectLabels, zNiveau, zSubject } from "@nexus/shared/domain";
+import { render } from "@react-email/render";
+import { createElement } from "react";
+import { z } from "zod";
+import { BilanEmail, type BilanEmailContent } from "./bilan-email-template";
+import { plainTextOptions, type RenderedEmail, zCentre } from "./email-content";
+
+const text = z.string().trim().min(1);
+
+export const zBilanEmailProps = z.object({
+  recipient: z.object({ name: text, role: z.enum(["parent", "eleve"]) }),
+  student: z.object({ firstName: text, lastName: text, niveau: zNiveau }),
+  subject: zSubject,
+  /** `synthesis.parentSummary`, already checked against the scores. */
+  parentSummary: text,
+  dashboardUrl: z.url({ protocol: /^https?$/ }),
+  pdfFilename: text,
+  coachName: text.optional(),
+  centre: zCentre,
+});
+export type BilanEmailProps = z.input<typeof zBilanEmailProps>;
+
+function preview(summary: string): string {
+  return summary.length <= 110 ? summary : `${summary.slice(0, 107).trimEnd()}…`;
+}
+
+export function bilanEmailContent(props: z.output<typeof zBilanEmailProps>): {
+  subject: string;
+  content: BilanEmailContent;
+} {
+  const { student, recipient, centre, coachName } = props;
+  const subjectLabel = subjectLabels[props.subject];
+  const niveau = niveauLabels[student.niveau];
+  const fullName = `${student.firstName} ${student.lastName}`;
+  const parent = recipient.role === "parent";
+  const validated = coachName ? ` Il a été relu et validé par ${coachName}.` : "";
+  const signature = [`L’équipe ${centre.name}`, ...(centre.contact ? [centre.contact] : [])];
+
+  const content: BilanEmailContent = parent
+    ? {
+        preview: preview(props.parentSummary),
+        centreName: centre.name,
+        greeting: `Bonjour ${recipient.name},`,
+        intro: `Le bilan pédagogique de ${fullName} en ${subjectLabel} (${niveau}) est prêt.${validated}`,
+        summaryTitle: "En bref",
+        summary: props.parentSummary,
+        buttonLabel: "Voir le bilan sur le tableau de bord",
+        dashboardUrl: props.dashboardUrl,
+        linkHint: "Si le bouton ne fonctionne pas, copiez ce lien dans votre navigateur :",
+        attachment: `Le rapport complet est joint à ce message au format PDF (${props.pdfFilename}).`,
+        closing: "Nous restons à votre disposition pour en parler et construire la suite ensemble.",
+        signature,
+      }
+    : {
+        preview: preview(props.parentSummary),
+        centreName: centre.name,
+        greeting: `Bonjour ${recipient.name},`,
+        intro: `Ton bilan pédagogique en ${subjectLabel} (${niveau}) est prêt.${validated}`,
+        summaryTitle: "En bref",
+        summary: props.parentSummary,
+        buttonLabel: "Voir mon bilan",
+        dashboardUrl: props.dashboardUrl,
+        linkHint: "Si le bouton ne fonctionne pas, copie ce lien dans ton navigateur :",
+        attachment: `Ton rapport complet est joint à ce message au format PDF (${props.pdfFilename}).`,
+        closing: "Ton coach reste disponible pour en parler et préparer la suite avec toi.",
+        signature,
+      };
+  const subject = parent
+    ? `Bilan de ${subjectLabel} de ${fullName} – ${centre.name}`
+    : `Ton bilan de ${subjectLabel} est disponible – ${centre.name}`;
+  return { subject, content };
+}
+
+export async function renderBilanEmail(props: BilanEmailProps): Promise<RenderedEmail> {
+  const parsed = zBilanEmailProps.safeParse(props);
+  if (!parsed.success) {
+    throw new Error(
+      `Paramètres de l'e-mail de bilan invalides :\n${z.prettifyError(parsed.error)}`,
+    );
+  }
+  const { subject, content } = bilanEmailContent(parsed.data);
+  const element = createElement(BilanEmail, content);
+  const [html, text] = await Promise.all([render(element), render(element, plainTextOptions)]);
+  return { subject, html, text };
+}
