@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { masteryLabels } from "@nexus/shared/domain";
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
 import { extractText, getMeta, renderPageAsImage } from "unpdf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { layoutBilanReport, sectionHeadings } from "./bilan-document";
@@ -140,6 +141,21 @@ describe("report content details", () => {
     expect(info.Language).toBe("fr-FR");
     expect(info.Subject).toContain("version 2");
     expect(info.CreationDate).toBe("D:20261122000000Z");
+  });
+
+  it("registers each font once per page and compresses every page content stream", async () => {
+    const { bytes } = await render(longBilan);
+    const doc = await PDFDocument.load(copy(bytes));
+    for (const p of doc.getPages()) {
+      const fonts = p.node.Resources()!.lookup(PDFName.of("Font"), PDFDict);
+      expect(fonts.keys()).toHaveLength(2);
+      const contents = p.node.Contents()!;
+      const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
+      for (const ref of streams) {
+        const stream = doc.context.lookup(ref, PDFRawStream);
+        expect(stream.dict.get(PDFName.of("Filter"))).toBe(PDFName.of("FlateDecode"));
+      }
+    }
   });
 
   it("drops characters the font cannot draw instead of printing empty boxes", async () => {

@@ -7,6 +7,7 @@ import { layoutBilanReport } from "./bilan-document";
 import { drawableText, fontAscent, fontBytes, sharedFontkit, textWidth } from "./fonts";
 import { withFrenchSpacing } from "./french-format";
 import { drawPages } from "./layout/draw-pdf";
+import { compressContentStreams, useNativeDeflate } from "./layout/native-deflate";
 import type { Measurer } from "./layout/types";
 import {
   type ParsedReportInput,
@@ -76,6 +77,7 @@ export async function renderBilanReport(
   const layout = layoutBilanReport(parsed, pdfMeasurer);
 
   const doc = await PDFDocument.create();
+  useNativeDeflate(doc);
   doc.registerFontkit(sharedFontkit);
   const fonts = {
     regular: await doc.embedFont(fontBytes("regular"), { subset: true }),
@@ -83,6 +85,7 @@ export async function renderBilanReport(
   };
   drawPages(doc, fonts, layout.pages, page);
   setMetadata(doc, parsed, options.now ?? new Date());
+  await compressContentStreams(doc);
   // One pass without yielding to the event loop every 50 objects (pdf-lib's default).
   const bytes = await doc.save({ objectsPerTick: Number.POSITIVE_INFINITY });
   checkReportSize(bytes, options.maxBytes ?? DEFAULT_MAX_REPORT_BYTES);
