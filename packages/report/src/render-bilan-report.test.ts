@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { masteryLabels } from "@nexus/shared/domain";
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from "pdf-lib";
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFStream } from "pdf-lib";
 import { extractText, getMeta, renderPageAsImage } from "unpdf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { layoutBilanReport, sectionHeadings } from "./bilan-document";
@@ -152,7 +152,7 @@ describe("report content details", () => {
       const contents = p.node.Contents()!;
       const streams = contents instanceof PDFArray ? contents.asArray() : [contents];
       for (const ref of streams) {
-        const stream = doc.context.lookup(ref, PDFRawStream);
+        const stream = doc.context.lookup(ref, PDFStream);
         expect(stream.dict.get(PDFName.of("Filter"))).toBe(PDFName.of("FlateDecode"));
       }
     }
