@@ -84,7 +84,10 @@ describe("chunkPages", () => {
   it("starts a new chunk at a heading and records the heading path", () => {
     const doc = [
       { page: 1, text: `# Le second degré\n\n## Discriminant\n\n${longDocument(1, 10)[0]!.text}` },
-      { page: 2, text: `## Signe du trinôme\n\nLe trinôme est du signe de a à l'extérieur des racines.` },
+      {
+        page: 2,
+        text: `## Signe du trinôme\n\nLe trinôme est du signe de a à l'extérieur des racines.`,
+      },
     ];
     const out = chunkPages(doc, { embeddingModel: "m", title: "Le second degré" });
     expect(out).toHaveLength(2);
@@ -125,7 +128,15 @@ describe("chunkPages", () => {
   });
 
   it("returns no chunk for pages without text", () => {
-    expect(chunkPages([{ page: 1, text: "" }, { page: 2, text: "  \n\n " }], options)).toEqual([]);
+    expect(
+      chunkPages(
+        [
+          { page: 1, text: "" },
+          { page: 2, text: "  \n\n " },
+        ],
+        options,
+      ),
+    ).toEqual([]);
   });
 
   it("hashes text, chunker version and embedding model", () => {
@@ -133,7 +144,9 @@ describe("chunkPages", () => {
     expect(chunk!.contentHash).toBe(
       sha256Hex(`Une phrase courte.\u0000${CHUNKER_VERSION}\u0000local-hash-v1`),
     );
-    expect(chunkContentHash("Une phrase courte.", "text-embedding-3-small")).not.toBe(chunk!.contentHash);
+    expect(chunkContentHash("Une phrase courte.", "text-embedding-3-small")).not.toBe(
+      chunk!.contentHash,
+    );
     expect(chunkContentHash("Une phrase courte!", "local-hash-v1")).not.toBe(chunk!.contentHash);
   });
 });

@@ -92,7 +92,14 @@ function pageBlocks(page: PageText): Block[] {
     if (level !== null) {
       const explicit = MARKDOWN_HEADING.test(lines[0]!);
       const text = lines[0]!.replace(MARKDOWN_HEADING, "$2").trim();
-      blocks.push({ kind: "heading", text, level, explicit, pageStart: page.page, pageEnd: page.page });
+      blocks.push({
+        kind: "heading",
+        text,
+        level,
+        explicit,
+        pageStart: page.page,
+        pageEnd: page.page,
+      });
       continue;
     }
     // Inside a paragraph, line breaks are layout only, except before list items.
@@ -217,7 +224,14 @@ function buildUnits(
       const before = i === 0 ? firstSeparator : " ";
       const tokens = options.count(sentence);
       if (tokens <= options.maxUnitTokens) {
-        units.push({ kind: "sentence", text: sentence, tokens, ...pagesOf, headingPath: path(), before });
+        units.push({
+          kind: "sentence",
+          text: sentence,
+          tokens,
+          ...pagesOf,
+          headingPath: path(),
+          before,
+        });
         return;
       }
       splitOnWords(sentence, options.maxUnitTokens, options.count).forEach((piece, j) => {
@@ -248,7 +262,10 @@ function overlapTail(units: Unit[], budget: number): Unit[] {
     const unit = units[i]!;
     if (unit.kind === "heading") break;
     // Accept the sentence that overshoots when that lands closer to the budget.
-    if (total + unit.tokens > budget && Math.abs(total + unit.tokens - budget) > Math.abs(budget - total)) {
+    if (
+      total + unit.tokens > budget &&
+      Math.abs(total + unit.tokens - budget) > Math.abs(budget - total)
+    ) {
       break;
     }
     tail.unshift(unit);
@@ -282,7 +299,8 @@ export function chunkPages(pages: PageText[], options: ChunkOptions): Chunk[] {
       trailingHeadings.unshift(current.pop()!);
     }
     groups.push(current);
-    const tail = withOverlap && trailingHeadings.length === 0 ? overlapTail(current, overlapBudget) : [];
+    const tail =
+      withOverlap && trailingHeadings.length === 0 ? overlapTail(current, overlapBudget) : [];
     current = [...tail, ...trailingHeadings];
     carried = tail.length;
     currentTokens = current.reduce((sum, unit) => sum + unit.tokens, 0);

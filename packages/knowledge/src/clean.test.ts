@@ -9,8 +9,12 @@ describe("dehyphenate", () => {
   });
 
   it("keeps real compounds at a line end", () => {
-    expect(dehyphenate("Il faut peut-\nêtre revoir celui-\nci.")).toBe("Il faut peut-être\nrevoir celui-ci.\n");
-    expect(dehyphenate("un sous-\nensemble de la demi-\ndroite")).toBe("un sous-ensemble\nde la demi-droite\n");
+    expect(dehyphenate("Il faut peut-\nêtre revoir celui-\nci.")).toBe(
+      "Il faut peut-être\nrevoir celui-ci.\n",
+    );
+    expect(dehyphenate("un sous-\nensemble de la demi-\ndroite")).toBe(
+      "un sous-ensemble\nde la demi-droite\n",
+    );
     expect(dehyphenate("à Saint-\nÉtienne")).toBe("à Saint-Étienne\n");
   });
 
@@ -21,7 +25,9 @@ describe("dehyphenate", () => {
   });
 
   it("leaves hyphens that are not at a line end and dashes alone", () => {
-    expect(dehyphenate("x − 5 et la dérivée - voir plus loin")).toBe("x − 5 et la dérivée - voir plus loin");
+    expect(dehyphenate("x − 5 et la dérivée - voir plus loin")).toBe(
+      "x − 5 et la dérivée - voir plus loin",
+    );
   });
 });
 
@@ -44,7 +50,9 @@ describe("removeRepeatedEdges", () => {
   it("removes a header and a numbered footer repeated on most pages", () => {
     const pages = [1, 2, 3, 4].map((n) => page(n, `Contenu propre à la page ${n}.`));
     const out = removeRepeatedEdges(pages);
-    expect(out.map((p) => p.text)).toEqual([1, 2, 3, 4].map((n) => `Contenu propre à la page ${n}.`));
+    expect(out.map((p) => p.text)).toEqual(
+      [1, 2, 3, 4].map((n) => `Contenu propre à la page ${n}.`),
+    );
   });
 
   it("keeps lines that repeat on too few pages or only in the middle of pages", () => {
@@ -72,6 +80,10 @@ describe("cleanPages", () => {
     }));
     const out = cleanPages(pages);
     expect(out.map((p) => p.page)).toEqual([1, 2, 3]);
-    expect(out[0]).toEqual({ page: 1, source: "text", text: "La dérivée est un outil important\n(page 1)." });
+    expect(out[0]).toEqual({
+      page: 1,
+      source: "text",
+      text: "La dérivée est un outil important\n(page 1).",
+    });
   });
 });

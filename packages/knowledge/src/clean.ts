@@ -82,7 +82,10 @@ const COMPOUND_FIRST_PARTS = new Set([
 ]);
 
 const WORD = "\\p{L}[\\p{L}\\p{M}'’]*";
-const HYPHEN_AT_EOL = new RegExp(`(${WORD})-[ \\t]*\\n[ \\t]*(\\p{L}[\\p{L}\\p{M}]*)([.,;:!?)»]*)[ \\t]*`, "gu");
+const HYPHEN_AT_EOL = new RegExp(
+  `(${WORD})-[ \\t]*\\n[ \\t]*(\\p{L}[\\p{L}\\p{M}]*)([.,;:!?)»]*)[ \\t]*`,
+  "gu",
+);
 
 function lastWord(part: string): string {
   const pieces = part.toLowerCase().split(/['’]/);
@@ -100,21 +103,24 @@ function vocabulary(text: string): Set<string> {
  * then the compound word lists, then joining (the common case in typeset text).
  */
 export function dehyphenate(text: string, knownWords: Set<string> = vocabulary(text)): string {
-  return text.replace(HYPHEN_AT_EOL, (_match, first: string, second: string, punctuation: string) => {
-    const a = lastWord(first);
-    const b = second.toLowerCase();
-    let keepHyphen: boolean;
-    if (knownWords.has(`${a}-${b}`)) keepHyphen = true;
-    else if (knownWords.has(`${a}${b}`)) keepHyphen = false;
-    else
-      keepHyphen =
-        COMPOUND_SECOND_PARTS.has(b) ||
-        COMPOUND_FIRST_PARTS.has(a) ||
-        /^\p{Lu}/u.test(second) || // "Jean-\nPierre", "Île-de-\nFrance"
-        /^\p{Lu}+$/u.test(first); // acronyms: "PDF-\nA"
-    // The rest of the second line stays on its own line.
-    return `${first}${keepHyphen ? "-" : ""}${second}${punctuation}\n`;
-  });
+  return text.replace(
+    HYPHEN_AT_EOL,
+    (_match, first: string, second: string, punctuation: string) => {
+      const a = lastWord(first);
+      const b = second.toLowerCase();
+      let keepHyphen: boolean;
+      if (knownWords.has(`${a}-${b}`)) keepHyphen = true;
+      else if (knownWords.has(`${a}${b}`)) keepHyphen = false;
+      else
+        keepHyphen =
+          COMPOUND_SECOND_PARTS.has(b) ||
+          COMPOUND_FIRST_PARTS.has(a) ||
+          /^\p{Lu}/u.test(second) || // "Jean-\nPierre", "Île-de-\nFrance"
+          /^\p{Lu}+$/u.test(first); // acronyms: "PDF-\nA"
+      // The rest of the second line stays on its own line.
+      return `${first}${keepHyphen ? "-" : ""}${second}${punctuation}\n`;
+    },
+  );
 }
 
 /** NFC, unified spaces and line ends, trimmed lines, at most one blank line in a row. */
@@ -124,7 +130,7 @@ export function normalizeWhitespace(text: string): string {
       .normalize("NFC")
       .replace(/\r\n?/g, "\n")
       // Soft hyphens and zero-width characters carry nothing once extracted.
-      .replace(/[\u00ad\u200b\u200c\u200d\ufeff]/g, "")
+      .replace(/\u00ad|\u200b|\u200c|\u200d|\ufeff/g, "")
       // Tabs, no-break and thin spaces (French typography) become plain spaces.
       .replace(/[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]/g, " ")
       .replace(/[\u2028\u2029]/g, "\n")

@@ -20,7 +20,9 @@ export type EmbeddingsEnv = z.input<typeof zEmbeddingsEnv>;
 export type EmbeddingsProvider = "openai" | "local";
 
 /** Which provider the environment selects (no client is built). */
-export function resolveEmbeddingsProvider(env: Record<string, string | undefined>): EmbeddingsProvider {
+export function resolveEmbeddingsProvider(
+  env: Record<string, string | undefined>,
+): EmbeddingsProvider {
   const parsed = zEmbeddingsEnv.safeParse(env);
   if (!parsed.success) {
     throw new KnowledgeError(

@@ -173,7 +173,7 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
         canvasImport: () => import("@napi-rs/canvas"),
         scale: dpi / 72,
       });
-      const result = await options.ocrPool.recognize(new Uint8Array(png), {
+      const result = await options.ocrPool.recognize(await flattenOnWhite(new Uint8Array(png)), {
         signal: options.signal,
       });
       const existing = pages[n - 1]!;
@@ -187,6 +187,21 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
   } finally {
     await pdf.loadingTask.destroy();
   }
+}
+
+/**
+ * pdf.js renders pages on a transparent canvas; Tesseract reads transparent
+ * pixels as black, which slows it down badly and adds noise. Paint on white.
+ */
+async function flattenOnWhite(png: Uint8Array): Promise<Uint8Array> {
+  const { createCanvas, loadImage } = await import("@napi-rs/canvas");
+  const image = await loadImage(Buffer.from(png));
+  const canvas = createCanvas(image.width, image.height);
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#ffffff";
+  ctx.fillRect(0, 0, image.width, image.height);
+  ctx.drawImage(image, 0, 0);
+  return new Uint8Array(await canvas.encode("png"));
 }
 
 /** Tesseract reads PNG and JPEG natively; WebP goes through a PNG re-encode for safety. */

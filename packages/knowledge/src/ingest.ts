@@ -1,7 +1,7 @@
 // The whole worker-side preparation of a document, storage-agnostic: bytes in,
 // cleaned pages and embedded chunks out. The `document.ingest` job maps the
 // stages to document statuses and writes the chunks through worker mutations.
-import { type Chunk, CHUNKER_VERSION, chunkPages } from "./chunk.ts";
+import { CHUNKER_VERSION, type Chunk, chunkPages } from "./chunk.ts";
 import { cleanPages } from "./clean.ts";
 import type { Embedder } from "./embedder.ts";
 import { KnowledgeError, throwIfAborted } from "./errors.ts";
@@ -91,7 +91,10 @@ export async function prepareDocument(
       signal,
     );
     if (vectors.length !== batch.length) {
-      throw new KnowledgeError("embedding_failed", "Le service d’embeddings a renvoyé un nombre de vecteurs inattendu.");
+      throw new KnowledgeError(
+        "embedding_failed",
+        "Le service d’embeddings a renvoyé un nombre de vecteurs inattendu.",
+      );
     }
     embeddings.push(...vectors);
     onProgress?.("embedding", embeddings.length, chunks.length);

@@ -23,7 +23,13 @@ describe("LocalEmbedder", () => {
   });
 
   it("returns 1536-dimensional unit vectors, even for texts made of stopwords", async () => {
-    const texts = ["la dérivée", "Le", "de la et du", "42", "Théorème des valeurs intermédiaires ".repeat(50)];
+    const texts = [
+      "la dérivée",
+      "Le",
+      "de la et du",
+      "42",
+      "Théorème des valeurs intermédiaires ".repeat(50),
+    ];
     for (const vector of await embedder.embed(texts)) {
       expect(vector).toHaveLength(1536);
       expect(Math.abs(norm(vector) - 1)).toBeLessThan(1e-9);
@@ -37,9 +43,15 @@ describe("LocalEmbedder", () => {
 
   it("places similar texts closer than unrelated ones", () => {
     const query = localEmbedding("Comment calculer la dérivée d'un produit de fonctions ?");
-    const related = localEmbedding("La dérivée du produit uv est u'v + uv' : on dérive chaque fonction.");
-    const unrelated = localEmbedding("Le protocole OSPF choisit la route de coût minimal entre routeurs.");
-    expect(cosineSimilarity(query, related)).toBeGreaterThan(cosineSimilarity(query, unrelated) + 0.1);
+    const related = localEmbedding(
+      "La dérivée du produit uv est u'v + uv' : on dérive chaque fonction.",
+    );
+    const unrelated = localEmbedding(
+      "Le protocole OSPF choisit la route de coût minimal entre routeurs.",
+    );
+    expect(cosineSimilarity(query, related)).toBeGreaterThan(
+      cosineSimilarity(query, unrelated) + 0.1,
+    );
     // Inflected forms still match through character n-grams.
     const plural = localEmbedding("les suites géométriques");
     const singular = localEmbedding("une suite géométrique");

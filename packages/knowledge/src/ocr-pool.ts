@@ -23,7 +23,10 @@ export const zOcrPoolOptions = z.object({
   recycleAfterPages: z.number().int().min(1).default(40),
   /** A page taking longer fails with `ocr_timeout` and its worker is replaced. */
   pageTimeoutMs: z.number().int().min(1).default(120_000),
-  languages: z.array(z.enum(["fra", "eng"])).min(1).default(["fra", "eng"]),
+  languages: z
+    .array(z.enum(["fra", "eng"]))
+    .min(1)
+    .default(["fra", "eng"]),
   model: zOcrModel.default("best_int"),
 });
 export type OcrPoolOptions = z.input<typeof zOcrPoolOptions>;

@@ -29,7 +29,10 @@ export type OpenAIEmbedderOptions = z.input<typeof zOpenAIEmbedderOptions>;
 
 const zEmbeddingResponse = z.object({
   data: z.array(
-    z.object({ index: z.number().int(), embedding: z.array(z.number()).length(EMBEDDING_DIMENSIONS) }),
+    z.object({
+      index: z.number().int(),
+      embedding: z.array(z.number()).length(EMBEDDING_DIMENSIONS),
+    }),
   ),
 });
 
@@ -42,7 +45,10 @@ export function planBatches(
   let current: number[] = [];
   let tokens = 0;
   tokenCounts.forEach((count, index) => {
-    if (current.length > 0 && (current.length >= limits.maxBatchInputs || tokens + count > limits.maxBatchTokens)) {
+    if (
+      current.length > 0 &&
+      (current.length >= limits.maxBatchInputs || tokens + count > limits.maxBatchTokens)
+    ) {
       batches.push(current);
       current = [];
       tokens = 0;
@@ -110,7 +116,10 @@ export class OpenAIEmbedder implements Embedder {
   async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
     const counts = texts.map((text, i) => {
       if (!text.trim()) {
-        throw new KnowledgeError("embedding_failed", `Texte vide à la position ${i} : rien à vectoriser.`);
+        throw new KnowledgeError(
+          "embedding_failed",
+          `Texte vide à la position ${i} : rien à vectoriser.`,
+        );
       }
       const tokens = countTokens(text);
       // Never let the API truncate or refuse silently: chunks are far below this limit.
@@ -154,7 +163,9 @@ export class OpenAIEmbedder implements Embedder {
       } catch (error) {
         if (error instanceof KnowledgeError) throw error;
         if (signal?.aborted) {
-          throw new KnowledgeError("aborted", "Traitement du document interrompu.", { cause: error });
+          throw new KnowledgeError("aborted", "Traitement du document interrompu.", {
+            cause: error,
+          });
         }
         if (!isRetryable(error) || attempt >= this.options.maxRetries) {
           const status = error instanceof APIError ? ` (HTTP ${error.status})` : "";

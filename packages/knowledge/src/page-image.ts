@@ -10,7 +10,10 @@ let fontRegistered = false;
 
 function ensureFont(): void {
   if (fontRegistered) return;
-  GlobalFonts.registerFromPath(require.resolve("dejavu-fonts-ttf/ttf/DejaVuSerif.ttf"), FONT_FAMILY);
+  GlobalFonts.registerFromPath(
+    require.resolve("dejavu-fonts-ttf/ttf/DejaVuSerif.ttf"),
+    FONT_FAMILY,
+  );
   fontRegistered = true;
 }
 
@@ -102,7 +105,12 @@ export function renderTextPageImage(text: string, options: PageImageOptions = {}
     for (let i = 0; i < specks; i++) {
       const shade = Math.round(120 + random() * 100);
       ctx.fillStyle = `rgb(${shade},${shade},${shade})`;
-      ctx.fillRect(Math.floor(random() * width), Math.floor(random() * height), 1 + Math.floor(random() * 2), 1);
+      ctx.fillRect(
+        Math.floor(random() * width),
+        Math.floor(random() * height),
+        1 + Math.floor(random() * 2),
+        1,
+      );
     }
   }
   return new Uint8Array(canvas.toBuffer("image/png"));

@@ -125,7 +125,10 @@ function drawMarkdownPage(page: PDFPage, markdown: string, fonts: Fonts, label: 
   });
 }
 
-export async function renderPdf(pages: PdfPageSpec[], options: PdfRenderOptions): Promise<Uint8Array> {
+export async function renderPdf(
+  pages: PdfPageSpec[],
+  options: PdfRenderOptions,
+): Promise<Uint8Array> {
   // No creation/modification dates: the same input gives the same bytes (and SHA-256).
   const pdf = await PDFDocument.create({ updateMetadata: false });
   pdf.registerFontkit(fontkit);
@@ -142,7 +145,8 @@ export async function renderPdf(pages: PdfPageSpec[], options: PdfRenderOptions)
     if (spec.kind === "markdown") {
       drawMarkdownPage(page, spec.markdown, fonts, options.title);
     } else {
-      const image = spec.format === "png" ? await pdf.embedPng(spec.bytes) : await pdf.embedJpg(spec.bytes);
+      const image =
+        spec.format === "png" ? await pdf.embedPng(spec.bytes) : await pdf.embedJpg(spec.bytes);
       page.drawImage(image, { x: 0, y: 0, width: A4.width, height: A4.height });
     }
     // A scan carries no text layer: no running header/footer on image pages.
@@ -151,7 +155,11 @@ export async function renderPdf(pages: PdfPageSpec[], options: PdfRenderOptions)
       page.drawText(options.header, { x: MARGIN, y: A4.height - 32, ...small });
     }
     if (options.footer) {
-      page.drawText(`${options.title} — page ${index + 1}/${pages.length}`, { x: MARGIN, y: 28, ...small });
+      page.drawText(`${options.title} — page ${index + 1}/${pages.length}`, {
+        x: MARGIN,
+        y: 28,
+        ...small,
+      });
     }
   }
   return pdf.save({ useObjectStreams: true });

@@ -22,7 +22,10 @@ describe("reciprocalRankFusion", () => {
   it("honours k and weights, ignores duplicates, and breaks ties deterministically", () => {
     const small = reciprocalRankFusion([{ ids: ["a", "b"] }], { k: 0 });
     expect(small.map((r) => r.score)).toEqual([1, 0.5]);
-    const weighted = reciprocalRankFusion([{ ids: ["a"], weight: 1 }, { ids: ["b"], weight: 2 }]);
+    const weighted = reciprocalRankFusion([
+      { ids: ["a"], weight: 1 },
+      { ids: ["b"], weight: 2 },
+    ]);
     expect(weighted[0]!.id).toBe("b");
     const duplicated = reciprocalRankFusion([{ ids: ["a", "a", "b"] }]);
     expect(duplicated.find((r) => r.id === "a")!.score).toBeCloseTo(1 / 61, 12);
@@ -41,7 +44,9 @@ describe("maximalMarginalRelevance", () => {
   ];
 
   it("skips near-duplicates in favour of diverse relevant results", () => {
-    expect(maximalMarginalRelevance(candidates, { limit: 2, lambda: 0.5 }).map((c) => c.id)).toEqual(["a", "b"]);
+    expect(
+      maximalMarginalRelevance(candidates, { limit: 2, lambda: 0.5 }).map((c) => c.id),
+    ).toEqual(["a", "b"]);
   });
 
   it("is plain relevance ranking with lambda = 1 and respects the limit", () => {

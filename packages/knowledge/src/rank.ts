@@ -47,7 +47,8 @@ export function reciprocalRankFusion(
   const bestRank = (result: FusedResult) =>
     Math.min(...result.ranks.map((rank) => rank ?? Number.POSITIVE_INFINITY));
   return [...results.values()].sort(
-    (a, b) => b.score - a.score || bestRank(a) - bestRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    (a, b) =>
+      b.score - a.score || bestRank(a) - bestRank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
 }
 
@@ -104,7 +105,8 @@ export function maximalMarginalRelevance(
     selected.push(picked!);
     for (const candidate of remaining) {
       const similarity = cosineSimilarity(candidate.embedding, picked!.embedding);
-      if (similarity > maxSimilarity.get(candidate.id)!) maxSimilarity.set(candidate.id, similarity);
+      if (similarity > maxSimilarity.get(candidate.id)!)
+        maxSimilarity.set(candidate.id, similarity);
     }
   }
   return selected;

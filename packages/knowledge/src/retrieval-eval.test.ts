@@ -2,17 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareDocument } from "./ingest.ts";
 import { LocalEmbedder, localEmbedding } from "./local-embedder.ts";
 import { createOcrPool, type OcrPool } from "./ocr-pool.ts";
-import { type EvalChunk, evaluateRetrieval, loadRetrievalSet, type RetrievalReport } from "./retrieval-eval.ts";
+import {
+  type EvalChunk,
+  evaluateRetrieval,
+  loadRetrievalSet,
+  type RetrievalReport,
+} from "./retrieval-eval.ts";
 import { starterDocuments } from "./starter.ts";
 
 // Measured (38 questions, local-hash-v1, chunker-v1, ~55 chunks):
 //   page recall@5  vector 1.00 · lexical 1.00 · fusion 1.00
-//   page recall@1  vector 0.76 · lexical 0.92 · fusion 0.89
-//   MRR@5          vector 0.86 · lexical 0.95 · fusion 0.94
+//   page recall@1  vector 0.87 · lexical 0.92 · fusion 0.89
+//   MRR@5          vector 0.92 · lexical 0.95 · fusion 0.94
 // The corpus is small, so recall@5 saturates: its floor (0.90 = at most 3 misses)
 // catches broken extraction, page ranges or fusion; recall@1 and MRR floors, set
 // about three questions below the measured values, catch ranking regressions.
-const FLOORS = { recallAt5: 0.9, vectorAt1: 0.68, fusionAt1: 0.8, fusionMrr: 0.85 };
+const FLOORS = { recallAt5: 0.9, vectorAt1: 0.78, fusionAt1: 0.8, fusionMrr: 0.85 };
 
 describe("retrieval over the starter knowledge base", () => {
   let pool: OcrPool;
@@ -29,7 +34,11 @@ describe("retrieval over the starter knowledge base", () => {
         ocrPool: pool,
       });
       for (const chunk of prepared.chunks) {
-        chunks.push({ id: `${document.filename}#${chunk.ordinal}`, filename: document.filename, ...chunk });
+        chunks.push({
+          id: `${document.filename}#${chunk.ordinal}`,
+          filename: document.filename,
+          ...chunk,
+        });
       }
     }
     report = await evaluateRetrieval(chunks, loadRetrievalSet(), {
@@ -44,7 +53,9 @@ describe("retrieval over the starter knowledge base", () => {
         questions: report.questions,
       }),
     );
-    for (const outcome of report.outcomes.filter((o) => o.rank.fusion !== 1 || o.rank.vector !== 1)) {
+    for (const outcome of report.outcomes.filter(
+      (o) => o.rank.fusion !== 1 || o.rank.vector !== 1,
+    )) {
       console.log("miss", JSON.stringify(outcome));
     }
   }, 120_000);

@@ -110,7 +110,9 @@ export async function evaluateRetrieval(
       fusion: fusionIds,
     };
     const coversPage = (chunk: EvalChunk) =>
-      chunk.filename === item.filename && chunk.pageStart <= item.page && item.page <= chunk.pageEnd;
+      chunk.filename === item.filename &&
+      chunk.pageStart <= item.page &&
+      item.page <= chunk.pageEnd;
     const rank = {} as Record<RetrievalMethod, number | null>;
     for (const method of methods) {
       rank[method] = firstHit(ranked[method], byId, coversPage, k);
@@ -119,7 +121,11 @@ export async function evaluateRetrieval(
         documentHits[method]++;
       }
     }
-    outcomes.push({ question: item.question, expected: { filename: item.filename, page: item.page }, rank });
+    outcomes.push({
+      question: item.question,
+      expected: { filename: item.filename, page: item.page },
+      rank,
+    });
   }
   const share = (hits: Record<RetrievalMethod, number>) =>
     Object.fromEntries(methods.map((m) => [m, hits[m] / set.questions.length])) as Record<

@@ -13,7 +13,10 @@ export function scopeModelKey(scopeKeyValue: string, embeddingModel: string): st
 }
 
 /** Scope keys a reader may search: global plus each readable student. */
-export function readableScopeModelKeys(studentIds: readonly string[], embeddingModel: string): string[] {
+export function readableScopeModelKeys(
+  studentIds: readonly string[],
+  embeddingModel: string,
+): string[] {
   return ["global", ...studentIds.map((id) => `student:${id}`)].map((key) =>
     scopeModelKey(key, embeddingModel),
   );

@@ -3,12 +3,9 @@ import { splitSentences } from "./sentences.ts";
 
 describe("splitSentences", () => {
   it("splits on final punctuation followed by a capital", () => {
-    expect(splitSentences("La suite converge. Elle est croissante ! Est-elle majorée ? Oui.")).toEqual([
-      "La suite converge.",
-      "Elle est croissante !",
-      "Est-elle majorée ?",
-      "Oui.",
-    ]);
+    expect(
+      splitSentences("La suite converge. Elle est croissante ! Est-elle majorée ? Oui."),
+    ).toEqual(["La suite converge.", "Elle est croissante !", "Est-elle majorée ?", "Oui."]);
   });
 
   it("does not split after French abbreviations, initials or inside decimals", () => {

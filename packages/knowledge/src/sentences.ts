@@ -48,7 +48,27 @@ const ABBREVIATIONS = new Set([
 ]);
 
 /** Abbreviations after which a capital letter still never starts a sentence. */
-const ALWAYS_ATTACHED = new Set(["m", "ex", "mm", "mme", "mmes", "mlle", "mlles", "dr", "pr", "me", "st", "ste", "cf", "p", "pp", "fig", "chap", "art", "vol"]);
+const ALWAYS_ATTACHED = new Set([
+  "m",
+  "ex",
+  "mm",
+  "mme",
+  "mmes",
+  "mlle",
+  "mlles",
+  "dr",
+  "pr",
+  "me",
+  "st",
+  "ste",
+  "cf",
+  "p",
+  "pp",
+  "fig",
+  "chap",
+  "art",
+  "vol",
+]);
 
 // French closing guillemets follow a space: "« Stop. »".
 const BOUNDARY = /([.!?…]+)((?: ?["»”’')\]])*)(\s+)/gu;

@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { KnowledgeError } from "./errors.ts";
 import { sha256Hex } from "./hash.ts";
 import { renderPdf } from "./pdf-render.ts";
-import { assertAcceptedFile, assertSizeWithinLimit, DEFAULT_MAX_BYTES, sniffMime } from "./sniff.ts";
+import {
+  assertAcceptedFile,
+  assertSizeWithinLimit,
+  DEFAULT_MAX_BYTES,
+  sniffMime,
+} from "./sniff.ts";
 
 async function imageBytes(format: "png" | "jpeg" | "webp"): Promise<Uint8Array> {
   const canvas = createCanvas(40, 20);
@@ -29,7 +34,9 @@ function refusal(fn: () => unknown): KnowledgeError {
 
 describe("content sniffing", () => {
   it("recognises a generated PDF from its bytes", async () => {
-    const pdf = await renderPdf([{ kind: "markdown", markdown: "# Titre\n\nTexte." }], { title: "Essai" });
+    const pdf = await renderPdf([{ kind: "markdown", markdown: "# Titre\n\nTexte." }], {
+      title: "Essai",
+    });
     expect(sniffMime(pdf)).toBe("application/pdf");
     expect(assertAcceptedFile(pdf)).toBe("application/pdf");
   });
@@ -86,7 +93,9 @@ describe("content sniffing", () => {
 describe("sha256", () => {
   it("matches the standard test vectors for strings and bytes", () => {
     expect(sha256Hex("")).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    expect(sha256Hex("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(sha256Hex("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
     expect(sha256Hex(new TextEncoder().encode("abc"))).toBe(sha256Hex("abc"));
   });
 });

@@ -2,7 +2,12 @@
 // No Node built-ins: usable from Convex functions as well as the worker.
 import { KnowledgeError } from "./errors.ts";
 
-export const ACCEPTED_MIME_TYPES = ["application/pdf", "image/png", "image/jpeg", "image/webp"] as const;
+export const ACCEPTED_MIME_TYPES = [
+  "application/pdf",
+  "image/png",
+  "image/jpeg",
+  "image/webp",
+] as const;
 export type AcceptedMime = (typeof ACCEPTED_MIME_TYPES)[number];
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;

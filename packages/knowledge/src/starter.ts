@@ -85,7 +85,12 @@ export function scanText(source: StarterSource): string {
 
 export async function renderStarterDocument(source: StarterSource): Promise<StarterDocument> {
   const stem = basename(source.source, ".md");
-  const meta = { title: source.title, subject: source.subject, niveau: source.niveau, domain: source.domain };
+  const meta = {
+    title: source.title,
+    subject: source.subject,
+    niveau: source.niveau,
+    domain: source.domain,
+  };
   if (source.format === "scan") {
     if (source.pages.length !== 1) throw new Error(`${source.source}: a scan has exactly one page`);
     const bytes = renderTextPageImage(scanText(source), {
@@ -101,7 +106,13 @@ export async function renderStarterDocument(source: StarterSource): Promise<Star
     source.pages.map((markdown) => ({ kind: "markdown", markdown })),
     { title: source.title, header: "Nexus Réussite — fiches de cours et de méthode", footer: true },
   );
-  return { ...meta, filename: `${stem}.pdf`, mime: "application/pdf", bytes, pageCount: source.pages.length };
+  return {
+    ...meta,
+    filename: `${stem}.pdf`,
+    mime: "application/pdf",
+    bytes,
+    pageCount: source.pages.length,
+  };
 }
 
 /** Every starter document, generated in memory (same bytes on every call). */
