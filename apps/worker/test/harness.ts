@@ -40,7 +40,8 @@ function track(child: ChildProcess): Proc {
   };
   child.stdout?.on("data", feed(lines));
   child.stderr?.on("data", feed(stderr));
-  const exited = new Promise<number | null>((res) => child.on("exit", (code) => res(code)));
+  // "close", not "exit": by then stdout and stderr have been read to the end.
+  const exited = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
   return {
     child,
     lines,
@@ -205,7 +206,7 @@ export function runCliProcess(
     child.stderr.on("data", (c: Buffer) => {
       stderr += c.toString("utf8");
     });
-    child.on("exit", (code) => res({ code, stdout, stderr }));
+    child.on("close", (code) => res({ code, stdout, stderr }));
   });
 }
 

@@ -65,10 +65,12 @@ function finishedLines(w: WorkerProc) {
 
 describe("worker processes against the local runtime", () => {
   it("completes 200 echo jobs exactly once with two workers", async () => {
+    const [a, b] = await Promise.all([
+      spawnWorker({ WORKER_ID: "it-a" }),
+      spawnWorker({ WORKER_ID: "it-b" }),
+    ]);
     const ids = new Set<string>();
-    for (let i = 0; i < 200; i++) ids.add(await enqueueEcho({ sleepMs: 0 }));
-    const a = await spawnWorker({ WORKER_ID: "it-a" });
-    const b = await spawnWorker({ WORKER_ID: "it-b" });
+    for (let i = 0; i < 200; i++) ids.add(await enqueueEcho({ sleepMs: i % 10 }));
     await waitFor(
       async () => (await allJobs("completed")).filter((j) => ids.has(j.id)).length === 200,
       60_000,
