@@ -181,7 +181,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     const liveScheduler = scheduler;
     onCommitted = (event) => {
       liveScheduler.onCommit(event.changes);
-      liveSync.onCommit(event.tables);
+      liveSync.onCommit(event.tables, event.keys);
       for (const [id, doc] of event.changes) {
         if (doc === null && id.endsWith("_storage")) collectBlobs();
       }

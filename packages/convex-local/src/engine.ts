@@ -9,6 +9,7 @@ import { convexToJson, jsonToConvex, type Value } from "convex/values";
 import { convexTest } from "convex-test";
 import type { DurableStore, StoredDocument, StoredState } from "./durable-store.ts";
 import type { FunctionsFolder } from "./functions-folder.ts";
+import { documentKeys, type IndexInfo, indexesOf, indexKey, rangeKey } from "./index-keys.ts";
 import { createCapturingConsole, type LogSink } from "./log-lines.ts";
 
 // ---- convex-test internals reached through the `convexLocalInternals` patch ----
@@ -25,6 +26,10 @@ interface DatabaseFake {
   insert(table: string, value: Record<string, Value>): string;
   patch(table: string, id: string, value: Record<string, unknown>): void;
   _iterateDocs(table: string, callback: (doc: StoredDocument) => void): void;
+  _resolveQuerySource(query: unknown): unknown;
+  _schema: {
+    tables: Map<string, { indexes?: Array<{ indexDescriptor: string; fields: string[] }> }>;
+  } | null;
 }
 
 interface ConvexGlobal {
@@ -58,10 +63,18 @@ export interface FunctionInfo {
   visibility: "public" | "internal";
 }
 
-/** Tables a query read; `all` when it did something we cannot attribute to tables. */
+/**
+ * What a query read: whole tables, index keys (see index-keys.ts), or `all`
+ * when it did something that cannot be attributed.
+ */
 export interface ReadSet {
   tables: Set<string>;
+  keys: Set<string>;
   all: boolean;
+}
+
+export function emptyReadSet(): ReadSet {
+  return { tables: new Set(), keys: new Set(), all: false };
 }
 
 export interface CallAuth {
@@ -106,6 +119,8 @@ export interface CommitEvent {
   ts: bigint;
   changes: Array<[string, StoredDocument | null]>;
   tables: Set<string>;
+  /** Index keys of every written document, before and after the write. */
+  keys: Set<string>;
 }
 
 export interface EngineOptions {
@@ -226,6 +241,11 @@ export class ConvexEngine {
   private readonly db: DatabaseFake;
   /** Ids of committed documents per table (convex-test scans every document otherwise). */
   private readonly tableIds = new Map<string, Set<string>>();
+  /** Ids of committed documents per index key (narrows index range queries). */
+  private readonly keyIds = new Map<string, Set<string>>();
+  private readonly indexCache = new Map<string, IndexInfo[]>();
+  /** Candidate ids for the query being resolved (set around `_resolveQuerySource`). */
+  private narrowed: { table: string; ids: Iterable<string> } | null = null;
   private readonly accessors = new Map<string, Accessor>();
   private readonly functionCache = new Map<string, Promise<FunctionInfo | null>>();
 
@@ -248,6 +268,7 @@ export class ConvexEngine {
     this.loadState(options.state);
     this.installCommitHook();
     this.installTableIndex();
+    this.installRangeNarrowing();
     this.installSyscalls();
   }
 
@@ -257,7 +278,7 @@ export class ConvexEngine {
     const documents: Record<string, StoredDocument> = {};
     for (const [id, doc] of state.documents) {
       documents[id] = doc;
-      this.indexId(id, true);
+      this.indexDocument(id, doc, true);
     }
     this.db._documents = documents;
     this.db._nextDocId = Math.max(this.db._nextDocId, state.nextDocId);
@@ -295,16 +316,37 @@ export class ConvexEngine {
     return this.db._documents[id] ?? null;
   }
 
-  private indexId(id: string, present: boolean): void {
-    const table = tableNameFromId(id);
-    if (table === null) return;
-    let ids = this.tableIds.get(table);
+  indexes(table: string): IndexInfo[] {
+    let indexes = this.indexCache.get(table);
+    if (indexes === undefined) {
+      indexes = indexesOf(this.db._schema?.tables, table);
+      this.indexCache.set(table, indexes);
+    }
+    return indexes;
+  }
+
+  private addToSet(map: Map<string, Set<string>>, key: string, id: string, present: boolean): void {
+    let ids = map.get(key);
     if (ids === undefined) {
+      if (!present) return;
       ids = new Set();
-      this.tableIds.set(table, ids);
+      map.set(key, ids);
     }
     if (present) ids.add(id);
-    else ids.delete(id);
+    else {
+      ids.delete(id);
+      if (ids.size === 0) map.delete(key);
+    }
+  }
+
+  /** Adds (or removes) a committed document to the table and index-key maps; returns its keys. */
+  private indexDocument(id: string, doc: StoredDocument, present: boolean): string[] {
+    const table = tableNameFromId(id);
+    if (table === null) return [];
+    this.addToSet(this.tableIds, table, id, present);
+    const keys = documentKeys(table, doc, this.indexes(table));
+    for (const key of keys) this.addToSet(this.keyIds, key, id, present);
+    return keys;
   }
 
   private installCommitHook(): void {
@@ -313,16 +355,23 @@ export class ConvexEngine {
     db.commit = (commitTs: bigint | null) => {
       const topLevel = commitTs !== null && db._writes.length === 1;
       const writes = topLevel ? db._writes[0] : undefined;
+      const previous = new Map<string, StoredDocument | undefined>();
+      if (writes !== undefined) {
+        for (const id of Object.keys(writes)) previous.set(id, db._documents[id]);
+      }
       originalCommit(commitTs);
       if (!topLevel || writes === undefined || commitTs === null) return;
       const changes: Array<[string, StoredDocument | null]> = [];
       const tables = new Set<string>();
-      for (const id of Object.keys(writes)) {
+      const keys = new Set<string>();
+      for (const [id, before] of previous) {
         const doc = db._documents[id] ?? null;
         changes.push([id, doc]);
-        this.indexId(id, doc !== null);
         const table = tableNameFromId(id);
         if (table !== null) tables.add(table);
+        if (before !== undefined)
+          for (const key of this.indexDocument(id, before, false)) keys.add(key);
+        if (doc !== null) for (const key of this.indexDocument(id, doc, true)) keys.add(key);
       }
       if (changes.length > 0) {
         try {
@@ -339,7 +388,7 @@ export class ConvexEngine {
         }
       }
       callStorage.getStore()?.onCommit?.(commitTs);
-      this.options.onCommit({ ts: commitTs, changes, tables });
+      this.options.onCommit({ ts: commitTs, changes, tables, keys });
     };
   }
 
@@ -347,7 +396,9 @@ export class ConvexEngine {
     const db = this.db;
     const tableIds = this.tableIds;
     db._iterateDocs = (tableName: string, callback: (doc: StoredDocument) => void) => {
-      const committed = tableIds.get(tableName);
+      const narrowed = this.narrowed;
+      const committed =
+        narrowed !== null && narrowed.table === tableName ? narrowed.ids : tableIds.get(tableName);
       let pending: Set<string> | null = null;
       for (const layer of db._writes) {
         for (const id of Object.keys(layer)) {
@@ -365,11 +416,41 @@ export class ConvexEngine {
         }
         return;
       }
-      const ids = new Set(committed ?? []);
+      const ids = new Set<string>(committed ?? []);
       for (const id of pending) ids.add(id);
       for (const id of ids) {
         const doc = db.get(tableName, id);
         if (doc !== null) callback(doc);
+      }
+    };
+  }
+
+  /** Index range queries with an equality on the first field only look at that key's documents. */
+  private installRangeNarrowing(): void {
+    const db = this.db;
+    const original = db._resolveQuerySource.bind(db);
+    db._resolveQuerySource = (query: unknown) => {
+      const source = (query as QueryJson).source;
+      if (source?.type !== "IndexRange" || !source.indexName) return original(query);
+      const [table] = source.indexName.split(".");
+      const first = source.range?.[0];
+      let ids: Iterable<string> | null = null;
+      if (
+        source.indexName.endsWith(".by_id") &&
+        first?.type === "Eq" &&
+        typeof first.value === "string"
+      ) {
+        ids = [first.value];
+      } else {
+        const key = rangeKey(source.indexName, source.range, (t) => this.indexes(t));
+        if (key !== null) ids = this.keyIds.get(key) ?? [];
+      }
+      if (ids === null || !table) return original(query);
+      this.narrowed = { table, ids };
+      try {
+        return original(query);
+      } finally {
+        this.narrowed = null;
       }
     };
   }
@@ -452,21 +533,31 @@ export class ConvexEngine {
 
   private trackQuerySource(reads: ReadSet, query: QueryJson): void {
     const source = query?.source;
-    if (source?.type === "FullTableScan" && source.tableName) reads.tables.add(source.tableName);
-    else if (source?.indexName) reads.tables.add(source.indexName.split(".")[0] ?? "");
-    else reads.all = true;
+    if (source?.type === "FullTableScan" && source.tableName) {
+      reads.tables.add(source.tableName);
+    } else if (source?.type === "IndexRange" && source.indexName) {
+      const key = rangeKey(source.indexName, source.range, (t) => this.indexes(t));
+      if (key !== null) reads.keys.add(key);
+      else reads.tables.add(source.indexName.split(".")[0] ?? "");
+    } else if (source?.indexName) {
+      reads.tables.add(source.indexName.split(".")[0] ?? "");
+    } else {
+      reads.all = true;
+    }
+  }
+
+  private trackDocumentRead(reads: ReadSet, table: string | null, id: string): void {
+    if (table === null) reads.all = true;
+    else reads.keys.add(indexKey(table, "by_id", JSON.stringify(id)));
   }
 
   private trackAsyncRead(reads: ReadSet, op: string, jsonArgs: string): void {
     if (NON_READING_SYSCALLS.has(op)) return;
     const args = JSON.parse(jsonArgs) as Record<string, unknown>;
     switch (op) {
-      case "1.0/get": {
-        const table = (args.table as string | undefined) ?? tableNameFromId(String(args.id));
-        if (table) reads.tables.add(table);
-        else reads.all = true;
+      case "1.0/get":
+        this.trackDocumentRead(reads, tableNameFromId(String(args.id)), String(args.id));
         return;
-      }
       case "1.0/queryPage":
         this.trackQuerySource(reads, args.query as QueryJson);
         return;
@@ -475,7 +566,7 @@ export class ConvexEngine {
         return;
       case "1.0/storageGetUrl":
       case "1.0/storageGetMetadata":
-        reads.tables.add("_storage");
+        this.trackDocumentRead(reads, "_storage", String(args.storageId));
         return;
       default:
         reads.all = true;
@@ -650,7 +741,7 @@ export class ConvexEngine {
     const ctx: CallContext = {
       logLines: [],
       label: `${kind === "query" ? "Q" : kind === "mutation" ? "M" : "A"}(${path})`,
-      reads: kind === "query" ? { tables: new Set(), all: false } : null,
+      reads: kind === "query" ? emptyReadSet() : null,
       journal:
         kind === "query" ? { endCursor: parseJournal(options.journal), paginated: false } : null,
       onCommit: options.onCommit ?? null,
@@ -674,7 +765,7 @@ export class ConvexEngine {
         ctx.journal?.paginated && ctx.journal.endCursor !== null
           ? JSON.stringify({ endCursor: ctx.journal.endCursor })
           : null;
-      const reads = ctx.reads ?? { tables: new Set<string>(), all: true };
+      const reads = ctx.reads ?? { ...emptyReadSet(), all: true };
       return { ...outcome, logLines: ctx.logLines, reads, journal, commitTs };
     };
     const info = await this.describe(path).catch((error: unknown) => {
@@ -811,5 +902,10 @@ export interface SystemWriter {
 }
 
 interface QueryJson {
-  source?: { type?: string; tableName?: string; indexName?: string };
+  source?: {
+    type?: string;
+    tableName?: string;
+    indexName?: string;
+    range?: Array<{ type: string; fieldPath: string; value: unknown }>;
+  };
 }

@@ -15,6 +15,7 @@ import {
   type CallAuth,
   type CallResult,
   type ConvexEngine,
+  type ReadSet,
   runInRootContext,
   runtimeConsole,
 } from "./engine.ts";
@@ -47,7 +48,7 @@ interface Subscription {
   journal: string | null;
   /** Serialized last result sent (undefined: never sent). */
   lastSent: string | undefined;
-  reads: { tables: Set<string>; all: boolean } | null;
+  reads: ReadSet | null;
 }
 
 interface PassJob {
@@ -121,6 +122,13 @@ export class SyncSession {
   }
 }
 
+function intersects(a: Set<string>, b: Set<string>): boolean {
+  if (a.size === 0 || b.size === 0) return false;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const item of small) if (large.has(item)) return true;
+  return false;
+}
+
 function serializeResult(result: CallResult): { serialized: string; encoded: unknown } {
   if (result.ok) {
     const encoded = convexToJson(result.value);
@@ -135,6 +143,7 @@ export class SyncServer {
   private readonly verifier: TokenVerifier;
   private readonly sessions = new Set<SyncSession>();
   private dirtyTables = new Set<string>();
+  private dirtyKeys = new Set<string>();
   private passRequested = false;
   private passRunning: Promise<void> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
@@ -165,8 +174,9 @@ export class SyncServer {
   }
 
   /** Called synchronously for every top-level commit. */
-  onCommit(tables: Set<string>): void {
+  onCommit(tables: Set<string>, keys: Set<string>): void {
     for (const table of tables) this.dirtyTables.add(table);
+    for (const key of keys) this.dirtyKeys.add(key);
     this.requestPass();
   }
 
@@ -372,7 +382,9 @@ export class SyncServer {
     await this.engine.snapshot(async (ts) => {
       // Taken under the lock: exactly the commits up to `ts`.
       const dirty = this.dirtyTables;
+      const dirtyKeys = this.dirtyKeys;
       this.dirtyTables = new Set();
+      this.dirtyKeys = new Set();
       const plans = [];
       const jobs = new Map<string, PassJob>();
       for (const session of this.sessions) {
@@ -406,7 +418,8 @@ export class SyncServer {
             added.has(subscription.queryId) ||
             reads === null ||
             reads.all ||
-            [...reads.tables].some((table) => dirty.has(table));
+            intersects(reads.tables, dirty) ||
+            intersects(reads.keys, dirtyKeys);
           if (!stale) continue;
           const key = `${subscription.udfPath}\u0000${subscription.argsKey}\u0000${session.queryAuth.key}\u0000${subscription.journal ?? ""}`;
           if (!jobs.has(key)) {
