@@ -12,7 +12,7 @@ import { onlineWorkers } from "./workers";
 
 export const HOUR_MS = 3_600_000;
 /** Counts above this are reported as "at least" (capped reads keep queries cheap). */
-export const COUNT_CAP = 500;
+export const COUNT_CAP = 250;
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
