@@ -81,6 +81,43 @@ describe("live queries over the sync protocol", () => {
     unsubscribe();
   });
 
+  test("edits, deletions and document reads by id invalidate exactly the right subscriptions", async () => {
+    const id = await writer.mutation(api.messages.send, {
+      channel: "precise",
+      author: "w",
+      body: "v1",
+    });
+    const bodies = (rows: Array<{ body: string }>) => rows.map((row) => row.body).join(",");
+    const list = (predicate: (value: string) => boolean) =>
+      nextValue<Array<{ body: string }>>(
+        (cb) => watcher.onUpdate(api.messages.list, { channel: "precise" }, cb),
+        (rows) => predicate(bodies(rows)),
+      );
+    await list((value) => value === "v1");
+    const edited = list((value) => value === "v2");
+    await writer.mutation(api.messages.edit, { id, body: "v2" });
+    await edited;
+    const removed = list((value) => value === "");
+    await writer.mutation(api.messages.remove, { id });
+    await removed;
+
+    // A query reading one `_storage` document by id follows that document.
+    const stored = await writer.action(api.files.storeNote, {
+      channel: "precise-files",
+      text: "f",
+    });
+    await nextValue<{ size: number } | null>(
+      (cb) => watcher.onUpdate(api.files.describe, { storageId: stored.storageId }, cb),
+      (value) => value?.size === 1,
+    );
+    const gone = nextValue<{ size: number } | null>(
+      (cb) => watcher.onUpdate(api.files.describe, { storageId: stored.storageId }, cb),
+      (value) => value === null,
+    );
+    await writer.action(api.files.deleteFile, { storageId: stored.storageId });
+    expect(await gone).toBeNull();
+  });
+
   test("a mutation that changes no subscribed query still resolves", async () => {
     const id = await writer.mutation(api.messages.send, {
       channel: "nobody-watches",
