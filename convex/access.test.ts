@@ -1,9 +1,14 @@
 // The access control matrix: every public function × every kind of caller ×
 // own vs. foreign student. Adding a public function means adding a row here
 // (the coverage test below fails otherwise).
-import { describe, expect, it } from "vitest";
+import type { Synthesis } from "@nexus/shared/synthesis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
 import * as bilansModule from "./bilans";
+import * as documentsModule from "./documents";
+import * as knowledgeModule from "./knowledge";
+import * as reviewModule from "./review";
 import * as studentsModule from "./students";
 import * as usersModule from "./users";
 import {
@@ -204,6 +209,157 @@ const ROWS: Row[] = [
   },
 ];
 
+const reviewers: RoleExpectations = {
+  admin: "ok",
+  assistante: "ok",
+  coach: ownOnly,
+  parent: "FORBIDDEN",
+  eleve: "FORBIDDEN",
+};
+/** Staff everywhere, a coach for its own students; families never. */
+const documentManagers: RoleExpectations = reviewers;
+
+const synthesis: Synthesis = {
+  summary: "Synthèse.",
+  strengths: [],
+  weaknesses: [],
+  recommendations: [{ title: "Revoir", text: "Revoir le cours.", domainIds: ["d1"], sources: [] }],
+  studyPlan: [
+    { week: 1, objectives: ["Revoir"], activities: [{ description: "Exercices", hours: 1 }] },
+  ],
+  offers: [],
+  parentSummary: "Résumé.",
+};
+
+/** Puts the target bilan in review with a synthesis, as the generation job would. */
+async function inReview(c: Client, w: World, target: Target): Promise<Id<"bilans">> {
+  const bilanId = w.bilans[target];
+  await c.run(async (ctx) => {
+    await ctx.db.patch(bilanId, { status: "review", synthesis });
+  });
+  return bilanId;
+}
+
+/** A document of the target student, indexed nowhere (enough for access checks). */
+async function studentDocument(c: Client, w: World, target: Target): Promise<Id<"documents">> {
+  return await c.run(async (ctx) => {
+    const storageId = await ctx.storage.store(new Blob(["%PDF-1.4"], { type: "application/pdf" }));
+    return await ctx.db.insert("documents", {
+      scope: "student",
+      studentId: w.students[target],
+      title: "Copie",
+      mime: "application/pdf",
+      size: 8,
+      sha256: `sha-${target}`,
+      storageId,
+      status: "indexed",
+      createdAt: 1,
+      updatedAt: 1,
+    });
+  });
+}
+
+const PIPELINE_ROWS: Row[] = [
+  {
+    fn: "review:approve",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.review.approve, { bilanId: await inReview(c, w, target) }),
+    expect: reviewers,
+  },
+  {
+    fn: "review:editSynthesis",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.review.editSynthesis, { bilanId: await inReview(c, w, target), synthesis }),
+    expect: reviewers,
+  },
+  {
+    fn: "review:requestRegeneration",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.review.requestRegeneration, { bilanId: await inReview(c, w, target) }),
+    expect: reviewers,
+  },
+  {
+    fn: "review:revisions",
+    targeted: true,
+    call: (c, w, target) => c.query(api.review.revisions, { bilanId: w.bilans[target] }),
+    expect: reviewers,
+  },
+  {
+    fn: "review:queue",
+    targeted: false,
+    call: (c) => c.query(api.review.queue, {}),
+    expect: { ...staffOnly, coach: "ok" },
+  },
+  {
+    fn: "documents:generateUploadUrl",
+    targeted: false,
+    call: (c) => c.mutation(api.documents.generateUploadUrl, {}),
+    expect: { ...staffOnly, coach: "ok" },
+  },
+  {
+    fn: "documents:create",
+    targeted: true,
+    call: async (c, w, target) => {
+      const storageId = await c.run(
+        async (ctx) =>
+          await ctx.storage.store(new Blob(["%PDF-1.4 copie"], { type: "application/pdf" })),
+      );
+      return c.action(api.documents.create, {
+        storageId,
+        title: "Copie",
+        scope: "student",
+        studentId: w.students[target],
+      });
+    },
+    expect: documentManagers,
+  },
+  {
+    fn: "documents:get",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.query(api.documents.get, { documentId: await studentDocument(c, w, target) }),
+    expect: readers,
+  },
+  {
+    fn: "documents:list",
+    targeted: true,
+    call: (c, w, target) => c.query(api.documents.list, { studentId: w.students[target] }),
+    expect: readers,
+  },
+  {
+    fn: "documents:remove",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.documents.remove, { documentId: await studentDocument(c, w, target) }),
+    expect: {
+      ...documentManagers,
+      parent: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
+      eleve: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
+    },
+  },
+  {
+    fn: "documents:reindex",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.documents.reindex, { documentId: await studentDocument(c, w, target) }),
+    expect: {
+      ...documentManagers,
+      parent: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
+      eleve: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
+    },
+  },
+  {
+    fn: "knowledge:search",
+    targeted: true,
+    call: (c, w, target) =>
+      c.action(api.knowledge.search, { query: "dérivée", studentId: w.students[target] }),
+    expect: readers,
+  },
+];
+
 function expected(row: Row, caller: Caller, target: Target): Outcome {
   if (caller === "anon" || caller === "noRow" || caller === "noRole") {
     const defaults = { anon: "UNAUTHENTICATED", noRow: "UNKNOWN_USER", noRole: "NO_ROLE" } as const;
@@ -213,7 +369,9 @@ function expected(row: Row, caller: Caller, target: Target): Outcome {
   return typeof rule === "string" ? rule : rule[target];
 }
 
-const cases = ROWS.flatMap((row) =>
+const ALL_ROWS = [...ROWS, ...PIPELINE_ROWS];
+
+const cases = ALL_ROWS.flatMap((row) =>
   CALLERS.flatMap((caller) =>
     (row.targeted ? (["own", "foreign"] as const) : (["own"] as const)).map((target) => ({
       row,
@@ -225,6 +383,9 @@ const cases = ROWS.flatMap((row) =>
 );
 
 describe("access control matrix", () => {
+  beforeAll(() => vi.stubEnv("EMBEDDINGS_PROVIDER", "local"));
+  afterAll(() => vi.unstubAllEnvs());
+
   it.each(cases)("$label", async ({ row, caller, target }) => {
     const { t, world } = await freshWorld();
     expect(await outcomeOf(row.call(as(t, caller), world, target))).toBe(
@@ -232,20 +393,32 @@ describe("access control matrix", () => {
     );
   });
 
-  it("has a row for every public function of users, students and bilans", () => {
+  it("has a row for every public function of the user-facing modules", () => {
     const registered = Object.entries({
       users: usersModule,
       students: studentsModule,
       bilans: bilansModule,
+      review: reviewModule,
+      documents: documentsModule,
+      knowledge: knowledgeModule,
     }).flatMap(([module, exports]) =>
       Object.entries(exports)
         .filter(([, value]) => {
-          const fn = value as { isQuery?: boolean; isMutation?: boolean; isAction?: boolean };
-          return fn.isQuery || fn.isMutation || fn.isAction;
+          const fn = value as {
+            isQuery?: boolean;
+            isMutation?: boolean;
+            isAction?: boolean;
+            isPublic?: boolean;
+            exportArgs?: () => string;
+          };
+          if (!(fn.isQuery || fn.isMutation || fn.isAction) || !fn.isPublic) return false;
+          // Worker-secret functions are covered by their own refusal tests, not by this matrix.
+          const args = JSON.parse(fn.exportArgs?.() ?? "{}") as { value?: Record<string, unknown> };
+          return !args.value?.workerSecret;
         })
         .map(([name]) => `${module}:${name}`),
     );
     expect(registered.length).toBeGreaterThan(0);
-    expect(ROWS.map((r) => r.fn).sort()).toEqual(registered.sort());
+    expect(ALL_ROWS.map((r) => r.fn).sort()).toEqual(registered.sort());
   });
 });

@@ -6,8 +6,13 @@
 //   WORKER_SECRET environment variable of the deployment (the worker and the CLI).
 
 import { v } from "convex/values";
-import { customCtx, customMutation, customQuery } from "convex-helpers/server/customFunctions";
-import { mutation, query } from "../_generated/server";
+import {
+  customAction,
+  customCtx,
+  customMutation,
+  customQuery,
+} from "convex-helpers/server/customFunctions";
+import { action, mutation, query } from "../_generated/server";
 import { requireIdentity, requireUser } from "../model/access";
 import { appError } from "./errors";
 
@@ -60,3 +65,4 @@ const workerCustomization = {
 
 export const workerQuery = customQuery(query, workerCustomization);
 export const workerMutation = customMutation(mutation, workerCustomization);
+export const workerAction = customAction(action, workerCustomization);

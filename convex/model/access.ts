@@ -144,3 +144,29 @@ export async function requireWritableStudent(ctx: QueryCtx, user: User, studentI
   }
   return student;
 }
+
+/** Students a coach, parent or élève reaches through a relationship (staff: none listed here). */
+export async function readableStudentIds(ctx: QueryCtx, user: User): Promise<Id<"students">[]> {
+  if (user.role === "coach") {
+    const rows = await ctx.db
+      .query("coachAssignments")
+      .withIndex("by_coachId_and_studentId", (q) => q.eq("coachId", user._id))
+      .take(200);
+    return rows.map((r) => r.studentId);
+  }
+  if (user.role === "parent") {
+    const rows = await ctx.db
+      .query("guardianships")
+      .withIndex("by_parentId_and_studentId", (q) => q.eq("parentId", user._id))
+      .take(20);
+    return rows.map((r) => r.studentId);
+  }
+  if (user.role === "eleve") {
+    const own = await ctx.db
+      .query("students")
+      .withIndex("by_userId", (q) => q.eq("userId", user._id))
+      .first();
+    return own ? [own._id] : [];
+  }
+  return [];
+}

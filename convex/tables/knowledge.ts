@@ -26,6 +26,9 @@ export const knowledgeTables = {
     ocrPages: v.optional(v.number()),
     embeddingModel: v.optional(v.string()),
     activeGeneration: v.optional(v.number()),
+    /** Generation being written by an ingest job; reused by its retries (inserts are idempotent). */
+    pendingGeneration: v.optional(v.number()),
+    chunkCount: v.optional(v.number()),
     createdAt: v.number(),
     updatedAt: v.number(),
   })

@@ -1,0 +1,234 @@
+// Worker-only side of document.ingest: read the document, report progress, write chunks
+// into a new generation, then make that generation the searchable one in one mutation.
+
+import { v } from "convex/values";
+import { doc } from "convex-helpers/validators";
+import { internal } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { internalMutation } from "./_generated/server";
+import { appError } from "./lib/errors";
+import { workerAction, workerMutation, workerQuery } from "./lib/functions";
+import {
+  documentScopeKey,
+  enqueueReindex,
+  insertDocumentRecord,
+  scopeModelKey,
+  vCreateArgs,
+} from "./model/documents";
+import { inspectUpload, normaliseTitle } from "./model/uploads";
+import schema from "./schema";
+import { vDocumentStatus } from "./validators";
+
+export const document = workerQuery({
+  args: { documentId: v.id("documents") },
+  returns: v.union(v.object({ document: doc(schema, "documents"), fileUrl: v.string() }), v.null()),
+  handler: async (ctx, { documentId }) => {
+    const row = await ctx.db.get(documentId);
+    if (!row) return null;
+    const fileUrl = await ctx.storage.getUrl(row.storageId);
+    return fileUrl ? { document: row, fileUrl } : null;
+  },
+});
+
+export const setStatus = workerMutation({
+  args: {
+    documentId: v.id("documents"),
+    status: vDocumentStatus,
+    percent: v.optional(v.number()),
+    message: v.optional(v.string()),
+    error: v.optional(v.string()),
+  },
+  returns: v.null(),
+  handler: async (ctx, { documentId, status, percent, message, error }) => {
+    const row = await ctx.db.get(documentId);
+    if (!row) return null; // deleted while being processed
+    await ctx.db.patch(documentId, {
+      status,
+      progress: percent === undefined ? row.progress : { percent, message },
+      error: status === "failed" ? (error ?? "Échec du traitement") : undefined,
+      updatedAt: Date.now(),
+    });
+    return null;
+  },
+});
+
+/** Opens (or reopens, for a retried job) the generation the job writes its chunks into. */
+export const beginGeneration = workerMutation({
+  args: { documentId: v.id("documents") },
+  returns: v.union(v.object({ generation: v.number() }), v.null()),
+  handler: async (ctx, { documentId }) => {
+    const row = await ctx.db.get(documentId);
+    if (!row) return null;
+    const generation = row.pendingGeneration ?? (row.activeGeneration ?? 0) + 1;
+    if (row.pendingGeneration === undefined) {
+      await ctx.db.patch(documentId, { pendingGeneration: generation, updatedAt: Date.now() });
+    }
+    return { generation };
+  },
+});
+
+const vChunkInput = v.object({
+  ordinal: v.number(),
+  text: v.string(),
+  pageStart: v.number(),
+  pageEnd: v.number(),
+  contentHash: v.string(),
+  embedding: v.array(v.float64()),
+});
+
+/** Inserts a batch of chunks; a chunk already written for (document, generation, ordinal) is skipped. */
+export const insertChunks = workerMutation({
+  args: {
+    documentId: v.id("documents"),
+    generation: v.number(),
+    embeddingModel: v.string(),
+    chunks: v.array(vChunkInput),
+  },
+  returns: v.object({ inserted: v.number() }),
+  handler: async (ctx, { documentId, generation, embeddingModel, chunks }) => {
+    const row = await ctx.db.get(documentId);
+    if (!row) return { inserted: 0 };
+    if (row.pendingGeneration !== generation) {
+      throw appError(
+        "INVALID_STATE",
+        `La génération ${generation} de ce document n'est plus en cours d'écriture.`,
+      );
+    }
+    if (chunks.length > 100) throw appError("INVALID_ARGUMENT", "100 extraits au plus par lot.");
+    const scopeKey = documentScopeKey(row);
+    let inserted = 0;
+    for (const chunk of chunks) {
+      if (chunk.embedding.length !== 1536) {
+        throw appError(
+          "INVALID_ARGUMENT",
+          `Vecteur de dimension ${chunk.embedding.length} (1536 attendue).`,
+        );
+      }
+      const existing = await ctx.db
+        .query("chunks")
+        .withIndex("by_documentId_and_generation_and_ordinal", (q) =>
+          q.eq("documentId", documentId).eq("generation", generation).eq("ordinal", chunk.ordinal),
+        )
+        .first();
+      if (existing) continue;
+      await ctx.db.insert("chunks", {
+        ...chunk,
+        documentId,
+        generation,
+        scopeKey,
+        studentId: row.studentId,
+        embeddingModel,
+        scopeModelKey: scopeModelKey(scopeKey, embeddingModel),
+        subject: row.subject,
+      });
+      inserted++;
+    }
+    return { inserted };
+  },
+});
+
+/** Makes the written generation the searchable one, atomically, and purges the previous one. */
+export const activateGeneration = workerMutation({
+  args: {
+    documentId: v.id("documents"),
+    generation: v.number(),
+    embeddingModel: v.string(),
+    pages: v.number(),
+    ocrPages: v.number(),
+    chunkCount: v.number(),
+  },
+  returns: v.null(),
+  handler: async (ctx, args) => {
+    const row = await ctx.db.get(args.documentId);
+    if (!row) return null;
+    if (row.pendingGeneration !== args.generation) {
+      throw appError(
+        "INVALID_STATE",
+        `La génération ${args.generation} de ce document n'est plus en cours d'écriture.`,
+      );
+    }
+    await ctx.db.patch(args.documentId, {
+      activeGeneration: args.generation,
+      pendingGeneration: undefined,
+      embeddingModel: args.embeddingModel,
+      pages: args.pages,
+      ocrPages: args.ocrPages,
+      chunkCount: args.chunkCount,
+      status: "indexed",
+      progress: { percent: 100 },
+      error: undefined,
+      updatedAt: Date.now(),
+    });
+    await ctx.scheduler.runAfter(0, internal.documents.purgeChunks, {
+      documentId: args.documentId,
+    });
+    return null;
+  },
+});
+
+/** Staff diagnostics for the CLI: documents with their status, newest first. */
+export const list = workerQuery({
+  args: { limit: v.optional(v.number()) },
+  returns: v.array(doc(schema, "documents")),
+  handler: async (ctx, { limit }) =>
+    await ctx.db
+      .query("documents")
+      .withIndex("by_createdAt")
+      .order("desc")
+      .take(Math.min(Math.max(limit ?? 100, 1), 500)),
+});
+
+// --- Staff operations of the CLI (`nexus-worker documents …`), authenticated by WORKER_SECRET.
+
+export const generateUploadUrl = workerMutation({
+  args: {},
+  returns: v.string(),
+  handler: async (ctx) => await ctx.storage.generateUploadUrl(),
+});
+
+export const addDocument = workerAction({
+  args: vCreateArgs,
+  returns: v.object({ documentId: v.id("documents"), duplicate: v.boolean() }),
+  handler: async (ctx, args): Promise<{ documentId: Id<"documents">; duplicate: boolean }> => {
+    const title = normaliseTitle(args.title);
+    const inspected = await inspectUpload(ctx, args.storageId);
+    return await ctx.runMutation(internal.ingestion.insertFromWorker, {
+      ...args,
+      ...inspected,
+      title,
+    });
+  },
+});
+
+export const insertFromWorker = internalMutation({
+  args: { ...vCreateArgs, mime: v.string(), size: v.number(), sha256: v.string() },
+  returns: v.object({ documentId: v.id("documents"), duplicate: v.boolean() }),
+  handler: async (ctx, args) => {
+    if (args.studentId && !(await ctx.db.get(args.studentId))) {
+      throw appError("NOT_FOUND", "Élève introuvable.");
+    }
+    return await insertDocumentRecord(ctx, args);
+  },
+});
+
+export const removeDocument = workerMutation({
+  args: { documentId: v.id("documents") },
+  returns: v.null(),
+  handler: async (ctx, { documentId }) => {
+    const row = await ctx.db.get(documentId);
+    if (!row) throw appError("NOT_FOUND", "Document introuvable.");
+    await ctx.db.delete(documentId);
+    await ctx.storage.delete(row.storageId);
+    await ctx.scheduler.runAfter(0, internal.documents.purgeChunks, { documentId });
+    return null;
+  },
+});
+
+export const reindexDocument = workerMutation({
+  args: { documentId: v.id("documents") },
+  returns: v.id("jobs"),
+  handler: async (ctx, { documentId }) => {
+    if (!(await ctx.db.get(documentId))) throw appError("NOT_FOUND", "Document introuvable.");
+    return await enqueueReindex(ctx, documentId);
+  },
+});

@@ -1,0 +1,304 @@
+// Documents, ingestion generations and hybrid search: upload checks, access, atomic
+// re-indexing, deletion, and scope isolation (a family never sees another family's chunks).
+import { LOCAL_EMBEDDING_MODEL, localEmbedding } from "@nexus/knowledge/local-embedder";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { api } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { as, countRows, errorOf, freshWorld, outcomeOf, type T } from "./world.fixtures";
+
+const SECRET = "knowledge-secret";
+const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF");
+
+beforeEach(() => {
+  vi.stubEnv("WORKER_SECRET", SECRET);
+  vi.stubEnv("EMBEDDINGS_PROVIDER", "local");
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.useRealTimers();
+});
+
+async function store(t: T, bytes: Uint8Array, type = "application/pdf") {
+  return await t.run(async (ctx) => await ctx.storage.store(new Blob([bytes], { type })));
+}
+
+async function blobExists(t: T, id: Id<"_storage">) {
+  return (await t.run(async (ctx) => await ctx.storage.get(id))) !== null;
+}
+
+/** Indexes `texts` as the next generation of a document, the way the worker does. */
+async function index(t: T, documentId: Id<"documents">, texts: string[], activate = true) {
+  const w = { workerSecret: SECRET };
+  const begun = await t.mutation(api.ingestion.beginGeneration, { ...w, documentId });
+  const generation = begun!.generation;
+  await t.mutation(api.ingestion.insertChunks, {
+    ...w,
+    documentId,
+    generation,
+    embeddingModel: LOCAL_EMBEDDING_MODEL,
+    chunks: texts.map((text, ordinal) => ({
+      ordinal,
+      text,
+      pageStart: ordinal + 1,
+      pageEnd: ordinal + 1,
+      contentHash: `h${generation}-${ordinal}`,
+      embedding: localEmbedding(text),
+    })),
+  });
+  if (activate) {
+    await t.mutation(api.ingestion.activateGeneration, {
+      ...w,
+      documentId,
+      generation,
+      embeddingModel: LOCAL_EMBEDDING_MODEL,
+      pages: texts.length,
+      ocrPages: 0,
+      chunkCount: texts.length,
+    });
+  }
+  return generation;
+}
+
+async function createDoc(
+  t: T,
+  caller: Parameters<typeof as>[1],
+  args: { title: string; scope: "global" | "student"; studentId?: Id<"students"> },
+  bytes: Uint8Array = PDF,
+) {
+  const storageId = await store(t, bytes);
+  return await as(t, caller).action(api.documents.create, { storageId, ...args });
+}
+
+describe("document upload", () => {
+  it("creates the document, enqueues its ingestion, and recognises the same content in the same scope", async () => {
+    const { t } = await freshWorld();
+    const first = await createDoc(t, "assistante", { title: "Fiche dérivées", scope: "global" });
+    expect(first.duplicate).toBe(false);
+    const row = await t.run(async (ctx) => await ctx.db.get(first.documentId));
+    expect(row).toMatchObject({
+      status: "uploaded",
+      mime: "application/pdf",
+      size: PDF.byteLength,
+    });
+    expect(row?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const jobs = await t.run(async (ctx) => await ctx.db.query("jobs").collect());
+    expect(jobs.map((j) => [j.kind, j.payload])).toEqual([
+      ["document.ingest", { documentId: first.documentId }],
+    ]);
+
+    const secondBlob = await store(t, PDF);
+    const again = await as(t, "admin").action(api.documents.create, {
+      storageId: secondBlob,
+      title: "Copie",
+      scope: "global",
+    });
+    expect(again).toEqual({ documentId: first.documentId, duplicate: true });
+    expect(await blobExists(t, secondBlob)).toBe(false);
+    expect(await t.run(async (ctx) => (await ctx.db.query("jobs").collect()).length)).toBe(1);
+  });
+
+  it("checks the type from the bytes and the size limit, deleting refused files and writing nothing", async () => {
+    const { t } = await freshWorld();
+    const before = await countRows(t);
+    const fake = await store(
+      t,
+      new TextEncoder().encode("Ceci n'est pas un PDF"),
+      "application/pdf",
+    );
+    const error = await errorOf(
+      as(t, "assistante").action(api.documents.create, {
+        storageId: fake,
+        title: "x.pdf",
+        scope: "global",
+      }),
+    );
+    expect(error.code).toBe("INVALID_ARGUMENT");
+    expect(error.message).toMatch(/PDF, PNG, JPEG ou WebP/);
+    expect(await blobExists(t, fake)).toBe(false);
+
+    vi.stubEnv("DOCUMENT_MAX_BYTES", "10");
+    const big = await store(t, PDF);
+    const tooBig = await errorOf(
+      as(t, "assistante").action(api.documents.create, {
+        storageId: big,
+        title: "Gros",
+        scope: "global",
+      }),
+    );
+    expect(tooBig.message).toMatch(/trop volumineux/);
+    expect(await countRows(t)).toEqual(before);
+  });
+
+  it.each([
+    ["coach", "global", undefined, "FORBIDDEN"],
+    ["coach", "student", "own", "ok"],
+    ["coach", "student", "foreign", "NOT_FOUND"],
+    ["parent", "student", "own", "FORBIDDEN"],
+    ["eleve", "student", "own", "FORBIDDEN"],
+    ["assistante", "student", "foreign", "ok"],
+  ] as const)(
+    "upload by %s to a %s document (%s student) → %s",
+    async (caller, scope, target, outcome) => {
+      const { t, world } = await freshWorld();
+      const studentId = target ? world.students[target] : undefined;
+      expect(
+        await outcomeOf(createDoc(t, caller, { title: "Copie corrigée", scope, studentId })),
+      ).toBe(outcome);
+    },
+  );
+});
+
+describe("search", () => {
+  async function indexedWorld() {
+    const { t, world } = await freshWorld();
+    const global = await createDoc(t, "assistante", {
+      title: "Méthode : les suites",
+      scope: "global",
+    });
+    await index(t, global.documentId, ["Une suite arithmétique a une raison constante r."]);
+    const own = await createDoc(
+      t,
+      "coach",
+      { title: "Copie d'Alice", scope: "student", studentId: world.students.own },
+      new TextEncoder().encode("%PDF-1.4 alice"),
+    );
+    await index(t, own.documentId, ["Copie d'Alice : erreur de signe sur la dérivée du quotient."]);
+    const foreign = await createDoc(
+      t,
+      "assistante",
+      { title: "Copie de Bruno", scope: "student", studentId: world.students.foreign },
+      new TextEncoder().encode("%PDF-1.4 bruno"),
+    );
+    await index(t, foreign.documentId, [
+      "Copie de Bruno : erreur de signe sur la dérivée du quotient.",
+    ]);
+    return {
+      t,
+      world,
+      global: global.documentId,
+      own: own.documentId,
+      foreign: foreign.documentId,
+    };
+  }
+
+  it("finds the right chunk with its document title and page", async () => {
+    const { t } = await indexedWorld();
+    const hits = await as(t, "admin").action(api.knowledge.search, {
+      query: "raison d'une suite arithmétique",
+    });
+    expect(hits[0]).toMatchObject({ documentTitle: "Méthode : les suites", pageStart: 1 });
+  });
+
+  it("never returns another family's chunks, even for a query that matches them exactly", async () => {
+    const { t, world } = await indexedWorld();
+    const query = "Copie de Bruno : erreur de signe sur la dérivée du quotient";
+    const parentHits = await as(t, "parent").action(api.knowledge.search, { query, limit: 20 });
+    expect(parentHits.map((h) => h.documentTitle).sort()).toEqual([
+      "Copie d'Alice",
+      "Méthode : les suites",
+    ]);
+    const eleveHits = await as(t, "eleve").action(api.knowledge.search, { query, limit: 20 });
+    expect(eleveHits.some((h) => h.documentTitle === "Copie de Bruno")).toBe(false);
+    expect(
+      await outcomeOf(
+        as(t, "parent").action(api.knowledge.search, { query, studentId: world.students.foreign }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect(await outcomeOf(as(t, "anon").action(api.knowledge.search, { query }))).toBe(
+      "UNAUTHENTICATED",
+    );
+    const coachHits = await as(t, "coach").action(api.knowledge.search, {
+      query,
+      studentId: world.students.own,
+      limit: 20,
+    });
+    expect(coachHits.some((h) => h.documentTitle === "Copie de Bruno")).toBe(false);
+    const workerHits = await t.action(api.knowledge.searchForBilan, {
+      workerSecret: SECRET,
+      query,
+      studentId: world.students.foreign,
+      limit: 20,
+    });
+    expect(workerHits.some((h) => h.documentTitle === "Copie d'Alice")).toBe(false);
+  });
+
+  it("keeps the old chunks searchable during a re-index and swaps to the new ones at once", async () => {
+    vi.useFakeTimers();
+    const { t, global } = await indexedWorld();
+    const search = async () =>
+      (await as(t, "admin").action(api.knowledge.search, { query: "suite raison", limit: 20 }))
+        .filter((h) => h.documentId === global)
+        .map((h) => h.text);
+
+    await as(t, "assistante").mutation(api.documents.reindex, { documentId: global });
+    await index(t, global, ["Suite géométrique : on multiplie par la raison q."], false);
+    expect(await search()).toEqual(["Une suite arithmétique a une raison constante r."]);
+
+    await t.mutation(api.ingestion.activateGeneration, {
+      workerSecret: SECRET,
+      documentId: global,
+      generation: 2,
+      embeddingModel: LOCAL_EMBEDDING_MODEL,
+      pages: 1,
+      ocrPages: 0,
+      chunkCount: 1,
+    });
+    expect(await search()).toEqual(["Suite géométrique : on multiplie par la raison q."]);
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const left = await t.run(async (ctx) =>
+      (await ctx.db.query("chunks").collect())
+        .filter((c) => c.documentId === global)
+        .map((c) => c.generation),
+    );
+    expect(left).toEqual([2]);
+  });
+
+  it("makes a deleted document disappear from search, then purges its chunks and blob", async () => {
+    vi.useFakeTimers();
+    const { t, global } = await indexedWorld();
+    const storageId = (await t.run(async (ctx) => await ctx.db.get(global)))!.storageId;
+    expect(
+      await outcomeOf(as(t, "coach").mutation(api.documents.remove, { documentId: global })),
+    ).toBe("FORBIDDEN");
+    await as(t, "assistante").mutation(api.documents.remove, { documentId: global });
+    const hits = await as(t, "admin").action(api.knowledge.search, {
+      query: "suite arithmétique raison",
+      limit: 20,
+    });
+    expect(hits.some((h) => h.documentId === global)).toBe(false);
+    expect(await blobExists(t, storageId)).toBe(false);
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const left = await t.run(async (ctx) =>
+      (await ctx.db.query("chunks").collect()).filter((c) => c.documentId === global),
+    );
+    expect(left).toEqual([]);
+  });
+
+  it("lets a retried ingestion reuse its generation without duplicating chunks", async () => {
+    const { t, own } = await indexedWorld();
+    const w = { workerSecret: SECRET, documentId: own };
+    const first = await t.mutation(api.ingestion.beginGeneration, w);
+    const retry = await t.mutation(api.ingestion.beginGeneration, w);
+    expect(retry).toEqual(first);
+    const chunk = {
+      ordinal: 0,
+      text: "Nouvelle copie",
+      pageStart: 1,
+      pageEnd: 1,
+      contentHash: "x",
+      embedding: localEmbedding("Nouvelle copie"),
+    };
+    const insert = () =>
+      t.mutation(api.ingestion.insertChunks, {
+        ...w,
+        generation: first!.generation,
+        embeddingModel: LOCAL_EMBEDDING_MODEL,
+        chunks: [chunk],
+      });
+    expect(await insert()).toEqual({ inserted: 1 });
+    expect(await insert()).toEqual({ inserted: 0 });
+    expect(
+      await outcomeOf(t.mutation(api.ingestion.beginGeneration, { ...w, workerSecret: "nope" })),
+    ).toBe("WORKER_AUTH");
+  });
+});

@@ -1,0 +1,130 @@
+// Knowledge search: `search` for signed-in users (global chunks plus those of students the
+// caller may read), `searchForBilan` for the worker's bilan.generate job.
+import { v } from "convex/values";
+import { internal } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { action, internalQuery } from "./_generated/server";
+import { appError } from "./lib/errors";
+import { workerAction } from "./lib/functions";
+import { canReadStudent, readableStudentIds, requireRole, requireUser } from "./model/access";
+import { hybridSearch, type SearchHit, vSearchArgs, vSearchHit } from "./model/search";
+import { vSubject } from "./validators";
+
+export const search = action({
+  args: vSearchArgs,
+  returns: v.array(vSearchHit),
+  handler: async (ctx, args): Promise<SearchHit[]> => {
+    const studentIds: Id<"students">[] = await ctx.runQuery(internal.knowledge.searchScope, {
+      studentId: args.studentId,
+    });
+    return await hybridSearch(ctx, { ...args, studentIds });
+  },
+});
+
+export const searchForBilan = workerAction({
+  args: {
+    query: v.string(),
+    studentId: v.id("students"),
+    subject: v.optional(vSubject),
+    limit: v.optional(v.number()),
+  },
+  returns: v.array(vSearchHit),
+  handler: async (ctx, args): Promise<SearchHit[]> =>
+    await hybridSearch(ctx, { ...args, studentIds: [args.studentId] }),
+});
+
+/** The students whose chunks the caller may search, besides the global ones. */
+export const searchScope = internalQuery({
+  args: { studentId: v.optional(v.id("students")) },
+  returns: v.array(v.id("students")),
+  handler: async (ctx, { studentId }) => {
+    const user = await requireUser(ctx);
+    requireRole(user, ["admin", "assistante", "coach", "parent", "eleve"]);
+    if (studentId) {
+      if (!(await canReadStudent(ctx, user, studentId)))
+        throw appError("NOT_FOUND", "Élève introuvable.");
+      return [studentId];
+    }
+    // Families search their own children's material; staff and coaches name a student to include theirs.
+    return user.role === "parent" || user.role === "eleve"
+      ? await readableStudentIds(ctx, user)
+      : [];
+  },
+});
+
+export const textCandidates = internalQuery({
+  args: {
+    query: v.string(),
+    scopeKeys: v.array(v.string()),
+    subject: v.optional(vSubject),
+    embeddingModel: v.string(),
+  },
+  returns: v.array(v.id("chunks")),
+  handler: async (ctx, { query, scopeKeys, subject, embeddingModel }) => {
+    const perScope = await Promise.all(
+      scopeKeys.map((scopeKey) =>
+        ctx.db
+          .query("chunks")
+          .withSearchIndex("search_text", (q) => {
+            const base = q.search("text", query).eq("scopeKey", scopeKey);
+            return subject ? base.eq("subject", subject) : base;
+          })
+          .take(40),
+      ),
+    );
+    // Interleave the per-scope rankings so no scope crowds out another.
+    const ids: Id<"chunks">[] = [];
+    for (let rank = 0; rank < 40; rank++) {
+      for (const rows of perScope) {
+        const row = rows[rank];
+        if (row && row.embeddingModel === embeddingModel) ids.push(row._id);
+      }
+    }
+    return ids;
+  },
+});
+
+/** Loads fused candidates, keeping only chunks of the document's active generation, in scope. */
+export const loadCandidates = internalQuery({
+  args: {
+    ids: v.array(v.id("chunks")),
+    scopeKeys: v.array(v.string()),
+    embeddingModel: v.string(),
+    subject: v.optional(vSubject),
+  },
+  returns: v.array(
+    v.object({
+      chunkId: v.id("chunks"),
+      documentId: v.id("documents"),
+      documentTitle: v.string(),
+      pageStart: v.number(),
+      pageEnd: v.number(),
+      text: v.string(),
+      score: v.number(),
+      embedding: v.array(v.float64()),
+    }),
+  ),
+  handler: async (ctx, { ids, scopeKeys, embeddingModel, subject }) => {
+    const allowed = new Set(scopeKeys);
+    const result = [];
+    for (const id of ids) {
+      const chunk = await ctx.db.get(id);
+      if (!chunk || !allowed.has(chunk.scopeKey) || chunk.embeddingModel !== embeddingModel)
+        continue;
+      if (subject && chunk.subject !== subject) continue;
+      const document = await ctx.db.get(chunk.documentId);
+      if (!document || document.activeGeneration !== chunk.generation) continue;
+      result.push({
+        chunkId: chunk._id,
+        documentId: document._id,
+        documentTitle: document.title,
+        pageStart: chunk.pageStart,
+        pageEnd: chunk.pageEnd,
+        text: chunk.text,
+        score: 0,
+        embedding: chunk.embedding,
+      });
+    }
+    return result;
+  },
+});

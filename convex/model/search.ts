@@ -1,0 +1,96 @@
+// Hybrid retrieval over the knowledge base: Convex vector search and full-text search,
+// fused with reciprocal rank fusion, then diversified with MMR. Callers decide the scope
+// (global + the students the caller may read); this module never widens it.
+import { createEmbedderFromEnv } from "@nexus/knowledge/embed";
+import { maximalMarginalRelevance, reciprocalRankFusion } from "@nexus/knowledge/rank";
+import { readableScopeModelKeys } from "@nexus/knowledge/scope-key";
+import type { Subject } from "@nexus/shared/domain";
+import { v } from "convex/values";
+import { internal } from "../_generated/api";
+import type { Id } from "../_generated/dataModel";
+import type { ActionCtx } from "../_generated/server";
+import { appError } from "../lib/errors";
+import { vSubject } from "../validators";
+
+export const vSearchHit = v.object({
+  chunkId: v.id("chunks"),
+  documentId: v.id("documents"),
+  documentTitle: v.string(),
+  pageStart: v.number(),
+  pageEnd: v.number(),
+  text: v.string(),
+  score: v.number(),
+});
+
+export const vSearchArgs = {
+  query: v.string(),
+  subject: v.optional(vSubject),
+  studentId: v.optional(v.id("students")),
+  limit: v.optional(v.number()),
+};
+
+const CANDIDATES = 40;
+
+export interface SearchHit {
+  chunkId: Id<"chunks">;
+  documentId: Id<"documents">;
+  documentTitle: string;
+  pageStart: number;
+  pageEnd: number;
+  text: string;
+  score: number;
+}
+
+export async function hybridSearch(
+  ctx: ActionCtx,
+  args: { query: string; subject?: Subject; studentIds: Id<"students">[]; limit?: number },
+): Promise<SearchHit[]> {
+  const query = args.query.trim();
+  if (query.length === 0 || query.length > 1000) {
+    throw appError("INVALID_ARGUMENT", "La recherche doit contenir entre 1 et 1 000 caractères.");
+  }
+  const limit = Math.min(Math.max(Math.floor(args.limit ?? 5), 1), 20);
+  const embedder = createEmbedderFromEnv(process.env);
+  const [vector] = await embedder.embed([query]);
+  const keys = readableScopeModelKeys(args.studentIds, embedder.model);
+  const scopeKeys = ["global", ...args.studentIds.map((id) => `student:${id}`)];
+
+  const vectorHits = await ctx.vectorSearch("chunks", "by_embedding", {
+    vector: vector!,
+    limit: CANDIDATES,
+    filter: (q) => q.or(...keys.map((key) => q.eq("scopeModelKey", key))),
+  });
+  const textIds: Id<"chunks">[] = await ctx.runQuery(internal.knowledge.textCandidates, {
+    query,
+    scopeKeys,
+    subject: args.subject,
+    embeddingModel: embedder.model,
+  });
+  const fused = reciprocalRankFusion([
+    { ids: vectorHits.map((hit) => hit._id) },
+    { ids: textIds },
+  ]).slice(0, CANDIDATES);
+  const candidates: Array<SearchHit & { embedding: number[] }> = await ctx.runQuery(
+    internal.knowledge.loadCandidates,
+    {
+      ids: fused.map((f) => f.id as Id<"chunks">),
+      scopeKeys,
+      embeddingModel: embedder.model,
+      subject: args.subject,
+    },
+  );
+  const scoreOf = new Map(fused.map((f) => [f.id, f.score]));
+  const diversified = maximalMarginalRelevance(
+    candidates.map((c) => ({
+      id: c.chunkId,
+      embedding: c.embedding,
+      score: scoreOf.get(c.chunkId) ?? 0,
+    })),
+    { limit, lambda: 0.75 },
+  );
+  const byId = new Map(candidates.map((c) => [c.chunkId as string, c]));
+  return diversified.map(({ id, score }) => {
+    const { embedding: _embedding, ...hit } = byId.get(id)!;
+    return { ...hit, score };
+  });
+}
