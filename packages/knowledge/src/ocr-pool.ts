@@ -167,7 +167,9 @@ export function createOcrPool(input: OcrPoolOptions = {}): OcrPool {
     try {
       const worker = await Promise.race([slot.worker, interrupted]);
       const result = await Promise.race([
-        worker.recognize(Buffer.from(task.image), { rotateAuto: true }),
+        // No `rotateAuto`: measured to duplicate and garble lines on slightly skewed
+        // pages (CER 5.3 % vs 0.2 % without); Tesseract's own deskew copes with scans.
+        worker.recognize(Buffer.from(task.image)),
         interrupted,
       ]);
       counters.pagesRecognised++;
