@@ -26,8 +26,8 @@ async function waitFor<T>(
 describe("persistence", () => {
   test("documents, ids, files and pending scheduled functions survive a restart", async () => {
     const dataDir = tempDataDir("restart");
+    let runtime = await startRuntime({ dataDir });
     try {
-      let runtime = await startRuntime({ dataDir });
       let client = new ConvexHttpClient(runtime.url, { logger: false });
       const ids = [];
       for (let i = 0; i < 5; i += 1) {
@@ -87,8 +87,8 @@ describe("persistence", () => {
         ),
       ).toBe(1);
       expect(await client.query(api.counters.job, { id: job })).toBe("success");
-      await runtime.stop();
     } finally {
+      await runtime.stop();
       removeDir(dataDir);
     }
   });

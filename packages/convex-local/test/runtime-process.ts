@@ -23,6 +23,12 @@ export interface RuntimeProcess {
   kill9(): Promise<void>;
 }
 
+// Safety net: a failed test must not leave a runtime process behind.
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 export function tempDataDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `convex-local-${label}-`));
 }
