@@ -1,5 +1,5 @@
 // Queue liveness alarms: staff read health and alerts; the cron evaluates them.
-// The alerts.notify job (one per alert) emails admins; its handler belongs to the email work.
+// The alerts.notify job (one per alert) emails every admin once (apps/worker handlers/alerts-notify.ts).
 import { v } from "convex/values";
 import { internalMutation } from "./_generated/server";
 import { userQuery, workerMutation, workerQuery } from "./lib/functions";
@@ -38,6 +38,44 @@ export const adminHealth = workerQuery({
   args: { now: v.number() },
   returns: vQueueHealth,
   handler: async (ctx, { now }) => await queueHealth(ctx, now),
+});
+
+/** What the alerts.notify handler needs: the alert and the admins to write to. */
+export const notificationTargets = workerQuery({
+  args: { alertId: v.id("alerts") },
+  returns: v.union(
+    v.object({
+      alert: v.object({
+        kind: v.string(),
+        message: v.string(),
+        jobKind: v.optional(v.string()),
+        status: v.string(),
+        openedAt: v.number(),
+        notifiedAt: v.optional(v.number()),
+      }),
+      admins: v.array(v.object({ name: v.string(), email: v.string() })),
+    }),
+    v.null(),
+  ),
+  handler: async (ctx, { alertId }) => {
+    const alert = await ctx.db.get(alertId);
+    if (!alert) return null;
+    const admins = await ctx.db
+      .query("users")
+      .withIndex("by_role", (q) => q.eq("role", "admin"))
+      .take(20);
+    return {
+      alert: {
+        kind: alert.kind,
+        message: alert.message,
+        jobKind: alert.jobKind,
+        status: alert.status,
+        openedAt: alert.openedAt,
+        notifiedAt: alert.notifiedAt,
+      },
+      admins: admins.map((admin) => ({ name: admin.name, email: admin.email })),
+    };
+  },
 });
 
 /** The alerts.notify handler marks the alert as emailed. */

@@ -50,10 +50,15 @@ export const saveSynthesis = workerMutation({
 });
 
 export const fail = workerMutation({
-  args: { bilanId: v.id("bilans"), stage: v.string(), message: v.string() },
+  args: {
+    bilanId: v.id("bilans"),
+    stage: v.string(),
+    message: v.string(),
+    keepStatus: v.optional(v.boolean()),
+  },
   returns: v.null(),
-  handler: async (ctx, { bilanId, stage, message }) => {
-    await markFailed(ctx, bilanId, stage, message);
+  handler: async (ctx, { bilanId, stage, message, keepStatus }) => {
+    await markFailed(ctx, bilanId, stage, message, keepStatus);
     return null;
   },
 });

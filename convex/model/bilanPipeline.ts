@@ -85,6 +85,16 @@ export async function saveGeneratedSynthesis(
     synthesis,
     createdAt: now,
   });
+  // A provisional PDF lets the coach read the report as the family will see it.
+  await enqueueJob(
+    ctx,
+    "bilan.pdf",
+    { bilanId, final: false },
+    {
+      idempotencyKey: `bilan.pdf:${bilanId}:preview:${now}`,
+      target: { table: "bilans", id: bilanId },
+    },
+  );
 }
 
 export async function markFailed(
@@ -92,11 +102,13 @@ export async function markFailed(
   bilanId: Id<"bilans">,
   stage: string,
   message: string,
+  keepStatus = false,
 ) {
   const bilan = await requireBilan(ctx, bilanId);
   const now = Date.now();
-  // A bilan already reviewed or sent keeps its status; the failure stays visible for staff.
-  const status = canTransition(bilan.status, "failed") ? "failed" : bilan.status;
+  // Delivery problems keep the status (the email job is retried per recipient); a bilan
+  // already reviewed or sent keeps it too. The failure stays visible to staff either way.
+  const status = !keepStatus && canTransition(bilan.status, "failed") ? "failed" : bilan.status;
   await ctx.db.patch(bilanId, { status, failure: { stage, message, at: now }, updatedAt: now });
 }
 

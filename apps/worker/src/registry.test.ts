@@ -1,8 +1,11 @@
 import { jobKinds, jobPayloadSchemas } from "@nexus/shared/jobs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONCURRENCY } from "./config.ts";
+import type { WorkerConvex } from "./handler.ts";
 import { defineHandler } from "./handler.ts";
-import { claimableKinds, createRegistry, defaultHandlers } from "./registry.ts";
+import { createLogger } from "./logger.ts";
+import { createPipelineServices } from "./pipeline/services.ts";
+import { claimableKinds, createRegistry, defaultHandlers, productHandlers } from "./registry.ts";
 
 const ingest = defineHandler({
   kind: "document.ingest",
@@ -21,6 +24,17 @@ describe("registry", () => {
       expect(handler.timeoutMs).toBeGreaterThan(0);
       expect(handler.retry.baseMs).toBeGreaterThan(0);
     }
+  });
+
+  it("has one product handler for every job kind, without starting any service", () => {
+    const unused = new Proxy({}, { get: () => () => Promise.reject(new Error("not called")) });
+    const services = createPipelineServices(
+      {},
+      unused as WorkerConvex,
+      createLogger({ level: "error" }),
+    );
+    const registry = createRegistry(productHandlers(services));
+    expect([...registry.keys()].sort()).toEqual([...jobKinds].sort());
   });
 
   it("refuses two handlers for one kind", () => {

@@ -1,11 +1,30 @@
 // kind → handler. A new job kind = one module in src/handlers/ plus one line
-// in `defaultHandlers`. The worker claims only the kinds registered here (and
+// in `productHandlers`. The worker claims only the kinds registered here (and
 // whose concurrency is above zero).
 import type { JobKind } from "@nexus/shared/jobs";
 import type { JobHandler } from "./handler.ts";
+import { alertsNotifyHandler } from "./handlers/alerts-notify.ts";
+import { bilanGenerateHandler } from "./handlers/bilan-generate.ts";
+import { bilanPdfHandler } from "./handlers/bilan-pdf.ts";
+import { documentIngestHandler } from "./handlers/document-ingest.ts";
+import { emailSendHandler } from "./handlers/email-send.ts";
 import { systemEcho } from "./handlers/system-echo.ts";
+import type { PipelineServices } from "./pipeline/services.ts";
 
+/** Handlers that need no external service (diagnostics, tests). */
 export const defaultHandlers: readonly JobHandler<any>[] = [systemEcho];
+
+/** Every job kind of the product, as the daemon runs them. */
+export function productHandlers(services: PipelineServices): JobHandler<any>[] {
+  return [
+    systemEcho,
+    bilanGenerateHandler(services),
+    bilanPdfHandler(),
+    emailSendHandler(services),
+    documentIngestHandler(services),
+    alertsNotifyHandler(services),
+  ];
+}
 
 export type Registry = ReadonlyMap<JobKind, JobHandler<any>>;
 

@@ -4,7 +4,8 @@ import { loadWorkerConfig } from "./config.ts";
 import { createConvexQueueClient } from "./convex-queue-client.ts";
 import { startHealthServer } from "./health-server.ts";
 import { createLogger, errorFields } from "./logger.ts";
-import { createRegistry, defaultHandlers } from "./registry.ts";
+import { createPipelineServices } from "./pipeline/services.ts";
+import { createRegistry, productHandlers } from "./registry.ts";
 import { Worker } from "./worker.ts";
 import { createWorkerConvex } from "./worker-convex.ts";
 
@@ -12,10 +13,12 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
   const config = loadWorkerConfig(env);
   const log = createLogger({ level: config.logLevel, bindings: { workerId: config.workerId } });
   const { queue, client } = createConvexQueueClient(config);
+  const convex = createWorkerConvex(client, config.workerSecret);
+  const services = createPipelineServices(env, convex, log);
   const worker = new Worker({
     queue,
-    registry: createRegistry(defaultHandlers),
-    convex: createWorkerConvex(client, config.workerSecret),
+    registry: createRegistry(productHandlers(services)),
+    convex,
     log,
     workerId: config.workerId,
     concurrency: config.concurrency,
@@ -55,6 +58,7 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
     return 1;
   }
   await stopped;
+  await services.close();
   await health.close();
   await client.close();
   return 0;

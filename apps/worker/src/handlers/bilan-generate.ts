@@ -1,0 +1,129 @@
+// bilan.generate: retrieve knowledge for the weakest domains, write the structured synthesis
+// with the configured provider (grounding-checked inside generateSynthesis), save it → review.
+import { subjectLabels } from "@nexus/shared/domain";
+import { jobPayloadSchemas } from "@nexus/shared/jobs";
+import type { RetrievedChunk } from "@nexus/synthesis/contracts";
+import { SynthesisError } from "@nexus/synthesis/errors";
+import { generateSynthesis } from "@nexus/synthesis/generate";
+import { api } from "../../../../convex/_generated/api";
+import type { Id } from "../../../../convex/_generated/dataModel";
+import { errorMessage, NonRetryableError } from "../errors.ts";
+import { defineHandler, type WorkerConvex } from "../handler.ts";
+import type { Logger } from "../logger.ts";
+import {
+  type BilanContext,
+  loadBilanContext,
+  orNonRetryable,
+  recordBilanFailure,
+} from "../pipeline/bilan-context.ts";
+import type { PipelineServices } from "../pipeline/services.ts";
+
+const WEAK_DOMAINS = 3;
+const CHUNKS_PER_DOMAIN = 3;
+
+/** The weakest domains (below 60 %, else the two lowest) with the chunks retrieved for each. */
+export async function retrieveForWeakDomains(
+  convex: WorkerConvex,
+  context: BilanContext,
+  log: Logger,
+): Promise<RetrievedChunk[]> {
+  const domains = [...(context.bilan.scores?.domains ?? [])].sort((a, b) => a.percent - b.percent);
+  const weak = domains.filter((d) => d.percent < 60).slice(0, WEAK_DOMAINS);
+  const targets = weak.length > 0 ? weak : domains.slice(0, 2);
+  const byId = new Map<string, RetrievedChunk>();
+  for (const domain of targets) {
+    try {
+      const hits = await convex.action(api.knowledge.searchForBilan, {
+        query: `${domain.label} — ${subjectLabels[context.bilan.subject]}, ${context.bilan.niveau}`,
+        studentId: context.student._id,
+        limit: CHUNKS_PER_DOMAIN,
+      });
+      for (const hit of hits) {
+        const existing = byId.get(hit.chunkId);
+        if (existing) existing.domainIds = [...(existing.domainIds ?? []), domain.domainId];
+        else {
+          byId.set(hit.chunkId, {
+            chunkId: hit.chunkId,
+            documentTitle: hit.documentTitle,
+            page: hit.pageStart,
+            text: hit.text,
+            domainIds: [domain.domainId],
+            score: hit.score,
+          });
+        }
+      }
+    } catch (error) {
+      // Retrieval enriches the bilan; without it the synthesis is still grounded in the scores.
+      log.warn("bilan.retrieval_failed", { domainId: domain.domainId, error: errorMessage(error) });
+    }
+  }
+  return [...byId.values()];
+}
+
+export function bilanGenerateHandler(services: PipelineServices) {
+  return defineHandler({
+    kind: "bilan.generate",
+    schema: jobPayloadSchemas["bilan.generate"],
+    timeoutMs: 5 * 60_000,
+    retry: { baseMs: 5_000, maxMs: 5 * 60_000 },
+    async run({ bilanId, instructions }, { convex, signal, progress, log, job }) {
+      const context = await loadBilanContext(convex, bilanId);
+      const { bilan, student } = context;
+      if (!bilan.scores || !bilan.profile) {
+        throw new NonRetryableError(
+          "Ce bilan n'a pas de réponses soumises : il n'y a rien à analyser.",
+        );
+      }
+      await orNonRetryable(
+        convex.mutation(api.pipeline.beginGeneration, { bilanId: bilanId as Id<"bilans"> }),
+      );
+      progress("retrieval", 10, "Recherche dans la base de connaissances");
+      const chunks = await retrieveForWeakDomains(convex, context, log);
+      progress("generation", 30, `Rédaction (${chunks.length} extraits)`);
+      try {
+        const result = await generateSynthesis(
+          {
+            student: {
+              firstName: student.firstName,
+              lastName: student.lastName,
+              niveau: student.niveau,
+              statut: student.statut,
+              specialites: student.specialites,
+            },
+            subject: bilan.subject,
+            scores: bilan.scores,
+            profile: bilan.profile,
+            chunks,
+            instructions,
+          },
+          services.synthesisProvider(),
+          { signal },
+        );
+        progress("saving", 90);
+        await orNonRetryable(
+          convex.mutation(api.pipeline.saveSynthesis, {
+            bilanId: bilanId as Id<"bilans">,
+            synthesis: result.synthesis,
+            generation: result.meta,
+          }),
+        );
+        return {
+          provider: result.meta.provider,
+          model: result.meta.model,
+          repaired: result.repaired,
+          chunks: chunks.length,
+          sources: result.synthesis.recommendations.reduce((n, r) => n + r.sources.length, 0),
+        };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const retryable =
+          error instanceof SynthesisError ? error.retryable : !(error instanceof NonRetryableError);
+        if (!retryable || job.attempt >= job.maxAttempts) {
+          await recordBilanFailure(convex, bilanId, "generation", errorMessage(error));
+        }
+        if (!retryable) throw new NonRetryableError(errorMessage(error), { cause: error });
+        throw error;
+      }
+    },
+  });
+}

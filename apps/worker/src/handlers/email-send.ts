@@ -1,0 +1,137 @@
+// email.send: the approved report to each linked parent and to the student. One email row
+// and one idempotency key per (bilan, PDF version, recipient): a retried job skips every
+// recipient already sent and never sends twice. The bilan becomes `sent` when all are.
+import { EmailSendError } from "@nexus/email/email-sender";
+import { renderBilanEmail } from "@nexus/email/render-bilan-email";
+import { jobPayloadSchemas } from "@nexus/shared/jobs";
+import { api } from "../../../../convex/_generated/api";
+import type { Id } from "../../../../convex/_generated/dataModel";
+import { errorMessage, NonRetryableError } from "../errors.ts";
+import { defineHandler } from "../handler.ts";
+import { loadBilanContext, orNonRetryable, recordBilanFailure } from "../pipeline/bilan-context.ts";
+import type { PipelineServices } from "../pipeline/services.ts";
+
+/** ASCII file name, e.g. "Bilan-maths-Zoe-Lefevre-v2.pdf". */
+export function pdfFilename(subject: string, firstName: string, lastName: string, version: number) {
+  const ascii = (text: string) =>
+    text
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .replace(/[^A-Za-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "");
+  return `Bilan-${ascii(subject)}-${ascii(firstName)}-${ascii(lastName)}-v${version}.pdf`;
+}
+
+export function emailSendHandler(services: PipelineServices) {
+  return defineHandler({
+    kind: "email.send",
+    schema: jobPayloadSchemas["email.send"],
+    timeoutMs: 2 * 60_000,
+    retry: { baseMs: 10_000, maxMs: 10 * 60_000 },
+    async run({ bilanId, pdfVersion }, { convex, signal, progress, log, job }) {
+      const context = await loadBilanContext(convex, bilanId);
+      const { bilan, student, guardians, studentAccount } = context;
+      const id = bilanId as Id<"bilans">;
+      if (!bilan.pdf?.final || bilan.pdf.version !== pdfVersion) {
+        return {
+          skipped: `la version ${pdfVersion} du rapport n'est plus la version finale courante`,
+        };
+      }
+      if (guardians.length === 0) {
+        const message =
+          "Aucun parent n'est rattaché à cet élève : le bilan ne peut pas être envoyé à la famille.";
+        await recordBilanFailure(convex, bilanId, "email", message, true);
+        throw new NonRetryableError(message);
+      }
+      if (!bilan.synthesis) throw new NonRetryableError("Le bilan n'a pas de synthèse à envoyer.");
+
+      const file = await convex.query(api.pipeline.pdfUrl, { bilanId: id });
+      if (!file || file.version !== pdfVersion) return { skipped: "rapport remplacé entre-temps" };
+      const response = await fetch(file.url, { signal });
+      if (!response.ok)
+        throw new Error(`Téléchargement du rapport impossible (HTTP ${response.status}).`);
+      const pdf = new Uint8Array(await response.arrayBuffer());
+      if (pdf.byteLength === 0) throw new NonRetryableError("Le rapport PDF stocké est vide.");
+      const filename = pdfFilename(bilan.subject, student.firstName, student.lastName, pdfVersion);
+
+      const recipients = [
+        ...guardians.map((person) => ({ ...person, role: "parent" as const })),
+        ...(studentAccount ? [{ ...studentAccount, role: "eleve" as const }] : []),
+      ];
+      const failures: { to: string; error: string; retryable: boolean }[] = [];
+      let sent = 0;
+      for (const [index, person] of recipients.entries()) {
+        progress("send", Math.round((index / recipients.length) * 100), person.email);
+        const email = await renderBilanEmail({
+          recipient: { name: person.name, role: person.role },
+          student: {
+            firstName: student.firstName,
+            lastName: student.lastName,
+            niveau: student.niveau,
+          },
+          subject: bilan.subject,
+          parentSummary: bilan.synthesis.parentSummary,
+          dashboardUrl: `${services.appUrl}/bilans/${bilanId}`,
+          pdfFilename: filename,
+          coachName: context.approverName ?? undefined,
+        });
+        const row = await orNonRetryable(
+          convex.mutation(api.pipeline.beginEmail, {
+            bilanId: id,
+            pdfVersion,
+            to: person.email,
+            recipientName: person.name,
+            recipientUserId: person.userId,
+            subject: email.subject,
+            template: `bilan-${person.role}`,
+          }),
+        );
+        if (row.skip) continue;
+        try {
+          const result = await services.emailSender().send({
+            to: `${person.name} <${person.email}>`,
+            subject: email.subject,
+            html: email.html,
+            text: email.text,
+            attachments: [{ filename, content: pdf, contentType: "application/pdf" }],
+            idempotencyKey: row.idempotencyKey,
+          });
+          await convex.mutation(api.pipeline.finishEmail, {
+            emailId: row.emailId,
+            status: "sent",
+            provider: result.provider,
+            providerId: result.providerId,
+            outboxPath: result.outboxPath,
+          });
+          sent++;
+        } catch (error) {
+          const retryable = error instanceof EmailSendError ? error.retryable : true;
+          failures.push({ to: person.email, error: errorMessage(error), retryable });
+          log.warn("email.recipient_failed", {
+            to: person.email,
+            error: errorMessage(error),
+            retryable,
+          });
+          await convex.mutation(api.pipeline.finishEmail, {
+            emailId: row.emailId,
+            status: "failed",
+            error: errorMessage(error),
+          });
+        }
+      }
+      const delivery = await convex.mutation(api.pipeline.completeEmails, {
+        bilanId: id,
+        pdfVersion,
+      });
+      if (failures.length > 0) {
+        const message = `Envoi impossible à ${failures.map((f) => `${f.to} (${f.error})`).join(", ")}.`;
+        const retryable = failures.some((f) => f.retryable);
+        if (!retryable || job.attempt >= job.maxAttempts) {
+          await recordBilanFailure(convex, bilanId, "email", message, true);
+        }
+        throw retryable ? new Error(message) : new NonRetryableError(message);
+      }
+      return { sent, recipients: recipients.length, delivered: delivery.sent };
+    },
+  });
+}

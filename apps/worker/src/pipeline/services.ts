@@ -1,0 +1,99 @@
+// Long-lived services of the pipeline handlers, created on first use and shared by
+// every job of the process: the LLM provider (rate budget shared through Convex), the
+// email sender, the embedder and the OCR pool (tesseract workers are expensive to start).
+import type { EmailSender } from "@nexus/email/email-sender";
+import { createEmailSenderFromEnv } from "@nexus/email/sender-from-env";
+import { createEmbedderFromEnv } from "@nexus/knowledge/embed";
+import type { Embedder } from "@nexus/knowledge/embedder";
+import { createOcrPool, type OcrPool } from "@nexus/knowledge/ocr-pool";
+import type { SynthesisProvider } from "@nexus/synthesis/contracts";
+import { createProviderFromEnv, parseLlmEnv } from "@nexus/synthesis/provider-env";
+import { z } from "zod";
+import type { WorkerConvex } from "../handler.ts";
+import type { Logger } from "../logger.ts";
+import { createConvexRateBudget } from "./convex-rate-budget.ts";
+
+const zPipelineEnv = z.object({
+  /** Public URL of the web app, for links in emails. */
+  PUBLIC_APP_URL: z.url().default("http://localhost:3000"),
+  OCR_POOL_SIZE: z.coerce.number().int().min(1).max(8).default(1),
+  OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(40),
+  OCR_PAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+});
+
+export interface PipelineServices {
+  appUrl: string;
+  documentMaxBytes: number;
+  synthesisProvider(): SynthesisProvider;
+  emailSender(): EmailSender;
+  embedder(): Embedder;
+  ocrPool(): OcrPool;
+  close(): Promise<void>;
+}
+
+function once<T>(make: () => T): { get(): T; created(): T | undefined } {
+  let value: T | undefined;
+  return {
+    get: () => {
+      value ??= make();
+      return value;
+    },
+    created: () => value,
+  };
+}
+
+export function createPipelineServices(
+  env: Record<string, string | undefined>,
+  convex: WorkerConvex,
+  log: Logger,
+): PipelineServices {
+  const parsed = zPipelineEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`Invalid pipeline configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const config = parsed.data;
+  const provider = once(() => {
+    const llm = parseLlmEnv(env);
+    const budget = createConvexRateBudget(
+      convex,
+      {
+        maxConcurrency: llm.LLM_MAX_CONCURRENCY,
+        requestsPerMinute: llm.LLM_RPM,
+        tokensPerMinute: llm.LLM_TPM,
+      },
+      { leaseMs: llm.LLM_TIMEOUT_MS + 30_000, log },
+    );
+    const created = createProviderFromEnv(env, { budget });
+    log.info("pipeline.llm_provider", { provider: created.name, model: created.model });
+    return created;
+  });
+  const sender = once(() => createEmailSenderFromEnv(env));
+  const embedder = once(() => {
+    const created = createEmbedderFromEnv(env);
+    log.info("pipeline.embedder", { model: created.model });
+    return created;
+  });
+  const ocr = once(() =>
+    createOcrPool({
+      size: config.OCR_POOL_SIZE,
+      recycleAfterPages: config.OCR_RECYCLE_AFTER_PAGES,
+      pageTimeoutMs: config.OCR_PAGE_TIMEOUT_MS,
+    }),
+  );
+  return {
+    appUrl: config.PUBLIC_APP_URL.replace(/\/$/, ""),
+    documentMaxBytes: config.DOCUMENT_MAX_BYTES,
+    synthesisProvider: provider.get,
+    emailSender: sender.get,
+    embedder: embedder.get,
+    ocrPool: ocr.get,
+    async close() {
+      await ocr.created()?.terminate();
+    },
+  };
+}
