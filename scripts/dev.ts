@@ -53,8 +53,9 @@ const readyWaiters = new Map<string, { pattern: RegExp; resolve: () => void }>()
 async function pipeWithPrefix(name: string, child: Subprocess) {
   const decoder = new TextDecoder();
   let buffer = "";
-  for await (const chunk of child.stdout as ReadableStream<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
+  const reader = (child.stdout as ReadableStream<Uint8Array>).getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    buffer += decoder.decode(read.value, { stream: true });
     let newline = buffer.indexOf("\n");
     while (newline >= 0) {
       const line = buffer.slice(0, newline);
