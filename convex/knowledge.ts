@@ -33,6 +33,28 @@ export const searchForBilan = workerAction({
     await hybridSearch(ctx, { ...args, studentIds: [args.studentId] }),
 });
 
+/**
+ * Staff search from the CLI (`nexus-worker search`), authenticated by WORKER_SECRET: the
+ * global documents, plus one student's when `studentId` is given.
+ */
+export const searchAsStaff = workerAction({
+  args: vSearchArgs,
+  returns: v.array(vSearchHit),
+  handler: async (ctx, { studentId, ...args }): Promise<SearchHit[]> => {
+    if (studentId) await ctx.runQuery(internal.knowledge.requireStudent, { studentId });
+    return await hybridSearch(ctx, { ...args, studentIds: studentId ? [studentId] : [] });
+  },
+});
+
+export const requireStudent = internalQuery({
+  args: { studentId: v.id("students") },
+  returns: v.null(),
+  handler: async (ctx, { studentId }) => {
+    if (!(await ctx.db.get(studentId))) throw appError("NOT_FOUND", "Élève introuvable.");
+    return null;
+  },
+});
+
 /** The students whose chunks the caller may search, besides the global ones. */
 export const searchScope = internalQuery({
   args: { studentId: v.optional(v.id("students")) },
@@ -92,18 +114,7 @@ export const loadCandidates = internalQuery({
     embeddingModel: v.string(),
     subject: v.optional(vSubject),
   },
-  returns: v.array(
-    v.object({
-      chunkId: v.id("chunks"),
-      documentId: v.id("documents"),
-      documentTitle: v.string(),
-      pageStart: v.number(),
-      pageEnd: v.number(),
-      text: v.string(),
-      score: v.number(),
-      embedding: v.array(v.float64()),
-    }),
-  ),
+  returns: v.array(v.object({ ...vSearchHit.fields, embedding: v.array(v.float64()) })),
   handler: async (ctx, { ids, scopeKeys, embeddingModel, subject }) => {
     const allowed = new Set(scopeKeys);
     const result = [];
