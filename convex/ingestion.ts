@@ -178,6 +178,47 @@ export const list = workerQuery({
       .take(Math.min(Math.max(limit ?? 100, 1), 500)),
 });
 
+/** Live ingestion status of the given documents, for the CLI's progress bars (null when deleted). */
+export const status = workerQuery({
+  args: { documentIds: v.array(v.id("documents")) },
+  returns: v.array(
+    v.union(
+      v.object({
+        documentId: v.id("documents"),
+        title: v.string(),
+        status: vDocumentStatus,
+        percent: v.optional(v.number()),
+        message: v.optional(v.string()),
+        error: v.optional(v.string()),
+        pages: v.optional(v.number()),
+        ocrPages: v.optional(v.number()),
+        chunkCount: v.optional(v.number()),
+      }),
+      v.null(),
+    ),
+  ),
+  handler: async (ctx, { documentIds }) => {
+    if (documentIds.length > 100) throw appError("INVALID_ARGUMENT", "100 documents au plus.");
+    return await Promise.all(
+      documentIds.map(async (documentId) => {
+        const row = await ctx.db.get(documentId);
+        if (!row) return null;
+        return {
+          documentId,
+          title: row.title,
+          status: row.status,
+          percent: row.progress?.percent,
+          message: row.progress?.message,
+          error: row.error,
+          pages: row.pages,
+          ocrPages: row.ocrPages,
+          chunkCount: row.chunkCount,
+        };
+      }),
+    );
+  },
+});
+
 // --- Staff operations of the CLI (`nexus-worker documents …`), authenticated by WORKER_SECRET.
 
 export const generateUploadUrl = workerMutation({

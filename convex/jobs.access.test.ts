@@ -167,6 +167,9 @@ describe("staff functions", () => {
       payload: { documentId },
       target: { table: "documents", id: documentId },
     });
+    // The document goes back through the ingestion statuses.
+    const reset = await t.run(async (ctx) => ctx.db.get(documentId));
+    expect(reset).toMatchObject({ status: "uploaded", progress: { percent: 0 } });
     expect(await codeOf(admin.mutation(api.jobs.reprocess, { target: "bilan", id: "zzz" }))).toBe(
       "NOT_FOUND",
     );

@@ -222,6 +222,69 @@ describe("search", () => {
     expect(workerHits.some((h) => h.documentTitle === "Copie d'Alice")).toBe(false);
   });
 
+  it("searchAsStaff (CLI) covers the global documents plus only the named student", async () => {
+    const { t, world } = await indexedWorld();
+    const w = { workerSecret: SECRET };
+    const query = "erreur de signe sur la dérivée du quotient";
+    const globalOnly = await t.action(api.knowledge.searchAsStaff, { ...w, query, limit: 20 });
+    expect(globalOnly.map((h) => h.documentTitle)).toEqual(["Méthode : les suites"]);
+    const withOwn = await t.action(api.knowledge.searchAsStaff, {
+      ...w,
+      query,
+      studentId: world.students.own,
+      limit: 20,
+    });
+    expect(withOwn.map((h) => h.documentTitle).sort()).toEqual([
+      "Copie d'Alice",
+      "Méthode : les suites",
+    ]);
+    expect(
+      await outcomeOf(t.action(api.knowledge.searchAsStaff, { workerSecret: "wrong", query })),
+    ).toBe("WORKER_AUTH");
+    const removed = await t.run(async (ctx) => {
+      const { _id, _creationTime, ...row } = (await ctx.db.get(world.students.own))!;
+      const id = await ctx.db.insert("students", row);
+      await ctx.db.delete(id);
+      return id;
+    });
+    expect(
+      await outcomeOf(t.action(api.knowledge.searchAsStaff, { ...w, query, studentId: removed })),
+    ).toBe("NOT_FOUND");
+  });
+
+  it("ingestion.status reports each document's live status, null once deleted", async () => {
+    const { t, global } = await indexedWorld();
+    const w = { workerSecret: SECRET };
+    const gone = await createDoc(
+      t,
+      "assistante",
+      { title: "Brouillon", scope: "global" },
+      new TextEncoder().encode("%PDF-1.4 brouillon"),
+    );
+    await t.mutation(api.ingestion.setStatus, {
+      ...w,
+      documentId: gone.documentId,
+      status: "ocr",
+      percent: 40,
+      message: "OCR (1/2)",
+    });
+    expect(
+      await t.query(api.ingestion.status, { ...w, documentIds: [global, gone.documentId] }),
+    ).toEqual([
+      expect.objectContaining({
+        documentId: global,
+        status: "indexed",
+        percent: 100,
+        chunkCount: 1,
+      }),
+      expect.objectContaining({ status: "ocr", percent: 40, message: "OCR (1/2)" }),
+    ]);
+    await t.mutation(api.ingestion.removeDocument, { ...w, documentId: gone.documentId });
+    expect(await t.query(api.ingestion.status, { ...w, documentIds: [gone.documentId] })).toEqual([
+      null,
+    ]);
+  });
+
   it("keeps the old chunks searchable during a re-index and swaps to the new ones at once", async () => {
     vi.useFakeTimers();
     const { t, global } = await indexedWorld();

@@ -8,6 +8,7 @@ import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { vJobKind, vJobStatus } from "../validators";
+import { enqueueReindex } from "./documents";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const MAX_MAX_ATTEMPTS = 50;
@@ -363,12 +364,8 @@ export async function reprocessTarget(
     if (!documentId || !(await ctx.db.get(documentId))) {
       throw appError("NOT_FOUND", `Document introuvable : ${id}.`);
     }
-    jobId = await enqueueJob(
-      ctx,
-      "document.ingest",
-      { documentId },
-      { target: { table: "documents", id: documentId }, createdBy },
-    );
+    // Through enqueueReindex so the document's status resets and progress is visible again.
+    jobId = await enqueueReindex(ctx, documentId, createdBy);
   }
   await appendJobEvent(ctx, jobId, "reprocess", { data: { target, id } });
   return toJobView((await ctx.db.get(jobId))!);
