@@ -142,6 +142,29 @@ describe("answers are checked against the questionnaire; nothing is written on e
     expect(await t.run(async (ctx) => await ctx.db.get(bilanId))).toEqual(before);
   });
 
+  it("refuses to submit a bilan without any answer, writing nothing and enqueuing no job", async () => {
+    const { t, world } = await freshWorld();
+    const bilanId = world.bilans.own;
+    // Only survey answers: the questionnaire itself is unanswered.
+    const survey = partialAnswers().survey;
+    await as(t, "eleve").mutation(api.bilans.saveAnswers, {
+      bilanId,
+      answers: { qcm: {}, survey },
+    });
+    const before = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(before?.answers).toEqual({ qcm: {}, survey });
+    const rows = await countRows(t);
+    const error = await errorOf(as(t, "eleve").mutation(api.bilans.submit, { bilanId }));
+    expect(error).toEqual({
+      code: "INVALID_ARGUMENT",
+      message:
+        "Ce bilan ne contient aucune réponse au questionnaire : répondez à au moins une question avant de le soumettre.",
+    });
+    expect(await t.run(async (ctx) => await ctx.db.get(bilanId))).toEqual(before);
+    expect(await countRows(t)).toEqual(rows);
+    expect(await jobsFor(t, bilanId)).toHaveLength(0);
+  });
+
   it("rejects malformed arguments by validation, writing nothing", async () => {
     const { t, world } = await freshWorld();
     const eleve = as(t, "eleve");
@@ -259,7 +282,7 @@ describe("reading bilans", () => {
       const view = await as(t, caller).query(api.bilans.get, { bilanId });
       expect(view.synthesis).toBeUndefined();
       expect(view.review).toBeUndefined();
-      expect(view.answers).toEqual({ qcm: {}, survey: {} });
+      expect(view.answers).toEqual(coachView.answers);
     }
     await t.run(async (ctx) => {
       await ctx.db.patch(bilanId, { status: "approved" });

@@ -10,7 +10,7 @@ import { appError } from "./lib/errors";
 import { userMutation, userQuery } from "./lib/functions";
 import { canWriteStudent, isStaff, requireRole, type User } from "./model/access";
 import { audit } from "./model/audit";
-import { assertTransition } from "./model/bilanPipeline";
+import { approveBilan, assertTransition } from "./model/bilanPipeline";
 import { enqueueJob } from "./model/jobs";
 import schema from "./schema";
 import { vSynthesis } from "./tables/bilans";
@@ -97,32 +97,7 @@ export const approve = userMutation({
   returns: v.id("jobs"),
   handler: async (ctx, { bilanId, coachNote }) => {
     const bilan = await requireReviewableBilan(ctx, ctx.user, bilanId);
-    if (bilan.status !== "review" || !bilan.synthesis) {
-      throw appError(
-        "INVALID_STATE",
-        "Seul un bilan en relecture, avec sa synthèse, peut être validé.",
-      );
-    }
-    const now = Date.now();
-    await ctx.db.patch(bilanId, {
-      status: "approved",
-      review: {
-        coachNote: coachNote?.trim() || undefined,
-        approvedBy: ctx.user._id,
-        approvedAt: now,
-      },
-      updatedAt: now,
-    });
-    const jobId = await enqueueJob(
-      ctx,
-      "bilan.pdf",
-      { bilanId, final: true },
-      {
-        idempotencyKey: `bilan.pdf:${bilanId}:final:${now}`,
-        target: { table: "bilans", id: bilanId },
-        createdBy: ctx.user._id,
-      },
-    );
+    const jobId = await approveBilan(ctx, bilan, { userId: ctx.user._id, coachNote }, Date.now());
     await audit(ctx, {
       actorKind: "user",
       actorId: ctx.user._id,

@@ -1,4 +1,6 @@
 import { scoreBilan } from "@nexus/shared/bilan-scoring";
+import { generateSynthesis } from "@nexus/synthesis/generate";
+import { LocalSynthesisProvider } from "@nexus/synthesis/local-provider";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import {
@@ -115,12 +117,77 @@ describe("seed:run", () => {
       expect(bilan.submittedAt).toEqual(expect.any(Number));
     }
     const jobs = await t.run(async (ctx) => await ctx.db.query("jobs").collect());
+    const generate = jobs.filter((j) => j.kind === "bilan.generate");
     const submitted = bilans.filter((b) => b.status === "submitted");
-    expect(jobs.map((j) => j.target?.id).sort()).toEqual(submitted.map((b) => b._id).sort());
+    expect(generate.map((j) => j.target?.id).sort()).toEqual(submitted.map((b) => b._id).sort());
     expect(submitted.length).toBeGreaterThan(0);
+    // `sent` plans are approved here; the worker's final PDF and email jobs make them `sent`.
     expect(new Set(bilans.map((b) => b.status))).toEqual(
-      new Set(["draft", "submitted", "review", "sent"]),
+      new Set(["draft", "submitted", "review", "approved"]),
     );
+  });
+
+  it("writes review and sent bilans with the local writer, grounded, as the worker would", async () => {
+    const t = makeConvexTest();
+    await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const { bilans, students, jobs, revisions, coach } = await t.run(async (ctx) => ({
+      bilans: await ctx.db.query("bilans").collect(),
+      students: await ctx.db.query("students").collect(),
+      jobs: await ctx.db.query("jobs").collect(),
+      revisions: await ctx.db.query("bilanRevisions").collect(),
+      coach: await ctx.db
+        .query("users")
+        .withIndex("by_email", (q) => q.eq("email", "julien.moreau@demo.nexus-reussite.fr"))
+        .unique(),
+    }));
+    const planned = DEMO_BILANS.filter((p) => p.status === "review" || p.status === "sent");
+    const written = bilans.filter((b) => b.synthesis !== undefined);
+    expect(written).toHaveLength(planned.length);
+    for (const bilan of written) {
+      const student = students.find((s) => s._id === bilan.studentId)!;
+      // The same call the worker's bilan.generate makes with LLM_PROVIDER=local.
+      const expected = await generateSynthesis(
+        {
+          student: {
+            firstName: student.firstName,
+            lastName: student.lastName,
+            niveau: student.niveau,
+            statut: student.statut,
+            specialites: student.specialites,
+          },
+          subject: bilan.subject,
+          scores: bilan.scores!,
+          profile: bilan.profile!,
+          chunks: [],
+        },
+        new LocalSynthesisProvider(),
+      );
+      expect(bilan.synthesis).toEqual(expected.synthesis);
+      expect(bilan.synthesis?.summary).toContain(student.firstName);
+      expect(bilan.generation).toMatchObject({
+        provider: "local",
+        model: expected.meta.model,
+        promptVersion: expected.meta.promptVersion,
+        outputTokens: expected.meta.outputTokens,
+      });
+      expect(revisions.filter((r) => r.bilanId === bilan._id)).toEqual([
+        expect.objectContaining({ source: "generated", synthesis: bilan.synthesis }),
+      ]);
+      const pdfJobs = jobs.filter((j) => j.kind === "bilan.pdf" && j.target?.id === bilan._id);
+      if (bilan.status === "review") {
+        expect(bilan.review?.approvedBy).toBeUndefined();
+        expect(pdfJobs.map((j) => j.payload)).toEqual([{ bilanId: bilan._id, final: false }]);
+      } else {
+        expect(bilan.status).toBe("approved");
+        expect(bilan.review).toMatchObject({
+          approvedBy: coach!._id,
+          approvedAt: expect.any(Number),
+          coachNote: expect.stringContaining(student.firstName),
+        });
+        expect(pdfJobs.map((j) => j.payload)).toEqual([{ bilanId: bilan._id, final: true }]);
+      }
+    }
+    expect(written.map((b) => b.status).sort()).toEqual(["approved", "review"]);
   });
 
   it("uses DEV_AUTH_ISSUER when the deployment sets it", async () => {

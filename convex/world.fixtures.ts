@@ -2,6 +2,7 @@
 // one user per role, an "own" family (student, parent, coach all linked) and a
 // "foreign" family the own callers must never reach.
 import type { Role } from "@nexus/shared/domain";
+import { getQuestionnaire } from "@nexus/shared/questionnaires";
 import { ConvexError } from "convex/values";
 import type { TestConvex } from "convex-test";
 import type { Id } from "./_generated/dataModel";
@@ -127,6 +128,7 @@ export async function makeWorld(t: T): Promise<World> {
       studentId: foreign,
       createdAt: now,
     });
+    const firstQuestion = getQuestionnaire("maths-premiere").questions[0]!;
     const bilan = (studentId: Id<"students">, createdBy: Id<"users">) =>
       ctx.db.insert("bilans", {
         studentId,
@@ -134,7 +136,8 @@ export async function makeWorld(t: T): Promise<World> {
         niveau: "premiere",
         questionnaireId: "maths-premiere",
         status: "draft",
-        answers: { qcm: {}, survey: {} },
+        // One answer, so the draft can be submitted (an unanswered bilan cannot be).
+        answers: { qcm: { [firstQuestion.id]: firstQuestion.correct }, survey: {} },
         createdBy,
         createdAt: now,
         updatedAt: now,

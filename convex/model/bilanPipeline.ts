@@ -68,6 +68,7 @@ export async function saveGeneratedSynthesis(
   bilanId: Id<"bilans">,
   synthesis: Synthesis,
   generation: GenerationMeta,
+  options: { previewPdf?: boolean } = {},
 ) {
   const bilan = await requireBilan(ctx, bilanId);
   assertTransition(bilan, "review");
@@ -86,6 +87,7 @@ export async function saveGeneratedSynthesis(
     createdAt: now,
   });
   // A provisional PDF lets the coach read the report as the family will see it.
+  if (options.previewPdf === false) return;
   await enqueueJob(
     ctx,
     "bilan.pdf",
@@ -93,6 +95,43 @@ export async function saveGeneratedSynthesis(
     {
       idempotencyKey: `bilan.pdf:${bilanId}:preview:${now}`,
       target: { table: "bilans", id: bilanId },
+    },
+  );
+}
+
+/**
+ * review → approved by a reviewer: records the approval and enqueues the final PDF, whose
+ * job then enqueues the email (savePdf). Callers check who may approve.
+ */
+export async function approveBilan(
+  ctx: MutationCtx,
+  bilan: Doc<"bilans">,
+  approver: { userId: Id<"users">; coachNote?: string },
+  now: number,
+): Promise<Id<"jobs">> {
+  if (bilan.status !== "review" || !bilan.synthesis) {
+    throw appError(
+      "INVALID_STATE",
+      "Seul un bilan en relecture, avec sa synthèse, peut être validé.",
+    );
+  }
+  await ctx.db.patch(bilan._id, {
+    status: "approved",
+    review: {
+      coachNote: approver.coachNote?.trim() || undefined,
+      approvedBy: approver.userId,
+      approvedAt: now,
+    },
+    updatedAt: now,
+  });
+  return await enqueueJob(
+    ctx,
+    "bilan.pdf",
+    { bilanId: bilan._id, final: true },
+    {
+      idempotencyKey: `bilan.pdf:${bilan._id}:final:${now}`,
+      target: { table: "bilans", id: bilan._id },
+      createdBy: approver.userId,
     },
   );
 }

@@ -132,6 +132,13 @@ export async function submit(
   if (!canTransition(bilan.status, "submitted")) {
     throw appError("INVALID_STATE", "Ce bilan a déjà été soumis.");
   }
+  // Scores of an unanswered questionnaire would all be 0 %: nothing to analyse, nothing to send.
+  if (Object.keys(bilan.answers.qcm).length === 0) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      "Ce bilan ne contient aucune réponse au questionnaire : répondez à au moins une question avant de le soumettre.",
+    );
+  }
   const { scores, profile } = domainCall(() => scoreBilan(bilan.questionnaireId, bilan.answers));
   await ctx.db.patch(bilanId, {
     status: "submitted",

@@ -1,15 +1,22 @@
 // Demo data for offline development and demos: the accounts (shared with the
 // web dev sign-in and tests), families, coach assignments and bilans in
 // several statuses. Seeding only inserts what is absent, so it is idempotent.
+// Bilans past submission go through the product's own paths: scores from
+// scoreBilan, the synthesis from the local writer with its grounding check
+// (generateSynthesis, as the worker's local provider), and a `sent` bilan is
+// approved by its coach so the worker builds the final PDF and emails it.
 
 import { scoreBilan } from "@nexus/shared/bilan-scoring";
 import type { BilanStatus, Niveau, Role, Statut, Subject } from "@nexus/shared/domain";
 import type { Questionnaire, Survey } from "@nexus/shared/questionnaire";
 import { getSurvey, questionnaireFor } from "@nexus/shared/questionnaires";
 import type { BilanAnswers } from "@nexus/shared/results";
+import { generateSynthesis } from "@nexus/synthesis/generate";
+import { LocalWriterProvider } from "@nexus/synthesis/local-writer-provider";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { audit } from "./audit";
+import { approveBilan, saveGeneratedSynthesis, startGeneration } from "./bilanPipeline";
 import { enqueueGeneration } from "./bilans";
 
 /** Issuer of the web app's dev sign-in tokens unless DEV_AUTH_ISSUER says otherwise. */
@@ -187,7 +194,11 @@ export const DEMO_COACH_ASSIGNMENTS: readonly (readonly [string, string])[] = [
 export interface DemoBilan {
   studentEmail: string;
   subject: Subject;
-  /** Only these statuses are seeded; a `submitted` bilan gets its generation job like a real submit. */
+  /**
+   * The status the demo aims at. `submitted` gets its generation job like a real submit;
+   * `review` gets its synthesis from the local writer; `sent` is then approved by the
+   * student's first coach and reaches `sent` once the worker has built and emailed the PDF.
+   */
   status: Extract<BilanStatus, "draft" | "submitted" | "review" | "sent">;
   /** Share of QCM questions and survey items answered, and share of QCM answers that are right. */
   answered: number;
@@ -287,6 +298,45 @@ export function demoAnswers(
     }
   }
   return { qcm, survey: answers };
+}
+
+/** The coach's note on a seeded `sent` bilan (a coach writes it by hand, not the writer). */
+export function demoCoachNote(firstName: string): string {
+  return `Bilan relu et validé. Nous en reparlerons avec ${firstName} lors de la prochaine séance pour fixer ensemble les premières priorités.`;
+}
+
+/**
+ * What the worker's bilan.generate does, inline: generateSynthesis with the local writer
+ * (schema + grounding check), saved as a `generated` revision → review. No retrieval
+ * (a mutation cannot search), so the synthesis cites no knowledge chunk.
+ */
+async function writeDemoSynthesis(
+  ctx: MutationCtx,
+  bilanId: Id<"bilans">,
+  student: Doc<"students">,
+  now: number,
+  options: { previewPdf: boolean },
+) {
+  const bilan = (await ctx.db.get(bilanId))!;
+  await startGeneration(ctx, bilanId);
+  const { synthesis, meta } = await generateSynthesis(
+    {
+      student: {
+        firstName: student.firstName,
+        lastName: student.lastName,
+        niveau: student.niveau,
+        statut: student.statut,
+        specialites: student.specialites,
+      },
+      subject: bilan.subject,
+      scores: bilan.scores!,
+      profile: bilan.profile!,
+      chunks: [],
+    },
+    new LocalWriterProvider(),
+    { now: () => now },
+  );
+  await saveGeneratedSynthesis(ctx, bilanId, synthesis, meta, options);
 }
 
 export interface SeedResult {
@@ -406,16 +456,30 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
       subject: plan.subject,
       niveau: student.niveau,
       questionnaireId: questionnaire.id,
-      status: plan.status,
+      status: plan.status === "draft" ? "draft" : "submitted",
       answers,
       ...results,
       createdBy: student.userId ?? userId(DEMO_ACCOUNTS[0]!.email),
       createdAt: at,
       updatedAt: at,
       ...(plan.status === "draft" ? {} : { submittedAt: at }),
-      ...(plan.status === "sent" ? { sentAt: at + DAY_MS } : {}),
     });
     if (plan.status === "submitted") await enqueueGeneration(ctx, bilanId, student.userId);
+    if (plan.status === "review" || plan.status === "sent") {
+      await writeDemoSynthesis(ctx, bilanId, student, now, {
+        previewPdf: plan.status === "review",
+      });
+    }
+    if (plan.status === "sent") {
+      const coach = DEMO_COACH_ASSIGNMENTS.find(([, email]) => email === plan.studentEmail);
+      if (!coach) throw new Error(`Aucun coach de démonstration pour ${plan.studentEmail}.`);
+      await approveBilan(
+        ctx,
+        (await ctx.db.get(bilanId))!,
+        { userId: userId(coach[0]), coachNote: demoCoachNote(student.firstName) },
+        now,
+      );
+    }
     created.bilans += 1;
   }
 
