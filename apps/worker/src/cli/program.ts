@@ -8,6 +8,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { ConfigError, loadCliConfig } from "../config.ts";
 import { errorMessage } from "../errors.ts";
 import { type AdminApi, createAdminApi, type JobEvent, type JobView } from "./admin-api.ts";
+import { OperationFailed, UsageError } from "./cli-errors.ts";
+import { registerDocumentCommands, registerSearchCommand } from "./document-commands.ts";
 import { formatDate, formatDuration, table, truncate } from "./format.ts";
 
 export interface CliIo {
@@ -15,14 +17,15 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** Terminal width, to keep progress bars on one line. */
+  columns?: number;
   /** Asks a yes/no question on the terminal. */
   confirm: (question: string) => Promise<boolean>;
   /** Runs the daemon (only `start` needs it). */
   startWorker: (env: Record<string, string | undefined>) => Promise<number>;
 }
 
-export class UsageError extends Error {}
-class OperationFailed extends Error {}
+export { UsageError };
 
 export function parseDate(value: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(value)
@@ -333,6 +336,10 @@ export function buildProgram(io: CliIo): Command {
       print(created ? `Tâche ${job.id} créée.` : `Tâche existante ${job.id} (même clé).`);
     });
 
+  const deps = { io, admin, print, printJson };
+  registerDocumentCommands(program, deps);
+  registerSearchCommand(program, deps);
+
   program
     .command("workers")
     .description("liste les workers connus")
@@ -451,6 +458,7 @@ export function terminalIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    columns: process.stderr.columns,
     confirm: async (question) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
