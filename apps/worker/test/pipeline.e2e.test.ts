@@ -1,7 +1,9 @@
 // The bilan path end to end against the local runtime, with real processes and the offline
 // providers: a seeded student submits → the worker generates (local writer) → review →
 // the assigned coach approves → final PDF stored → one outbox email per recipient, with the PDF.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+// Also: the seeded demo bilans reach their statuses through the same jobs, a re-run email job
+// sends nothing twice, and a student without guardians gets a clear delivery failure.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getQuestionnaire, getSurvey, questionnaireFor } from "@nexus/shared/questionnaires";
@@ -17,6 +19,11 @@ import { type Runtime, startRuntime, startWorkerProcess, type WorkerProc } from 
 const STUDENT = "theo.lambert@demo.nexus-reussite.fr";
 const PARENT = "nathalie.lambert@demo.nexus-reussite.fr";
 const COACH = "julien.moreau@demo.nexus-reussite.fr";
+const CAMILLE = "camille.durand@demo.nexus-reussite.fr";
+const ISABELLE = "isabelle.durand@demo.nexus-reussite.fr";
+/** Candidate libre with no linked parent, followed by Claire Lefèvre. */
+const INES = "ines.fontaine@demo.nexus-reussite.fr";
+const INES_COACH = "claire.lefevre@demo.nexus-reussite.fr";
 
 let auth: DevAuth;
 let runtime: Runtime;
@@ -40,6 +47,56 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The outbox's messages about one bilan (found by its dashboard link), with their file stats. */
+async function outboxFor(bilanId: string) {
+  const found = [];
+  for (const file of readdirSync(outbox).filter((f) => f.endsWith(".eml"))) {
+    const path = join(outbox, file);
+    const email = await PostalMime.parse(readFileSync(path));
+    if (email.text?.includes(`/bilans/${bilanId}`)) {
+      found.push({ file, email, mtimeMs: statSync(path).mtimeMs });
+    }
+  }
+  return found;
+}
+
+/** The jobs of one kind about one bilan, newest first. */
+async function jobsFor(kind: "email.send" | "bilan.pdf" | "bilan.generate", bilanId: string) {
+  const { page } = await runtime.admin.query(api.jobs.adminList, {
+    kind,
+    paginationOpts: { numItems: 100, cursor: null },
+  });
+  return page.filter((job) => job.target?.id === bilanId);
+}
+
+async function ownStudentId(client: ConvexHttpClient) {
+  const mine = await client.query(api.students.listMine, {
+    paginationOpts: { numItems: 5, cursor: null },
+  });
+  return mine.page[0]!._id as Id<"students">;
+}
+
+/** As the student: a draft for `subject`, answered by the demo generator, submitted. */
+async function submitAs(email: string, subject: "nsi" | "maths", seed: number) {
+  const student = await clientAs(email);
+  const studentId = await ownStudentId(student);
+  const bilanId = await student.mutation(api.bilans.createDraft, { studentId, subject });
+  const draft = await student.query(api.bilans.get, { bilanId });
+  await student.mutation(api.bilans.saveAnswers, {
+    bilanId,
+    answers: demoAnswers(getQuestionnaire(draft.questionnaireId), getSurvey(), {
+      answered: 1,
+      correct: 0.5,
+      seed,
+    }),
+  });
+  await student.mutation(api.bilans.submit, { bilanId });
+  return bilanId;
+}
+
+/** Set by the first test: a bilan delivered to its family. */
+let delivered: { bilanId: Id<"bilans">; pdfVersion: number } | undefined;
 
 beforeAll(async () => {
   auth = await startDevAuth();
@@ -116,11 +173,10 @@ describe("bilan pipeline (offline, real processes)", () => {
     expect(sent.pdf).toMatchObject({ final: true });
 
     // One .eml per recipient (the parent and the student), each with the final PDF attached.
-    const files = readdirSync(outbox).filter((f) => f.endsWith(".eml"));
-    expect(files).toHaveLength(2);
+    const messages = await outboxFor(bilanId);
+    expect(messages).toHaveLength(2);
     const recipients: string[] = [];
-    for (const file of files) {
-      const email = await PostalMime.parse(readFileSync(join(outbox, file)));
+    for (const { email } of messages) {
       recipients.push(email.to?.[0]?.address ?? "");
       expect(email.text).toContain("Théo");
       expect(email.text).toContain(`/bilans/${bilanId}`);
@@ -136,5 +192,104 @@ describe("bilan pipeline (offline, real processes)", () => {
     const parent = await clientAs(PARENT);
     const seenByParent = await parent.query(api.bilans.get, { bilanId });
     expect(seenByParent.synthesis?.parentSummary).toBe(sent.synthesis?.parentSummary);
+    delivered = { bilanId, pdfVersion: sent.pdf!.version };
   }, 90_000);
+
+  it("never sends twice when the same email job runs again", async () => {
+    expect(delivered).toBeDefined();
+    const { bilanId, pdfVersion } = delivered!;
+    const before = await outboxFor(bilanId);
+    const allBefore = readdirSync(outbox)
+      .filter((f) => f.endsWith(".eml"))
+      .sort();
+    const previous = await jobsFor("email.send", bilanId);
+    expect(previous.map((j) => j.status)).toEqual(["completed"]);
+    expect(previous[0]!.payload).toEqual({ bilanId, pdfVersion });
+
+    // The CLI's `jobs enqueue email.send --payload …` path: a new job, same payload, no key.
+    const { job, created } = await runtime.admin.mutation(api.jobs.adminEnqueue, {
+      kind: "email.send",
+      payload: previous[0]!.payload,
+    });
+    expect(created).toBe(true);
+    const done = await waitFor(
+      async () => (await runtime.admin.query(api.jobs.adminGet, { jobId: job.id })).job,
+      (j) => j.status === "completed" || j.status === "failed",
+    );
+    expect(done.status).toBe("completed");
+    expect(done.result).toMatchObject({ sent: 0, recipients: 2, delivered: true });
+
+    expect(
+      readdirSync(outbox)
+        .filter((f) => f.endsWith(".eml"))
+        .sort(),
+    ).toEqual(allBefore);
+    const after = await outboxFor(bilanId);
+    expect(after.map((m) => [m.file, m.mtimeMs])).toEqual(before.map((m) => [m.file, m.mtimeMs]));
+    const coach = await clientAs(COACH);
+    const bilan = await coach.query(api.bilans.get, { bilanId });
+    expect(bilan.status).toBe("sent");
+    expect(bilan.failure).toBeUndefined();
+  }, 60_000);
+
+  it("fails delivery clearly for a student without guardians, writing no email", async () => {
+    const bilanId = await submitAs(INES, "nsi", 5);
+    const coach = await clientAs(INES_COACH);
+    const inReview = await waitFor(
+      () => coach.query(api.bilans.get, { bilanId }),
+      (b) => b.status === "review" || b.status === "failed",
+    );
+    expect(inReview.status).toBe("review");
+    await coach.mutation(api.review.approve, { bilanId });
+
+    const message =
+      "Aucun parent n'est rattaché à cet élève : le bilan ne peut pas être envoyé à la famille.";
+    const failed = await waitFor(
+      () => coach.query(api.bilans.get, { bilanId }),
+      (b) => b.failure !== undefined || b.status === "sent",
+    );
+    expect(failed.status).toBe("approved");
+    expect(failed.failure).toMatchObject({ stage: "email", message });
+    // The final PDF is kept: once a parent is linked, retrying the job delivers it.
+    expect(failed.pdf).toMatchObject({ final: true });
+
+    const emailJobs = await waitFor(
+      () => jobsFor("email.send", bilanId),
+      (jobs) => jobs.length === 1 && jobs[0]!.status === "failed",
+    );
+    expect(emailJobs[0]!.lastError).toMatchObject({ message, retryable: false });
+    expect(emailJobs[0]!.attempts).toBe(1);
+    expect(await outboxFor(bilanId)).toEqual([]);
+  }, 90_000);
+
+  it("takes the seeded demo bilans through the same jobs: the approved one reaches the family", async () => {
+    const coach = await clientAs(COACH);
+    const camille = await clientAs(CAMILLE);
+    const studentId = await ownStudentId(camille);
+    const list = await coach.query(api.bilans.listForStudent, {
+      studentId,
+      paginationOpts: { numItems: 10, cursor: null },
+    });
+    const bySubject = new Map(list.page.map((b) => [b.subject, b._id as Id<"bilans">]));
+
+    const review = await waitFor(
+      () => coach.query(api.bilans.get, { bilanId: bySubject.get("maths")! }),
+      (b) => b.pdf !== undefined,
+    );
+    expect(review.status).toBe("review");
+    expect(review.generation).toMatchObject({ provider: "local", model: "nexus-local-writer" });
+    expect(review.synthesis?.summary).toContain("Camille");
+    expect(review.pdf).toMatchObject({ final: false });
+
+    const nsiId = bySubject.get("nsi")!;
+    const sent = await waitFor(
+      () => coach.query(api.bilans.get, { bilanId: nsiId }),
+      (b) => b.status === "sent" || b.failure !== undefined,
+    );
+    expect(sent.status).toBe("sent");
+    expect(sent.pdf).toMatchObject({ final: true, version: 1 });
+    expect(sent.review?.coachNote).toContain("Camille");
+    const recipients = (await outboxFor(nsiId)).map((m) => m.email.to?.[0]?.address).sort();
+    expect(recipients).toEqual([CAMILLE, ISABELLE].sort());
+  }, 60_000);
 });
