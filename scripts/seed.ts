@@ -1,12 +1,18 @@
 #!/usr/bin/env bun
 // `bun run seed`: inserts the demo data (convex/model/seed.ts) into the Convex
 // deployment at CONVEX_URL through the worker-secret-gated seed:run mutation.
-// Idempotent: running it again creates nothing. Prints the demo accounts.
+// Then uploads the starter knowledge base (packages/knowledge/starter) as global documents
+// through the worker-secret upload path; the worker indexes them. Idempotent: running it
+// again creates nothing (same bytes in the same scope are recognised as duplicates).
+// Prints the demo accounts and one line per starter document.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { starterDocuments } from "@nexus/knowledge/starter";
 import { ConvexHttpClient } from "convex/browser";
 import type { FunctionReturnType } from "convex/server";
 import { ConvexError } from "convex/values";
+import { uploadDocument } from "../apps/worker/src/cli/document-upload.ts";
+import { errorMessage } from "../apps/worker/src/errors.ts";
 import { api } from "../convex/_generated/api";
 
 const DEFAULT_CONVEX_URL = "http://127.0.0.1:3210";
@@ -80,3 +86,39 @@ console.log(
     ...accounts.map((a) => [a.role, a.name, a.email, a.description]),
   ]),
 );
+
+// Starter knowledge base: rendered in memory (deterministic bytes), uploaded as global documents.
+const starter = await starterDocuments();
+console.log(`\nBase de connaissances de départ (${starter.length} documents) :`);
+let failures = 0;
+let added = 0;
+for (const document of starter) {
+  try {
+    const result = await uploadDocument(
+      {
+        generateUploadUrl: () =>
+          client.mutation(api.ingestion.generateUploadUrl, { workerSecret: secret }),
+        addDocument: (args) =>
+          client.action(api.ingestion.addDocument, { ...args, workerSecret: secret }),
+      },
+      {
+        bytes: document.bytes,
+        title: document.title,
+        scope: "global",
+        subject: document.subject ?? undefined,
+        niveau: document.niveau ?? undefined,
+      },
+    );
+    if (!result.duplicate) added++;
+    console.log(`  ${result.duplicate ? "déjà présent" : "ajouté      "}  ${document.title}`);
+  } catch (error) {
+    failures++;
+    console.error(`  échec         ${document.title} : ${errorMessage(error)}`);
+  }
+}
+if (added > 0) {
+  console.log(
+    `${added} document(s) ajouté(s) : le worker les indexe (suivi : bunx nexus-worker documents list).`,
+  );
+}
+if (failures > 0) fail(`${failures} document(s) de départ non ajouté(s).`);
