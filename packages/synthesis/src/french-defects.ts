@@ -16,6 +16,7 @@ const rules: [RegExp, string][] = [
   [/(?<!\p{L})si (il|ils)(?!\p{L})/iu, "missing élision (s’il)"],
   [/'/u, "straight apostrophe (use ’)"],
   [/\.\./u, "double period"],
+  [/[.!?][\u00a0 ]?»[\u00a0 ]?[.,;:]/u, "punctuation on both sides of a closing quote"],
   [/[«] |[^\u00a0]»|«[^\u00a0]/u, "French quotes without no-break spaces"],
   [/\d ?%/u, "percentage without the no-break space format"],
 ];

@@ -1,4 +1,5 @@
 import { type Mastery, masteryLevels, niveaux, statuts, subjects } from "@nexus/shared/domain";
+import { getSurvey } from "@nexus/shared/questionnaires";
 import { zSynthesis } from "@nexus/shared/synthesis";
 import { describe, expect, it } from "vitest";
 import type { SynthesisInput } from "./contracts";
@@ -50,6 +51,28 @@ const cases = subjects.flatMap((subject) =>
     ),
   ),
 );
+
+// The survey's own trait sentences (what computeProfile puts in a real profile), two at a time.
+const surveyTraits = getSurvey().items.flatMap((item) =>
+  item.kind === "likert" ? [] : item.options.flatMap((o) => (o.trait ? [o.trait] : [])),
+);
+
+describe("local writer with the survey's real traits", () => {
+  it("has traits to quote, some with apostrophes and final periods", () => {
+    expect(surveyTraits.length).toBeGreaterThan(4);
+    expect(surveyTraits.some((t) => /['’]/.test(t))).toBe(true);
+    expect(surveyTraits.some((t) => t.trim().endsWith("."))).toBe(true);
+  });
+
+  it.each(
+    surveyTraits.map((trait, i) => [trait, [trait, surveyTraits[(i + 1) % surveyTraits.length]!]]),
+  )("quotes « %s » in clean French", (_, traits) => {
+    const input = makeInput({ subject: "nsi", masteries: ["en_cours"], traits });
+    const { synthesis } = write(input);
+    expect(synthesis.summary).toContain("Éléments relevés dans le questionnaire");
+    expect(frenchDefects(synthesis.summary)).toEqual([]);
+  });
+});
 
 describe("local writer over every subject × mastery combination", () => {
   it("covers each domain at each mastery level for every subject", () => {

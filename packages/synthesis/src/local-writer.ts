@@ -394,12 +394,20 @@ export function writeLocalSynthesis(input: SynthesisInput, offers: OfferSuggesti
       "La préparation se faisant en candidature libre, le plan prévoit des repères réguliers pour remplacer le suivi de la classe.",
     );
   }
+  // Survey traits are whole sentences ("Apprend en s'entraînant…."): quoted inside a sentence
+  // they lose their final period and take the typographic apostrophe.
   const traits = profile.traits
-    .filter((t) => !/\d|\{\{|\}\}/.test(t) && t.trim().length > 0)
+    .map((t) =>
+      t
+        .trim()
+        .replace(/'/gu, "’")
+        .replace(/[\s.]+$/u, ""),
+    )
+    .filter((t) => !/\d|\{\{|\}\}/.test(t) && t.length > 0)
     .slice(0, 2);
   if (!intent.concise && traits.length > 0) {
     summary.push(
-      `Éléments relevés dans le questionnaire : ${joinList(traits.map((t) => quote(t.trim())))}.`,
+      `Éléments relevés dans le questionnaire : ${joinList(traits.map((t) => quote(t)))}.`,
     );
   }
   summary.push(choose("closing", closingSentences));
