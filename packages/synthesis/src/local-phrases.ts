@@ -150,22 +150,25 @@ export const methodTips: Record<Subject, string[]> = {
 
 export const activityPhrases: Record<
   Subject,
-  { course: DomainPhrase; practice: DomainPhrase; challenge: DomainPhrase }
+  { course: DomainPhrase; practice: DomainPhrase; challenge: DomainPhrase; exam: DomainPhrase }
 > = {
   maths: {
     course: ({ L }) => `Relire le cours du domaine ${L} et compléter la fiche de méthodes`,
     practice: ({ L }) => `Exercices d’application progressifs sur le domaine ${L}`,
     challenge: ({ L }) => `Exercices de synthèse mêlant le domaine ${L} aux autres notions`,
+    exam: ({ L }) => `Exercice de type bac sur le domaine ${L}, rédigé en temps limité`,
   },
   nsi: {
     course: ({ L }) => `Reprendre le cours du domaine ${L} avec des exemples commentés`,
     practice: ({ L }) => `Programmer de petits exercices sur le domaine ${L} et les tester`,
     challenge: ({ L }) => `Mini-projet mobilisant le domaine ${L}`,
+    exam: ({ L }) => `Exercice de type épreuve écrite sur le domaine ${L}, en temps limité`,
   },
   "physique-chimie": {
     course: ({ L }) => `Revoir le cours du domaine ${L} : définitions, lois et unités`,
     practice: ({ L }) => `Exercices d’application sur le domaine ${L}, avec schéma et unités`,
     challenge: ({ L }) => `Problème de type examen centré sur le domaine ${L}`,
+    exam: ({ L }) => `Sujet d’annales sur le domaine ${L}, rédigé en temps limité`,
   },
 };
 
@@ -180,8 +183,14 @@ export const phaseObjectives: Record<PlanPhase, DomainPhrase[]> = {
     ({ L }) => `Consolider les méthodes du domaine ${L}`,
     ({ L }) => `Gagner en régularité dans le domaine ${L}`,
   ],
-  entrainement: [({ L }) => `S’entraîner sur des exercices variés du domaine ${L}`],
-  approfondissement: [({ L }) => `Approfondir le domaine ${L} avec des exercices exigeants`],
+  entrainement: [
+    ({ L }) => `S’entraîner sur des exercices variés du domaine ${L}`,
+    ({ L }) => `Automatiser les méthodes du domaine ${L} par la pratique`,
+  ],
+  approfondissement: [
+    ({ L }) => `Approfondir le domaine ${L} avec des exercices exigeants`,
+    ({ L }) => `Se confronter à des sujets d’examen sur le domaine ${L}`,
+  ],
 };
 
 /** Profile dimensions seen as an issue or as an asset, with their French wording. */

@@ -95,6 +95,9 @@ describe("local writer over every subject × mastery combination", () => {
     const input = makeInput(c);
     const { synthesis, offers } = write(input);
     expect(zSynthesis.parse(synthesis)).toEqual(synthesis);
+    // A family reads the plan week by week: no two weeks may be the same.
+    const weeks = synthesis.studyPlan.map((w) => JSON.stringify([w.objectives, w.activities]));
+    expect(new Set(weeks).size).toBe(weeks.length);
     expect(write(structuredClone(input)).synthesis).toEqual(synthesis);
     expect(
       checkGrounding(synthesis, { ...input, allowedOfferIds: offers.map((o) => o.offerId) }),

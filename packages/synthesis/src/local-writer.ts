@@ -181,34 +181,42 @@ function buildStudyPlan({
   const hours = size.hoursPerWeek;
   const acts = activityPhrases[input.subject];
 
-  // Focus sequence: every domain once, non-acquired ones a second time, then cycle.
-  const focus: { d: DomainScore; phase: PlanPhase }[] = [];
-  if (weak) {
-    for (const d of ordered)
-      focus.push({ d, phase: d.mastery === "non_acquis" ? "reprise" : "consolidation" });
-    for (const d of ordered)
-      if (d.mastery === "non_acquis") focus.push({ d, phase: "entrainement" });
-  } else {
-    for (const d of ordered) focus.push({ d, phase: "approfondissement" });
-  }
+  // Each visit of a domain climbs its ladder, so a revisited domain never gets the same week
+  // twice: reprise/consolidation → entraînement → approfondissement (exam-style work).
+  const ladder = (d: DomainScore): PlanPhase[] =>
+    !weak || d.mastery === "maitrise"
+      ? ["approfondissement"]
+      : d.mastery === "non_acquis"
+        ? ["reprise", "entrainement", "approfondissement"]
+        : d.mastery === "en_cours"
+          ? ["consolidation", "entrainement", "approfondissement"]
+          : ["consolidation", "approfondissement"];
+  const visits = new Map<string, number>();
+  const focus: { d: DomainScore; phase: PlanPhase; visit: number }[] = [];
+  const visit = (d: DomainScore) => {
+    const n = visits.get(d.domainId) ?? 0;
+    visits.set(d.domainId, n + 1);
+    const rungs = ladder(d);
+    focus.push({ d, phase: rungs[Math.min(n, rungs.length - 1)]!, visit: n });
+  };
   const middle = weeks - 1;
-  // Extra weeks revisit the domains, the ones seen only once first.
-  const revisit = [
-    ...ordered.filter((d) => d.mastery !== "non_acquis"),
-    ...ordered.filter((d) => d.mastery === "non_acquis"),
-  ];
+  // Acquired but not mastered domains get a consolidation week once the weak ones are practised.
+  const secondary = weak
+    ? input.scores.domains
+        .filter((d) => d.mastery === "acquis" && !ordered.some((o) => o.domainId === d.domainId))
+        .sort((a, b) => a.percent - b.percent)
+    : [];
+  // Weak domains twice (their second visit is practice), then the secondary ones, then cycle.
+  const order = [...ordered, ...(weak ? ordered : []), ...secondary];
   for (let i = 0; focus.length < middle; i++) {
-    focus.push({
-      d: revisit[i % revisit.length]!,
-      phase: weak ? "entrainement" : "approfondissement",
-    });
+    visit(i < order.length ? order[i]! : ordered[(i - order.length) % ordered.length]!);
   }
 
   const plan: Synthesis["studyPlan"] = [];
   for (let w = 0; w < middle; w++) {
-    const { d, phase } = focus[w]!;
+    const { d, phase, visit: seen } = focus[w]!;
     const dw = words(d);
-    const objectives = [choose.nth(`plan-obj-${phase}`, w, phaseObjectives[phase])(dw)];
+    const objectives = [choose.nth(`plan-obj-${phase}`, w + seen, phaseObjectives[phase])(dw)];
     if (w === 0 && intent.note) objectives.unshift(`Priorité fixée avec le coach : ${intent.note}`);
     const budget = hours - 0.5;
     const courseShare = phase === "reprise" ? 0.5 : phase === "consolidation" ? 0.4 : 0.3;
@@ -217,7 +225,9 @@ function buildStudyPlan({
     const [a, b] =
       phase === "reprise" || phase === "consolidation"
         ? [acts.course, acts.practice]
-        : [acts.practice, acts.challenge];
+        : phase === "entrainement"
+          ? [acts.practice, acts.challenge]
+          : [acts.challenge, acts.exam];
     plan.push({
       week: w + 1,
       objectives,
