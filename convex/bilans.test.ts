@@ -91,8 +91,23 @@ describe("bilan flow: draft → answers → submit", () => {
     expect((await eleve.query(api.bilans.get, { bilanId })).answers).toEqual(answers);
   });
 
+  it("resumes the open draft of a subject instead of creating a second one", async () => {
+    const { t, world } = await freshWorld();
+    const eleve = as(t, "eleve");
+    const args = { studentId: world.students.own, subject: "maths" as const };
+    const first = await eleve.mutation(api.bilans.createDraft, args);
+    expect(first).toBe(world.bilans.own);
+    expect(await eleve.mutation(api.bilans.createDraft, args)).toBe(first);
+    await eleve.mutation(api.bilans.submit, { bilanId: first });
+    const next = await eleve.mutation(api.bilans.createDraft, args);
+    expect(next).not.toBe(first);
+    expect((await eleve.query(api.bilans.get, { bilanId: next })).status).toBe("draft");
+  });
+
   it("lets staff answer and submit for a student, and an assigned coach open a draft", async () => {
     const { t, world } = await freshWorld();
+    // Without the fixture's open maths draft, which createDraft would resume.
+    await t.run(async (ctx) => await ctx.db.delete(world.bilans.own));
     const coachDraft = await as(t, "coach").mutation(api.bilans.createDraft, {
       studentId: world.students.own,
       subject: "maths",

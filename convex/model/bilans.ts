@@ -85,6 +85,14 @@ export async function createDraft(
       `Aucun questionnaire de ${subjectLabels[subject]} n'existe pour le niveau ${niveauLabels[student.niveau]}.`,
     );
   }
+  // A double click or a second tab resumes the open draft instead of starting another one.
+  const recent = await ctx.db
+    .query("bilans")
+    .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", studentId))
+    .order("desc")
+    .take(50);
+  const open = recent.find((b) => b.status === "draft" && b.subject === subject);
+  if (open) return open._id;
   return await ctx.db.insert("bilans", {
     studentId,
     subject,
