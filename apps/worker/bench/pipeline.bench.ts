@@ -106,25 +106,48 @@ try {
     approveToSentMs: number;
   }
   let counter = 0;
+  // createDraft resumes a student's open draft of a subject, so concurrent runs for the same
+  // student and subject take turns from draft to submit (timings are server-side, unaffected).
+  const drafting = new Map<string, Promise<void>>();
+  async function exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = drafting.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const current = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    drafting.set(
+      key,
+      previous.then(() => current),
+    );
+    await previous;
+    try {
+      return await work();
+    } finally {
+      done();
+    }
+  }
   /** One bilan from draft to `sent`; returns the two server-timed intervals. */
   async function runOne(): Promise<Sample> {
     const n = counter++;
     const student = students[n % students.length]!;
     const subject = student.subjects[Math.floor(n / students.length) % student.subjects.length]!;
-    const bilanId = await student.client.mutation(api.bilans.createDraft, {
-      studentId: student.studentId,
-      subject,
+    const bilanId = await exclusive(`${student.studentId}:${subject}`, async () => {
+      const id = await student.client.mutation(api.bilans.createDraft, {
+        studentId: student.studentId,
+        subject,
+      });
+      const draft = await student.client.query(api.bilans.get, { bilanId: id });
+      await student.client.mutation(api.bilans.saveAnswers, {
+        bilanId: id,
+        answers: demoAnswers(getQuestionnaire(draft.questionnaireId), getSurvey(), {
+          answered: 0.95,
+          correct: 0.3 + ((n * 7) % 10) / 20,
+          seed: 1000 + n,
+        }),
+      });
+      await student.client.mutation(api.bilans.submit, { bilanId: id });
+      return id;
     });
-    const draft = await student.client.query(api.bilans.get, { bilanId });
-    await student.client.mutation(api.bilans.saveAnswers, {
-      bilanId,
-      answers: demoAnswers(getQuestionnaire(draft.questionnaireId), getSurvey(), {
-        answered: 0.95,
-        correct: 0.3 + ((n * 7) % 10) / 20,
-        seed: 1000 + n,
-      }),
-    });
-    await student.client.mutation(api.bilans.submit, { bilanId });
     const reviewed = await waitForBilan(coach, bilanId, (s) => s === "review");
     const [generated] = await coach.query(api.review.revisions, { bilanId });
     await coach.mutation(api.review.approve, { bilanId });

@@ -1,6 +1,5 @@
 // alerts.notify: emails every admin about a queue alert, once per incident (the job is
 // enqueued once per alert; the email idempotency key makes a retried job send nothing twice).
-import { renderAlertEmail } from "@nexus/email/render-alert-email";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
@@ -23,6 +22,8 @@ export function alertsNotifyHandler(services: PipelineServices) {
       const target = await convex.query(api.alerts.notificationTargets, { alertId: id });
       if (!target) return { skipped: "alerte supprimée" };
       if (target.alert.notifiedAt !== undefined) return { skipped: "déjà notifiée" };
+      const { renderAlertEmail } = await import("@nexus/email/render-alert-email");
+      const sender = await services.emailSender();
       const email = await renderAlertEmail({
         title: TITLES[target.alert.kind] ?? "Alerte de la file de tâches",
         message: target.alert.message,
@@ -33,7 +34,7 @@ export function alertsNotifyHandler(services: PipelineServices) {
         adminUrl: `${services.appUrl}/admin`,
       });
       for (const admin of target.admins) {
-        await services.emailSender().send({
+        await sender.send({
           to: `${admin.name} <${admin.email}>`,
           subject: email.subject,
           html: email.html,

@@ -4,7 +4,6 @@ import { subjectLabels } from "@nexus/shared/domain";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import type { RetrievedChunk } from "@nexus/synthesis/contracts";
 import { SynthesisError } from "@nexus/synthesis/errors";
-import { generateSynthesis } from "@nexus/synthesis/generate";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
 import { errorMessage, NonRetryableError } from "../errors.ts";
@@ -81,6 +80,7 @@ export function bilanGenerateHandler(services: PipelineServices) {
       const chunks = await retrieveForWeakDomains(convex, context, log);
       progress("generation", 30, `Rédaction (${chunks.length} extraits)`);
       try {
+        const { generateSynthesis } = await import("@nexus/synthesis/generate");
         const result = await generateSynthesis(
           {
             student: {
@@ -96,7 +96,7 @@ export function bilanGenerateHandler(services: PipelineServices) {
             chunks,
             instructions,
           },
-          services.synthesisProvider(),
+          await services.synthesisProvider(),
           { signal },
         );
         progress("saving", 90);

@@ -1,7 +1,5 @@
 // bilan.pdf: assemble the report with @nexus/report, upload it to Convex storage and make it
 // the bilan's current PDF (provisional during review, final once approved → email.send).
-import { renderBilanReport } from "@nexus/report/render-bilan-report";
-import { ReportError } from "@nexus/report/report-input";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { getQuestionnaire } from "@nexus/shared/questionnaires";
 import { api } from "../../../../convex/_generated/api";
@@ -29,6 +27,9 @@ export function bilanPdfHandler() {
         );
       }
       progress("render", 20);
+      // pdf-lib and the fonts load with the first report, not at worker start.
+      const { renderBilanReport } = await import("@nexus/report/render-bilan-report");
+      const { ReportError } = await import("@nexus/report/report-input");
       let bytes: Uint8Array;
       try {
         bytes = await renderBilanReport({

@@ -2,7 +2,7 @@
 // with @nexus/knowledge, write the chunks into a new generation, then switch search to it in
 // one mutation. Progress is written to the document so dashboards follow it live.
 import { KnowledgeError } from "@nexus/knowledge/errors";
-import { type IngestStage, prepareDocument } from "@nexus/knowledge/ingest";
+import type { IngestStage } from "@nexus/knowledge/ingest";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
@@ -70,12 +70,13 @@ export function documentIngestHandler(services: PipelineServices) {
           throw new Error(`Téléchargement du fichier impossible (HTTP ${response.status}).`);
         const bytes = new Uint8Array(await response.arrayBuffer());
 
+        const { prepareDocument } = await import("@nexus/knowledge/ingest");
         let lastStage: IngestStage | undefined;
         let lastWrite = 0;
         const prepared = await prepareDocument(bytes, {
           title: found.document.title,
-          embedder: services.embedder(),
-          ocrPool: services.ocrPool(),
+          embedder: await services.embedder(),
+          ocrPool: await services.ocrPool(),
           maxBytes: services.documentMaxBytes,
           signal,
           onProgress: (stage, done, total) => {

@@ -2,7 +2,6 @@
 // and one idempotency key per (bilan, PDF version, recipient): a retried job skips every
 // recipient already sent and never sends twice. The bilan becomes `sent` when all are.
 import { EmailSendError } from "@nexus/email/email-sender";
-import { renderBilanEmail } from "@nexus/email/render-bilan-email";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
@@ -54,6 +53,8 @@ export function emailSendHandler(services: PipelineServices) {
       if (pdf.byteLength === 0) throw new NonRetryableError("Le rapport PDF stocké est vide.");
       const filename = pdfFilename(bilan.subject, student.firstName, student.lastName, pdfVersion);
 
+      const { renderBilanEmail } = await import("@nexus/email/render-bilan-email");
+      const sender = await services.emailSender();
       const recipients = [
         ...guardians.map((person) => ({ ...person, role: "parent" as const })),
         ...(studentAccount ? [{ ...studentAccount, role: "eleve" as const }] : []),
@@ -88,7 +89,7 @@ export function emailSendHandler(services: PipelineServices) {
         );
         if (row.skip) continue;
         try {
-          const result = await services.emailSender().send({
+          const result = await sender.send({
             to: `${person.name} <${person.email}>`,
             subject: email.subject,
             html: email.html,

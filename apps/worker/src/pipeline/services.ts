@@ -1,13 +1,12 @@
 // Long-lived services of the pipeline handlers, created on first use and shared by
 // every job of the process: the LLM provider (rate budget shared through Convex), the
 // email sender, the embedder and the OCR pool (tesseract workers are expensive to start).
+// Their modules (SDKs, tesseract.js) are imported on first use too, so an idle worker
+// stays small.
 import type { EmailSender } from "@nexus/email/email-sender";
-import { createEmailSenderFromEnv } from "@nexus/email/sender-from-env";
-import { createEmbedderFromEnv } from "@nexus/knowledge/embed";
 import type { Embedder } from "@nexus/knowledge/embedder";
-import { createOcrPool, type OcrPool } from "@nexus/knowledge/ocr-pool";
+import type { OcrPool } from "@nexus/knowledge/ocr-pool";
 import type { SynthesisProvider } from "@nexus/synthesis/contracts";
-import { createProviderFromEnv, parseLlmEnv } from "@nexus/synthesis/provider-env";
 import { z } from "zod";
 import type { WorkerConvex } from "../handler.ts";
 import type { Logger } from "../logger.ts";
@@ -29,15 +28,15 @@ const zPipelineEnv = z.object({
 export interface PipelineServices {
   appUrl: string;
   documentMaxBytes: number;
-  synthesisProvider(): SynthesisProvider;
-  emailSender(): EmailSender;
-  embedder(): Embedder;
-  ocrPool(): OcrPool;
+  synthesisProvider(): Promise<SynthesisProvider>;
+  emailSender(): Promise<EmailSender>;
+  embedder(): Promise<Embedder>;
+  ocrPool(): Promise<OcrPool>;
   close(): Promise<void>;
 }
 
-function once<T>(make: () => T): { get(): T; created(): T | undefined } {
-  let value: T | undefined;
+function once<T>(make: () => Promise<T>): { get(): Promise<T>; created(): Promise<T> | undefined } {
+  let value: Promise<T> | undefined;
   return {
     get: () => {
       value ??= make();
@@ -57,7 +56,8 @@ export function createPipelineServices(
     throw new Error(`Invalid pipeline configuration:\n${z.prettifyError(parsed.error)}`);
   }
   const config = parsed.data;
-  const provider = once(() => {
+  const provider = once(async () => {
+    const { createProviderFromEnv, parseLlmEnv } = await import("@nexus/synthesis/provider-env");
     const llm = parseLlmEnv(env);
     const budget = createConvexRateBudget(
       convex,
@@ -72,19 +72,24 @@ export function createPipelineServices(
     log.info("pipeline.llm_provider", { provider: created.name, model: created.model });
     return created;
   });
-  const sender = once(() => createEmailSenderFromEnv(env));
-  const embedder = once(() => {
+  const sender = once(async () => {
+    const { createEmailSenderFromEnv } = await import("@nexus/email/sender-from-env");
+    return createEmailSenderFromEnv(env);
+  });
+  const embedder = once(async () => {
+    const { createEmbedderFromEnv } = await import("@nexus/knowledge/embed");
     const created = createEmbedderFromEnv(env);
     log.info("pipeline.embedder", { model: created.model });
     return created;
   });
-  const ocr = once(() =>
-    createOcrPool({
+  const ocr = once(async () => {
+    const { createOcrPool } = await import("@nexus/knowledge/ocr-pool");
+    return createOcrPool({
       size: config.OCR_POOL_SIZE,
       recycleAfterPages: config.OCR_RECYCLE_AFTER_PAGES,
       pageTimeoutMs: config.OCR_PAGE_TIMEOUT_MS,
-    }),
-  );
+    });
+  });
   return {
     appUrl: config.PUBLIC_APP_URL.replace(/\/$/, ""),
     documentMaxBytes: config.DOCUMENT_MAX_BYTES,
@@ -93,7 +98,7 @@ export function createPipelineServices(
     embedder: embedder.get,
     ocrPool: ocr.get,
     async close() {
-      await ocr.created()?.terminate();
+      await (await ocr.created())?.terminate();
     },
   };
 }
