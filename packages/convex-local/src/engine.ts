@@ -11,6 +11,13 @@ import type { DurableStore, StoredDocument, StoredState } from "./durable-store.
 import type { FunctionsFolder } from "./functions-folder.ts";
 import { documentKeys, type IndexInfo, indexesOf, indexKey, rangeKey } from "./index-keys.ts";
 import { createCapturingConsole, type LogSink } from "./log-lines.ts";
+import {
+  compareRanked,
+  filterKeyOfJson,
+  type RankedDoc,
+  searchIndexSpecs,
+  TextSearchIndex,
+} from "./text-search.ts";
 
 // ---- convex-test internals reached through the `convexLocalInternals` patch ----
 
@@ -26,10 +33,46 @@ interface DatabaseFake {
   insert(table: string, value: Record<string, Value>): string;
   patch(table: string, id: string, value: Record<string, unknown>): void;
   _iterateDocs(table: string, callback: (doc: StoredDocument) => void): void;
-  _resolveQuerySource(query: unknown): unknown;
+  _resolveQuerySource(query: unknown): ResolvedSource;
+  paginate(args: PaginateArgs): PageResult;
   _schema: {
-    tables: Map<string, { indexes?: Array<{ indexDescriptor: string; fields: string[] }> }>;
+    tables: Map<
+      string,
+      {
+        indexes?: Array<{ indexDescriptor: string; fields: string[] }>;
+        searchIndexes?: Array<{
+          indexDescriptor: string;
+          searchField: string;
+          filterFields?: string[];
+        }>;
+      }
+    >;
   } | null;
+}
+
+interface ResolvedSource {
+  sortedDocs: StoredDocument[];
+  filterFn: (doc: StoredDocument) => boolean;
+  limit: number | null;
+  fieldPathsToSortBy: string[];
+  order: "asc" | "desc";
+}
+
+interface PaginateArgs {
+  query: QueryJson;
+  cursor: string | null;
+  endCursor?: string | null;
+  pageSize: number;
+  maximumRowsRead?: number;
+  maximumBytesRead?: number;
+}
+
+interface PageResult {
+  page: StoredDocument[];
+  isDone: boolean;
+  continueCursor: string;
+  splitCursor: string | null;
+  pageStatus: string | null;
 }
 
 interface ConvexGlobal {
@@ -244,8 +287,17 @@ export class ConvexEngine {
   /** Ids of committed documents per index key (narrows index range queries). */
   private readonly keyIds = new Map<string, Set<string>>();
   private readonly indexCache = new Map<string, IndexInfo[]>();
-  /** Candidate ids for the query being resolved (set around `_resolveQuerySource`). */
-  private narrowed: { table: string; ids: Iterable<string> } | null = null;
+  /** Full-text search indexes by "table.index", and per table. */
+  private readonly textIndexes = new Map<string, TextSearchIndex>();
+  private readonly textIndexesByTable = new Map<string, TextSearchIndex[]>();
+  /**
+   * Candidate ids for the query being resolved (set around `_resolveQuerySource`).
+   * `exact`: these are all the documents, in this order, pending writes included
+   * (a ranked search); otherwise pending writes of the table are added.
+   */
+  private narrowed: { table: string; ids: Iterable<string>; exact?: boolean } | null = null;
+  /** Ranking of the last resolved search source (read by `paginateSearch`). */
+  private lastRanking: RankedDoc[] = [];
   private readonly accessors = new Map<string, Accessor>();
   private readonly functionCache = new Map<string, Promise<FunctionInfo | null>>();
 
@@ -265,10 +317,18 @@ export class ConvexEngine {
     const root = this.global.components[""];
     if (root === undefined) throw new Error("convex-test has no root component");
     this.db = root.db;
+    for (const spec of searchIndexSpecs(this.db._schema?.tables)) {
+      const index = new TextSearchIndex(spec);
+      this.textIndexes.set(spec.name, index);
+      const list = this.textIndexesByTable.get(spec.table) ?? [];
+      list.push(index);
+      this.textIndexesByTable.set(spec.table, list);
+    }
     this.loadState(options.state);
     this.installCommitHook();
     this.installTableIndex();
     this.installRangeNarrowing();
+    this.installTextSearch();
     this.installSyscalls();
   }
 
@@ -344,6 +404,10 @@ export class ConvexEngine {
     const table = tableNameFromId(id);
     if (table === null) return [];
     this.addToSet(this.tableIds, table, id, present);
+    for (const index of this.textIndexesByTable.get(table) ?? []) {
+      if (present) index.add(id, doc);
+      else index.remove(id);
+    }
     const keys = documentKeys(table, doc, this.indexes(table));
     for (const key of keys) this.addToSet(this.keyIds, key, id, present);
     return keys;
@@ -397,6 +461,13 @@ export class ConvexEngine {
     const tableIds = this.tableIds;
     db._iterateDocs = (tableName: string, callback: (doc: StoredDocument) => void) => {
       const narrowed = this.narrowed;
+      if (narrowed?.exact && narrowed.table === tableName) {
+        for (const id of narrowed.ids) {
+          const doc = db.get(tableName, id);
+          if (doc !== null) callback(doc);
+        }
+        return;
+      }
       const committed =
         narrowed !== null && narrowed.table === tableName ? narrowed.ids : tableIds.get(tableName);
       let pending: Set<string> | null = null;
@@ -452,6 +523,122 @@ export class ConvexEngine {
       } finally {
         this.narrowed = null;
       }
+    };
+  }
+
+  // ---- full-text search ----
+
+  /**
+   * Search query sources are ranked by the BM25 indexes of text-search.ts;
+   * convex-test then applies `.filter()` operators and limits to the ranked
+   * documents in that order. Paginated searches page over the ranked list.
+   */
+  private installTextSearch(): void {
+    const db = this.db;
+    const resolve = db._resolveQuerySource.bind(db);
+    db._resolveQuerySource = (query: unknown) => {
+      const source = (query as QueryJson).source;
+      if (source?.type !== "Search" || !source.indexName) return resolve(query);
+      const { table, ranked } = this.rankSearch(source);
+      this.lastRanking = ranked;
+      this.narrowed = { table, ids: ranked.map((r) => r.id), exact: true };
+      try {
+        // The filters are applied by the index: convex-test keeps every ranked
+        // document, and its sort on no field keeps their order (stable sort).
+        return resolve({ ...(query as object), source: { ...source, filters: [] } });
+      } finally {
+        this.narrowed = null;
+      }
+    };
+    const paginate = db.paginate.bind(db);
+    db.paginate = (args: PaginateArgs) =>
+      args.query?.source?.type === "Search" ? this.paginateSearch(args) : paginate(args);
+  }
+
+  private rankSearch(source: NonNullable<QueryJson["source"]>): {
+    table: string;
+    ranked: RankedDoc[];
+  } {
+    const indexName = source.indexName ?? "";
+    const table = indexName.split(".")[0] ?? "";
+    const index = this.textIndexes.get(indexName);
+    if (index === undefined) {
+      throw new Error(
+        `Cannot use search index "${indexName.split(".")[1] ?? ""}" for table "${table}" because it is not declared in the schema.`,
+      );
+    }
+    let query: string | null = null;
+    const filters: Array<{ field: string; key: string }> = [];
+    for (const filter of source.filters ?? []) {
+      if (filter.type === "Search") {
+        if (filter.fieldPath !== index.spec.searchField) {
+          throw new Error(
+            `Search index "${indexName}" searches "${index.spec.searchField}", not "${filter.fieldPath}".`,
+          );
+        }
+        query = String(filter.value);
+      } else if (filter.type === "Eq") {
+        filters.push({ field: filter.fieldPath, key: filterKeyOfJson(filter.value) });
+      }
+    }
+    if (query === null) throw new Error(`A search query on "${indexName}" needs a search term.`);
+    // Writes of the running transaction (later layers win).
+    let pending: Map<string, StoredDocument | null> | undefined;
+    for (const layer of this.db._writes) {
+      for (const [id, doc] of Object.entries(layer)) {
+        if (tableNameFromId(id) !== table) continue;
+        pending ??= new Map();
+        pending.set(id, doc);
+      }
+    }
+    return { table, ranked: index.search({ query, filters, pending }) };
+  }
+
+  /** `.paginate()` over the ranked list; cursors are rank keys (score, creation time, id). */
+  private paginateSearch(args: PaginateArgs): PageResult {
+    const { sortedDocs, filterFn } = this.db._resolveQuerySource(args.query);
+    const ranked = this.lastRanking;
+    const rankOf = new Map(ranked.map((r) => [r.id, r]));
+    const encode = (r: RankedDoc) => JSON.stringify({ search: [r.score, r.creationTime, r.id] });
+    const decode = (cursor: string): RankedDoc => {
+      const parsed = JSON.parse(cursor) as { search?: [number, number, string] };
+      if (!Array.isArray(parsed.search)) throw new Error("Invalid search pagination cursor.");
+      const [score, creationTime, id] = parsed.search;
+      return { score, creationTime, id };
+    };
+    const start = args.cursor && args.cursor !== "_end_cursor" ? decode(args.cursor) : null;
+    const end = args.endCursor && args.endCursor !== "_end_cursor" ? decode(args.endCursor) : null;
+    const page: StoredDocument[] = [];
+    let continueCursor = "_end_cursor";
+    if (args.cursor !== "_end_cursor") {
+      for (let i = 0; i < sortedDocs.length; i++) {
+        const doc = sortedDocs[i] as StoredDocument;
+        const rank = rankOf.get(String(doc._id));
+        if (rank === undefined) continue;
+        if (start !== null && compareRanked(rank, start) <= 0) continue;
+        if (end !== null) {
+          const cmp = compareRanked(rank, end);
+          if (cmp > 0) break;
+          if (filterFn(doc)) page.push(doc);
+          if (cmp === 0) {
+            continueCursor = encode(rank);
+            break;
+          }
+          continue;
+        }
+        if (filterFn(doc)) page.push(doc);
+        if (!args.endCursor && page.length >= args.pageSize) {
+          if (i < sortedDocs.length - 1) continueCursor = encode(rank);
+          break;
+        }
+      }
+    }
+    return {
+      page,
+      isDone: continueCursor === "_end_cursor",
+      continueCursor,
+      splitCursor: null,
+      pageStatus: null,
     };
   }
 
@@ -907,5 +1094,6 @@ interface QueryJson {
     tableName?: string;
     indexName?: string;
     range?: Array<{ type: string; fieldPath: string; value: unknown }>;
+    filters?: Array<{ type: string; fieldPath: string; value: unknown }>;
   };
 }

@@ -25,6 +25,7 @@ describe("function modules", () => {
   test("the fixture folder lists its function modules only", () => {
     const folder = scanFunctionsFolder(join(import.meta.dirname, "../test/fixture/convex"));
     expect([...folder.files.keys()].sort()).toEqual([
+      "articles",
       "counters",
       "crons",
       "files",
