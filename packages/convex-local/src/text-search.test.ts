@@ -146,6 +146,30 @@ describe("TextSearchIndex", () => {
     ]);
   });
 
+  test("stays exact through many removals (postings compacted, slots renumbered)", () => {
+    const ix = index(["scope"]);
+    for (let i = 0; i < 3000; i++) {
+      ix.add(
+        String(i),
+        doc(i % 3 === 0 ? "cercle cercle" : "cercle carré", { scope: `s${i % 2}` }),
+      );
+    }
+    for (let i = 0; i < 3000; i++) if (i % 10 !== 0) ix.remove(String(i));
+    expect(ix.size).toBe(300);
+    const hits = ix.search({
+      query: "cercle",
+      filters: [{ field: "scope", key: filterKeyOfJson("s0") }],
+    });
+    expect(hits.map((h) => h.id).sort()).toEqual(
+      Array.from({ length: 300 }, (_, k) => String(k * 10)).sort(),
+    );
+    // Multiples of 30 hold "cercle" twice: they come first.
+    expect(hits.slice(0, 100).every((h) => Number(h.id) % 30 === 0)).toBe(true);
+    expect(ix.search({ query: "carré", filters: [] })).toHaveLength(200);
+    ix.add("new", doc("cercle", { scope: "s0" }));
+    expect(ix.search({ query: "cercle", filters: [] })).toHaveLength(301);
+  });
+
   test("at most 1024 results", () => {
     const ix = index([]);
     for (let i = 0; i < 1100; i++) ix.add(String(i), doc("écart type"));

@@ -113,7 +113,7 @@ export interface SearchIndexSpec {
   filterFields: string[];
 }
 
-interface IndexedDoc {
+interface AnalyzedDoc {
   length: number;
   creationTime: number;
   /** term → frequency */
@@ -146,23 +146,49 @@ export function compareRanked(a: RankedDoc, b: RankedDoc): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
+/** Documents containing one term: parallel arrays of slots and term frequencies. */
+interface Posting {
+  slots: number[];
+  tfs: number[];
+  /** Entries whose slot is still live (the document frequency). */
+  live: number;
+}
+
+/**
+ * An inverted index over one search field. Documents live in numbered slots
+ * (typed per-slot arrays make scoring a tight loop); removing a document
+ * frees its slot lazily: its posting entries are skipped, then dropped when a
+ * posting is mostly dead, and slots are renumbered once most are dead.
+ */
 export class TextSearchIndex {
   readonly spec: SearchIndexSpec;
-  private readonly postings = new Map<string, Map<string, number>>();
-  private readonly docs = new Map<string, IndexedDoc>();
+  private readonly postings = new Map<string, Posting>();
+  private readonly slotOf = new Map<string, number>();
+  // Per slot; a freed slot has length -1.
+  private ids: string[] = [];
+  private lengths: number[] = [];
+  private creationTimes: number[] = [];
+  private slotTerms: Array<string[] | null> = [];
+  /** filterKeys[field][slot] */
+  private filterKeys: string[][];
   private totalLength = 0;
   /** Vocabulary in code-unit order for prefix lookups, rebuilt lazily after it changes. */
   private sortedTerms: string[] | null = [];
+  // Scratch space for scoring, reused across queries.
+  private scores = new Float64Array(0);
+  private stamps = new Uint32Array(0);
+  private stamp = 0;
 
   constructor(spec: SearchIndexSpec) {
     this.spec = spec;
+    this.filterKeys = spec.filterFields.map(() => []);
   }
 
   get size(): number {
-    return this.docs.size;
+    return this.slotOf.size;
   }
 
-  private analyze(doc: Record<string, unknown>): IndexedDoc | null {
+  private analyze(doc: Record<string, unknown>): AnalyzedDoc | null {
     const text = fieldValue(doc, this.spec.searchField);
     // Like Convex, documents whose search field is not a string are not in the index.
     if (typeof text !== "string") return null;
@@ -181,35 +207,105 @@ export class TextSearchIndex {
   /** Indexes (or re-indexes) a committed document. */
   add(id: string, doc: Record<string, unknown>): void {
     this.remove(id);
-    const indexed = this.analyze(doc);
-    if (indexed === null) return;
-    this.docs.set(id, indexed);
-    this.totalLength += indexed.length;
-    for (const [term, tf] of indexed.terms) {
-      let list = this.postings.get(term);
-      if (list === undefined) {
-        list = new Map();
-        this.postings.set(term, list);
+    const analyzed = this.analyze(doc);
+    if (analyzed === null) return;
+    const slot = this.ids.length;
+    this.slotOf.set(id, slot);
+    this.ids.push(id);
+    this.lengths.push(analyzed.length);
+    this.creationTimes.push(analyzed.creationTime);
+    this.slotTerms.push([...analyzed.terms.keys()]);
+    analyzed.filterKeys.forEach((key, f) => {
+      (this.filterKeys[f] as string[])[slot] = key;
+    });
+    this.totalLength += analyzed.length;
+    for (const [term, tf] of analyzed.terms) {
+      let posting = this.postings.get(term);
+      if (posting === undefined) {
+        posting = { slots: [], tfs: [], live: 0 };
+        this.postings.set(term, posting);
         this.sortedTerms = null;
       }
-      list.set(id, tf);
+      posting.slots.push(slot);
+      posting.tfs.push(tf);
+      posting.live += 1;
     }
   }
 
   remove(id: string): void {
-    const indexed = this.docs.get(id);
-    if (indexed === undefined) return;
-    this.docs.delete(id);
-    this.totalLength -= indexed.length;
-    for (const term of indexed.terms.keys()) {
-      const list = this.postings.get(term);
-      if (list === undefined) continue;
-      list.delete(id);
-      if (list.size === 0) {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    this.slotOf.delete(id);
+    this.totalLength -= this.lengths[slot] as number;
+    this.lengths[slot] = -1;
+    for (const term of this.slotTerms[slot] ?? []) {
+      const posting = this.postings.get(term);
+      if (posting === undefined) continue;
+      posting.live -= 1;
+      if (posting.live === 0) {
         this.postings.delete(term);
         this.sortedTerms = null;
+      } else if (posting.live * 2 < posting.slots.length && posting.slots.length > 16) {
+        this.compactPosting(posting);
       }
     }
+    this.slotTerms[slot] = null;
+    if (this.ids.length > 1024 && this.slotOf.size * 2 < this.ids.length) this.renumber();
+  }
+
+  private compactPosting(posting: Posting): void {
+    const slots: number[] = [];
+    const tfs: number[] = [];
+    for (let i = 0; i < posting.slots.length; i++) {
+      const slot = posting.slots[i] as number;
+      if ((this.lengths[slot] as number) >= 0) {
+        slots.push(slot);
+        tfs.push(posting.tfs[i] as number);
+      }
+    }
+    posting.slots = slots;
+    posting.tfs = tfs;
+  }
+
+  /** Renumbers live documents into dense slots (after many removals). */
+  private renumber(): void {
+    const map = new Int32Array(this.ids.length).fill(-1);
+    const ids: string[] = [];
+    const lengths: number[] = [];
+    const creationTimes: number[] = [];
+    const slotTerms: Array<string[] | null> = [];
+    const filterKeys: string[][] = this.filterKeys.map(() => []);
+    for (let slot = 0; slot < this.ids.length; slot++) {
+      if ((this.lengths[slot] as number) < 0) continue;
+      const next = ids.length;
+      map[slot] = next;
+      ids.push(this.ids[slot] as string);
+      lengths.push(this.lengths[slot] as number);
+      creationTimes.push(this.creationTimes[slot] as number);
+      slotTerms.push(this.slotTerms[slot] ?? null);
+      this.filterKeys.forEach((keys, f) => {
+        (filterKeys[f] as string[])[next] = keys[slot] as string;
+      });
+      this.slotOf.set(this.ids[slot] as string, next);
+    }
+    for (const posting of this.postings.values()) {
+      const slots: number[] = [];
+      const tfs: number[] = [];
+      for (let i = 0; i < posting.slots.length; i++) {
+        const slot = map[posting.slots[i] as number] as number;
+        if (slot >= 0) {
+          slots.push(slot);
+          tfs.push(posting.tfs[i] as number);
+        }
+      }
+      posting.slots = slots;
+      posting.tfs = tfs;
+    }
+    this.ids = ids;
+    this.lengths = lengths;
+    this.creationTimes = creationTimes;
+    this.slotTerms = slotTerms;
+    this.filterKeys = filterKeys;
   }
 
   /** Indexed terms starting with `prefix` (including `prefix` itself). */
@@ -234,20 +330,25 @@ export class TextSearchIndex {
   search(request: SearchRequest): RankedDoc[] {
     const queryTerms = parseSearchQuery(request.query);
     if (queryTerms.length === 0) return [];
-    const filterIndexes = request.filters.map(({ field, key }) => {
+    const filters = request.filters.map(({ field, key }) => {
       const index = this.spec.filterFields.indexOf(field);
       if (index < 0) {
         throw new Error(
           `Search index "${this.spec.name}" has no filter field "${field}" (filterFields: ${JSON.stringify(this.spec.filterFields)}).`,
         );
       }
-      return { index, key };
+      return { keys: this.filterKeys[index] as string[], analyzedIndex: index, key };
     });
-    const passes = (doc: IndexedDoc) =>
-      filterIndexes.every((f) => doc.filterKeys[f.index] === f.key);
+    const pending = request.pending;
+    const hidden = new Set<number>();
+    if (pending !== undefined) {
+      for (const id of pending.keys()) {
+        const slot = this.slotOf.get(id);
+        if (slot !== undefined) hidden.add(slot);
+      }
+    }
 
-    const pending = request.pending ?? new Map<string, Record<string, unknown> | null>();
-    const docCount = this.docs.size;
+    const docCount = this.slotOf.size;
     const avgLength = docCount > 0 ? this.totalLength / docCount : 0;
 
     // Each query term expands to the indexed terms it matches (itself, or
@@ -265,38 +366,81 @@ export class TextSearchIndex {
       }
     }
 
-    const scores = new Map<string, number>();
+    const slotCount = this.ids.length;
+    if (this.scores.length < slotCount) {
+      const capacity = Math.max(slotCount, this.scores.length * 2, 1024);
+      this.scores = new Float64Array(capacity);
+      this.stamps = new Uint32Array(capacity);
+      this.stamp = 0;
+    }
+    this.stamp = (this.stamp + 1) >>> 0;
+    if (this.stamp === 0) {
+      this.stamps.fill(0);
+      this.stamp = 1;
+    }
+    const { scores, stamps, stamp, lengths } = this;
+    const touched: number[] = [];
+    const lengthWeight = avgLength > 0 ? (K1 * B) / avgLength : 0;
+    const base = K1 * (1 - B) + (avgLength > 0 ? 0 : K1 * B);
     for (const term of expansions) {
-      const list = this.postings.get(term);
-      if (list === undefined) continue;
-      const df = list.size;
-      for (const [id, tf] of list) {
-        if (pending.has(id)) continue;
-        const doc = this.docs.get(id) as IndexedDoc;
-        if (filterIndexes.length > 0 && !passes(doc)) continue;
-        scores.set(id, (scores.get(id) ?? 0) + bm25(tf, doc.length, avgLength, docCount, df));
+      const posting = this.postings.get(term);
+      if (posting === undefined) continue;
+      const df = posting.live;
+      const idf = Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
+      const { slots, tfs } = posting;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i] as number;
+        const length = lengths[slot] as number;
+        if (length < 0) continue;
+        if (filters.length > 0 && !filters.every((f) => f.keys[slot] === f.key)) continue;
+        if (hidden.size > 0 && hidden.has(slot)) continue;
+        const tf = tfs[i] as number;
+        const weight = (idf * tf * (K1 + 1)) / (tf + base + lengthWeight * length);
+        if (stamps[slot] !== stamp) {
+          stamps[slot] = stamp;
+          scores[slot] = weight;
+          touched.push(slot);
+        } else {
+          scores[slot] = (scores[slot] as number) + weight;
+        }
       }
     }
 
-    const ranked: RankedDoc[] = [];
-    for (const [id, score] of scores) {
-      ranked.push({ id, score, creationTime: (this.docs.get(id) as IndexedDoc).creationTime });
+    // Only the best 1024 are ranked: find the score threshold first.
+    let candidates = touched;
+    if (touched.length > MAX_SEARCH_RESULTS) {
+      const sorted = new Float64Array(touched.length);
+      touched.forEach((slot, i) => {
+        sorted[i] = scores[slot] as number;
+      });
+      sorted.sort();
+      const threshold = sorted[sorted.length - MAX_SEARCH_RESULTS] as number;
+      candidates = touched.filter((slot) => (scores[slot] as number) >= threshold);
     }
+    const ranked: RankedDoc[] = candidates.map((slot) => ({
+      id: this.ids[slot] as string,
+      score: scores[slot] as number,
+      creationTime: this.creationTimes[slot] as number,
+    }));
 
     // Documents written by the running transaction, scored against the committed statistics.
-    for (const [id, value] of pending) {
-      if (value === null) continue;
-      const doc = this.analyze(value);
-      if (doc === null || !passes(doc)) continue;
-      let score = 0;
-      let matched = false;
-      for (const [term, tf] of doc.terms) {
-        if (!exact.has(term) && !prefixes.some((p) => term.startsWith(p))) continue;
-        matched = true;
-        const df = this.postings.get(term)?.size ?? 0;
-        score += bm25(tf, doc.length, avgLength || doc.length, Math.max(docCount, 1), df);
+    if (pending !== undefined) {
+      for (const [id, value] of pending) {
+        if (value === null) continue;
+        const doc = this.analyze(value);
+        if (doc === null || !filters.every((f) => doc.filterKeys[f.analyzedIndex] === f.key)) {
+          continue;
+        }
+        let score = 0;
+        let matched = false;
+        for (const [term, tf] of doc.terms) {
+          if (!exact.has(term) && !prefixes.some((p) => term.startsWith(p))) continue;
+          matched = true;
+          const df = this.postings.get(term)?.live ?? 0;
+          score += bm25(tf, doc.length, avgLength || doc.length, Math.max(docCount, 1), df);
+        }
+        if (matched) ranked.push({ id, score, creationTime: doc.creationTime });
       }
-      if (matched) ranked.push({ id, score, creationTime: doc.creationTime });
     }
 
     ranked.sort(compareRanked);
