@@ -18,6 +18,7 @@ import {
   searchIndexSpecs,
   TextSearchIndex,
 } from "./text-search.ts";
+import { VectorIndexCache, vectorIndexSpecs } from "./vector-cache.ts";
 
 // ---- convex-test internals reached through the `convexLocalInternals` patch ----
 
@@ -35,6 +36,12 @@ interface DatabaseFake {
   _iterateDocs(table: string, callback: (doc: StoredDocument) => void): void;
   _resolveQuerySource(query: unknown): ResolvedSource;
   paginate(args: PaginateArgs): PageResult;
+  vectorSearch(
+    tableAndIndexName: string,
+    vector: number[],
+    expressions: unknown[],
+    limit: number,
+  ): Array<{ _id: string; _score: number }>;
   _schema: {
     tables: Map<
       string,
@@ -43,6 +50,12 @@ interface DatabaseFake {
         searchIndexes?: Array<{
           indexDescriptor: string;
           searchField: string;
+          filterFields?: string[];
+        }>;
+        vectorIndexes?: Array<{
+          indexDescriptor: string;
+          vectorField: string;
+          dimensions: number;
           filterFields?: string[];
         }>;
       }
@@ -290,6 +303,9 @@ export class ConvexEngine {
   /** Full-text search indexes by "table.index", and per table. */
   private readonly textIndexes = new Map<string, TextSearchIndex>();
   private readonly textIndexesByTable = new Map<string, TextSearchIndex[]>();
+  /** Vectors of committed documents per vector index, and per table. */
+  private readonly vectorCaches = new Map<string, VectorIndexCache>();
+  private readonly vectorCachesByTable = new Map<string, VectorIndexCache[]>();
   /**
    * Candidate ids for the query being resolved (set around `_resolveQuerySource`).
    * `exact`: these are all the documents, in this order, pending writes included
@@ -324,11 +340,19 @@ export class ConvexEngine {
       list.push(index);
       this.textIndexesByTable.set(spec.table, list);
     }
+    for (const spec of vectorIndexSpecs(this.db._schema?.tables)) {
+      const cache = new VectorIndexCache(spec);
+      this.vectorCaches.set(spec.name, cache);
+      const list = this.vectorCachesByTable.get(spec.table) ?? [];
+      list.push(cache);
+      this.vectorCachesByTable.set(spec.table, list);
+    }
     this.loadState(options.state);
     this.installCommitHook();
     this.installTableIndex();
     this.installRangeNarrowing();
     this.installTextSearch();
+    this.installVectorSearch();
     this.installSyscalls();
   }
 
@@ -407,6 +431,10 @@ export class ConvexEngine {
     for (const index of this.textIndexesByTable.get(table) ?? []) {
       if (present) index.add(id, doc);
       else index.remove(id);
+    }
+    for (const cache of this.vectorCachesByTable.get(table) ?? []) {
+      if (present) cache.add(id, doc);
+      else cache.remove(id);
     }
     const keys = documentKeys(table, doc, this.indexes(table));
     for (const key of keys) this.addToSet(this.keyIds, key, id, present);
@@ -639,6 +667,28 @@ export class ConvexEngine {
       continueCursor,
       splitCursor: null,
       pageStatus: null,
+    };
+  }
+
+  // ---- vector search ----
+
+  /**
+   * Exact vector search over cached vectors (vector-cache.ts): same scores and
+   * order as convex-test's scan, without re-reading every vector per query.
+   * Vector search runs in actions, so it reads committed documents only.
+   */
+  private installVectorSearch(): void {
+    const db = this.db;
+    const original = db.vectorSearch.bind(db);
+    db.vectorSearch = (tableAndIndexName, vector, expressions, limit) => {
+      const cache = this.vectorCaches.get(tableAndIndexName);
+      if (cache !== undefined && vector.length !== cache.spec.dimensions) {
+        throw new Error(
+          `Vector search on "${tableAndIndexName}" got a vector of ${vector.length} dimensions; the index has ${cache.spec.dimensions}.`,
+        );
+      }
+      const results = cache?.search(vector, expressions, limit) ?? null;
+      return results ?? original(tableAndIndexName, vector, expressions, limit);
     };
   }
 

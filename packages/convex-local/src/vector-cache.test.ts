@@ -1,0 +1,109 @@
+import { convexToJson } from "convex/values";
+import { describe, expect, test } from "vitest";
+import { compileVectorFilter, VectorIndexCache, vectorIndexSpecs } from "./vector-cache.ts";
+
+// convex-test's cosine similarity, the reference the cache must reproduce exactly.
+function referenceCosine(a: number[], b: number[]): number {
+  let dot = 0.0;
+  let normA = 0.0;
+  let normB = 0.0;
+  for (let i = 0; i < a.length; i++) {
+    dot += (a[i] as number) * (b[i] as number);
+    normA += (a[i] as number) * (a[i] as number);
+    normB += (b[i] as number) * (b[i] as number);
+  }
+  return normA === 0 || normB === 0 ? 0 : dot / (Math.sqrt(normA) * Math.sqrt(normB));
+}
+
+const eq = (field: string, value: string) => ({
+  $eq: [{ $field: field }, { $literal: convexToJson(value) }],
+});
+
+function cache() {
+  return new VectorIndexCache({
+    name: "chunks.by_embedding",
+    table: "chunks",
+    vectorField: "embedding",
+    dimensions: 8,
+    filterFields: ["scope"],
+  });
+}
+
+let seed = 7;
+const random = () => {
+  seed = (seed * 16_807) % 2_147_483_647;
+  return seed / 2_147_483_647 - 0.5;
+};
+const vector = () => Array.from({ length: 8 }, random);
+
+describe("VectorIndexCache", () => {
+  test("same scores and order as the scan it replaces, within the filter", () => {
+    const c = cache();
+    const docs = Array.from({ length: 200 }, (_, i) => ({
+      id: `${i}chunks`,
+      embedding: vector(),
+      scope: i % 3 === 0 ? "global" : `student:${i % 5}`,
+    }));
+    for (const d of docs) c.add(d.id, d);
+    const query = vector();
+    const hits = c.search(query, [{ $or: [eq("scope", "global"), eq("scope", "student:1")] }], 10);
+    const expected = docs
+      .filter((d) => d.scope === "global" || d.scope === "student:1")
+      .map((d) => ({ _id: d.id, _score: referenceCosine(query, d.embedding) }))
+      .sort((a, b) => b._score - a._score)
+      .slice(0, 10);
+    expect(hits).toEqual(expected);
+  });
+
+  test("updates, removals, documents without a vector, zero vectors", () => {
+    const c = cache();
+    const far = [1, 0, 0, 0, 0, 0, 0, 0];
+    const near = [0, 1, 0, 0, 0, 0, 0, 0];
+    c.add("a", { embedding: far, scope: "s" });
+    c.add("b", { embedding: near, scope: "s" });
+    c.add("c", { scope: "s" });
+    c.add("z", { embedding: [0, 0, 0, 0, 0, 0, 0, 0], scope: "s" });
+    expect(c.size).toBe(3);
+    expect(c.search(near, [], 2)?.map((h) => h._id)).toEqual(["b", "a"]);
+    expect(c.search(near, [], 3)?.at(-1)).toEqual({ _id: "z", _score: 0 });
+    c.add("a", { embedding: near, scope: "s" });
+    c.remove("b");
+    expect(c.search(near, [eq("scope", "s")], 1)).toEqual([{ _id: "a", _score: 1 }]);
+    expect(c.search(near, [eq("scope", "other")], 1)).toEqual([]);
+  });
+
+  test("unsupported filters are reported (the engine falls back to convex-test)", () => {
+    expect(compileVectorFilter({ $neq: [{ $field: "scope" }, { $literal: "x" }] }, ["scope"])).toBe(
+      null,
+    );
+    expect(compileVectorFilter(eq("notAFilterField", "x"), ["scope"])).toBe(null);
+    expect(cache().search(vector(), [{ $gt: [] }], 3)).toBe(null);
+  });
+
+  test("specs come from the schema's vector indexes", () => {
+    const tables = new Map([
+      [
+        "chunks",
+        {
+          vectorIndexes: [
+            {
+              indexDescriptor: "by_embedding",
+              vectorField: "e",
+              dimensions: 4,
+              filterFields: ["k"],
+            },
+          ],
+        },
+      ],
+    ]);
+    expect(vectorIndexSpecs(tables)).toEqual([
+      {
+        name: "chunks.by_embedding",
+        table: "chunks",
+        vectorField: "e",
+        dimensions: 4,
+        filterFields: ["k"],
+      },
+    ]);
+  });
+});
