@@ -74,6 +74,7 @@ export const searchScope = internalQuery({
   },
 });
 
+/** One text ranking per scope: each is fused as its own list, so no scope crowds out another. */
 export const textCandidates = internalQuery({
   args: {
     query: v.string(),
@@ -81,7 +82,7 @@ export const textCandidates = internalQuery({
     subject: v.optional(vSubject),
     embeddingModel: v.string(),
   },
-  returns: v.array(v.id("chunks")),
+  returns: v.array(v.array(v.id("chunks"))),
   handler: async (ctx, { query, scopeKeys, subject, embeddingModel }) => {
     const perScope = await Promise.all(
       scopeKeys.map((scopeKey) =>
@@ -94,15 +95,9 @@ export const textCandidates = internalQuery({
           .take(40),
       ),
     );
-    // Interleave the per-scope rankings so no scope crowds out another.
-    const ids: Id<"chunks">[] = [];
-    for (let rank = 0; rank < 40; rank++) {
-      for (const rows of perScope) {
-        const row = rows[rank];
-        if (row && row.embeddingModel === embeddingModel) ids.push(row._id);
-      }
-    }
-    return ids;
+    return perScope.map((rows) =>
+      rows.filter((row) => row.embeddingModel === embeddingModel).map((row) => row._id),
+    );
   },
 });
 

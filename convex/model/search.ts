@@ -60,7 +60,7 @@ export async function hybridSearch(
     limit: CANDIDATES,
     filter: (q) => q.or(...keys.map((key) => q.eq("scopeModelKey", key))),
   });
-  const textIds: Id<"chunks">[] = await ctx.runQuery(internal.knowledge.textCandidates, {
+  const textRankings: Id<"chunks">[][] = await ctx.runQuery(internal.knowledge.textCandidates, {
     query,
     scopeKeys,
     subject: args.subject,
@@ -68,7 +68,8 @@ export async function hybridSearch(
   });
   const fused = reciprocalRankFusion([
     { ids: vectorHits.map((hit) => hit._id) },
-    { ids: textIds },
+    // One text ranking per scope, each fused as its own list: no scope crowds out another.
+    ...textRankings.map((ids) => ({ ids })),
   ]).slice(0, CANDIDATES);
   const candidates: Array<SearchHit & { embedding: number[] }> = await ctx.runQuery(
     internal.knowledge.loadCandidates,

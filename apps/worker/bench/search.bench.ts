@@ -216,7 +216,7 @@ try {
     p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)),
     meanMs: Math.round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
-    backend: "convex-local (exact vector scan, prefix text search)",
+    backend: "convex-local (exact vector scan, BM25 text index)",
   };
   console.log(
     JSON.stringify({
