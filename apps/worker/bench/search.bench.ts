@@ -16,12 +16,10 @@ import {
 import type { OcrPool } from "@nexus/knowledge/ocr-pool";
 import { loadRetrievalSet } from "@nexus/knowledge/retrieval-eval";
 import { starterDocuments } from "@nexus/knowledge/starter";
-import { ConvexHttpClient } from "convex/browser";
-import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex/server";
 import { api } from "../../../convex/_generated/api.js";
 import type { Id } from "../../../convex/_generated/dataModel.js";
 import { type UploadApi, uploadDocument } from "../src/cli/document-upload.ts";
-import { startRuntime, startWorkerProcess, WORKER_SECRET } from "../test/harness.ts";
+import { adminClient, startRuntime, startWorkerProcess } from "../test/harness.ts";
 
 const TARGETS = { ingestPagesPerSecond: 5, searchP99Ms: 500 };
 const INGEST_ROUNDS = Number(process.env.SEARCH_BENCH_INGEST_ROUNDS ?? 2);
@@ -60,24 +58,7 @@ const noOcr: OcrPool = {
 };
 
 const runtime = await startRuntime({ EMBEDDINGS_PROVIDER: "local" });
-const http = new ConvexHttpClient(runtime.url);
-const call = {
-  query: <Q extends FunctionReference<"query">>(
-    ref: Q,
-    args: Omit<FunctionArgs<Q>, "workerSecret">,
-  ): Promise<FunctionReturnType<Q>> =>
-    http.query(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-  mutation: <M extends FunctionReference<"mutation">>(
-    ref: M,
-    args: Omit<FunctionArgs<M>, "workerSecret">,
-  ): Promise<FunctionReturnType<M>> =>
-    http.mutation(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-  action: <A extends FunctionReference<"action">>(
-    ref: A,
-    args: Omit<FunctionArgs<A>, "workerSecret">,
-  ): Promise<FunctionReturnType<A>> =>
-    http.action(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-};
+const call = adminClient(runtime.url);
 const uploader: UploadApi = {
   generateUploadUrl: () => call.mutation(api.ingestion.generateUploadUrl, {}),
   addDocument: (args) => call.action(api.ingestion.addDocument, args),

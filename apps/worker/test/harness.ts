@@ -129,6 +129,11 @@ export function adminClient(url: string) {
       args: Omit<FunctionArgs<M>, "workerSecret">,
     ): Promise<FunctionReturnType<M>> =>
       client.mutation(ref, { ...args, workerSecret: WORKER_SECRET } as any),
+    action: <A extends FunctionReference<"action">>(
+      ref: A,
+      args: Omit<FunctionArgs<A>, "workerSecret">,
+    ): Promise<FunctionReturnType<A>> =>
+      client.action(ref, { ...args, workerSecret: WORKER_SECRET } as any),
   };
 }
 

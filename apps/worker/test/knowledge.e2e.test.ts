@@ -11,7 +11,6 @@ import { LOCAL_EMBEDDING_MODEL, localEmbedding } from "@nexus/knowledge/local-em
 import { parseStarterMarkdown, renderStarterDocument } from "@nexus/knowledge/starter";
 import { getQuestionnaire, getSurvey, questionnaireFor } from "@nexus/shared/questionnaires";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
-import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex/server";
 import { extractText } from "unpdf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -20,6 +19,7 @@ import type { Id } from "../../../convex/_generated/dataModel";
 import { demoAnswers } from "../../../convex/model/seed";
 import { type DevAuth, startDevAuth } from "./dev-auth";
 import {
+  adminClient,
   type Runtime,
   repoRoot,
   runCliProcess,
@@ -46,26 +46,9 @@ let theoId: Id<"students">;
 let copyId: string;
 const seedRuns: { code: number | null; stdout: string }[] = [];
 
-/** Worker-secret calls, actions included. */
+/** Worker-secret calls, actions included (a fresh HTTP client each time). */
 function secretClient() {
-  const client = new ConvexHttpClient(runtime.url);
-  return {
-    query: <Q extends FunctionReference<"query">>(
-      ref: Q,
-      args: Omit<FunctionArgs<Q>, "workerSecret">,
-    ): Promise<FunctionReturnType<Q>> =>
-      client.query(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-    mutation: <M extends FunctionReference<"mutation">>(
-      ref: M,
-      args: Omit<FunctionArgs<M>, "workerSecret">,
-    ): Promise<FunctionReturnType<M>> =>
-      client.mutation(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-    action: <A extends FunctionReference<"action">>(
-      ref: A,
-      args: Omit<FunctionArgs<A>, "workerSecret">,
-    ): Promise<FunctionReturnType<A>> =>
-      client.action(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-  };
+  return adminClient(runtime.url);
 }
 
 async function clientAs(email: string) {
