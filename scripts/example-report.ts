@@ -45,13 +45,7 @@ const answers = demoAnswers(questionnaire, getSurvey(), plan);
 const { scores, profile } = scoreBilan(questionnaire.id, answers);
 const { synthesis, meta } = await generateSynthesis(
   {
-    student: {
-      firstName: student.firstName,
-      lastName: student.lastName,
-      niveau: student.niveau,
-      statut: student.statut,
-      specialites: student.specialites,
-    },
+    student,
     subject: plan.subject,
     scores,
     profile,

@@ -321,13 +321,7 @@ async function writeDemoSynthesis(
   await startGeneration(ctx, bilanId);
   const { synthesis, meta } = await generateSynthesis(
     {
-      student: {
-        firstName: student.firstName,
-        lastName: student.lastName,
-        niveau: student.niveau,
-        statut: student.statut,
-        specialites: student.specialites,
-      },
+      student,
       subject: bilan.subject,
       scores: bilan.scores!,
       profile: bilan.profile!,

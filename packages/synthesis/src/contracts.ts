@@ -15,6 +15,7 @@ export const zRetrievedChunk = z.object({
 });
 export type RetrievedChunk = z.infer<typeof zRetrievedChunk>;
 
+/** Parsed at the start of generation: unknown fields (a student record's ids, school…) are stripped. */
 export const zSynthesisInput = z.object({
   student: z.object({
     firstName: z.string().trim().min(1),

@@ -83,13 +83,7 @@ export function bilanGenerateHandler(services: PipelineServices) {
         const { generateSynthesis } = await import("@nexus/synthesis/generate");
         const result = await generateSynthesis(
           {
-            student: {
-              firstName: student.firstName,
-              lastName: student.lastName,
-              niveau: student.niveau,
-              statut: student.statut,
-              specialites: student.specialites,
-            },
+            student,
             subject: bilan.subject,
             scores: bilan.scores,
             profile: bilan.profile,
