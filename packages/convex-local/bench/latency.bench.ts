@@ -2,47 +2,17 @@
 // 200 active subscriptions, and small-mutation throughput over HTTP. The
 // runtime runs as its own process, as under `bun run dev`; clients are the
 // stock convex clients. Last stdout line: one JSON object.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import { api } from "../test/fixture/convex/_generated/api.js";
+import { removeDir, startRuntime, tempDataDir } from "../test/runtime-process.ts";
 
 const TARGET_P50_MS = 20;
 const TARGET_P99_MS = 100;
 const SAMPLES = 100;
 
-const packageDir = join(import.meta.dir, "..");
-const dataDir = mkdtempSync(join(tmpdir(), "convex-local-bench-"));
-const child = spawn(
-  "bun",
-  [
-    join(packageDir, "bin/convex-local.ts"),
-    "--functions",
-    join(packageDir, "test/fixture/convex"),
-    "--port",
-    "0",
-    "--site-port",
-    "0",
-    "--data",
-    dataDir,
-    "--quiet",
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-const url = await new Promise<string>((resolve, reject) => {
-  let out = "";
-  const timer = setTimeout(() => reject(new Error(`runtime did not start: ${out}`)), 20_000);
-  child.stdout?.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-    const match = /Convex local runtime ready at (\S+)/.exec(out);
-    if (match?.[1]) {
-      clearTimeout(timer);
-      resolve(match[1]);
-    }
-  });
-});
+const dataDir = tempDataDir("bench");
+const runtime = await startRuntime({ dataDir });
+const { url } = runtime;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -156,7 +126,6 @@ try {
   };
   console.log(JSON.stringify(result));
 } finally {
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
-  rmSync(dataDir, { recursive: true, force: true });
+  await runtime.stop();
+  removeDir(dataDir);
 }

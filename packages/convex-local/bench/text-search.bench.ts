@@ -5,13 +5,10 @@
 // 2. End to end: a `withSearchIndex(...).eq("section", …).take(40)` query over
 //    HTTP against the runtime process holding 10k documents.
 // Last stdout line: one JSON object.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ConvexHttpClient } from "convex/browser";
 import { filterKeyOfJson, parseSearchQuery, TextSearchIndex } from "../src/text-search.ts";
 import { api } from "../test/fixture/convex/_generated/api.js";
+import { removeDir, startRuntime, tempDataDir } from "../test/runtime-process.ts";
 
 const DOCUMENTS = Number(process.env.TEXT_BENCH_DOCUMENTS ?? 10_000);
 const QUERIES = 200;
@@ -96,37 +93,10 @@ for (const { query, section } of queries) {
 }
 
 // ---- 2. over HTTP against the runtime process ----
-const packageDir = join(import.meta.dir, "..");
-const dataDir = mkdtempSync(join(tmpdir(), "convex-local-text-bench-"));
-const child = spawn(
-  "bun",
-  [
-    join(packageDir, "bin/convex-local.ts"),
-    "--functions",
-    join(packageDir, "test/fixture/convex"),
-    "--port",
-    "0",
-    "--site-port",
-    "0",
-    "--data",
-    dataDir,
-    "--quiet",
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
+const dataDir = tempDataDir("text-bench");
+const runtime = await startRuntime({ dataDir });
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`runtime did not start: ${out}`)), 20_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Convex local runtime ready at (\S+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-  });
+  const { url } = runtime;
   const http = new ConvexHttpClient(url, { logger: false });
   for (let i = 0; i < articles.length; i += 500) {
     await http.mutation(api.articles.addMany, { articles: articles.slice(i, i + 500) });
@@ -158,7 +128,6 @@ try {
     }),
   );
 } finally {
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
-  rmSync(dataDir, { recursive: true, force: true });
+  await runtime.stop();
+  removeDir(dataDir);
 }
