@@ -2,15 +2,15 @@
 // Callers check roles first (students.ts); these functions enforce the data
 // rules: linked accounts hold the right role, links are unique and idempotent.
 import type { Niveau, Statut } from "@nexus/shared/domain";
+import { MAX_SPECIALITES, textLimits } from "@nexus/shared/text";
 import type { PaginationOptions, PaginationResult } from "convex/server";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { boundedPage } from "../lib/pagination";
+import { cleanArg } from "../lib/text";
 import { audit } from "./audit";
 import { requireUserWithRole } from "./users";
-
-export const MAX_SPECIALITES = 4;
 
 export interface StudentIdentity {
   firstName: string;
@@ -21,33 +21,41 @@ export interface StudentIdentity {
   school?: string;
 }
 
-function cleanName(value: string, what: string): string {
-  const trimmed = value.trim().replace(/\s+/g, " ");
-  if (!trimmed) throw appError("INVALID_ARGUMENT", `Le ${what} de l'élève est obligatoire.`);
-  if (trimmed.length > 100) {
-    throw appError("INVALID_ARGUMENT", `Le ${what} de l'élève dépasse 100 caractères.`);
-  }
-  return trimmed;
-}
-
 function cleanSpecialites(values: string[]): string[] {
-  const cleaned = [...new Set(values.map((s) => s.trim()).filter(Boolean))];
-  if (cleaned.length > MAX_SPECIALITES) {
-    throw appError(
+  // Counted before cleaning too, so a huge array is refused without cleaning every item.
+  const tooMany = () =>
+    appError(
       "INVALID_ARGUMENT",
-      `Un élève suit au plus ${MAX_SPECIALITES} spécialités (${cleaned.length} indiquées).`,
+      `Un élève suit au plus ${MAX_SPECIALITES} spécialités (${values.length} indiquées).`,
     );
-  }
+  if (values.length > 2 * MAX_SPECIALITES) throw tooMany();
+  const cleaned = [
+    ...new Set(
+      values
+        .map((s) => cleanArg(s, { label: "Une spécialité", max: textLimits.specialite }))
+        .filter(Boolean),
+    ),
+  ];
+  if (cleaned.length > MAX_SPECIALITES) throw tooMany();
   return cleaned;
 }
 
 /** Normalizes the editable fields; throws INVALID_ARGUMENT with a French message. */
 export function cleanIdentity<T extends Partial<StudentIdentity>>(fields: T): T {
   const out: Partial<StudentIdentity> = { ...fields };
-  if (fields.firstName !== undefined) out.firstName = cleanName(fields.firstName, "prénom");
-  if (fields.lastName !== undefined) out.lastName = cleanName(fields.lastName, "nom");
+  const name = (label: string) => ({ label, max: textLimits.personName, required: true });
+  if (fields.firstName !== undefined) {
+    out.firstName = cleanArg(fields.firstName, name("Le prénom de l'élève"));
+  }
+  if (fields.lastName !== undefined) {
+    out.lastName = cleanArg(fields.lastName, name("Le nom de l'élève"));
+  }
   if (fields.specialites !== undefined) out.specialites = cleanSpecialites(fields.specialites);
-  if (fields.school !== undefined) out.school = fields.school.trim() || undefined;
+  if (fields.school !== undefined) {
+    out.school =
+      cleanArg(fields.school, { label: "Le nom de l'établissement", max: textLimits.school }) ||
+      undefined;
+  }
   return out as T;
 }
 

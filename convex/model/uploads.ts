@@ -1,9 +1,11 @@
 // Checks an uploaded blob from its bytes (content type, size) and hashes it. Used by the
 // user upload action and the worker-secret upload used by the CLI. A refused blob is deleted.
 import { assertAcceptedFile } from "@nexus/knowledge/sniff";
+import { textLimits } from "@nexus/shared/text";
 import type { Id } from "../_generated/dataModel";
 import type { ActionCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { cleanArg } from "../lib/text";
 
 function maxDocumentBytes(): number {
   const configured = Number(process.env.DOCUMENT_MAX_BYTES);
@@ -15,15 +17,9 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** A document title as stored: cleaned like every person-supplied text, 1 to 200 characters. */
 export function normaliseTitle(title: string): string {
-  const trimmed = title.trim();
-  if (trimmed.length === 0 || trimmed.length > 200) {
-    throw appError(
-      "INVALID_ARGUMENT",
-      "Le titre du document doit faire entre 1 et 200 caractères.",
-    );
-  }
-  return trimmed;
+  return cleanArg(title, { label: "Le titre du document", max: textLimits.title, required: true });
 }
 
 export async function inspectUpload(ctx: ActionCtx, storageId: Id<"_storage">) {

@@ -3,11 +3,13 @@
 // Rows are matched by tokenIdentifier only, never by email: an email claimed
 // by a new identity must not inherit an existing account (and its role).
 import type { Role } from "@nexus/shared/domain";
+import { cleanText, textLimits } from "@nexus/shared/text";
 import type { UserIdentity } from "convex/server";
 import { v } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { cleanArg } from "../lib/text";
 import { vRole } from "../validators";
 import { audit } from "./audit";
 
@@ -39,17 +41,31 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Email and display name from a JWT identity (Clerk or the dev sign-in). */
+/**
+ * Email and display name from a JWT identity (Clerk or the dev sign-in), cleaned like every
+ * person-supplied text. A long name is truncated, never refused: sign-in must not fail on it.
+ */
 export function profileFromIdentity(identity: UserIdentity): { email: string; name: string } {
-  const email = identity.email ? normalizeEmail(identity.email) : "";
+  const email = normalizeEmail(
+    cleanArg(identity.email ?? "", { label: "Votre adresse e-mail", max: textLimits.email }),
+  );
   if (!email) {
     throw appError(
       "INVALID_ARGUMENT",
       "Votre identité ne contient pas d'adresse e-mail : impossible de créer votre compte.",
     );
   }
-  const composed = [identity.givenName, identity.familyName].filter(Boolean).join(" ");
-  const name = (identity.name?.trim() || composed.trim() || email.split("@")[0]) ?? email;
+  const displayName = (value: string | undefined) =>
+    cleanText(value ?? "", {
+      label: "Votre nom",
+      max: textLimits.personName,
+      overflow: "truncate",
+    });
+  const name =
+    displayName(identity.name) ||
+    displayName([identity.givenName, identity.familyName].filter(Boolean).join(" ")) ||
+    displayName(email.split("@")[0]) ||
+    email.slice(0, textLimits.personName);
   return { email, name };
 }
 
