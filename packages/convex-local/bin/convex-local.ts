@@ -3,7 +3,7 @@
 // runtime (see packages/convex-local/README.md for what it does and does not do).
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { startConvexLocal } from "../src/convex-local.ts";
+import { parseByteSize, startConvexLocal } from "../src/convex-local.ts";
 import { freePort, superviseWithReload } from "../src/watch-supervisor.ts";
 
 function port(value: string): number {
@@ -12,6 +12,14 @@ function port(value: string): number {
     throw new InvalidArgumentError("expected a port number (0 picks a free port)");
   }
   return parsed;
+}
+
+function byteSize(value: string): number {
+  try {
+    return parseByteSize(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 const program = new Command()
@@ -38,6 +46,11 @@ const program = new Command()
   .option("--hostname <host>", "interface to listen on", "127.0.0.1")
   .option("--watch", "reload the functions when the folder changes (data is kept)", false)
   .option("--quiet", "do not print function log lines", false)
+  .option(
+    "--max-upload-size <size>",
+    "largest file an upload URL accepts, in bytes or with KiB/MiB/GiB (default 100MiB, or CONVEX_LOCAL_MAX_UPLOAD_BYTES)",
+    byteSize,
+  )
   .parse();
 
 const options = program.opts<{
@@ -49,6 +62,7 @@ const options = program.opts<{
   hostname: string;
   watch: boolean;
   quiet: boolean;
+  maxUploadSize?: number;
 }>();
 
 if (options.watch) {
@@ -69,6 +83,9 @@ if (options.watch) {
     options.hostname,
     ...(options.envFile ? ["--env-file", options.envFile] : []),
     ...(options.quiet ? ["--quiet"] : []),
+    ...(options.maxUploadSize === undefined
+      ? []
+      : ["--max-upload-size", String(options.maxUploadSize)]),
   ];
   await superviseWithReload({ command, functionsDir: resolve(options.functions) });
 }
@@ -82,6 +99,7 @@ try {
     envFile: options.envFile,
     hostname: options.hostname,
     echoFunctionLogs: !options.quiet,
+    maxUploadBytes: options.maxUploadSize,
   });
   console.log(`Convex local runtime ready at ${runtime.url}`);
   console.log(`Convex local HTTP actions at ${runtime.siteUrl}`);

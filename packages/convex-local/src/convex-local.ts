@@ -1,15 +1,21 @@
 // startConvexLocal: the embedded, offline Convex runtime (API + sync WebSocket
 // on `port`, HTTP actions on `sitePort`) for a functions folder. Bun only.
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { Server, ServerWebSocket } from "bun";
 import { type CronJob, cronJobsOf } from "./cron-schedule.ts";
-import { DurableStore } from "./durable-store.ts";
+import { DEFAULT_BLOB_GRACE_MS, DurableStore } from "./durable-store.ts";
 import { ConvexEngine, runtimeConsole } from "./engine.ts";
 import { loadOptionalModule, scanFunctionsFolder } from "./functions-folder.ts";
-import { type HttpApiDeps, handleApiRequest, handleSiteRequest } from "./http-api.ts";
+import {
+  type HttpApiDeps,
+  handleApiRequest,
+  handleSiteRequest,
+  MAX_FUNCTION_BODY_BYTES,
+  type UploadTicket,
+} from "./http-api.ts";
 import { parseAuthConfig, TokenVerifier } from "./jwt-auth.ts";
 import { FunctionScheduler } from "./scheduler.ts";
 import { SyncServer, type SyncSession } from "./sync-server.ts";
@@ -29,6 +35,16 @@ export interface ConvexLocalOptions {
   hostname?: string;
   /** Print function log lines on this process's output (default true). */
   echoFunctionLogs?: boolean;
+  /**
+   * Largest file an upload URL accepts, in bytes (default 100 MiB, or
+   * CONVEX_LOCAL_MAX_UPLOAD_BYTES). Uploads are streamed to disk, never buffered.
+   */
+  maxUploadBytes?: number;
+  /**
+   * Unreferenced blobs younger than this are not collected (default 10 minutes,
+   * or CONVEX_LOCAL_BLOB_GRACE_MS). Uploads in progress are never collected.
+   */
+  blobGraceMs?: number;
 }
 
 export interface ConvexLocal {
@@ -39,6 +55,26 @@ export interface ConvexLocal {
 }
 
 const UPLOAD_URL_LIFETIME_MS = 60 * 60 * 1000;
+export const DEFAULT_MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** Convex's limit on an HTTP action's request body. */
+const MAX_HTTP_ACTION_BODY_BYTES = 20 * 1024 * 1024;
+/** Unreferenced blobs past the grace period are also collected on this interval. */
+const BLOB_COLLECTION_INTERVAL_MS = 5 * 60 * 1000;
+
+/** "104857600", "100MiB", "1GiB", "512KiB" → bytes. */
+export function parseByteSize(value: string): number {
+  const match = /^\s*(\d+)\s*(B|KiB|MiB|GiB)?\s*$/i.exec(value);
+  if (!match) throw new Error(`Expected a size in bytes (or with KiB, MiB, GiB), got "${value}".`);
+  const unit = (match[2] ?? "B").toLowerCase();
+  const factor =
+    unit === "kib" ? 1024 : unit === "mib" ? 1024 ** 2 : unit === "gib" ? 1024 ** 3 : 1;
+  return Number(match[1]) * factor;
+}
+
+function envNumber(name: string, parse: (value: string) => number): number | undefined {
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : parse(value);
+}
 
 /** Loads a dotenv file into process.env without overriding variables already set. */
 export function loadEnvFile(file: string): number {
@@ -53,19 +89,44 @@ export function loadEnvFile(file: string): number {
   return count;
 }
 
-function uploadTokens(secret: Buffer) {
-  const sign = (expiry: string) => createHmac("sha256", secret).update(expiry).digest("base64url");
+/**
+ * Upload URL tokens: `<expiry>.<nonce>.<hmac>`, signed with the folder's
+ * secret (they survive a restart). Single use: a token is claimed while its
+ * upload runs (a concurrent POST is refused) and consumed for good once the
+ * file is stored (recorded in the data folder until it expires); a failed
+ * upload (too large, aborted) leaves it usable.
+ */
+function uploadTokens(secret: Buffer, store: DurableStore) {
+  const sign = (payload: string) =>
+    createHmac("sha256", secret).update(`upload:${payload}`).digest("base64url");
+  const inFlight = new Set<string>();
+  const verify = (token: string): { nonce: string; expiry: number } | null => {
+    const [expiry, nonce, signature, extra] = token.split(".");
+    if (!expiry || !nonce || !signature || extra !== undefined) return null;
+    if (!(Number(expiry) >= Date.now())) return null;
+    const expected = Buffer.from(sign(`${expiry}.${nonce}`));
+    const actual = Buffer.from(signature);
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    return { nonce, expiry: Number(expiry) };
+  };
   return {
     create(): string {
-      const expiry = String(Date.now() + UPLOAD_URL_LIFETIME_MS);
-      return `${expiry}.${sign(expiry)}`;
+      const payload = `${Date.now() + UPLOAD_URL_LIFETIME_MS}.${randomBytes(16).toString("hex")}`;
+      return `${payload}.${sign(payload)}`;
     },
-    verify(token: string): boolean {
-      const [expiry, signature] = token.split(".");
-      if (!expiry || !signature || Number(expiry) < Date.now()) return false;
-      const expected = Buffer.from(sign(expiry));
-      const actual = Buffer.from(signature);
-      return expected.length === actual.length && timingSafeEqual(expected, actual);
+    begin(token: string): UploadTicket {
+      const valid = verify(token);
+      if (valid === null) return { status: "invalid" };
+      const { nonce, expiry } = valid;
+      if (inFlight.has(nonce) || store.isUploadUsed(nonce)) return { status: "used" };
+      inFlight.add(nonce);
+      return {
+        status: "ok",
+        finish(stored: boolean) {
+          if (!inFlight.delete(nonce)) return;
+          if (stored) store.markUploadUsed(nonce, expiry);
+        },
+      };
     },
   };
 }
@@ -80,7 +141,23 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
   const hostname = options.hostname ?? "127.0.0.1";
   if (options.envFile) loadEnvFile(resolve(options.envFile));
 
-  const { store, state } = DurableStore.open(dataDir);
+  const maxUploadBytes =
+    options.maxUploadBytes ??
+    envNumber("CONVEX_LOCAL_MAX_UPLOAD_BYTES", parseByteSize) ??
+    DEFAULT_MAX_UPLOAD_BYTES;
+  const blobGraceMs =
+    options.blobGraceMs ?? envNumber("CONVEX_LOCAL_BLOB_GRACE_MS", Number) ?? DEFAULT_BLOB_GRACE_MS;
+  if (!Number.isFinite(maxUploadBytes) || maxUploadBytes < 0) {
+    throw new Error(`Invalid upload size limit: ${maxUploadBytes}`);
+  }
+  if (!Number.isFinite(blobGraceMs) || blobGraceMs < 0) {
+    throw new Error(`Invalid blob grace period: ${blobGraceMs}`);
+  }
+
+  const { store, state } = DurableStore.open(dataDir, {
+    blobGraceMs,
+    warn: (message) => runtimeConsole.warn(message),
+  });
   let deps: HttpApiDeps | null = null;
   let sync: SyncServer | null = null;
   let markReady!: () => void;
@@ -94,7 +171,9 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     api = Bun.serve<SocketData>({
       hostname,
       port: options.port ?? 3210,
-      maxRequestBodySize: 1024 * 1024 * 1024,
+      // Function calls refuse more than 16 MiB themselves (http-api.ts) and
+      // uploads stream under their own cap; this is only Bun's outer bound.
+      maxRequestBodySize: Math.max(maxUploadBytes, MAX_FUNCTION_BODY_BYTES) + 1,
       async fetch(request, server) {
         await ready;
         const url = new URL(request.url);
@@ -130,7 +209,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     site = Bun.serve({
       hostname,
       port: options.sitePort ?? 3211,
-      maxRequestBodySize: 1024 * 1024 * 1024,
+      maxRequestBodySize: MAX_HTTP_ACTION_BODY_BYTES,
       async fetch(request) {
         await ready;
         return await handleSiteRequest(deps!, request);
@@ -157,7 +236,8 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     const schemaModule = folder.files.has("schema") ? await folder.load("schema") : undefined;
     const authModule = await loadOptionalModule(functionsDir, "auth.config");
     const verifier = new TokenVerifier(parseAuthConfig(authModule?.default));
-    const tokens = uploadTokens(store.secret());
+    const secret = store.secret();
+    const tokens = uploadTokens(secret, store);
     let onCommitted: (event: import("./engine.ts").CommitEvent) => void = () => {};
     const engine = new ConvexEngine({
       schema: schemaModule?.default,
@@ -167,6 +247,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
       cloudUrl: url,
       siteUrl,
       uploadToken: tokens,
+      fileUrlKey: createHmac("sha256", secret).update("file-url-key").digest(),
       echoLogs: options.echoFunctionLogs ?? true,
       onCommit: (event) => onCommitted(event),
     });
@@ -207,7 +288,9 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
 
     store.compact(engine.currentState());
     collectBlobs();
-    deps = { engine, verifier, verifyUploadToken: tokens.verify };
+    const blobTimer = setInterval(collectBlobs, BLOB_COLLECTION_INTERVAL_MS);
+    blobTimer.unref();
+    deps = { engine, verifier, beginUpload: tokens.begin, maxUploadBytes };
     await scheduler.start(crons);
     markReady();
 
@@ -218,6 +301,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
       functionCount: functions.length,
       stop() {
         stopped ??= (async () => {
+          clearInterval(blobTimer);
           await liveScheduler.stop();
           liveSync.shutdown();
           await Promise.race([liveSync.idle(), Bun.sleep(5000)]);

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import {
+  BlobTooLargeError,
   type CommitRecord,
   DurableStore,
   encodeRecord,
@@ -106,16 +107,73 @@ describe("DurableStore", () => {
     expect(() => DurableStore.open(dir)).toThrow(/in use by another convex-local/);
   });
 
-  test("blobs are content-addressed and unreferenced ones are collected", () => {
+  test("blobs are content-addressed and unreferenced ones are collected past the grace period", () => {
     const dir = tempDir();
-    const { store } = DurableStore.open(dir);
+    let offset = 0;
+    const { store } = DurableStore.open(dir, {
+      blobGraceMs: 60_000,
+      now: () => Date.now() + offset,
+    });
     const kept = store.writeBlob(new Uint8Array([1, 2, 3]));
     const dropped = store.writeBlob(new Uint8Array([4]));
     expect(store.writeBlob(new Uint8Array([1, 2, 3]))).toBe(kept);
     expect([...(store.readBlob(kept) ?? [])]).toEqual([1, 2, 3]);
+    // Just written: within the grace period, kept although unreferenced.
+    expect(store.collectGarbageBlobs(new Set([kept]))).toBe(0);
+    expect(store.readBlob(dropped)).not.toBeNull();
+    offset = 61_000;
     expect(store.collectGarbageBlobs(new Set([kept]))).toBe(1);
     expect(store.readBlob(dropped)).toBeNull();
     expect(store.readBlob(kept)).not.toBeNull();
+    store.close();
+  });
+
+  test("an upload in progress is never collected, even with no grace period", async () => {
+    const dir = tempDir();
+    const { store } = DurableStore.open(dir, { blobGraceMs: 0, now: () => Date.now() + 3_600_000 });
+    let sendRest!: () => void;
+    const rest = new Promise<void>((resolve) => {
+      sendRest = resolve;
+    });
+    let firstChunkWritten!: () => void;
+    const started = new Promise<void>((resolve) => {
+      firstChunkWritten = resolve;
+    });
+    async function* body() {
+      yield new Uint8Array([7, 7, 7]);
+      firstChunkWritten();
+      await rest;
+      yield new Uint8Array([8]);
+    }
+    const upload = store.writeBlobStream(body(), 1024);
+    await started;
+    const blobs = join(dir, "blobs");
+    const tmpFiles = () => readdirSync(blobs).filter((name) => name.endsWith(".tmp"));
+    expect(tmpFiles()).toHaveLength(1);
+    expect(store.collectGarbageBlobs(new Set())).toBe(0);
+    expect(tmpFiles()).toHaveLength(1);
+    sendRest();
+    const blob = await upload;
+    expect(blob.size).toBe(4);
+    expect(tmpFiles()).toHaveLength(0);
+    // Written but its `_storage` document not committed yet: pinned.
+    expect(store.collectGarbageBlobs(new Set())).toBe(0);
+    expect([...(store.readBlob(blob.sha256) ?? [])]).toEqual([7, 7, 7, 8]);
+    blob.release();
+    expect(store.collectGarbageBlobs(new Set())).toBe(1);
+    expect(store.readBlob(blob.sha256)).toBeNull();
+    store.close();
+  });
+
+  test("a streamed upload over its cap is refused and leaves no file", async () => {
+    const dir = tempDir();
+    const { store } = DurableStore.open(dir);
+    async function* body() {
+      yield new Uint8Array(600);
+      yield new Uint8Array(600);
+    }
+    await expect(store.writeBlobStream(body(), 1000)).rejects.toBeInstanceOf(BlobTooLargeError);
+    expect(readdirSync(join(dir, "blobs"))).toEqual([]);
     store.close();
   });
 });

@@ -7,7 +7,14 @@
 //   log-<gen>.jsonl  one line per committed transaction since that snapshot
 //   blobs/<sha256>   file storage contents, written (temp + fsync + rename)
 //                    before the `_storage` document that refers to them commits
-//   LOCK             pid of the process using the folder
+//   LOCK             pid of the process using the folder (informational: the
+//                    lock itself is an flock on the folder, see folder-lock.ts)
+//   secret           per-folder key (signs upload URLs, derives file URL tokens)
+//   uploads-used     upload URLs already used (single use survives restarts)
+//
+// Blob garbage collection never removes a blob that an upload in progress is
+// writing or about to commit (pinned), nor one written less than a grace
+// period ago (an upload whose `_storage` document has not committed yet).
 //
 // A line counts only once it ends with a newline and parses, so a crash in the
 // middle of an append loses at most that (never acknowledged) transaction.
@@ -32,6 +39,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { convexToJson, jsonToConvex, type Value } from "convex/values";
+import { type FolderLock, lockFolder } from "./folder-lock.ts";
 
 export type StoredDocument = Record<string, Value> & { _id: string; _creationTime: number };
 
@@ -137,13 +145,19 @@ function blobFileName(sha256: string): string {
   return Buffer.from(sha256, "base64").toString("hex");
 }
 
-function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+/** Thrown when a streamed blob passes its size cap (nothing is kept). */
+export class BlobTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The file is larger than the upload limit of ${maxBytes} bytes.`);
+    this.name = "BlobTooLargeError";
   }
+}
+
+/** A blob written by `writeBlobStream`, pinned (never collected) until `release()`. */
+export interface PinnedBlob {
+  sha256: string;
+  size: number;
+  release(): void;
 }
 
 function fsyncDir(dir: string): void {
@@ -164,7 +178,16 @@ export interface DurableStoreOptions {
   compactAfterBytes?: number;
   /** fsync the log at most this often (ms). */
   fsyncIntervalMs?: number;
+  /** Blobs modified less than this long ago are never collected (default 10 minutes). */
+  blobGraceMs?: number;
+  /** Clock used for the grace period (tests). */
+  now?: () => number;
+  /** Where warnings go (default: console.warn). */
+  warn?: (message: string) => void;
 }
+
+export const DEFAULT_BLOB_GRACE_MS = 10 * 60 * 1000;
+const USED_UPLOADS = "uploads-used";
 
 export class DurableStore {
   readonly dir: string;
@@ -175,12 +198,22 @@ export class DurableStore {
   private dirty = false;
   private fsyncTimer: ReturnType<typeof setInterval> | null = null;
   private readonly compactAfterBytes: number;
+  private readonly blobGraceMs: number;
+  private readonly now: () => number;
+  /** Blob file names pinned by uploads in progress (name → pin count). */
+  private readonly pinnedBlobs = new Map<string, number>();
+  /** Temporary files of uploads being streamed. */
+  private readonly uploadTmpFiles = new Set<string>();
+  private usedUploads: Map<string, number> | null = null;
+  private lock: FolderLock | null = null;
   private closed = false;
 
   private constructor(dir: string, options: DurableStoreOptions) {
     this.dir = dir;
     this.blobDir = join(dir, "blobs");
     this.compactAfterBytes = options.compactAfterBytes ?? 64 * 1024 * 1024;
+    this.blobGraceMs = options.blobGraceMs ?? DEFAULT_BLOB_GRACE_MS;
+    this.now = options.now ?? Date.now;
     const interval = options.fsyncIntervalMs ?? 100;
     this.fsyncTimer = setInterval(() => this.flush(), interval);
     this.fsyncTimer.unref?.();
@@ -192,15 +225,18 @@ export class DurableStore {
     options: DurableStoreOptions = {},
   ): { store: DurableStore; state: StoredState } {
     mkdirSync(join(dir, "blobs"), { recursive: true });
-    const lockFile = join(dir, "LOCK");
-    if (existsSync(lockFile)) {
-      const pid = Number(readFileSync(lockFile, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isPidAlive(pid)) {
-        throw new Error(`The data folder ${dir} is in use by another convex-local (pid ${pid}).`);
-      }
+    // Locked before anything is read or repaired.
+    const lock = lockFolder(dir, {
+      warn: options.warn ?? ((message) => console.warn(message)),
+    });
+    let store: DurableStore;
+    try {
+      store = new DurableStore(dir, options);
+    } catch (error) {
+      lock.release();
+      throw error;
     }
-    writeFileSync(lockFile, String(process.pid));
-    const store = new DurableStore(dir, options);
+    store.lock = lock;
     try {
       const state = store.load();
       return { store, state };
@@ -348,6 +384,72 @@ export class DurableStore {
     return sha256;
   }
 
+  /**
+   * Streams an upload into the blob folder (temp file, sha256 computed on the
+   * way, fsync, rename), refusing more than `maxBytes` (the temp file is then
+   * removed). The blob is pinned until `release()`: call it once the `_storage`
+   * document that refers to it has committed (or failed to).
+   */
+  async writeBlobStream(
+    body: AsyncIterable<Uint8Array> | null,
+    maxBytes: number,
+  ): Promise<PinnedBlob> {
+    const tmpName = `upload-${randomBytes(8).toString("hex")}.tmp`;
+    const tmp = join(this.blobDir, tmpName);
+    this.uploadTmpFiles.add(tmpName);
+    const hash = createHash("sha256");
+    let size = 0;
+    let fd: number | null = openSync(tmp, "wx");
+    try {
+      if (body !== null) {
+        for await (const chunk of body) {
+          size += chunk.byteLength;
+          if (size > maxBytes) throw new BlobTooLargeError(maxBytes);
+          hash.update(chunk);
+          let written = 0;
+          while (written < chunk.byteLength) {
+            written += writeSync(fd, chunk, written, chunk.byteLength - written);
+          }
+        }
+      }
+      fsyncSync(fd);
+      closeSync(fd);
+      fd = null;
+      const sha256 = hash.digest("base64");
+      const name = blobFileName(sha256);
+      // Pinned before the rename, in the same synchronous step: a collection
+      // can never see the blob unpinned and unreferenced.
+      const release = this.pinBlob(sha256);
+      const target = join(this.blobDir, name);
+      if (existsSync(target)) rmSync(tmp, { force: true });
+      else {
+        renameSync(tmp, target);
+        fsyncDir(this.blobDir);
+      }
+      return { sha256, size, release };
+    } catch (error) {
+      if (fd !== null) closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw error;
+    } finally {
+      this.uploadTmpFiles.delete(tmpName);
+    }
+  }
+
+  /** Keeps a blob from being collected until the returned function is called. */
+  pinBlob(sha256: string): () => void {
+    const name = blobFileName(sha256);
+    this.pinnedBlobs.set(name, (this.pinnedBlobs.get(name) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const count = (this.pinnedBlobs.get(name) ?? 1) - 1;
+      if (count <= 0) this.pinnedBlobs.delete(name);
+      else this.pinnedBlobs.set(name, count);
+    };
+  }
+
   blobPath(sha256: string): string {
     return join(this.blobDir, blobFileName(sha256));
   }
@@ -365,17 +467,61 @@ export class DurableStore {
     }
   }
 
-  /** Removes blob files no `_storage` document refers to (left by a crash between the two writes). */
+  /**
+   * Removes blob files no `_storage` document refers to (deleted files, or
+   * left by a crash between the two writes) — except blobs pinned by an upload
+   * in progress, temp files of uploads being streamed, and anything modified
+   * within the grace period.
+   */
   collectGarbageBlobs(referenced: Set<string>): number {
     const keep = new Set([...referenced].map(blobFileName));
+    const cutoff = this.now() - this.blobGraceMs;
     let removed = 0;
     for (const name of readdirSync(this.blobDir)) {
-      if (!keep.has(name)) {
-        rmSync(join(this.blobDir, name), { force: true });
-        removed += 1;
+      if (keep.has(name) || this.pinnedBlobs.has(name) || this.uploadTmpFiles.has(name)) continue;
+      const path = join(this.blobDir, name);
+      let modified: number;
+      try {
+        modified = statSync(path).mtimeMs;
+      } catch {
+        continue; // Gone meanwhile.
       }
+      if (modified > cutoff) continue;
+      rmSync(path, { force: true });
+      removed += 1;
     }
     return removed;
+  }
+
+  private loadUsedUploads(): Map<string, number> {
+    if (this.usedUploads !== null) return this.usedUploads;
+    const used = new Map<string, number>();
+    const file = join(this.dir, USED_UPLOADS);
+    if (existsSync(file)) {
+      const now = this.now();
+      for (const line of readFileSync(file, "utf8").split("\n")) {
+        const [nonce, expiry] = line.split(" ");
+        if (nonce && Number(expiry) >= now) used.set(nonce, Number(expiry));
+      }
+      // Rewritten without the expired entries.
+      writeFileSync(file, [...used].map(([n, e]) => `${n} ${e}\n`).join(""), { mode: 0o600 });
+    }
+    this.usedUploads = used;
+    return used;
+  }
+
+  /** Whether an upload URL (by its nonce) has already been used. */
+  isUploadUsed(nonce: string): boolean {
+    return this.loadUsedUploads().has(nonce);
+  }
+
+  /** Records an upload URL as used (until its expiry, when it is refused anyway). */
+  markUploadUsed(nonce: string, expiry: number): void {
+    this.loadUsedUploads().set(nonce, expiry);
+    writeFileSync(join(this.dir, USED_UPLOADS), `${nonce} ${expiry}\n`, {
+      flag: "a",
+      mode: 0o600,
+    });
   }
 
   /** A per-folder secret (signs upload URLs so they survive a restart). */
@@ -397,6 +543,7 @@ export class DurableStore {
         this.logFd = null;
       }
     }
-    rmSync(join(this.dir, "LOCK"), { force: true });
+    this.lock?.release();
+    this.lock = null;
   }
 }

@@ -4,10 +4,11 @@
 // backed by files, real upload/serving URLs, a durable scheduler, per-call
 // identity, log capture, read-set tracking and pagination journals.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { createHmac, randomBytes } from "node:crypto";
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type Value } from "convex/values";
 import { convexTest } from "convex-test";
-import type { DurableStore, StoredDocument, StoredState } from "./durable-store.ts";
+import type { DurableStore, PinnedBlob, StoredDocument, StoredState } from "./durable-store.ts";
 import type { FunctionsFolder } from "./functions-folder.ts";
 import { documentKeys, type IndexInfo, indexesOf, indexKey, rangeKey } from "./index-keys.ts";
 import { createCapturingConsole, type LogSink } from "./log-lines.ts";
@@ -30,6 +31,7 @@ interface DatabaseFake {
   _lastCreationTime: number;
   _writes: WriteLayer[];
   commit(commitTs: bigint | null): void;
+  _generateId(table: string): string;
   get(table: string | undefined, id: string): StoredDocument | null;
   insert(table: string, value: Record<string, Value>): string;
   patch(table: string, id: string, value: Record<string, unknown>): void;
@@ -186,8 +188,10 @@ export interface EngineOptions {
   state: StoredState;
   cloudUrl: string;
   siteUrl: string;
-  /** Signs upload URLs. */
-  uploadToken: { create(): string; verify(token: string): boolean };
+  /** Creates signed upload URL tokens. */
+  uploadToken: { create(): string };
+  /** Per-folder key from which file URL tokens are derived. */
+  fileUrlKey: Buffer;
   /** Echo function log lines on the runtime's own console. */
   echoLogs: boolean;
   /** Called synchronously after each top-level commit (already persisted). */
@@ -215,6 +219,19 @@ export const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 export const runtimeConsole = globalThis.console;
 
 const ROLLBACK = new Error("convex-local snapshot rollback");
+
+/**
+ * A new document id: 128 random bits as 39 decimal digits, then the table
+ * name — the shape convex-test parses (digits + table), but not enumerable
+ * (convex-test counts from 10000). Real Convex ids are random too.
+ */
+export function randomDocumentId(table: string): string {
+  const digits = BigInt(`0x${randomBytes(16).toString("hex")}`).toString(10);
+  return `${digits.padStart(39, "0")}${table}`;
+}
+
+/** Tokens of file URLs: 32 hex characters (128 bits), never the storage id. */
+export const FILE_URL_TOKEN = /^[0-9a-f]{32}$/;
 
 export function tableNameFromId(id: string): string | null {
   const match = /^[0-9]+(.+)$/.exec(id);
@@ -315,6 +332,8 @@ export class ConvexEngine {
   /** Ranking of the last resolved search source (read by `paginateSearch`). */
   private lastRanking: RankedDoc[] = [];
   private readonly accessors = new Map<string, Accessor>();
+  /** Committed `_storage` ids by the token of their URL. */
+  private readonly filesByToken = new Map<string, string>();
   private readonly functionCache = new Map<string, Promise<FunctionInfo | null>>();
 
   constructor(options: EngineOptions) {
@@ -333,6 +352,13 @@ export class ConvexEngine {
     const root = this.global.components[""];
     if (root === undefined) throw new Error("convex-test has no root component");
     this.db = root.db;
+    const db = this.db;
+    db._generateId = (table: string) => {
+      for (;;) {
+        const id = randomDocumentId(table);
+        if (db._documents[id] === undefined && !db._writes.some((layer) => id in layer)) return id;
+      }
+    };
     for (const spec of searchIndexSpecs(this.db._schema?.tables)) {
       const index = new TextSearchIndex(spec);
       this.textIndexes.set(spec.name, index);
@@ -428,6 +454,10 @@ export class ConvexEngine {
     const table = tableNameFromId(id);
     if (table === null) return [];
     this.addToSet(this.tableIds, table, id, present);
+    if (table === "_storage") {
+      if (present) this.filesByToken.set(this.fileUrlToken(id), id);
+      else this.filesByToken.delete(this.fileUrlToken(id));
+    }
     for (const index of this.textIndexesByTable.get(table) ?? []) {
       if (present) index.add(id, doc);
       else index.remove(id);
@@ -724,7 +754,9 @@ export class ConvexEngine {
           const { storageId } = JSON.parse(jsonArgs) as { storageId: string };
           const meta = this.db.get("_storage", storageId);
           return JSON.stringify(
-            meta === null ? null : `${this.options.cloudUrl}/api/storage/${storageId}`,
+            meta === null
+              ? null
+              : `${this.options.cloudUrl}/api/storage/${this.fileUrlToken(storageId)}`,
           );
         }
         case "1.0/storageGetMetadata": {
@@ -872,10 +904,55 @@ export class ConvexEngine {
 
   // ---- storage ----
 
+  /**
+   * The token of a file's URL: HMAC-SHA256 of its storage id under the
+   * folder's secret, 128 bits in hex. Unguessable without the secret, not the
+   * storage id, and stable (the same URL across calls and restarts, so
+   * subscribed queries returning it do not change).
+   */
+  fileUrlToken(storageId: string): string {
+    return createHmac("sha256", this.options.fileUrlKey)
+      .update(`file-url:${storageId}`)
+      .digest("hex")
+      .slice(0, 32);
+  }
+
   /** Writes the blob durably, then commits its `_storage` document. */
   async storeFile(bytes: Uint8Array, contentType: string | undefined): Promise<string> {
     const sha256 = this.options.store.writeBlob(bytes);
-    const fields: Record<string, Value> = { sha256, size: bytes.byteLength };
+    // Same tick as the write: no collection can run in between.
+    const release = this.options.store.pinBlob(sha256);
+    try {
+      return await this.commitFile({ sha256, size: bytes.byteLength }, contentType);
+    } finally {
+      release();
+    }
+  }
+
+  /** An upload URL's POST: streams the body to a blob (at most `maxBytes`), then commits it. */
+  async storeUpload(
+    body: AsyncIterable<Uint8Array> | null,
+    contentType: string | undefined,
+    maxBytes: number,
+  ): Promise<string> {
+    const blob = await this.options.store.writeBlobStream(body, maxBytes);
+    return await this.storeUploadedBlob(blob, contentType);
+  }
+
+  /** Commits the `_storage` document of a streamed upload, then unpins its blob. */
+  async storeUploadedBlob(blob: PinnedBlob, contentType: string | undefined): Promise<string> {
+    try {
+      return await this.commitFile(blob, contentType);
+    } finally {
+      blob.release();
+    }
+  }
+
+  private async commitFile(
+    blob: { sha256: string; size: number },
+    contentType: string | undefined,
+  ): Promise<string> {
+    const fields: Record<string, Value> = { sha256: blob.sha256, size: blob.size };
     if (contentType) fields.contentType = contentType;
     return await this.t.run(async () => this.db.insert("_storage", fields));
   }
@@ -889,9 +966,10 @@ export class ConvexEngine {
     return { bytes, contentType: typeof meta.contentType === "string" ? meta.contentType : null };
   }
 
-  /** Path of a stored file's blob (for streaming it to HTTP clients). */
-  fileInfo(storageId: string): { path: string; contentType: string | null; size: number } | null {
-    if (tableNameFromId(storageId) !== "_storage") return null;
+  /** Path of a stored file's blob, by the token of its URL (for serving it). */
+  fileInfo(token: string): { path: string; contentType: string | null; size: number } | null {
+    const storageId = FILE_URL_TOKEN.test(token) ? this.filesByToken.get(token) : undefined;
+    if (storageId === undefined) return null;
     const meta = this.committedDocument(storageId);
     if (meta === null) return null;
     return {

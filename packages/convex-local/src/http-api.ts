@@ -4,10 +4,14 @@
 // file storage upload and download URLs.
 import { convexToJson, jsonToConvex, type Value } from "convex/values";
 import { z } from "zod";
+import { BlobTooLargeError } from "./durable-store.ts";
 import { ANONYMOUS, type CallAuth, type CallResult, type ConvexEngine } from "./engine.ts";
 import { AuthFailure, type TokenVerifier } from "./jwt-auth.ts";
 
 export const STATUS_UDF_FAILED = 560;
+
+/** Largest request body of a function call (arguments); larger ones get 413 unread. */
+export const MAX_FUNCTION_BODY_BYTES = 16 * 1024 * 1024;
 
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
@@ -40,6 +44,52 @@ function json(body: unknown, status = 200): Response {
 
 function badRequest(code: string, message: string, status = 400): Response {
   return json({ code, message }, status);
+}
+
+function declaredLength(request: Request): number | null {
+  const header = request.headers.get("content-length");
+  if (header === null) return null;
+  const length = Number(header);
+  return Number.isFinite(length) ? length : null;
+}
+
+/**
+ * The request body, or null as soon as it passes `limit` bytes: a declared
+ * Content-Length is checked before reading anything, a chunked body is read
+ * only up to the limit.
+ */
+export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array | null> {
+  const declared = declaredLength(request);
+  if (declared !== null && declared > limit) return null;
+  if (request.body === null) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      void reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function functionBodyTooLarge(): Response {
+  return badRequest(
+    "RequestTooLarge",
+    `The request body is larger than ${MAX_FUNCTION_BODY_BYTES} bytes (16 MiB), the limit for function arguments.`,
+    413,
+  );
 }
 
 /** The identity of an HTTP request's `Authorization: Bearer <jwt>` header. */
@@ -90,10 +140,19 @@ function decodeArgs(raw: unknown): Record<string, Value> {
 
 type Kind = "query" | "mutation" | "action";
 
+/** What an upload URL's token allows. */
+export type UploadTicket =
+  | { status: "ok"; finish(stored: boolean): void }
+  | { status: "invalid" }
+  | { status: "used" };
+
 export interface HttpApiDeps {
   engine: ConvexEngine;
   verifier: TokenVerifier;
-  verifyUploadToken(token: string): boolean;
+  /** Claims an upload URL (single use: `finish(true)` consumes it for good). */
+  beginUpload(token: string): UploadTicket;
+  /** Cap of an uploaded file, in bytes. */
+  maxUploadBytes: number;
 }
 
 async function callFunction(
@@ -102,6 +161,9 @@ async function callFunction(
   kind: Kind | "any",
   pathFromUrl?: string,
 ): Promise<Response> {
+  // A declared oversized body is refused before auth and before reading it.
+  const declared = declaredLength(request);
+  if (declared !== null && declared > MAX_FUNCTION_BODY_BYTES) return functionBodyTooLarge();
   let auth: CallAuth;
   try {
     auth = await authFromRequest(request, deps.verifier);
@@ -112,10 +174,12 @@ async function callFunction(
       401,
     );
   }
+  const raw = await readBodyLimited(request, MAX_FUNCTION_BODY_BYTES);
+  if (raw === null) return functionBodyTooLarge();
   let udfPath: string;
   let args: Record<string, Value>;
   try {
-    const body = (await request.json()) as unknown;
+    const body = JSON.parse(new TextDecoder().decode(raw)) as unknown;
     if (pathFromUrl !== undefined) {
       udfPath = pathFromUrl;
       args = decodeArgs(runBody.parse(body).args);
@@ -140,19 +204,53 @@ async function callFunction(
   return envelope(await deps.engine.call(resolved, udfPath, args, { auth, publicOnly: true }));
 }
 
-async function upload(deps: HttpApiDeps, request: Request, url: URL): Promise<Response> {
-  const token = url.searchParams.get("token");
-  if (!token || !deps.verifyUploadToken(token)) {
-    return badRequest("StorageUploadUrlInvalid", "This upload URL is invalid or has expired.", 401);
-  }
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  const contentType = request.headers.get("content-type") ?? undefined;
-  const storageId = await deps.engine.storeFile(bytes, contentType);
-  return json({ storageId });
+function uploadTooLarge(maxBytes: number): Response {
+  return badRequest(
+    "StorageUploadTooLarge",
+    `The file is larger than the upload limit of this runtime (${maxBytes} bytes).`,
+    413,
+  );
 }
 
-function download(deps: HttpApiDeps, storageId: string, method: string): Response {
-  const file = deps.engine.fileInfo(storageId);
+/** The POST to an upload URL: streamed to disk under the size cap, then committed. */
+async function upload(deps: HttpApiDeps, request: Request, url: URL): Promise<Response> {
+  const token = url.searchParams.get("token");
+  const ticket: UploadTicket = token ? deps.beginUpload(token) : { status: "invalid" };
+  if (ticket.status === "invalid") {
+    return badRequest("StorageUploadUrlInvalid", "This upload URL is invalid or has expired.", 401);
+  }
+  if (ticket.status === "used") {
+    return badRequest(
+      "StorageUploadUrlUsed",
+      "This upload URL has already been used (upload URLs are single use): generate a new one.",
+      409,
+    );
+  }
+  let stored = false;
+  try {
+    const declared = declaredLength(request);
+    if (declared !== null && declared > deps.maxUploadBytes) {
+      return uploadTooLarge(deps.maxUploadBytes);
+    }
+    const contentType = request.headers.get("content-type") ?? undefined;
+    const storageId = await deps.engine.storeUpload(
+      request.body as AsyncIterable<Uint8Array> | null,
+      contentType,
+      deps.maxUploadBytes,
+    );
+    stored = true;
+    return json({ storageId });
+  } catch (error) {
+    if (error instanceof BlobTooLargeError) return uploadTooLarge(error.maxBytes);
+    throw error;
+  } finally {
+    ticket.finish(stored);
+  }
+}
+
+/** Serves a file by the token of its URL (from `ctx.storage.getUrl()`), never by its id. */
+function download(deps: HttpApiDeps, token: string, method: string): Response {
+  const file = deps.engine.fileInfo(token);
   if (file === null) return new Response("File not found", { status: 404 });
   const headers = {
     "Content-Type": file.contentType ?? "application/octet-stream",
@@ -207,11 +305,9 @@ export async function handleApiRequest(deps: HttpApiDeps, request: Request): Pro
     (request.method === "GET" || request.method === "HEAD") &&
     path.startsWith("/api/storage/")
   ) {
-    response = download(
-      deps,
-      decodeURIComponent(path.slice("/api/storage/".length)),
-      request.method,
-    );
+    // The path is compared as is (a token is plain hex): no decoding, so a
+    // malformed escape is just an unknown file. No CORS header on files.
+    return download(deps, path.slice("/api/storage/".length), request.method);
   } else if (request.method === "GET" && (path === "/" || path === "/version")) {
     response = new Response(
       "convex-local: embedded offline Convex runtime for development and tests (not a production backend).\n",
