@@ -2,42 +2,26 @@
 // The alerts.notify job (one per alert) emails every admin once (apps/worker handlers/alerts-notify.ts).
 import { v } from "convex/values";
 import { internalMutation } from "./_generated/server";
-import { userQuery, workerMutation, workerQuery } from "./lib/functions";
-import { requireRole } from "./model/access";
+import { staffQuery, workerMutation, workerQuery } from "./lib/functions";
 import { evaluateAlerts, listAlerts, queueHealth, vAlertView, vQueueHealth } from "./model/alerts";
 
-const STAFF = ["admin", "assistante"] as const;
 const vEvaluation = v.object({ opened: v.number(), resolved: v.number(), open: v.number() });
 
-export const list = userQuery({
+export const list = staffQuery({
   args: { limit: v.optional(v.number()) },
   returns: v.array(vAlertView),
   handler: async (ctx, { limit }) => {
-    requireRole(ctx.user, STAFF);
     return await listAlerts(ctx, limit ?? 20);
   },
 });
 
-export const health = userQuery({
+export const health = staffQuery({
   // `now` from the caller (rounded to the minute by the UI): queries never read the clock.
   args: { now: v.number() },
   returns: vQueueHealth,
   handler: async (ctx, { now }) => {
-    requireRole(ctx.user, STAFF);
     return await queueHealth(ctx, now);
   },
-});
-
-export const adminList = workerQuery({
-  args: { limit: v.optional(v.number()) },
-  returns: v.array(vAlertView),
-  handler: async (ctx, { limit }) => await listAlerts(ctx, limit ?? 20),
-});
-
-export const adminHealth = workerQuery({
-  args: { now: v.number() },
-  returns: vQueueHealth,
-  handler: async (ctx, { now }) => await queueHealth(ctx, now),
 });
 
 /** What the alerts.notify handler needs: the alert and the admins to write to. */

@@ -29,7 +29,7 @@ import {
 } from "./model/documents";
 import { inspectUpload, normaliseTitle } from "./model/uploads";
 import schema from "./schema";
-import { vDocumentScope } from "./validators";
+import { vDocumentScope, vDocumentStatus } from "./validators";
 
 export const generateUploadUrl = userMutation({
   args: {},
@@ -134,6 +134,47 @@ export const list = userQuery({
     const readable: Doc<"documents">[] = [];
     for (const row of rows) if (await canReadDocument(ctx, ctx.user, row)) readable.push(row);
     return readable.sort((a, b) => b.createdAt - a.createdAt).slice(0, take);
+  },
+});
+
+/** Live ingestion status of the given documents, for progress bars (null when deleted or not readable by the caller). */
+export const statuses = userQuery({
+  args: { documentIds: v.array(v.id("documents")) },
+  returns: v.array(
+    v.union(
+      v.object({
+        documentId: v.id("documents"),
+        title: v.string(),
+        status: vDocumentStatus,
+        percent: v.optional(v.number()),
+        message: v.optional(v.string()),
+        error: v.optional(v.string()),
+        pages: v.optional(v.number()),
+        ocrPages: v.optional(v.number()),
+        chunkCount: v.optional(v.number()),
+      }),
+      v.null(),
+    ),
+  ),
+  handler: async (ctx, { documentIds }) => {
+    if (documentIds.length > 100) throw appError("INVALID_ARGUMENT", "100 documents au plus.");
+    return await Promise.all(
+      documentIds.map(async (documentId) => {
+        const row = await ctx.db.get(documentId);
+        if (!row || !(await canReadDocument(ctx, ctx.user, row))) return null;
+        return {
+          documentId,
+          title: row.title,
+          status: row.status,
+          percent: row.progress?.percent,
+          message: row.progress?.message,
+          error: row.error,
+          pages: row.pages,
+          ocrPages: row.ocrPages,
+          chunkCount: row.chunkCount,
+        };
+      }),
+    );
   },
 });
 

@@ -1,13 +1,12 @@
-// The job queue API. Three audiences, one set of model functions:
-// - staff (admin, assistante) through userQuery/userMutation: list, get, enqueue, retry, cancel, reprocess, stats;
-// - the worker through WORKER_SECRET: claim, heartbeat, complete, fail, release, dueWork;
-// - the CLI, which also holds WORKER_SECRET: the staff operations as admin* functions.
+// The job queue API. Two audiences, one set of model functions:
+// - staff (admin, assistante), in the web app or the CLI with their API key: list, get,
+//   enqueue, retry, cancel, reprocess, stats;
+// - the worker, with its service token: claim, heartbeat, complete, fail, release, dueWork.
 // Other Convex functions enqueue with model/jobs.ts enqueueJob (or internal.jobs.enqueueInternal).
 import { paginationOptsValidator } from "convex/server";
 import { v } from "convex/values";
 import { internalMutation } from "./_generated/server";
-import { userMutation, userQuery, workerMutation, workerQuery } from "./lib/functions";
-import { requireRole } from "./model/access";
+import { staffMutation, staffQuery, workerMutation, workerQuery } from "./lib/functions";
 import { queueStats, vQueueStats } from "./model/alerts";
 import {
   cancelJob,
@@ -36,8 +35,6 @@ import {
 } from "./model/queue";
 import { vJobKind } from "./validators";
 
-const STAFF = ["admin", "assistante"] as const;
-
 const vEnqueueArgs = {
   kind: vJobKind,
   payload: v.any(),
@@ -59,127 +56,67 @@ const vJobPage = v.object({
   ),
 });
 
-/** "cli:<name>" for the CLI, so retries record who asked. */
-function cliActor(actor: string | undefined): string {
-  return `cli:${(actor ?? "inconnu").slice(0, 100)}`;
-}
-
 // --- staff -----------------------------------------------------------------
 
-export const list = userQuery({
+export const list = staffQuery({
   args: { ...vJobListFilter, paginationOpts: paginationOptsValidator },
   returns: vJobPage,
   handler: async (ctx, { paginationOpts, ...filter }) => {
-    requireRole(ctx.user, STAFF);
     return await listJobs(ctx, filter, paginationOpts);
   },
 });
 
-export const get = userQuery({
+export const get = staffQuery({
   args: { jobId: v.string() },
   returns: vJobWithEvents,
   handler: async (ctx, { jobId }) => {
-    requireRole(ctx.user, STAFF);
     return await getJobWithEvents(ctx, jobId);
   },
 });
 
-export const enqueue = userMutation({
+export const enqueue = staffMutation({
   args: vEnqueueArgs,
   returns: vEnqueueResult,
   handler: async (ctx, { kind, payload, ...options }) => {
-    const user = requireRole(ctx.user, STAFF);
     const { jobId, created } = await enqueueJobWithOutcome(ctx, kind, payload, {
       ...options,
-      createdBy: user._id,
+      createdBy: ctx.user._id,
     });
     return { job: toJobView((await ctx.db.get(jobId))!), created };
   },
 });
 
-export const retry = userMutation({
+export const retry = staffMutation({
   args: { jobId: v.string() },
   returns: vJobView,
   handler: async (ctx, { jobId }) => {
-    const user = requireRole(ctx.user, STAFF);
-    return await retryJob(ctx, jobId, `user:${user._id}`);
+    return await retryJob(ctx, jobId, `user:${ctx.user._id}`);
   },
 });
 
-export const cancel = userMutation({
+export const cancel = staffMutation({
   args: { jobId: v.string() },
   returns: vJobView,
   handler: async (ctx, { jobId }) => {
-    const user = requireRole(ctx.user, STAFF);
-    return await cancelJob(ctx, jobId, `user:${user._id}`);
+    return await cancelJob(ctx, jobId, `user:${ctx.user._id}`);
   },
 });
 
-export const reprocess = userMutation({
+export const reprocess = staffMutation({
   args: { target: vReprocessTarget, id: v.string() },
   returns: vJobView,
   handler: async (ctx, { target, id }) => {
-    const user = requireRole(ctx.user, STAFF);
-    return await reprocessTarget(ctx, target, id, user._id);
+    return await reprocessTarget(ctx, target, id, ctx.user._id);
   },
 });
 
-export const stats = userQuery({
+export const stats = staffQuery({
   // `now` comes from the caller (rounded to the minute by the UI) so the query stays cacheable.
   args: { now: v.number() },
   returns: vQueueStats,
   handler: async (ctx, { now }) => {
-    requireRole(ctx.user, STAFF);
     return await queueStats(ctx, now);
   },
-});
-
-// --- the CLI (WORKER_SECRET) -------------------------------------------------
-
-export const adminList = workerQuery({
-  args: { ...vJobListFilter, paginationOpts: paginationOptsValidator },
-  returns: vJobPage,
-  handler: async (ctx, { paginationOpts, ...filter }) =>
-    await listJobs(ctx, filter, paginationOpts),
-});
-
-export const adminGet = workerQuery({
-  args: { jobId: v.string() },
-  returns: vJobWithEvents,
-  handler: async (ctx, { jobId }) => await getJobWithEvents(ctx, jobId),
-});
-
-export const adminEnqueue = workerMutation({
-  args: vEnqueueArgs,
-  returns: vEnqueueResult,
-  handler: async (ctx, { kind, payload, ...options }) => {
-    const { jobId, created } = await enqueueJobWithOutcome(ctx, kind, payload, options);
-    return { job: toJobView((await ctx.db.get(jobId))!), created };
-  },
-});
-
-export const adminRetry = workerMutation({
-  args: { jobId: v.string(), actor: v.optional(v.string()) },
-  returns: vJobView,
-  handler: async (ctx, { jobId, actor }) => await retryJob(ctx, jobId, cliActor(actor)),
-});
-
-export const adminCancel = workerMutation({
-  args: { jobId: v.string(), actor: v.optional(v.string()) },
-  returns: vJobView,
-  handler: async (ctx, { jobId, actor }) => await cancelJob(ctx, jobId, cliActor(actor)),
-});
-
-export const adminReprocess = workerMutation({
-  args: { target: vReprocessTarget, id: v.string() },
-  returns: vJobView,
-  handler: async (ctx, { target, id }) => await reprocessTarget(ctx, target, id),
-});
-
-export const adminStats = workerQuery({
-  args: { now: v.number() },
-  returns: vQueueStats,
-  handler: async (ctx, { now }) => await queueStats(ctx, now),
 });
 
 // --- the worker protocol -------------------------------------------------------

@@ -33,28 +33,6 @@ export const searchForBilan = workerAction({
     await hybridSearch(ctx, { ...args, studentIds: [args.studentId] }),
 });
 
-/**
- * Staff search from the CLI (`nexus-worker search`), authenticated by WORKER_SECRET: the
- * global documents, plus one student's when `studentId` is given.
- */
-export const searchAsStaff = workerAction({
-  args: vSearchArgs,
-  returns: v.array(vSearchHit),
-  handler: async (ctx, { studentId, ...args }): Promise<SearchHit[]> => {
-    if (studentId) await ctx.runQuery(internal.knowledge.requireStudent, { studentId });
-    return await hybridSearch(ctx, { ...args, studentIds: studentId ? [studentId] : [] });
-  },
-});
-
-export const requireStudent = internalQuery({
-  args: { studentId: v.id("students") },
-  returns: v.null(),
-  handler: async (ctx, { studentId }) => {
-    if (!(await ctx.db.get(studentId))) throw appError("NOT_FOUND", "Élève introuvable.");
-    return null;
-  },
-});
-
 /** The students whose chunks the caller may search, besides the global ones. */
 export const searchScope = internalQuery({
   args: { studentId: v.optional(v.id("students")) },

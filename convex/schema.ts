@@ -2,6 +2,7 @@
 // saying who writes and reads it; access rules live in convex/model/access.ts.
 import { defineSchema } from "convex/server";
 import { bilanTables } from "./tables/bilans";
+import { credentialTables } from "./tables/credentials";
 import { jobTables } from "./tables/jobs";
 import { knowledgeTables } from "./tables/knowledge";
 import { llmTables } from "./tables/llm";
@@ -10,6 +11,7 @@ import { peopleTables } from "./tables/people";
 
 export default defineSchema({
   ...peopleTables,
+  ...credentialTables,
   ...bilanTables,
   ...jobTables,
   ...knowledgeTables,

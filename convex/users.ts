@@ -1,11 +1,12 @@
 // Public user functions. Rows come from the verified JWT identity
 // (ensureCurrent); only an admin changes a role (setRole, audited).
+import { API_KEY_ISSUER } from "@nexus/service-auth/service-tokens";
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { identityMutation, identityQuery, userMutation, userQuery } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
-import { getCurrentUser, requireRole, requireStaff } from "./model/access";
+import { getCurrentUser, requireRole, requireStaff, requireUser } from "./model/access";
 import { setUserRole, upsertFromIdentity, userSummary, vUserSummary } from "./model/users";
 import schema from "./schema";
 import { vRole } from "./validators";
@@ -16,7 +17,11 @@ const vUser = doc(schema, "users");
 export const ensureCurrent = identityMutation({
   args: {},
   returns: vUser,
-  handler: async (ctx) => await upsertFromIdentity(ctx, ctx.identity, Date.now()),
+  handler: async (ctx) =>
+    // An API key already names its person: it never creates or changes a row.
+    ctx.identity.issuer === API_KEY_ISSUER
+      ? await requireUser(ctx)
+      : await upsertFromIdentity(ctx, ctx.identity, Date.now()),
 });
 
 /** The caller's own row, or null when signed in but ensureCurrent has not run yet. */

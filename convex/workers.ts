@@ -1,9 +1,8 @@
-// The worker registry API: the worker registers, beats and stops with
-// WORKER_SECRET; staff read the list; the cron sweeps silent workers.
+// The worker registry API: the worker registers, beats and stops with its service
+// token; staff read the list; the cron sweeps silent workers.
 import { v } from "convex/values";
 import { internalMutation } from "./_generated/server";
-import { userQuery, workerMutation, workerQuery } from "./lib/functions";
-import { requireRole } from "./model/access";
+import { staffQuery, workerMutation } from "./lib/functions";
 import {
   listWorkers,
   registerWorker,
@@ -36,16 +35,7 @@ export const stop = workerMutation({
   handler: async (ctx, { workerId }) => await stopWorker(ctx, workerId),
 });
 
-export const list = userQuery({
-  args: {},
-  returns: v.array(vWorkerView),
-  handler: async (ctx) => {
-    requireRole(ctx.user, ["admin", "assistante"]);
-    return await listWorkers(ctx);
-  },
-});
-
-export const adminList = workerQuery({
+export const list = staffQuery({
   args: {},
   returns: v.array(vWorkerView),
   handler: async (ctx) => await listWorkers(ctx),

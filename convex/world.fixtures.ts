@@ -1,6 +1,7 @@
 // Test fixtures (two dots in the name: never deployed). A small world with
 // one user per role, an "own" family (student, parent, coach all linked) and a
 // "foreign" family the own callers must never reach.
+import { WORKER_ISSUER } from "@nexus/service-auth/service-tokens";
 import type { Role } from "@nexus/shared/domain";
 import { getQuestionnaire } from "@nexus/shared/questionnaires";
 import { ConvexError } from "convex/values";
@@ -212,4 +213,42 @@ export async function countRows(t: T) {
     for (const table of tables) counts[table] = (await ctx.db.query(table).collect()).length;
     return counts;
   });
+}
+
+/** The worker's identity, as its service token gives it (issuer set by the runtime). */
+export const WORKER_IDENTITY = {
+  issuer: WORKER_ISSUER,
+  subject: "worker:test",
+  tokenIdentifier: `${WORKER_ISSUER}|worker:test`,
+};
+
+/** Calls as the worker (jobs protocol, pipeline, ingestion, seed). */
+export function asWorker(t: T) {
+  return t.withIdentity(WORKER_IDENTITY);
+}
+
+/**
+ * Calls as a staff member of a bare test deployment (no world needed): inserts the account
+ * once and signs in as it. Replaces the CLI's former worker-secret twins in tests.
+ */
+export async function asStaffMember(t: T, role: "admin" | "assistante" = "admin") {
+  const email = `${role}.staff@test.fr`;
+  const identity = identityFor(email);
+  await t.run(async (ctx) => {
+    const existing = await ctx.db
+      .query("users")
+      .withIndex("by_tokenIdentifier", (q) => q.eq("tokenIdentifier", identity.tokenIdentifier))
+      .unique();
+    if (!existing) {
+      await ctx.db.insert("users", {
+        tokenIdentifier: identity.tokenIdentifier,
+        email,
+        name: role,
+        role,
+        createdAt: 0,
+        lastSeenAt: 0,
+      });
+    }
+  });
+  return t.withIdentity(identity);
 }

@@ -1,29 +1,70 @@
 // The only module that uses the raw builders from _generated/server (besides health.ts).
-// - userQuery/userMutation: the caller must be signed in with a users row; `ctx.user` is it.
-// - identityQuery/identityMutation: the caller must be signed in; a users row may not
-//   exist yet (users.me, users.ensureCurrent). `ctx.identity` is the verified JWT identity.
-// - workerQuery/workerMutation: the caller must pass `workerSecret` equal to the
-//   WORKER_SECRET environment variable of the deployment (the worker and the CLI).
+// - userQuery/userMutation/userAction: a person with a users row, signed in to the web app or
+//   calling from the CLI with one of their API keys. `ctx.user` is the row; `ctx.actor` says
+//   which (the API key is attributed in the audit log).
+// - staffQuery/staffMutation/staffAction: the same, for admin and assistante only.
+// - identityQuery/identityMutation: a signed-in person whose users row may not exist yet
+//   (users.me, users.ensureCurrent). `ctx.identity` is the verified JWT identity.
+// - workerQuery/workerMutation/workerAction: the worker, signed in with its own service
+//   token (never a secret in the arguments). `ctx.worker.workerId` names it.
+// Actions cannot read the database, so their checks run in an internal query.
 
-import { v } from "convex/values";
 import {
   customAction,
   customCtx,
   customMutation,
   customQuery,
 } from "convex-helpers/server/customFunctions";
-import { action, mutation, query } from "../_generated/server";
-import { requireIdentity, requireUser } from "../model/access";
-import { appError } from "./errors";
+import { internal } from "../_generated/api";
+import type { Id } from "../_generated/dataModel";
+import { action, type ActionCtx, mutation, type QueryCtx, query } from "../_generated/server";
+import { requireIdentity, requireStaff, requireUser, type User } from "../model/access";
+import { currentApiKeyId, requireWorker } from "../model/identity";
 
-export const userQuery = customQuery(
-  query,
-  customCtx(async (ctx) => ({ user: await requireUser(ctx) })),
+export interface Actor {
+  user: User;
+  /** Set when the person calls through the CLI with an API key. */
+  apiKeyId?: Id<"apiKeys">;
+}
+
+async function actorOf(ctx: QueryCtx, staffOnly: boolean): Promise<Actor & { user: User }> {
+  const user = await requireUser(ctx);
+  if (staffOnly) requireStaff(user);
+  return { user, apiKeyId: await currentApiKeyId(ctx) };
+}
+
+const asUser = customCtx(async (ctx: QueryCtx) => {
+  const actor = await actorOf(ctx, false);
+  return { user: actor.user, actor };
+});
+
+const asStaff = customCtx(async (ctx: QueryCtx) => {
+  const actor = await actorOf(ctx, true);
+  return { user: actor.user, actor };
+});
+
+async function actionActor(ctx: ActionCtx, staffOnly: boolean): Promise<Actor> {
+  return await ctx.runQuery(internal.callers.actor, { staffOnly });
+}
+
+export const userQuery = customQuery(query, asUser);
+export const userMutation = customMutation(mutation, asUser);
+export const userAction = customAction(
+  action,
+  customCtx(async (ctx) => {
+    const actor = await actionActor(ctx, false);
+    return { user: actor.user, actor };
+  }),
 );
 
-export const userMutation = customMutation(
-  mutation,
-  customCtx(async (ctx) => ({ user: await requireUser(ctx) })),
+export const staffQuery = customQuery(query, asStaff);
+export const staffMutation = customMutation(mutation, asStaff);
+export const staffAction = customAction(
+  action,
+  customCtx(async (ctx) => {
+    const actor = await actionActor(ctx, true);
+    return { user: actor.user, actor };
+  }),
 );
 
 export const identityQuery = customQuery(
@@ -36,33 +77,17 @@ export const identityMutation = customMutation(
   customCtx(async (ctx) => ({ identity: await requireIdentity(ctx) })),
 );
 
-/** Compares without an early exit so response time does not leak the secret's prefix. */
-function secretsEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
-  }
-  return diff === 0;
-}
+const asWorker = customCtx(async (ctx: QueryCtx) => ({ worker: await requireWorker(ctx) }));
 
-export function requireWorkerSecret(provided: string): void {
-  const expected = process.env.WORKER_SECRET;
-  if (!expected) {
-    throw appError("WORKER_AUTH", "WORKER_SECRET n'est pas configuré sur ce déploiement Convex.");
-  }
-  if (!secretsEqual(provided, expected)) {
-    throw appError("WORKER_AUTH", "Secret du worker invalide : appel refusé.");
-  }
-}
+export const workerQuery = customQuery(query, asWorker);
+export const workerMutation = customMutation(mutation, asWorker);
+export const workerAction = customAction(
+  action,
+  customCtx(
+    async (ctx): Promise<{ worker: { workerId: string } }> => ({
+      worker: await ctx.runQuery(internal.callers.worker, {}),
+    }),
+  ),
+);
 
-const workerCustomization = {
-  args: { workerSecret: v.string() },
-  input: async (_ctx: unknown, args: { workerSecret: string }) => {
-    requireWorkerSecret(args.workerSecret);
-    return { ctx: {}, args: {} };
-  },
-};
 
-export const workerQuery = customQuery(query, workerCustomization);
-export const workerMutation = customMutation(mutation, workerCustomization);
-export const workerAction = customAction(action, workerCustomization);

@@ -7,11 +7,13 @@
 // A signed-in user without a role gets NO_ROLE from every function but users.me
 // and users.ensureCurrent; a student the caller may not read is NOT_FOUND, so a
 // foreign id never reveals whether it exists.
+import { API_KEY_ISSUER, WORKER_ISSUER } from "@nexus/service-auth/service-tokens";
 import { type Role, roles } from "@nexus/shared/domain";
 import type { UserIdentity } from "convex/server";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { resolveCaller } from "./identity";
 
 export type User = Doc<"users">;
 export type UserWithRole = User & { role: Role };
@@ -22,26 +24,41 @@ export function isStaff(user: User): boolean {
   return user.role !== undefined && STAFF.includes(user.role);
 }
 
+/** A signed-in person (session or API key); the worker is not a person. */
 export async function requireIdentity(ctx: QueryCtx): Promise<UserIdentity> {
   const identity = await ctx.auth.getUserIdentity();
   if (!identity) throw appError("UNAUTHENTICATED", "Vous devez être connecté.");
+  if (identity.issuer === WORKER_ISSUER) {
+    throw appError("FORBIDDEN", "Le worker n'a pas accès aux fonctions des personnes.");
+  }
   return identity;
 }
 
-/** The caller's users row, or null when unauthenticated or not yet created. */
+/** The caller's users row, or null when unauthenticated, not yet created, or not a person. */
 export async function getCurrentUser(ctx: QueryCtx): Promise<User | null> {
-  const identity = await ctx.auth.getUserIdentity();
-  if (!identity) return null;
-  return await ctx.db
-    .query("users")
-    .withIndex("by_tokenIdentifier", (q) => q.eq("tokenIdentifier", identity.tokenIdentifier))
-    .unique();
+  const caller = await resolveCaller(ctx);
+  switch (caller?.kind) {
+    case "person":
+      return await ctx.db
+        .query("users")
+        .withIndex("by_tokenIdentifier", (q) =>
+          q.eq("tokenIdentifier", caller.identity.tokenIdentifier),
+        )
+        .unique();
+    case "apiKey":
+      return caller.key ? await ctx.db.get(caller.key.userId) : null;
+    default:
+      return null;
+  }
 }
 
 export async function requireUser(ctx: QueryCtx): Promise<User> {
-  await requireIdentity(ctx);
+  const identity = await requireIdentity(ctx);
   const user = await getCurrentUser(ctx);
   if (!user) {
+    if (identity.issuer === API_KEY_ISSUER) {
+      throw appError("UNAUTHENTICATED", "Clé d'API révoquée ou inconnue.");
+    }
     throw appError(
       "UNKNOWN_USER",
       "Compte inconnu : appelez users.ensureCurrent après la connexion.",

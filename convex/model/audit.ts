@@ -2,6 +2,7 @@
 // family links, coach assignments, submissions, seeding). Never updated or deleted here.
 import type { Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
+import { currentApiKeyId } from "./identity";
 
 export type ActorKind = "user" | "worker" | "system";
 
@@ -16,9 +17,12 @@ export interface AuditEntry {
 }
 
 export async function audit(ctx: MutationCtx, entry: AuditEntry): Promise<Id<"auditLogs">> {
+  // A person acting through the CLI is attributed to the API key they used.
+  const apiKeyId = entry.actorKind === "user" ? await currentApiKeyId(ctx) : undefined;
   return await ctx.db.insert("auditLogs", {
     actorKind: entry.actorKind,
     actorId: entry.actorId,
+    ...(apiKeyId ? { apiKeyId } : {}),
     action: entry.action,
     targetTable: entry.targetTable,
     targetId: entry.targetId,

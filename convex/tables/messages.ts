@@ -31,6 +31,8 @@ export const messageTables = {
   auditLogs: defineTable({
     actorKind: vActorKind,
     actorId: v.optional(v.id("users")),
+    /** Set when a person acted through the CLI with one of their API keys. */
+    apiKeyId: v.optional(v.id("apiKeys")),
     action: v.string(),
     targetTable: v.optional(v.string()),
     targetId: v.optional(v.string()),

@@ -1,0 +1,49 @@
+// HTTP routes of the deployment (the `.convex.site` host, or the local runtime's site port).
+// POST /auth/api-key/token: `Authorization: Bearer nxr_…` → a 15-minute session token the
+// CLI hands to the Convex clients. The key travels in a header, never as a function
+// argument (arguments can be echoed in errors and logs). Failures say nothing about why.
+import { hashApiKey, looksLikeApiKey } from "@nexus/service-auth/api-keys";
+import {
+  API_KEY_ISSUER,
+  API_KEY_TOKEN_TTL_S,
+  parsePrivateJwk,
+  signServiceToken,
+} from "@nexus/service-auth/service-tokens";
+import { httpRouter } from "convex/server";
+import { internal } from "./_generated/api";
+import { httpAction } from "./_generated/server";
+
+const http = httpRouter();
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+http.route({
+  path: "/auth/api-key/token",
+  method: "POST",
+  handler: httpAction(async (ctx, request) => {
+    const signingKey = process.env.API_KEY_SIGNING_KEY;
+    if (!signingKey) {
+      return json(503, { error: "Les clés d'API ne sont pas configurées sur ce déploiement." });
+    }
+    const presented = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+    const keyId =
+      presented && looksLikeApiKey(presented)
+        ? await ctx.runMutation(internal.apiKeys.exchange, { hash: await hashApiKey(presented) })
+        : null;
+    if (!keyId) return json(401, { error: "Clé d'API invalide, expirée ou révoquée." });
+    const { token, expiresAt } = await signServiceToken({
+      privateJwk: parsePrivateJwk(signingKey, "API_KEY_SIGNING_KEY"),
+      issuer: API_KEY_ISSUER,
+      subject: keyId,
+      ttlSeconds: API_KEY_TOKEN_TTL_S,
+    });
+    return json(200, { token, expiresAt });
+  }),
+});
+
+export default http;
