@@ -2,32 +2,7 @@
 // the local outbox offline), the validated shape of an outgoing message and
 // the typed error a failed send raises.
 import { z } from "zod";
-
-const address = z.email();
-/** « bilans@nexus-reussite.fr » or « Nexus Réussite <bilans@nexus-reussite.fr> ». */
-export const zMailbox = z
-  .string()
-  .trim()
-  .refine(
-    (value) => {
-      const match = /^(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(value);
-      const email = match?.[2] ?? match?.[3];
-      return email !== undefined && address.safeParse(email).success;
-    },
-    { message: "adresse e-mail invalide (attendu : adresse ou « Nom <adresse> »)" },
-  );
-
-export interface Mailbox {
-  name?: string;
-  email: string;
-}
-
-export function parseMailbox(value: string): Mailbox {
-  const match = /^(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(value.trim());
-  if (!match) throw new Error(`Adresse e-mail invalide : ${value}`);
-  const name = match[1]?.trim().replace(/^"(.*)"$/, "$1");
-  return { name: name || undefined, email: (match[2] ?? match[3])! };
-}
+import { zRecipient } from "./mailbox";
 
 export const zEmailAttachment = z.object({
   filename: z.string().trim().min(1).max(200),
@@ -37,7 +12,8 @@ export const zEmailAttachment = z.object({
 export type EmailAttachment = z.infer<typeof zEmailAttachment>;
 
 export const zOutgoingEmail = z.object({
-  to: zMailbox,
+  /** Structured, never « Nom <adresse> » text: a display name cannot add a recipient. */
+  to: zRecipient,
   subject: z.string().trim().min(1).max(300),
   html: z.string().min(1),
   text: z.string().min(1),

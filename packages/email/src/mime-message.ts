@@ -3,7 +3,8 @@
 // base64 attachments. CRLF line endings, lines ≤ 76 characters in bodies,
 // non-ASCII headers as encoded words. Pure: no clock, no randomness.
 import { createHash } from "node:crypto";
-import type { EmailAttachment, Mailbox } from "./email-sender";
+import type { EmailAttachment } from "./email-sender";
+import { type Mailbox, safeDisplayName } from "./mailbox";
 
 export interface MimeMessage {
   from: Mailbox;
@@ -52,13 +53,19 @@ export function encodeHeaderText(text: string): string {
     .join(`${CRLF} `);
 }
 
+/**
+ * An address header value. The display name is made safe first (safeDisplayName: no
+ * controls, no address specials), then written as an atom, a quoted string or RFC 2047
+ * encoded words; the address itself was validated by zod.
+ */
 export function formatMailbox(mailbox: Mailbox): string {
-  if (!mailbox.name) return mailbox.email;
-  const name = isAscii(mailbox.name)
-    ? /^[\w !#$%&'*+/=?^`{|}~-]+$/.test(mailbox.name)
-      ? mailbox.name
-      : `"${mailbox.name.replace(/(["\\])/g, "\\$1")}"`
-    : encodeHeaderText(mailbox.name);
+  const safe = safeDisplayName(mailbox.name);
+  if (!safe) return mailbox.email;
+  const name = isAscii(safe)
+    ? /^[\w !#$%&'*+/=?^`{|}~-]+$/.test(safe)
+      ? safe
+      : `"${safe.replace(/(["\\])/g, "\\$1")}"`
+    : encodeHeaderText(safe);
   return `${name} <${mailbox.email}>`;
 }
 

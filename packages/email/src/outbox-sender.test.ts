@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 const email = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
-  to: "Hélène Lefèvre <helene@example.fr>",
+  to: { name: "Hélène Lefèvre", email: "helene@example.fr" },
   subject: "Bilan de Mathématiques de Zoé Lefèvre-Garçon – Nexus Réussite",
   html: '<p>Bonjour Mme Lefèvre, le bilan de Zoé est prêt : <a href="https://app.nexus-reussite.fr/b/1">voir</a>.</p>',
   text: "Bonjour Mme Lefèvre, le bilan de Zoé est prêt : https://app.nexus-reussite.fr/b/1",
@@ -83,7 +83,7 @@ describe("OutboxSender", () => {
   it("writes one file per key", async () => {
     await sender().send(email());
     await sender().send(
-      email({ idempotencyKey: "bilan:b_1:v2:zoe@example.fr", to: "zoe@example.fr" }),
+      email({ idempotencyKey: "bilan:b_1:v2:zoe@example.fr", to: { email: "zoe@example.fr" } }),
     );
     expect(emlFiles()).toHaveLength(2);
   });
@@ -96,7 +96,7 @@ describe("OutboxSender", () => {
 
   it("refuses an invalid email with a non-retryable error and writes nothing", async () => {
     const error = await sender()
-      .send(email({ to: "pas-une-adresse" }))
+      .send(email({ to: { email: "pas-une-adresse" } }))
       .catch((e) => e);
     expect(error).toBeInstanceOf(EmailSendError);
     expect(error.retryable).toBe(false);

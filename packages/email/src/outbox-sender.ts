@@ -10,10 +10,10 @@ import {
   EmailSendError,
   type EmailSender,
   type OutgoingEmail,
-  parseMailbox,
   parseOutgoingEmail,
   type SendResult,
 } from "./email-sender";
+import { parseMailbox } from "./mailbox";
 import { buildMimeMessage } from "./mime-message";
 
 export const DEFAULT_OUTBOX_DIR = ".data/outbox";
@@ -72,7 +72,7 @@ export class OutboxSender implements EmailSender {
 
     const eml = buildMimeMessage({
       from: parseMailbox(this.from),
-      to: parseMailbox(email.to),
+      to: email.to,
       subject: email.subject,
       text: email.text,
       html: email.html,

@@ -20,7 +20,7 @@ const FROM = "Nexus Réussite <bilans@nexus-reussite.fr>";
 const sender = () => new ResendSender({ apiKey: "re_test_123", from: FROM, baseUrl: fake.url });
 
 const email = (overrides: Partial<OutgoingEmail> = {}): OutgoingEmail => ({
-  to: "helene@example.fr",
+  to: { email: "helene@example.fr" },
   subject: "Bilan de Mathématiques de Zoé Lefèvre-Garçon – Nexus Réussite",
   html: "<p>Bonjour, le bilan de Zoé est prêt.</p>",
   text: "Bonjour, le bilan de Zoé est prêt.",
@@ -73,7 +73,7 @@ describe("ResendSender against a local fake Resend API", () => {
     const s = sender();
     await s.send(email({ idempotencyKey: "k-reuse" }));
     const error = await s
-      .send(email({ idempotencyKey: "k-reuse", to: "autre@example.fr" }))
+      .send(email({ idempotencyKey: "k-reuse", to: { email: "autre@example.fr" } }))
       .catch((e) => e);
     expect(error).toBeInstanceOf(EmailSendError);
     expect(error.retryable).toBe(false);

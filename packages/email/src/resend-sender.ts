@@ -9,10 +9,10 @@ import {
   EmailSendError,
   type EmailSender,
   type OutgoingEmail,
-  parseMailbox,
   parseOutgoingEmail,
   type SendResult,
 } from "./email-sender";
+import { formatAddress, parseMailbox } from "./mailbox";
 
 export interface ResendSenderOptions {
   apiKey: string;
@@ -40,7 +40,10 @@ export function isRetryableResendError(error: ResendError): boolean {
 }
 
 function fingerprint(email: ReturnType<typeof parseOutgoingEmail>): string {
-  const hash = createHash("sha256").update(email.to).update("\0").update(email.subject);
+  const hash = createHash("sha256")
+    .update(formatAddress(email.to))
+    .update("\0")
+    .update(email.subject);
   for (const a of email.attachments) hash.update("\0").update(a.filename).update(a.content);
   return hash.digest("hex");
 }
@@ -85,7 +88,7 @@ export class ResendSender implements EmailSender {
     const { data, error } = await this.client.emails.send(
       {
         from: this.from,
-        to: email.to,
+        to: formatAddress(email.to),
         subject: email.subject,
         html: email.html,
         text: email.text,

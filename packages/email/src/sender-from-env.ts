@@ -1,7 +1,8 @@
 // Chooses the email transport from the environment: Resend when
 // RESEND_API_KEY is set, otherwise the local outbox (the offline default).
 import { z } from "zod";
-import { type EmailSender, zMailbox } from "./email-sender";
+import type { EmailSender } from "./email-sender";
+import { zMailbox } from "./mailbox";
 import { DEFAULT_OUTBOX_DIR, OutboxSender } from "./outbox-sender";
 import { ResendSender } from "./resend-sender";
 

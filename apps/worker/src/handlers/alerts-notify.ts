@@ -35,7 +35,7 @@ export function alertsNotifyHandler(services: PipelineServices) {
       });
       for (const admin of target.admins) {
         await sender.send({
-          to: `${admin.name} <${admin.email}>`,
+          to: { name: admin.name, email: admin.email },
           subject: email.subject,
           html: email.html,
           text: email.text,

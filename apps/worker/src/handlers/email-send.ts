@@ -90,7 +90,7 @@ export function emailSendHandler(services: PipelineServices) {
         if (row.skip) continue;
         try {
           const result = await sender.send({
-            to: `${person.name} <${person.email}>`,
+            to: { name: person.name, email: person.email },
             subject: email.subject,
             html: email.html,
             text: email.text,
