@@ -48,6 +48,8 @@ export function parseConcurrency(spec: string | undefined): Record<JobKind, numb
   return out;
 }
 
+export const DEFAULT_HEALTH_HOST = "127.0.0.1";
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z
   .enum(["1", "0", "true", "false", ""])
@@ -59,6 +61,12 @@ const envSchema = z.object({
   WORKER_SECRET: z.string().min(1).optional(),
   POLL_INTERVAL_MS: int(50, 600_000).default(5_000),
   WORKER_HEALTH_PORT: int(0, 65_535).default(8_081),
+  /** Loopback by default: /readyz reveals the worker's state. 0.0.0.0 in a container. */
+  WORKER_HEALTH_HOST: z
+    .union([z.ipv4(), z.ipv6(), z.hostname()], {
+      error: "adresse IP ou nom d'hôte attendu (ex. 127.0.0.1, 0.0.0.0, ::)",
+    })
+    .default(DEFAULT_HEALTH_HOST),
   WORKER_CONCURRENCY: z.string().optional(),
   WORKER_ID: z.string().min(1).max(200).optional(),
   LEASE_MS: int(500, 15 * 60_000).default(30_000),
@@ -71,11 +79,21 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
+/** The health server's address, on its own: `nexus-worker start` and its tests read it. */
+export function loadHealthConfig(env: Record<string, string | undefined>): {
+  host: string;
+  port: number;
+} {
+  const e = readEnv(env);
+  return { host: e.WORKER_HEALTH_HOST, port: e.WORKER_HEALTH_PORT };
+}
+
 export interface WorkerConfig {
   convexUrl: string;
   workerSecret: string;
   pollIntervalMs: number;
   healthPort: number;
+  healthHost: string;
   concurrency: Record<JobKind, number>;
   workerId: string;
   leaseMs: number;
@@ -114,6 +132,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     workerSecret: requireSecret(e.WORKER_SECRET),
     pollIntervalMs: e.POLL_INTERVAL_MS,
     healthPort: e.WORKER_HEALTH_PORT,
+    healthHost: e.WORKER_HEALTH_HOST,
     concurrency: parseConcurrency(e.WORKER_CONCURRENCY),
     workerId: e.WORKER_ID ?? `${hostname()}-${process.pid}`,
     leaseMs: e.LEASE_MS,

@@ -25,9 +25,11 @@ export function readiness(status: WorkerStatus, now: number, staleAfterMs: numbe
 
 export async function startHealthServer(options: {
   port: number;
+  /** Interface to bind (default 127.0.0.1; WORKER_HEALTH_HOST=0.0.0.0 in a container). */
+  host?: string;
   status: () => WorkerStatus;
   staleAfterMs: number;
-}): Promise<{ port: number; close: () => Promise<void> }> {
+}): Promise<{ host: string; port: number; close: () => Promise<void> }> {
   const startedAt = Date.now();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
@@ -47,10 +49,12 @@ export async function startHealthServer(options: {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, "0.0.0.0", () => resolve());
+    server.listen(options.port, options.host ?? "127.0.0.1", () => resolve());
   });
+  const address = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    host: address.address,
+    port: address.port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -32,10 +32,15 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
   });
   const health = await startHealthServer({
     port: config.healthPort,
+    host: config.healthHost,
     status: () => worker.status(),
     staleAfterMs: Math.max(3 * config.pollIntervalMs, 15_000),
   });
-  log.info("worker.health_listening", { port: health.port, convexUrl: config.convexUrl });
+  log.info("worker.health_listening", {
+    host: health.host,
+    port: health.port,
+    convexUrl: config.convexUrl,
+  });
 
   let signals = 0;
   const stopped = new Promise<void>((resolve) => {
