@@ -247,15 +247,14 @@ export function canonicalUdfPath(udfPath: string): string {
   return `${modulePath}:${exportName}`;
 }
 
-let requestCounter = 0;
-
 function isConvexError(error: unknown): error is Error & { data: Value } {
   return typeof error === "object" && error !== null && Symbol.for("ConvexError") in error;
 }
 
 /** The error envelope fields the Convex clients expect. */
 export function describeFailure(error: unknown): { message: string; data: Value | undefined } {
-  const requestId = (++requestCounter).toString(16).padStart(16, "0");
+  // Random, like Convex's (a counter would tell clients how busy the runtime is).
+  const requestId = randomBytes(8).toString("hex");
   if (isConvexError(error)) {
     let data = error.data;
     if (typeof data === "string") {

@@ -34,7 +34,10 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function uploadFile(bytes: Buffer<ArrayBuffer>, contentType = "application/pdf"): Promise<string> {
+async function uploadFile(
+  bytes: Buffer<ArrayBuffer>,
+  contentType = "application/pdf",
+): Promise<string> {
   const uploadUrl = await client.mutation(api.files.generateUploadUrl, {});
   const response = await fetch(uploadUrl, {
     method: "POST",
