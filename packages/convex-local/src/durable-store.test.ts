@@ -176,4 +176,19 @@ describe("DurableStore", () => {
     expect(readdirSync(join(dir, "blobs"))).toEqual([]);
     store.close();
   });
+
+  test("used upload URLs are remembered across a reopen until they expire", () => {
+    const dir = tempDir();
+    const { store } = DurableStore.open(dir);
+    store.markUploadUsed("live", Date.now() + 60_000);
+    store.markUploadUsed("expired", Date.now() - 1);
+    expect(store.isUploadUsed("live")).toBe(true);
+    expect(store.isUploadUsed("other")).toBe(false);
+    store.close();
+    const { store: reopened } = DurableStore.open(dir);
+    expect(reopened.isUploadUsed("live")).toBe(true);
+    expect(reopened.isUploadUsed("expired")).toBe(false);
+    expect(readFileSync(join(dir, "uploads-used"), "utf8")).not.toContain("expired");
+    reopened.close();
+  });
 });

@@ -205,6 +205,7 @@ export class DurableStore {
   /** Temporary files of uploads being streamed. */
   private readonly uploadTmpFiles = new Set<string>();
   private usedUploads: Map<string, number> | null = null;
+  private usedUploadsAppended = 0;
   private lock: FolderLock | null = null;
   private closed = false;
 
@@ -498,16 +499,27 @@ export class DurableStore {
     const used = new Map<string, number>();
     const file = join(this.dir, USED_UPLOADS);
     if (existsSync(file)) {
-      const now = this.now();
       for (const line of readFileSync(file, "utf8").split("\n")) {
         const [nonce, expiry] = line.split(" ");
-        if (nonce && Number(expiry) >= now) used.set(nonce, Number(expiry));
+        if (nonce && Number.isFinite(Number(expiry))) used.set(nonce, Number(expiry));
       }
-      // Rewritten without the expired entries.
-      writeFileSync(file, [...used].map(([n, e]) => `${n} ${e}\n`).join(""), { mode: 0o600 });
     }
     this.usedUploads = used;
+    this.pruneUsedUploads();
     return used;
+  }
+
+  /** Forgets used upload URLs past their expiry (refused anyway) and rewrites the record atomically. */
+  private pruneUsedUploads(): void {
+    const used = this.usedUploads;
+    if (used === null) return;
+    const now = this.now();
+    for (const [nonce, expiry] of used) if (expiry < now) used.delete(nonce);
+    const file = join(this.dir, USED_UPLOADS);
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, [...used].map(([n, e]) => `${n} ${e}\n`).join(""), { mode: 0o600 });
+    renameSync(tmp, file);
+    this.usedUploadsAppended = 0;
   }
 
   /** Whether an upload URL (by its nonce) has already been used. */
@@ -522,6 +534,8 @@ export class DurableStore {
       flag: "a",
       mode: 0o600,
     });
+    this.usedUploadsAppended += 1;
+    if (this.usedUploadsAppended > 4096) this.pruneUsedUploads();
   }
 
   /** A per-folder secret (signs upload URLs so they survive a restart). */
