@@ -1,9 +1,9 @@
 // Coach review of generated bilans: edit the synthesis, ask for a regeneration, approve.
 // Allowed to the student's assigned coaches, assistante and admin (canWriteStudent).
 import { zSynthesis } from "@nexus/shared/synthesis";
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
-import { z } from "zod";
 import type { Doc, Id } from "./_generated/dataModel";
 import type { QueryCtx } from "./_generated/server";
 import { appError } from "./lib/errors";
@@ -35,7 +35,11 @@ export const editSynthesis = userMutation({
       throw appError("INVALID_STATE", "Seul un bilan en relecture peut être modifié.");
     }
     const parsed = zSynthesis.safeParse(synthesis);
-    if (!parsed.success) throw appError("INVALID_ARGUMENT", z.prettifyError(parsed.error));
+    if (!parsed.success)
+      throw appError(
+        "INVALID_ARGUMENT",
+        `La synthèse est invalide :\n${formatIssues(parsed.error)}`,
+      );
     const now = Date.now();
     await ctx.db.patch(bilanId, { synthesis: parsed.data, updatedAt: now });
     await ctx.db.insert("bilanRevisions", {

@@ -121,7 +121,7 @@ describe("nexus-worker CLI", () => {
     expect((await cli("jobs", "enqueue", "system.echo", "--payload", "{oops")).code).toBe(2);
     const invalid = await cli("jobs", "enqueue", "system.echo", "--payload", '{"sleepMs":-1}');
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toMatch(/Invalid payload/);
+    expect(invalid.stderr).toMatch(/Contenu \(payload\) invalide pour une tâche « system\.echo »/);
     expect((await cli("jobs", "retry")).code).toBe(2);
   });
 

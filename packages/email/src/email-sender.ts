@@ -1,6 +1,7 @@
 // The one interface every email transport implements (Resend in production,
 // the local outbox offline), the validated shape of an outgoing message and
 // the typed error a failed send raises.
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { z } from "zod";
 import { zRecipient } from "./mailbox";
 
@@ -72,7 +73,7 @@ export function parseOutgoingEmail(
 ): z.output<typeof zOutgoingEmail> {
   const parsed = zOutgoingEmail.safeParse(email);
   if (!parsed.success) {
-    throw new EmailSendError(`E-mail invalide :\n${z.prettifyError(parsed.error)}`, {
+    throw new EmailSendError(`E-mail invalide :\n${formatIssues(parsed.error)}`, {
       provider,
       retryable: false,
       code: "invalid_email",

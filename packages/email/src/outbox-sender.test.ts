@@ -101,7 +101,7 @@ describe("OutboxSender", () => {
     expect(error).toBeInstanceOf(EmailSendError);
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/^E-mail invalide/);
-    expect(error.message).toContain("→ at to");
+    expect(error.message).toMatch(/^- to\.email : adresse e-mail invalide$/m);
     expect(readdirSync(dir)).toEqual([]);
   });
 

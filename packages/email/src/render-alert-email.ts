@@ -1,4 +1,5 @@
 // Short French alert emails for administrators about the job queue.
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { render } from "@react-email/render";
 import { createElement } from "react";
 import { z } from "zod";
@@ -27,7 +28,7 @@ const dateTime = new Intl.DateTimeFormat("fr-FR", {
 export async function renderAlertEmail(props: AlertEmailProps): Promise<RenderedEmail> {
   const parsed = zAlertEmailProps.safeParse(props);
   if (!parsed.success) {
-    throw new Error(`Paramètres de l'alerte invalides :\n${z.prettifyError(parsed.error)}`);
+    throw new Error(`Paramètres de l'alerte invalides :\n${formatIssues(parsed.error)}`);
   }
   const p = parsed.data;
   const element = createElement(AlertEmail, {

@@ -2,6 +2,7 @@
 // props, writes the French texts (vous for parents, tu for students) and
 // renders the React Email template to HTML plus a plain-text alternative.
 import { niveauLabels, subjectLabels, zNiveau, zSubject } from "@nexus/shared/domain";
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { render } from "@react-email/render";
 import { createElement } from "react";
 import { z } from "zod";
@@ -77,9 +78,7 @@ export function bilanEmailContent(props: z.output<typeof zBilanEmailProps>): {
 export async function renderBilanEmail(props: BilanEmailProps): Promise<RenderedEmail> {
   const parsed = zBilanEmailProps.safeParse(props);
   if (!parsed.success) {
-    throw new Error(
-      `Paramètres de l'e-mail de bilan invalides :\n${z.prettifyError(parsed.error)}`,
-    );
+    throw new Error(`Paramètres de l'e-mail de bilan invalides :\n${formatIssues(parsed.error)}`);
   }
   const { subject, content } = bilanEmailContent(parsed.data);
   const element = createElement(BilanEmail, content);

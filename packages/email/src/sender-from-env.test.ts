@@ -33,7 +33,7 @@ describe("createEmailSenderFromEnv", () => {
     [{ RESEND_API_KEY: "re_1", RESEND_BASE_URL: "not a url" }, "RESEND_BASE_URL"],
     [{ RESEND_BASE_URL: "ftp://example.com" }, "RESEND_BASE_URL"],
   ])("rejects %o with a clear error naming the variable", (env, variable) => {
-    expect(() => createEmailSenderFromEnv(env)).toThrow(/^Invalid email configuration/);
+    expect(() => createEmailSenderFromEnv(env)).toThrow(/^Configuration de l'e-mail invalide/);
     expect(() => createEmailSenderFromEnv(env)).toThrow(variable);
   });
 });

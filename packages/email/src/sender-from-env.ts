@@ -1,5 +1,6 @@
 // Chooses the email transport from the environment: Resend when
 // RESEND_API_KEY is set, otherwise the local outbox (the offline default).
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { z } from "zod";
 import type { EmailSender } from "./email-sender";
 import { zMailbox } from "./mailbox";
@@ -27,7 +28,7 @@ export type EmailEnv = z.output<typeof zEmailEnv>;
 export function parseEmailEnv(env: Record<string, string | undefined>): EmailEnv {
   const parsed = zEmailEnv.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`Invalid email configuration:\n${z.prettifyError(parsed.error)}`);
+    throw new Error(`Configuration de l'e-mail invalide :\n${formatIssues(parsed.error)}`);
   }
   return parsed.data;
 }

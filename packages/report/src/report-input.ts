@@ -3,6 +3,7 @@
 import { zNiveau, zSubject } from "@nexus/shared/domain";
 import { zBilanScores, zPedagogicalProfile } from "@nexus/shared/results";
 import { zSynthesis } from "@nexus/shared/synthesis";
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { z } from "zod";
 
 const text = z.string().trim().min(1);
@@ -71,7 +72,7 @@ export function parseReportInput(input: unknown): ParsedReportInput {
   if (!result.success) {
     throw new ReportError(
       "invalid_input",
-      `Données du rapport invalides :\n${z.prettifyError(result.error)}`,
+      `Données du rapport invalides :\n${formatIssues(result.error)}`,
     );
   }
   return result.data;

@@ -1,6 +1,7 @@
 // Domain vocabulary shared by Convex, the worker and the web app.
 // Pure data and zod schemas only: no I/O may enter this package.
 import { z } from "zod";
+import "./zod-fr";
 
 export const roles = ["admin", "assistante", "coach", "parent", "eleve"] as const;
 export const zRole = z.enum(roles);

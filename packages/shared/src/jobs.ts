@@ -1,6 +1,7 @@
 // Job kinds and their payload schemas. A job may have been queued by older
 // code, so the worker parses the payload again at the top of every handler.
 import { z } from "zod";
+import { formatIssues } from "./zod-fr";
 
 const id = z.string().min(1);
 
@@ -30,7 +31,7 @@ export class JobPayloadError extends Error {
     readonly kind: string,
     readonly issues: string,
   ) {
-    super(`Invalid payload for job kind "${kind}": ${issues}`);
+    super(`Contenu (payload) invalide pour une tâche « ${kind} » :\n${issues}`);
     this.name = "JobPayloadError";
   }
 }
@@ -38,8 +39,8 @@ export class JobPayloadError extends Error {
 /** Validates a payload for its kind; throws JobPayloadError with readable issues. */
 export function parseJobPayload<K extends JobKind>(kind: K, payload: unknown): JobPayload<K> {
   const schema = jobPayloadSchemas[kind];
-  if (!schema) throw new JobPayloadError(String(kind), "unknown job kind");
+  if (!schema) throw new JobPayloadError(String(kind), "- type de tâche inconnu");
   const parsed = schema.safeParse(payload);
-  if (!parsed.success) throw new JobPayloadError(kind, z.prettifyError(parsed.error));
+  if (!parsed.success) throw new JobPayloadError(kind, formatIssues(parsed.error));
   return parsed.data as JobPayload<K>;
 }

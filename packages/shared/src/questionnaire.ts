@@ -3,6 +3,7 @@
 // below catch what a JSON schema alone cannot (duplicate ids, dangling
 // references), so a broken file fails at import, never in front of a student.
 import { z } from "zod";
+import "./zod-fr";
 import { zNiveau, zSubject } from "./domain";
 import { profileDimensions, zProfileDimension } from "./results";
 

@@ -195,7 +195,7 @@ describe("loader rejects broken files, naming the file and the offending id", ()
     data.questions[3].answer = "a";
     const message = fileError(() => parseQuestionnaire("maths-premiere.json", data));
     expect(message).toContain("questions.2.difficulty: difficulty must be 1, 2 or 3");
-    expect(message).toMatch(/questions\.3: Unrecognized key: "answer"/);
+    expect(message).toMatch(/questions\.3: Clé non reconnue : "answer"/);
   });
 
   it("registry: file name must match the id, and one questionnaire per subject and niveau", () => {

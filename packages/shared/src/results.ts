@@ -1,6 +1,7 @@
 // The computed results of a bilan: what scoring produces and what every
 // later stage (synthesis, grounding check, PDF, email) must quote exactly.
 import { z } from "zod";
+import "./zod-fr";
 import { zMastery } from "./domain";
 
 /** Answers as stored on a bilan: QCM option ids and survey responses by item id. */

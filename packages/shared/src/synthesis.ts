@@ -1,6 +1,7 @@
 // The structured written bilan. Every provider (OpenAI, Anthropic, local writer)
 // must produce exactly this shape; coaches edit it under the same schema.
 import { z } from "zod";
+import "./zod-fr";
 
 const text = z.string().trim().min(1);
 

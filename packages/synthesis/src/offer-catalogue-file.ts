@@ -1,17 +1,20 @@
 // Loads an offer catalogue override from the JSON file named by OFFER_CATALOGUE_PATH.
 // A broken file is a configuration error raised at start-up, never a silent fallback.
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { defaultOfferCatalogue, type OfferCatalogue, zOfferCatalogue } from "./offers";
 
 export class OfferCatalogueError extends Error {
   override readonly name = "OfferCatalogueError";
 }
 
-export function parseOfferCatalogue(data: unknown, source = "offer catalogue"): OfferCatalogue {
+/** `source` names the file in the message, e.g. « OFFER_CATALOGUE_PATH=offres.json ». */
+export function parseOfferCatalogue(data: unknown, source?: string): OfferCatalogue {
   const parsed = zOfferCatalogue.safeParse(data);
   if (!parsed.success) {
-    throw new OfferCatalogueError(`Invalid ${source}:\n${z.prettifyError(parsed.error)}`);
+    throw new OfferCatalogueError(
+      `Catalogue d'offres invalide${source ? ` (${source})` : ""} :\n${formatIssues(parsed.error)}`,
+    );
   }
   return parsed.data;
 }
@@ -23,15 +26,17 @@ export function loadOfferCatalogueFromEnv(env: Record<string, string | undefined
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new OfferCatalogueError(`Cannot read OFFER_CATALOGUE_PATH=${path}: ${String(error)}`);
+    throw new OfferCatalogueError(
+      `Impossible de lire OFFER_CATALOGUE_PATH=${path} : ${String(error)}`,
+    );
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     throw new OfferCatalogueError(
-      `OFFER_CATALOGUE_PATH=${path} is not valid JSON: ${String(error)}`,
+      `OFFER_CATALOGUE_PATH=${path} n'est pas un JSON valide : ${String(error)}`,
     );
   }
-  return parseOfferCatalogue(data, `offer catalogue ${path}`);
+  return parseOfferCatalogue(data, `OFFER_CATALOGUE_PATH=${path}`);
 }

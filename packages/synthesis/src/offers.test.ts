@@ -170,11 +170,11 @@ describe("catalogue override", () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{ not json");
     expect(() => loadOfferCatalogueFromEnv({ OFFER_CATALOGUE_PATH: bad })).toThrow(
-      /not valid JSON/,
+      /n'est pas un JSON valide/,
     );
     expect(() =>
       loadOfferCatalogueFromEnv({ OFFER_CATALOGUE_PATH: join(dir, "missing.json") }),
-    ).toThrow(/Cannot read/);
+    ).toThrow(/Impossible de lire/);
     const unknownPlaceholder = {
       ...custom,
       offers: [{ ...custom.offers[0]!, reason: "Bonjour {{lastName}}" }],
@@ -185,6 +185,6 @@ describe("catalogue override", () => {
     const duplicate = { ...custom, offers: [custom.offers[0]!, custom.offers[0]!] };
     expect(() => parseOfferCatalogue(duplicate)).toThrow(OfferCatalogueError);
     const badRule = { ...custom, offers: [{ ...custom.offers[1]!, when: { niveau: ["cm2"] } }] };
-    expect(() => parseOfferCatalogue(badRule)).toThrow(/Invalid offer catalogue/);
+    expect(() => parseOfferCatalogue(badRule)).toThrow(/^Catalogue d'offres invalide :/);
   });
 });

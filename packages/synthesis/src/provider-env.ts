@@ -1,6 +1,7 @@
 // Chooses and configures the synthesis provider from the environment, once, at
 // start-up. LLM_PROVIDER picks openai | anthropic | local; without it, the first
 // provider with an API key wins, else the offline local writer.
+import { formatIssues } from "@nexus/shared/zod-fr";
 import { z } from "zod";
 import { AnthropicSynthesisProvider, DEFAULT_ANTHROPIC_MODEL } from "./anthropic-provider";
 import type { SynthesisProvider } from "./contracts";
@@ -50,7 +51,7 @@ export type LlmEnv = z.infer<typeof zLlmEnv>;
 export function parseLlmEnv(env: Record<string, string | undefined>): LlmEnv {
   const parsed = zLlmEnv.safeParse(env);
   if (!parsed.success)
-    throw new ProviderConfigError(`Invalid LLM configuration:\n${z.prettifyError(parsed.error)}`);
+    throw new ProviderConfigError(`Configuration du LLM invalide :\n${formatIssues(parsed.error)}`);
   const e = parsed.data;
   if (e.LLM_PROVIDER === "openai" && !e.OPENAI_API_KEY) {
     throw new ProviderConfigError(

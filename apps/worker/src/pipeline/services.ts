@@ -6,6 +6,7 @@
 import type { EmailSender } from "@nexus/email/email-sender";
 import type { Embedder } from "@nexus/knowledge/embedder";
 import type { OcrPool } from "@nexus/knowledge/ocr-pool";
+import { formatIssues } from "@nexus/shared/zod-fr";
 import type { SynthesisProvider } from "@nexus/synthesis/contracts";
 import { z } from "zod";
 import type { WorkerConvex } from "../handler.ts";
@@ -53,7 +54,7 @@ export function createPipelineServices(
 ): PipelineServices {
   const parsed = zPipelineEnv.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`Invalid pipeline configuration:\n${z.prettifyError(parsed.error)}`);
+    throw new Error(`Configuration du pipeline invalide :\n${formatIssues(parsed.error)}`);
   }
   const config = parsed.data;
   const provider = once(async () => {
