@@ -235,7 +235,9 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     const folder = scanFunctionsFolder(functionsDir);
     const schemaModule = folder.files.has("schema") ? await folder.load("schema") : undefined;
     const authModule = await loadOptionalModule(functionsDir, "auth.config");
-    const verifier = new TokenVerifier(parseAuthConfig(authModule?.default));
+    const verifier = new TokenVerifier(parseAuthConfig(authModule?.default), (detail) =>
+      runtimeConsole.warn(`[convex-local] auth token refused: ${detail}`),
+    );
     const secret = store.secret();
     const tokens = uploadTokens(secret, store);
     let onCommitted: (event: import("./engine.ts").CommitEvent) => void = () => {};

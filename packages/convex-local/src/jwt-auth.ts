@@ -61,10 +61,26 @@ export function parseAuthConfig(config: unknown): AuthProviderConfig[] {
   });
 }
 
-/** A token the runtime refuses: the client gets an AuthError (WebSocket) or a 401 (HTTP). */
+/** What a client is told when its token is refused (details stay in the server log). */
+export const AUTH_FAILURE_MESSAGE =
+  "Could not verify the auth token. Check that it is signed by a provider of auth.config.ts and has not expired.";
+
+/**
+ * A token the runtime refuses: the client gets an AuthError (WebSocket) or a
+ * 401 (HTTP) carrying the generic `message`; `detail` says why, for the log.
+ */
 export class AuthFailure extends Error {
   override name = "AuthFailure";
+  readonly detail: string;
+
+  constructor(detail: string) {
+    super(AUTH_FAILURE_MESSAGE);
+    this.detail = detail;
+  }
 }
+
+/** Longest token lifetime accepted (exp - iat, or exp - now without iat), in seconds. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 // UserIdentity attributes and the standard claims they come from.
 const IDENTITY_FROM_CLAIM: Record<string, string> = {
@@ -89,30 +105,43 @@ const IDENTITY_FROM_CLAIM: Record<string, string> = {
 
 const REGISTERED_CLAIMS = new Set(["iss", "sub", "aud", "exp", "iat", "nbf", "jti"]);
 
-/** The identity Convex functions see for a verified token's claims. */
+// Set from `iss` and `sub` only: a claim of the same name never overrides them.
+const DERIVED_ATTRIBUTES = new Set(["tokenIdentifier", "subject", "issuer"]);
+
+/**
+ * The identity Convex functions see for a verified token's claims:
+ * `tokenIdentifier` is `${iss}|${sub}`, `subject` and `issuer` are `sub` and
+ * `iss`, whatever other claims say; standard claims take their UserIdentity
+ * names and win over custom claims of those names; other custom claims are kept.
+ */
 export function identityFromClaims(claims: JWTPayload): UserIdentity {
   if (typeof claims.iss !== "string" || typeof claims.sub !== "string") {
     throw new AuthFailure("The token has no `iss` or `sub` claim.");
   }
-  const identity: Record<string, unknown> = {
+  const custom: Record<string, unknown> = {};
+  const standard: Record<string, unknown> = {};
+  for (const [claim, value] of Object.entries(claims)) {
+    if (REGISTERED_CLAIMS.has(claim) || DERIVED_ATTRIBUTES.has(claim) || value === undefined) {
+      continue;
+    }
+    const attribute = IDENTITY_FROM_CLAIM[claim];
+    if (attribute === undefined) {
+      custom[claim] = value;
+    } else if (claim === "address" && typeof value === "object") {
+      standard[attribute] = JSON.stringify(value);
+    } else if (claim === "updated_at" && typeof value === "number") {
+      standard[attribute] = new Date(value * 1000).toISOString();
+    } else {
+      standard[attribute] = value;
+    }
+  }
+  return {
+    ...custom,
+    ...standard,
     tokenIdentifier: `${claims.iss}|${claims.sub}`,
     subject: claims.sub,
     issuer: claims.iss,
-  };
-  for (const [claim, value] of Object.entries(claims)) {
-    if (REGISTERED_CLAIMS.has(claim) || value === undefined) continue;
-    const attribute = IDENTITY_FROM_CLAIM[claim];
-    if (attribute === undefined) {
-      identity[claim] = value;
-    } else if (claim === "address" && typeof value === "object") {
-      identity[attribute] = JSON.stringify(value);
-    } else if (claim === "updated_at" && typeof value === "number") {
-      identity[attribute] = new Date(value * 1000).toISOString();
-    } else {
-      identity[attribute] = value;
-    }
-  }
-  return identity as UserIdentity;
+  } as UserIdentity;
 }
 
 function trimSlash(url: string): string {
@@ -126,16 +155,19 @@ function audiences(claims: JWTPayload): string[] {
 
 export interface VerifiedToken {
   identity: UserIdentity;
-  /** Expiry in seconds since the epoch, when the token has one. */
-  expiresAt: number | null;
+  /** Expiry in seconds since the epoch (every accepted token has one). */
+  expiresAt: number;
 }
 
 export class TokenVerifier {
   private readonly providers: AuthProviderConfig[];
   private readonly keySets = new Map<string, Promise<JWTVerifyGetKey>>();
+  private readonly onRefused: (detail: string) => void;
 
-  constructor(providers: AuthProviderConfig[]) {
+  /** `onRefused` receives why a token was refused (for the server log; clients get a generic message). */
+  constructor(providers: AuthProviderConfig[], onRefused: (detail: string) => void = () => {}) {
     this.providers = providers;
+    this.onRefused = onRefused;
   }
 
   get providerCount(): number {
@@ -143,6 +175,19 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedToken> {
+    try {
+      return await this.verifyToken(token);
+    } catch (error) {
+      const failure =
+        error instanceof AuthFailure
+          ? error
+          : new AuthFailure(`Could not verify the auth token: ${String(error)}`);
+      this.onRefused(failure.detail);
+      throw failure;
+    }
+  }
+
+  private async verifyToken(token: string): Promise<VerifiedToken> {
     let unverified: JWTPayload;
     try {
       unverified = decodeJwt(token);
@@ -186,10 +231,18 @@ export class TokenVerifier {
       if (code === "ERR_JWT_EXPIRED") throw new AuthFailure(`Token expired: ${detail}`);
       throw new AuthFailure(`Could not verify the auth token: ${detail}`);
     }
-    return {
-      identity: identityFromClaims(claims),
-      expiresAt: typeof claims.exp === "number" ? claims.exp : null,
-    };
+    // Tokens must expire, soon enough: a session keeps its identity only as
+    // long as its token is valid (checked again on every request and re-run).
+    if (typeof claims.exp !== "number") throw new AuthFailure("The token has no `exp` claim.");
+    const now = Date.now() / 1000;
+    if (claims.exp <= now) throw new AuthFailure(`Token expired at ${claims.exp}.`);
+    const lifetime = claims.exp - (typeof claims.iat === "number" ? claims.iat : now);
+    if (lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+      throw new AuthFailure(
+        `Token lifetime of ${Math.round(lifetime)} s is over the ${MAX_TOKEN_LIFETIME_SECONDS} s accepted.`,
+      );
+    }
+    return { identity: identityFromClaims(claims), expiresAt: claims.exp };
   }
 
   private keySet(provider: AuthProviderConfig): Promise<JWTVerifyGetKey> {

@@ -1,14 +1,26 @@
 // The server side of the Convex sync protocol: one session per WebSocket,
 // query subscriptions kept current after every commit.
 //
-// Consistency: every Transition is computed in one "pass" that holds the
-// transaction lock (ConvexEngine.snapshot), so all the query results it carries
-// come from the same committed state, and its end timestamp is that state's.
-// A pass re-runs the subscribed queries whose read tables were written since
-// the previous pass (plus new queries and those of re-authenticated sessions).
+// Consistency: a session's Transition at timestamp `ts` carries results that
+// are all valid at `ts`. Query re-runs happen while holding the transaction
+// lock (ConvexEngine.snapshot), but in short holds ("slices") between which
+// waiting mutations commit. Every commit is recorded, synchronously, in each
+// session's dirty tables and index keys. At the start of each hold the session
+// takes its dirty sets: any subscription whose read set they touch — results
+// already computed for the Transition under construction included — is
+// re-run. A Transition is emitted only inside a hold, once no subscription of
+// the session is left to run: then every commit up to the hold's `ts` has been
+// taken into account, and every result is valid at `ts`.
 // A session's Transitions wait until the MutationResponse of its own mutation
 // committed before them has been sent, because the clients complete a mutation
 // only on a Transition received after its response.
+//
+// Protection against one client starving the others: subscriptions are capped
+// per session and per identity (over the cap a query gets QueryFailed), queries
+// identical but for `paginationOpts.id` run once per state and share their
+// result, sessions whose work spans several holds get longer (bounded) holds
+// after the quick ones, and each session has a budget of query time that
+// refills with wall time: a session over budget waits (its updates coalesce).
 import { convexToJson, jsonToConvex, type Value } from "convex/values";
 import {
   ANONYMOUS,
@@ -19,7 +31,7 @@ import {
   runInRootContext,
   runtimeConsole,
 } from "./engine.ts";
-import { AuthFailure, type TokenVerifier } from "./jwt-auth.ts";
+import { AUTH_FAILURE_MESSAGE, AuthFailure, type TokenVerifier } from "./jwt-auth.ts";
 import {
   type AddQuery,
   type ClientMessage,
@@ -40,25 +52,49 @@ interface SessionAuth extends CallAuth {
   expiresAt: number | null;
 }
 
+/** Limits protecting the runtime from one client (see the header comment). */
+export interface SyncLimits {
+  /** Live queries one WebSocket may run; further ones get QueryFailed. */
+  maxSubscriptionsPerSession: number;
+  /** Live queries one identity (tokenIdentifier) may run across its WebSockets. */
+  maxSubscriptionsPerIdentity: number;
+  /** How long one hold of the transaction lock serving quick sessions may last. */
+  sliceMs: number;
+  /** Longest hold for a session whose work did not fit in its previous holds. */
+  maxHoldMs: number;
+  /** Share of wall time a session's query re-runs may use in the long run. */
+  sessionShare: number;
+  /** Query time a session may use in a burst before its share applies. */
+  sessionBurstMs: number;
+}
+
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+  maxSubscriptionsPerSession: 200,
+  maxSubscriptionsPerIdentity: 400,
+  sliceMs: 5,
+  maxHoldMs: 20,
+  sessionShare: 0.25,
+  sessionBurstMs: 1000,
+};
+
 interface Subscription {
   queryId: number;
   udfPath: string;
   args: Record<string, Value>;
-  argsKey: string;
+  /** Arguments without `paginationOpts.id` (identical queries share one run). */
+  dedupeKey: string;
   journal: string | null;
   /** Serialized last result sent (undefined: never sent). */
   lastSent: string | undefined;
   reads: ReadSet | null;
+  /** Within the session's and identity's caps (otherwise it only gets QueryFailed). */
+  admitted: boolean;
 }
 
-interface PassJob {
-  udfPath: string;
-  args: Record<string, Value>;
-  auth: CallAuth;
-  journal: string | null;
-  result?: CallResult;
-  serialized?: string;
-  encoded?: unknown;
+interface QueryRun {
+  result: CallResult;
+  serialized: string;
+  encoded: unknown;
 }
 
 export class SyncSession {
@@ -81,8 +117,38 @@ export class SyncSession {
   private queued: string[] = [];
   inbox: Promise<void> = Promise.resolve();
 
-  constructor(socket: SyncSocket) {
+  // ---- the Transition under construction ----
+  /** Tables and index keys written by commits not yet taken into account. */
+  dirtyTables = new Set<string>();
+  dirtyKeys = new Set<string>();
+  /** Subscriptions to (re-)run before the next Transition. */
+  readonly stale = new Set<number>();
+  /** Results computed for the next Transition (valid at the latest hold's state). */
+  readonly results = new Map<number, QueryRun>();
+  /** Queries refused by the caps (and why), reported as QueryFailed in the next Transition. */
+  readonly rejected = new Map<number, string>();
+  added = new Set<number>();
+  removed: number[] = [];
+  targetQuerySet = 0;
+  targetIdentity = 0;
+  admittedCount = 0;
+  /** Query time (ms) spent on the Transition under construction. */
+  roundCost = 0;
+  /** Long holds that ended before that Transition was complete. */
+  longHolds = 0;
+  // ---- budget of query time (ms), refilled with wall time ----
+  credit: number;
+  creditAt = performance.now();
+  lastServedAt = 0;
+
+  constructor(socket: SyncSocket, burstMs = DEFAULT_SYNC_LIMITS.sessionBurstMs) {
     this.socket = socket;
+    this.credit = burstMs;
+  }
+
+  /** Who the per-identity cap counts this session's queries for ("" when anonymous). */
+  get identityKey(): string {
+    return this.queryAuth.identity?.tokenIdentifier ?? "";
   }
 
   send(message: unknown): void {
@@ -138,19 +204,37 @@ function serializeResult(result: CallResult): { serialized: string; encoded: unk
   return { serialized: `err:${result.message}:${JSON.stringify(data ?? null)}`, encoded: data };
 }
 
+/** Arguments as a key, without `paginationOpts.id` (a client-side label of the page). */
+function dedupeArgsKey(args: Record<string, unknown>): string {
+  const opts = args.paginationOpts;
+  if (typeof opts !== "object" || opts === null || Array.isArray(opts) || !("id" in opts)) {
+    return JSON.stringify(args);
+  }
+  const { id: _id, ...rest } = opts as Record<string, unknown>;
+  return JSON.stringify({ ...args, paginationOpts: rest });
+}
+
+/** Lets I/O callbacks and transactions waiting for the lock run before the next hold. */
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class SyncServer {
   private readonly engine: ConvexEngine;
   private readonly verifier: TokenVerifier;
+  private readonly limits: SyncLimits;
   private readonly sessions = new Set<SyncSession>();
-  private dirtyTables = new Set<string>();
-  private dirtyKeys = new Set<string>();
   private passRequested = false;
   private passRunning: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private stopped = false;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  /** Query results at state `cacheTs`, by function, arguments, identity and journal. */
+  private cache = new Map<string, QueryRun>();
+  private cacheTs = -1n;
 
-  constructor(engine: ConvexEngine, verifier: TokenVerifier) {
+  constructor(engine: ConvexEngine, verifier: TokenVerifier, limits: Partial<SyncLimits> = {}) {
     this.engine = engine;
     this.verifier = verifier;
+    this.limits = { ...DEFAULT_SYNC_LIMITS, ...limits };
     runInRootContext(() => {
       this.pingTimer = setInterval(() => {
         for (const session of this.sessions) session.send({ type: "Ping" });
@@ -163,7 +247,7 @@ export class SyncServer {
   }
 
   open(socket: SyncSocket): SyncSession {
-    const session = new SyncSession(socket);
+    const session = new SyncSession(socket, this.limits.sessionBurstMs);
     this.sessions.add(session);
     return session;
   }
@@ -175,8 +259,11 @@ export class SyncServer {
 
   /** Called synchronously for every top-level commit. */
   onCommit(tables: Set<string>, keys: Set<string>): void {
-    for (const table of tables) this.dirtyTables.add(table);
-    for (const key of keys) this.dirtyKeys.add(key);
+    for (const session of this.sessions) {
+      if (session.subscriptions.size === 0) continue;
+      for (const table of tables) session.dirtyTables.add(table);
+      for (const key of keys) session.dirtyKeys.add(key);
+    }
     this.requestPass();
   }
 
@@ -207,6 +294,7 @@ export class SyncServer {
       case "Event":
         return;
       case "ModifyQuerySet": {
+        if (!this.checkNotExpired(session)) return;
         if (message.baseVersion !== session.expectedQuerySet) {
           session.fatal(
             `Invalid query set base version ${message.baseVersion}, expected ${session.expectedQuerySet}`,
@@ -245,10 +333,8 @@ export class SyncServer {
               expiresAt: verified.expiresAt,
             };
           } catch (error) {
-            const text =
-              error instanceof AuthFailure
-                ? error.message
-                : `Could not verify the auth token: ${String(error)}`;
+            // The verifier logs why; the client gets the generic message.
+            const text = error instanceof AuthFailure ? error.message : AUTH_FAILURE_MESSAGE;
             this.authError(session, message.baseVersion, text, true);
             return;
           }
@@ -342,9 +428,14 @@ export class SyncServer {
     session.socket.close(1000, "AuthError");
   }
 
-  private checkNotExpired(session: SyncSession): boolean {
-    const expiresAt = session.callAuth.expiresAt;
-    if (expiresAt !== null && expiresAt * 1000 < Date.now()) {
+  /**
+   * Refuses to go on with an expired token, as the Convex backend does:
+   * AuthError (authUpdateAttempted false, so the client fetches a fresh token
+   * and reconnects with it) and the socket is closed.
+   */
+  private checkNotExpired(session: SyncSession, auth: SessionAuth = session.callAuth): boolean {
+    const expiresAt = auth.expiresAt;
+    if (expiresAt !== null && expiresAt * 1000 <= Date.now()) {
       this.authError(session, session.expectedIdentity - 1, "Convex token identity expired", false);
       return false;
     }
@@ -353,7 +444,8 @@ export class SyncServer {
 
   private requestPass(): void {
     this.passRequested = true;
-    if (this.passRunning !== null) return;
+    this.wake?.();
+    if (this.passRunning !== null || this.stopped) return;
     runInRootContext(() => {
       this.passRunning = this.runPasses().finally(() => {
         this.passRunning = null;
@@ -363,14 +455,38 @@ export class SyncServer {
   }
 
   private async runPasses(): Promise<void> {
-    while (this.passRequested) {
+    while (!this.stopped) {
       this.passRequested = false;
+      let waitMs: number | null = null;
       try {
-        await this.pass();
+        waitMs = await this.hold();
       } catch (error) {
         runtimeConsole.error("[sync] failed to update subscriptions", error);
       }
+      if (waitMs === null) {
+        if (!this.passRequested) return;
+      } else if (waitMs > 0) {
+        // Only sessions over budget have work: sleep until the first one may
+        // run again, or until a commit or a message brings other work.
+        if (!this.passRequested) await this.sleep(waitMs);
+      }
+      // Let mutations waiting for the lock, and socket messages, in.
+      await nextMacrotask();
     }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
   }
 
   /** Waits until every requested pass has run (used at shutdown and by tests). */
@@ -378,136 +494,311 @@ export class SyncServer {
     while (this.passRunning !== null) await this.passRunning;
   }
 
-  private async pass(): Promise<void> {
+  /**
+   * Takes into account what happened to a session since it was last looked
+   * at: query set changes, a new identity, commits. Needs no lock (it only
+   * marks subscriptions to re-run); returns whether the session needs a hold.
+   */
+  private absorb(session: SyncSession): boolean {
+    if (session.closed) return false;
+    const modifications = session.pendingModifications;
+    if (modifications.length > 0) {
+      session.pendingModifications = [];
+      for (const change of modifications) {
+        for (const mod of change.modifications) {
+          if (mod.type === "Add") {
+            const subscription = this.subscription(mod);
+            session.subscriptions.set(mod.queryId, subscription);
+            session.added.add(mod.queryId);
+            const refusal = this.admit(session, subscription);
+            if (refusal === null) session.stale.add(mod.queryId);
+            else session.rejected.set(mod.queryId, refusal);
+          } else {
+            const subscription = session.subscriptions.get(mod.queryId);
+            if (subscription?.admitted) session.admittedCount -= 1;
+            session.subscriptions.delete(mod.queryId);
+            session.added.delete(mod.queryId);
+            session.stale.delete(mod.queryId);
+            session.results.delete(mod.queryId);
+            session.rejected.delete(mod.queryId);
+            session.removed.push(mod.queryId);
+          }
+        }
+        session.targetQuerySet = change.newVersion;
+      }
+    }
+    const identityChange = session.pendingIdentity;
+    if (identityChange !== null) {
+      session.pendingIdentity = null;
+      session.queryAuth = identityChange.auth;
+      session.targetIdentity = identityChange.version;
+      session.results.clear();
+      session.stale.clear();
+      // The caps count per identity: admissions are decided again.
+      session.admittedCount = 0;
+      for (const subscription of session.subscriptions.values()) {
+        const refusal = this.admit(session, subscription);
+        if (refusal === null) {
+          session.stale.add(subscription.queryId);
+          session.rejected.delete(subscription.queryId);
+        } else if (subscription.lastSent !== "rejected") {
+          session.rejected.set(subscription.queryId, refusal);
+        }
+      }
+    }
+    if (session.dirtyTables.size > 0 || session.dirtyKeys.size > 0) {
+      const tables = session.dirtyTables;
+      const keys = session.dirtyKeys;
+      session.dirtyTables = new Set();
+      session.dirtyKeys = new Set();
+      for (const subscription of session.subscriptions.values()) {
+        if (!subscription.admitted || session.stale.has(subscription.queryId)) continue;
+        // A result computed in an earlier hold is checked against its own reads.
+        const reads = session.results.get(subscription.queryId)?.result.reads ?? subscription.reads;
+        if (
+          reads === null ||
+          reads.all ||
+          intersects(reads.tables, tables) ||
+          intersects(reads.keys, keys)
+        ) {
+          session.stale.add(subscription.queryId);
+          session.results.delete(subscription.queryId);
+        }
+      }
+    }
+    return (
+      session.stale.size > 0 ||
+      session.results.size > 0 ||
+      session.rejected.size > 0 ||
+      session.removed.length > 0 ||
+      session.targetQuerySet !== session.sent.querySet ||
+      session.targetIdentity !== session.sent.identity ||
+      session.awaitedTs > session.sent.ts
+    );
+  }
+
+  /**
+   * Admits a new (or re-admitted) subscription when it fits the caps and
+   * counts it; otherwise returns the error its QueryFailed carries.
+   */
+  private admit(session: SyncSession, subscription: Subscription): string | null {
+    const { maxSubscriptionsPerSession, maxSubscriptionsPerIdentity } = this.limits;
+    subscription.admitted = false;
+    if (session.admittedCount >= maxSubscriptionsPerSession) {
+      return `Too many live queries on this connection: convex-local runs at most ${maxSubscriptionsPerSession} per WebSocket. Unsubscribe from some queries.`;
+    }
+    const identity = session.identityKey;
+    if (identity !== "") {
+      let total = session.admittedCount;
+      for (const other of this.sessions) {
+        if (other !== session && !other.closed && other.identityKey === identity) {
+          total += other.admittedCount;
+        }
+      }
+      if (total >= maxSubscriptionsPerIdentity) {
+        return `Too many live queries for this user: convex-local runs at most ${maxSubscriptionsPerIdentity} per identity across its connections. Unsubscribe from some queries.`;
+      }
+    }
+    subscription.admitted = true;
+    session.admittedCount += 1;
+    return null;
+  }
+
+  /** The session's budget of query time (ms) now; negative: it must wait. */
+  private refill(session: SyncSession, now: number): number {
+    const { sessionShare, sessionBurstMs } = this.limits;
+    session.credit = Math.min(
+      sessionBurstMs,
+      session.credit + (now - session.creditAt) * sessionShare,
+    );
+    session.creditAt = now;
+    return session.credit;
+  }
+
+  /**
+   * One hold of the transaction lock. Quick sessions first (whose Transition
+   * under construction has cost less than `sliceMs`), served in turn within `sliceMs`;
+   * otherwise the session with the longest-waiting unfinished Transition, for
+   * up to `maxHoldMs`. Returns null when no session has work, 0 when more
+   * remains, or the ms until a session over budget may run again.
+   */
+  private async hold(): Promise<number | null> {
+    const now = performance.now();
+    const quick: SyncSession[] = [];
+    const long: SyncSession[] = [];
+    let waitMs = Number.POSITIVE_INFINITY;
+    for (const session of this.sessions) {
+      if (!this.absorb(session)) continue;
+      const credit = this.refill(session, now);
+      if (credit <= 0) {
+        waitMs = Math.min(waitMs, -credit / this.limits.sessionShare);
+        continue;
+      }
+      (session.roundCost < this.limits.sliceMs ? quick : long).push(session);
+    }
+    if (quick.length === 0 && long.length === 0) {
+      return waitMs === Number.POSITIVE_INFINITY ? null : Math.ceil(waitMs) + 1;
+    }
+    const byTurn = (a: SyncSession, b: SyncSession) => a.lastServedAt - b.lastServedAt;
+    quick.sort(byTurn);
+    long.sort(byTurn);
+    // A long session also gets its turn when quick ones keep coming.
+    const serveLong =
+      long.length > 0 &&
+      (quick.length === 0 ||
+        now - (long[0] as SyncSession).lastServedAt > 4 * this.limits.maxHoldMs);
     await this.engine.snapshot(async (ts) => {
-      // Taken under the lock: exactly the commits up to `ts`.
-      const dirty = this.dirtyTables;
-      const dirtyKeys = this.dirtyKeys;
-      this.dirtyTables = new Set();
-      this.dirtyKeys = new Set();
-      const plans = [];
-      const jobs = new Map<string, PassJob>();
-      for (const session of this.sessions) {
-        if (session.closed) continue;
-        const removed: number[] = [];
-        const added = new Set<number>();
-        const modifications = session.pendingModifications;
-        session.pendingModifications = [];
-        for (const change of modifications) {
-          for (const mod of change.modifications) {
-            if (mod.type === "Add") {
-              session.subscriptions.set(mod.queryId, this.subscription(mod));
-              added.add(mod.queryId);
-            } else {
-              session.subscriptions.delete(mod.queryId);
-              added.delete(mod.queryId);
-              removed.push(mod.queryId);
-            }
-          }
-        }
-        const querySet = modifications.at(-1)?.newVersion ?? session.sent.querySet;
-        const identityChange = session.pendingIdentity;
-        session.pendingIdentity = null;
-        if (identityChange !== null) session.queryAuth = identityChange.auth;
-        const identity = identityChange?.version ?? session.sent.identity;
-        const toRun: Array<{ subscription: Subscription; key: string }> = [];
-        for (const subscription of session.subscriptions.values()) {
-          const reads = subscription.reads;
-          const stale =
-            identityChange !== null ||
-            added.has(subscription.queryId) ||
-            reads === null ||
-            reads.all ||
-            intersects(reads.tables, dirty) ||
-            intersects(reads.keys, dirtyKeys);
-          if (!stale) continue;
-          const key = `${subscription.udfPath}\u0000${subscription.argsKey}\u0000${session.queryAuth.key}\u0000${subscription.journal ?? ""}`;
-          if (!jobs.has(key)) {
-            jobs.set(key, {
-              udfPath: subscription.udfPath,
-              args: subscription.args,
-              auth: session.queryAuth,
-              journal: subscription.journal,
-            });
-          }
-          toRun.push({ subscription, key });
-        }
-        plans.push({ session, removed, added, querySet, identity, toRun });
+      if (ts !== this.cacheTs) {
+        this.cache = new Map();
+        this.cacheTs = ts;
       }
-      for (const job of jobs.values()) {
-        job.result = await this.engine.queryInSnapshot(
-          job.udfPath,
-          job.args,
-          job.auth,
-          job.journal,
+      const start = performance.now();
+      if (serveLong) {
+        const session = long[0] as SyncSession;
+        const budget = Math.min(
+          this.limits.maxHoldMs,
+          this.limits.sliceMs * 2 ** (session.longHolds + 1),
         );
-        Object.assign(job, serializeResult(job.result));
+        const done = await this.serve(session, ts, start + budget);
+        if (!done) session.longHolds += 1;
+        return;
       }
-      for (const plan of plans) {
-        const { session } = plan;
-        const changes: StateModification[] = plan.removed.map((queryId) => ({
-          type: "QueryRemoved" as const,
-          queryId,
-        }));
-        for (const { subscription, key } of plan.toRun) {
-          const job = jobs.get(key);
-          if (job?.result === undefined || job.serialized === undefined) continue;
-          const result = job.result;
-          subscription.reads = result.reads;
-          if (result.journal !== null) subscription.journal = result.journal;
-          if (job.serialized === subscription.lastSent && !plan.added.has(subscription.queryId))
-            continue;
-          subscription.lastSent = job.serialized;
-          changes.push(
-            result.ok
-              ? {
-                  type: "QueryUpdated",
-                  queryId: subscription.queryId,
-                  value: job.encoded,
-                  logLines: result.logLines,
-                  journal: result.journal,
-                }
-              : {
-                  type: "QueryFailed",
-                  queryId: subscription.queryId,
-                  errorMessage: result.message,
-                  logLines: result.logLines,
-                  journal: result.journal,
-                  ...(job.encoded === undefined ? {} : { errorData: job.encoded }),
-                },
-          );
-        }
-        const start = session.sent;
-        const versionChanged = plan.querySet !== start.querySet || plan.identity !== start.identity;
-        const needsTs = session.awaitedTs > start.ts;
-        if (changes.length === 0 && !versionChanged && !needsTs) continue;
-        const end: StateVersion = { querySet: plan.querySet, identity: plan.identity, ts };
-        session.sent = end;
-        session.sendTransition({
-          type: "Transition",
-          startVersion: encodeVersion(start),
-          endVersion: encodeVersion(end),
-          modifications: changes,
-        });
+      const deadline = start + this.limits.sliceMs;
+      for (const session of quick) {
+        if (performance.now() >= deadline) break;
+        await this.serve(session, ts, deadline);
       }
-      return ts;
+    });
+    return 0;
+  }
+
+  /**
+   * Runs a session's stale queries until `deadline`; sends its Transition
+   * when none is left (returns whether it did, or had nothing to send).
+   */
+  private async serve(session: SyncSession, ts: bigint, deadline: number): Promise<boolean> {
+    const started = performance.now();
+    try {
+      // Under the lock: every commit up to `ts` is in the dirty sets now.
+      this.absorb(session);
+      if (session.closed || !this.checkNotExpired(session, session.queryAuth)) return true;
+      for (const queryId of session.stale) {
+        if (performance.now() >= deadline) return false;
+        const subscription = session.subscriptions.get(queryId);
+        session.stale.delete(queryId);
+        if (subscription === undefined) continue;
+        session.results.set(queryId, await this.run(subscription, session.queryAuth));
+        if (session.closed) return true;
+      }
+      this.emit(session, ts);
+      return true;
+    } finally {
+      const now = performance.now();
+      session.credit -= now - started;
+      session.roundCost += now - started;
+      session.lastServedAt = now;
+    }
+  }
+
+  /** Runs a query at the current state, or reuses the run of an identical one. */
+  private async run(subscription: Subscription, auth: CallAuth): Promise<QueryRun> {
+    const key = `${subscription.udfPath}\u0000${subscription.dedupeKey}\u0000${auth.key}\u0000${subscription.journal ?? ""}`;
+    let run = this.cache.get(key);
+    if (run === undefined) {
+      const result = await this.engine.queryInSnapshot(
+        subscription.udfPath,
+        subscription.args,
+        auth,
+        subscription.journal,
+      );
+      run = { result, ...serializeResult(result) };
+      this.cache.set(key, run);
+    }
+    return run;
+  }
+
+  /** Sends the session's Transition to `ts` (everything it carries is valid at `ts`). */
+  private emit(session: SyncSession, ts: bigint): void {
+    const changes: StateModification[] = session.removed.map((queryId) => ({
+      type: "QueryRemoved" as const,
+      queryId,
+    }));
+    for (const [queryId, errorMessage] of session.rejected) {
+      const subscription = session.subscriptions.get(queryId);
+      if (subscription === undefined) continue;
+      subscription.lastSent = "rejected";
+      subscription.reads = null;
+      changes.push({ type: "QueryFailed", queryId, errorMessage, logLines: [], journal: null });
+    }
+    for (const [queryId, run] of session.results) {
+      const subscription = session.subscriptions.get(queryId);
+      if (subscription === undefined) continue;
+      const { result } = run;
+      subscription.reads = result.reads;
+      if (result.journal !== null) subscription.journal = result.journal;
+      if (run.serialized === subscription.lastSent && !session.added.has(queryId)) continue;
+      subscription.lastSent = run.serialized;
+      changes.push(
+        result.ok
+          ? {
+              type: "QueryUpdated",
+              queryId,
+              value: run.encoded,
+              logLines: result.logLines,
+              journal: result.journal,
+            }
+          : {
+              type: "QueryFailed",
+              queryId,
+              errorMessage: result.message,
+              logLines: result.logLines,
+              journal: result.journal,
+              ...(run.encoded === undefined ? {} : { errorData: run.encoded }),
+            },
+      );
+    }
+    session.results.clear();
+    session.rejected.clear();
+    session.added = new Set();
+    session.removed = [];
+    session.roundCost = 0;
+    session.longHolds = 0;
+    const start = session.sent;
+    const versionChanged =
+      session.targetQuerySet !== start.querySet || session.targetIdentity !== start.identity;
+    const needsTs = session.awaitedTs > start.ts;
+    if (changes.length === 0 && !versionChanged && !needsTs) return;
+    const end: StateVersion = {
+      querySet: session.targetQuerySet,
+      identity: session.targetIdentity,
+      ts,
+    };
+    session.sent = end;
+    session.sendTransition({
+      type: "Transition",
+      startVersion: encodeVersion(start),
+      endVersion: encodeVersion(end),
+      modifications: changes,
     });
   }
 
   private subscription(mod: AddQuery): Subscription {
-    const argsJson = mod.args[0] ?? {};
+    const argsJson = (mod.args[0] ?? {}) as Record<string, unknown>;
     return {
       queryId: mod.queryId,
       udfPath: mod.udfPath,
       args: jsonToConvex(argsJson as never) as Record<string, Value>,
-      argsKey: JSON.stringify(argsJson),
+      dedupeKey: dedupeArgsKey(argsJson),
       journal: mod.journal ?? null,
       lastSent: undefined,
       reads: null,
+      admitted: false,
     };
   }
 
   shutdown(): void {
+    this.stopped = true;
+    this.wake?.();
     if (this.pingTimer) clearInterval(this.pingTimer);
     for (const session of this.sessions) {
       session.closed = true;
