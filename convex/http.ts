@@ -1,7 +1,8 @@
 // HTTP routes of the deployment (the `.convex.site` host, or the local runtime's site port).
-// POST /auth/api-key/token: `Authorization: Bearer nxr_…` → a 15-minute session token the
-// CLI hands to the Convex clients. The key travels in a header, never as a function
-// argument (arguments can be echoed in errors and logs). Failures say nothing about why.
+// POST /auth/api-key/token with `X-Api-Key: nxr_…` → a 15-minute session token the CLI hands
+// to the Convex clients. The key travels in a header, never as a function argument
+// (arguments can be echoed in errors and logs); not in `Authorization: Bearer`, which Convex
+// reads as a JWT for HTTP actions. Failures say nothing about why.
 import { hashApiKey, looksLikeApiKey } from "@nexus/service-auth/api-keys";
 import {
   API_KEY_ISSUER,
@@ -30,7 +31,7 @@ http.route({
     if (!signingKey) {
       return json(503, { error: "Les clés d'API ne sont pas configurées sur ce déploiement." });
     }
-    const presented = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+    const presented = request.headers.get("x-api-key")?.trim();
     const keyId =
       presented && looksLikeApiKey(presented)
         ? await ctx.runMutation(internal.apiKeys.exchange, { hash: await hashApiKey(presented) })

@@ -4,6 +4,7 @@
 // With CONVEX_URL: `convex dev` pushes convex/ to that deployment, then worker and web point at it.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { generateServiceKeyPair } from "@nexus/service-auth/service-tokens";
 import type { Subprocess } from "bun";
 
 const root = join(import.meta.dir, "..");
@@ -19,15 +20,33 @@ function log(message: string) {
   console.log(`[dev] ${message}`);
 }
 
-/** A stable dev-only worker secret, generated once per checkout (never used in production). */
-function devWorkerSecret(): string {
-  if (process.env.WORKER_SECRET) return process.env.WORKER_SECRET;
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, "dev-worker-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  const secret = crypto.randomUUID();
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+/**
+ * Dev-only service keys, generated once per checkout in .data/dev-keys (never used in
+ * production, where `nexus-worker keys generate` makes them): the worker's key pair and the
+ * key that signs API-key session tokens.
+ */
+async function devServiceKeys() {
+  const dir = join(dataDir, "dev-keys");
+  const files = {
+    workerPrivate: join(dir, "worker-private-key.json"),
+    workerJwks: join(dir, "worker-jwks.json"),
+    signing: join(dir, "api-key-signing-key.json"),
+  };
+  if (!existsSync(files.workerPrivate) || !existsSync(files.signing)) {
+    mkdirSync(dir, { recursive: true });
+    const worker = await generateServiceKeyPair();
+    const signing = await generateServiceKeyPair();
+    writeFileSync(files.workerPrivate, JSON.stringify(worker.privateJwk), { mode: 0o600 });
+    writeFileSync(files.workerJwks, JSON.stringify(worker.publicJwks));
+    writeFileSync(files.signing, JSON.stringify(signing.privateJwk), { mode: 0o600 });
+  }
+  return {
+    convexEnv: {
+      WORKER_JWKS: readFileSync(files.workerJwks, "utf8"),
+      API_KEY_SIGNING_KEY: readFileSync(files.signing, "utf8"),
+    },
+    workerKeyFile: files.workerPrivate,
+  };
 }
 
 function start(name: string, cmd: string[], env: Record<string, string>, cwd = root): Subprocess {
@@ -100,7 +119,7 @@ async function shutdown(code: number) {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
-const workerSecret = devWorkerSecret();
+const serviceKeys = await devServiceKeys();
 const devAuth = {
   DEV_AUTH_ISSUER: process.env.DEV_AUTH_ISSUER ?? `http://127.0.0.1:${WEB_PORT}/dev-auth`,
   DEV_AUTH_JWKS_URL:
@@ -121,7 +140,7 @@ if (convexUrl) {
     process.exit(1);
   }
   convexUrl = `http://127.0.0.1:${LOCAL_PORT}`;
-  const convexEnv = { WORKER_SECRET: workerSecret, ...devAuth, NODE_ENV: "development" };
+  const convexEnv = { ...serviceKeys.convexEnv, ...devAuth, NODE_ENV: "development" };
   const ready = waitForLine("convex", /Convex local runtime ready at/, 60_000);
   start(
     "convex",
@@ -143,7 +162,17 @@ if (convexUrl) {
   await ready;
 }
 
-const shared = { CONVEX_URL: convexUrl, WORKER_SECRET: workerSecret, ...devAuth };
+// Against a real deployment, the worker key comes from the environment (WORKER_PRIVATE_KEY).
+const workerKeyEnv: Record<string, string> =
+  process.env.CONVEX_URL && (process.env.WORKER_PRIVATE_KEY || process.env.WORKER_PRIVATE_KEY_FILE)
+    ? {}
+    : { WORKER_PRIVATE_KEY_FILE: serviceKeys.workerKeyFile };
+const shared = {
+  CONVEX_URL: convexUrl,
+  ...workerKeyEnv,
+  NEXUS_API_KEY_FILE: process.env.NEXUS_API_KEY_FILE ?? join(dataDir, "dev-api-key"),
+  ...devAuth,
+};
 
 if (existsSync(join(root, "scripts/seed.ts"))) {
   const seed = Bun.spawn(["bun", join(root, "scripts/seed.ts")], {

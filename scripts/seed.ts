@@ -1,16 +1,24 @@
 #!/usr/bin/env bun
-// `bun run seed`: inserts the demo data (convex/model/seed.ts) into the Convex
-// deployment at CONVEX_URL through the worker-secret-gated seed:run mutation.
+// `bun run seed`: inserts the demo data (convex/model/seed.ts) into the Convex deployment at
+// CONVEX_URL through the worker-only seed:run mutation (signed in with WORKER_PRIVATE_KEY).
 // Then uploads the starter knowledge base (packages/knowledge/starter) as global documents
-// through the worker-secret upload path; the worker indexes them. Idempotent: running it
-// again creates nothing (same bytes in the same scope are recognised as duplicates).
-// Prints the demo accounts and one line per starter document.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+// the way staff do, as the demo admin with an API key (issued by the worker's bootstrap and
+// kept in SEED_API_KEY_FILE, default .data/dev-api-key, for the CLI too); the worker indexes
+// them. Idempotent: running it again creates nothing (same bytes in the same scope are
+// recognised as duplicates). Prints the demo accounts and one line per starter document.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { starterDocuments } from "@nexus/knowledge/starter";
+import { signWorkerToken } from "@nexus/service-auth/service-tokens";
 import { ConvexHttpClient } from "convex/browser";
 import type { FunctionReturnType } from "convex/server";
 import { ConvexError } from "convex/values";
+import {
+  ApiKeyRejected,
+  apiKeyTokens,
+  readWorkerKey,
+  siteUrlFor,
+} from "../apps/worker/src/auth/credentials.ts";
 import { uploadDocument } from "../apps/worker/src/cli/document-upload.ts";
 import { errorMessage } from "../apps/worker/src/errors.ts";
 import { api } from "../convex/_generated/api";
@@ -24,14 +32,17 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** WORKER_SECRET, or the dev secret `bun run dev` generated for this checkout. */
-function workerSecret(): string {
-  if (process.env.WORKER_SECRET) return process.env.WORKER_SECRET;
-  const devFile = join(root, ".data", "dev-worker-secret");
-  if (existsSync(devFile)) return readFileSync(devFile, "utf8").trim();
-  return fail(
-    "WORKER_SECRET n'est pas défini. Donnez-lui la valeur de la variable WORKER_SECRET du déploiement Convex.",
-  );
+/** The worker's key: WORKER_PRIVATE_KEY(_FILE), or the dev key `bun run dev` generated. */
+function workerEnv(): Record<string, string | undefined> {
+  const devFile = join(root, ".data", "dev-keys", "worker-private-key.json");
+  if (
+    process.env.WORKER_PRIVATE_KEY ||
+    process.env.WORKER_PRIVATE_KEY_FILE ||
+    !existsSync(devFile)
+  ) {
+    return process.env;
+  }
+  return { ...process.env, WORKER_PRIVATE_KEY_FILE: devFile };
 }
 
 function table(rows: string[][]): string {
@@ -45,7 +56,12 @@ function table(rows: string[][]): string {
 }
 
 const url = process.env.CONVEX_URL || DEFAULT_CONVEX_URL;
-const secret = workerSecret();
+let workerKey: ReturnType<typeof readWorkerKey>;
+try {
+  workerKey = readWorkerKey(workerEnv());
+} catch (error) {
+  fail(errorMessage(error));
+}
 const client = new ConvexHttpClient(url, {
   skipConvexDeploymentUrlCheck: true,
   fetch: ((input, init) =>
@@ -54,7 +70,8 @@ const client = new ConvexHttpClient(url, {
 
 let result: FunctionReturnType<typeof api.seed.run>;
 try {
-  result = await client.mutation(api.seed.run, { workerSecret: secret });
+  client.setAuth((await signWorkerToken(workerKey, "seed")).token);
+  result = await client.mutation(api.seed.run, {});
 } catch (error) {
   if (error instanceof ConvexError) {
     const data = error.data as { code?: string; message?: string };
@@ -87,7 +104,41 @@ console.log(
   ]),
 );
 
-// Starter knowledge base: rendered in memory (deterministic bytes), uploaded as global documents.
+// Starter knowledge base: rendered in memory (deterministic bytes), uploaded as global
+// documents by the demo admin, through the same functions as the web app and the CLI.
+const adminEmail = accounts.find((a) => a.role === "admin")?.email ?? fail("aucun compte admin.");
+const keyFile = process.env.SEED_API_KEY_FILE ?? join(root, ".data", "dev-api-key");
+const siteUrl = siteUrlFor(url, process.env);
+
+/** The demo admin's key from the key file if still valid, else a new one from the bootstrap. */
+async function adminTokens() {
+  if (existsSync(keyFile)) {
+    const tokens = apiKeyTokens(siteUrl, readFileSync(keyFile, "utf8").trim());
+    try {
+      await tokens();
+      return tokens;
+    } catch (error) {
+      if (!(error instanceof ApiKeyRejected)) throw error;
+    }
+  }
+  const { key } = await client.mutation(api.apiKeys.bootstrap, {
+    email: adminEmail,
+    label: "seed",
+  });
+  mkdirSync(dirname(keyFile), { recursive: true });
+  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+  console.log(
+    `\nClé d'API de l'admin de démonstration écrite dans ${keyFile} (NEXUS_API_KEY_FILE).`,
+  );
+  return apiKeyTokens(siteUrl, key);
+}
+
+const tokens = await adminTokens().catch((error) => fail(errorMessage(error)));
+const staff = new ConvexHttpClient(url, { skipConvexDeploymentUrlCheck: true });
+const asAdmin = async () => {
+  staff.setAuth(await tokens());
+  return staff;
+};
 const starter = await starterDocuments();
 console.log(`\nBase de connaissances de départ (${starter.length} documents) :`);
 let failures = 0;
@@ -96,10 +147,9 @@ for (const document of starter) {
   try {
     const result = await uploadDocument(
       {
-        generateUploadUrl: () =>
-          client.mutation(api.ingestion.generateUploadUrl, { workerSecret: secret }),
-        addDocument: (args) =>
-          client.action(api.ingestion.addDocument, { ...args, workerSecret: secret }),
+        generateUploadUrl: async () =>
+          (await asAdmin()).mutation(api.documents.generateUploadUrl, {}),
+        addDocument: async (args) => (await asAdmin()).action(api.documents.create, args),
       },
       {
         bytes: document.bytes,

@@ -27,7 +27,7 @@ function percentile(values: number[], p: number): number {
 
 async function enqueue(runtime: Runtime, sleepMs = 0) {
   return (
-    await runtime.admin.mutation(api.jobs.adminEnqueue, {
+    await runtime.staff.mutation(api.jobs.enqueue, {
       kind: "system.echo",
       payload: { sleepMs },
     })
@@ -42,7 +42,7 @@ async function waitAllFinished(runtime: Runtime, ids: string[], timeoutMs: numbe
   >();
   for (const id of ids) {
     for (;;) {
-      const { job } = await runtime.admin.query(api.jobs.adminGet, { jobId: id });
+      const { job } = await runtime.staff.query(api.jobs.get, { jobId: id });
       if (job.status === "completed") {
         jobs.set(id, job);
         break;

@@ -15,8 +15,7 @@ import { ConvexHttpClient } from "convex/browser";
 import { api } from "../../../convex/_generated/api.js";
 import type { Id } from "../../../convex/_generated/dataModel.js";
 import { demoAnswers } from "../../../convex/model/seed.ts";
-import { startDevAuth } from "../test/dev-auth.ts";
-import { startRuntime, startWorkerProcess } from "../test/harness.ts";
+import { devAuth, startRuntime, startWorkerProcess } from "../test/harness.ts";
 
 const TARGETS = { submitToReviewP95Ms: 3_000, approveToSentP95Ms: 3_000 };
 const WARMUP = 2;
@@ -47,11 +46,9 @@ const summary = (values: number[]) => ({
   maxMs: Math.round(Math.max(...values)),
 });
 
-const auth = await startDevAuth();
+const auth = devAuth;
 const outbox = mkdtempSync(join(tmpdir(), "nexus-bench-outbox-"));
 const env = {
-  DEV_AUTH_ISSUER: auth.issuer,
-  DEV_AUTH_JWKS_URL: auth.jwksUrl,
   EMBEDDINGS_PROVIDER: "local",
 };
 const runtime = await startRuntime(env);
@@ -89,7 +86,7 @@ async function waitForBilan(
 }
 
 try {
-  await runtime.admin.mutation(api.seed.run, {});
+  await runtime.worker.mutation(api.seed.run, {});
   const coach = await clientAs(COACH);
   const students = await Promise.all(
     STUDENTS.map(async (s) => {

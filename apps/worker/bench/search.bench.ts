@@ -19,7 +19,7 @@ import { starterDocuments } from "@nexus/knowledge/starter";
 import { api } from "../../../convex/_generated/api.js";
 import type { Id } from "../../../convex/_generated/dataModel.js";
 import { type UploadApi, uploadDocument } from "../src/cli/document-upload.ts";
-import { adminClient, startRuntime, startWorkerProcess } from "../test/harness.ts";
+import { startRuntime, startWorkerProcess } from "../test/harness.ts";
 
 const TARGETS = { ingestPagesPerSecond: 5, searchP99Ms: 500 };
 const INGEST_ROUNDS = Number(process.env.SEARCH_BENCH_INGEST_ROUNDS ?? 2);
@@ -58,10 +58,10 @@ const noOcr: OcrPool = {
 };
 
 const runtime = await startRuntime({ EMBEDDINGS_PROVIDER: "local" });
-const call = adminClient(runtime.url);
+const call = runtime.staff;
 const uploader: UploadApi = {
-  generateUploadUrl: () => call.mutation(api.ingestion.generateUploadUrl, {}),
-  addDocument: (args) => call.action(api.ingestion.addDocument, args),
+  generateUploadUrl: () => call.mutation(api.documents.generateUploadUrl, {}),
+  addDocument: (args) => call.action(api.documents.create, args),
 };
 
 try {
@@ -86,12 +86,12 @@ try {
       ids.push(documentId as Id<"documents">);
     }
   }
-  let statuses: Awaited<ReturnType<typeof call.query<typeof api.ingestion.status>>> = [];
+  let statuses: Awaited<ReturnType<typeof call.query<typeof api.documents.statuses>>> = [];
   for (;;) {
     statuses = [];
     for (let i = 0; i < ids.length; i += 100) {
       statuses.push(
-        ...(await call.query(api.ingestion.status, { documentIds: ids.slice(i, i + 100) })),
+        ...(await call.query(api.documents.statuses, { documentIds: ids.slice(i, i + 100) })),
       );
     }
     if (statuses.every((s) => s && (s.status === "indexed" || s.status === "failed"))) break;
@@ -169,11 +169,10 @@ try {
   const questions = loadRetrievalSet().questions.map((q) => q.question);
   const latencies: number[] = [];
   let empty = 0;
-  for (let i = 0; i < 3; i++)
-    await call.action(api.knowledge.searchAsStaff, { query: questions[i]! });
+  for (let i = 0; i < 3; i++) await call.action(api.knowledge.search, { query: questions[i]! });
   for (let i = 0; i < SEARCHES; i++) {
     const t0 = performance.now();
-    const hits = await call.action(api.knowledge.searchAsStaff, {
+    const hits = await call.action(api.knowledge.search, {
       query: questions[i % questions.length]!,
       limit: 5,
     });

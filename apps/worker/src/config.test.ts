@@ -1,3 +1,4 @@
+import { generateServiceKeyPair } from "@nexus/service-auth/service-tokens";
 import { describe, expect, it } from "vitest";
 import {
   ConfigError,
@@ -6,6 +7,9 @@ import {
   loadWorkerConfig,
   parseConcurrency,
 } from "./config.ts";
+
+const { privateJwk } = await generateServiceKeyPair();
+const KEY = JSON.stringify(privateJwk);
 
 describe("parseConcurrency", () => {
   it("keeps the defaults when unset or blank", () => {
@@ -41,10 +45,10 @@ describe("parseConcurrency", () => {
 
 describe("loadWorkerConfig", () => {
   it("applies the defaults", () => {
-    const c = loadWorkerConfig({ WORKER_SECRET: "s" });
+    const c = loadWorkerConfig({ WORKER_PRIVATE_KEY: KEY });
     expect(c).toMatchObject({
       convexUrl: "http://127.0.0.1:3210",
-      workerSecret: "s",
+      workerKey: privateJwk,
       pollIntervalMs: 5_000,
       healthPort: 8_081,
       leaseMs: 30_000,
@@ -59,7 +63,7 @@ describe("loadWorkerConfig", () => {
   it("reads every variable", () => {
     const c = loadWorkerConfig({
       CONVEX_URL: "https://convex.example.fr",
-      WORKER_SECRET: "s",
+      WORKER_PRIVATE_KEY: KEY,
       POLL_INTERVAL_MS: "250",
       WORKER_HEALTH_PORT: "0",
       WORKER_CONCURRENCY: "system.echo=2",
@@ -83,10 +87,29 @@ describe("loadWorkerConfig", () => {
     expect(c.concurrency["system.echo"]).toBe(2);
   });
 
-  it("says clearly that WORKER_SECRET is required", () => {
-    expect(() => loadWorkerConfig({})).toThrow(/WORKER_SECRET est obligatoire/);
-    expect(() => loadWorkerConfig({ WORKER_SECRET: "" })).toThrow(/WORKER_SECRET est obligatoire/);
-    expect(() => loadCliConfig({})).toThrow(ConfigError);
+  it("says clearly that the worker's private key is required and must be one", () => {
+    expect(() => loadWorkerConfig({})).toThrow(
+      /WORKER_PRIVATE_KEY \(ou WORKER_PRIVATE_KEY_FILE\) est obligatoire/,
+    );
+    expect(() => loadWorkerConfig({ WORKER_PRIVATE_KEY: "" })).toThrow(/est obligatoire/);
+    expect(() => loadWorkerConfig({ WORKER_PRIVATE_KEY: "secret" })).toThrow(/JSON valide/);
+    expect(() => loadWorkerConfig({ WORKER_PRIVATE_KEY_FILE: "/nonexistent/key.json" })).toThrow(
+      /impossible de lire/,
+    );
+  });
+
+  it("finds the deployment's HTTP-actions host for the CLI", () => {
+    expect(loadCliConfig({}).siteUrl).toBe("http://127.0.0.1:3211");
+    expect(loadCliConfig({ CONVEX_URL: "https://happy-cat-123.convex.cloud" }).siteUrl).toBe(
+      "https://happy-cat-123.convex.site",
+    );
+    expect(
+      loadCliConfig({
+        CONVEX_URL: "https://api.nexus.fr",
+        CONVEX_SITE_URL: "https://site.nexus.fr/",
+      }).siteUrl,
+    ).toBe("https://site.nexus.fr");
+    expect(() => loadCliConfig({ CONVEX_URL: "https://api.nexus.fr" })).toThrow(ConfigError);
   });
 
   it.each([
@@ -96,6 +119,6 @@ describe("loadWorkerConfig", () => {
     [{ CONVEX_URL: "not a url" }, /CONVEX_URL/],
     [{ WORKER_DISABLE_SUBSCRIPTION: "maybe" }, /WORKER_DISABLE_SUBSCRIPTION/],
   ])("rejects %j", (env, message) => {
-    expect(() => loadWorkerConfig({ WORKER_SECRET: "s", ...env })).toThrow(message);
+    expect(() => loadWorkerConfig({ WORKER_PRIVATE_KEY: KEY, ...env })).toThrow(message);
   });
 });

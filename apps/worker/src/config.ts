@@ -1,8 +1,10 @@
 // Every setting of the worker and the CLI, read once from the environment and
 // validated with zod. All defaults live here.
 import { hostname } from "node:os";
+import type { JWK } from "@nexus/service-auth/service-tokens";
 import { type JobKind, jobKinds, zJobKind } from "@nexus/shared/jobs";
 import { z } from "zod";
+import { readWorkerKey, siteUrlFor } from "./auth/credentials.ts";
 
 /** Sized for a 2-core VPS: OCR is CPU-bound, LLM calls and emails wait on the network. */
 export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
@@ -58,7 +60,6 @@ const flag = z
 
 const envSchema = z.object({
   CONVEX_URL: z.url().default("http://127.0.0.1:3210"),
-  WORKER_SECRET: z.string().min(1).optional(),
   POLL_INTERVAL_MS: int(50, 600_000).default(5_000),
   WORKER_HEALTH_PORT: int(0, 65_535).default(8_081),
   /** Loopback by default: /readyz reveals the worker's state. 0.0.0.0 in a container. */
@@ -90,7 +91,7 @@ export function loadHealthConfig(env: Record<string, string | undefined>): {
 
 export interface WorkerConfig {
   convexUrl: string;
-  workerSecret: string;
+  workerKey: JWK;
   pollIntervalMs: number;
   healthPort: number;
   healthHost: string;
@@ -116,20 +117,11 @@ function readEnv(env: Record<string, string | undefined>) {
   return parsed.data;
 }
 
-function requireSecret(secret: string | undefined): string {
-  if (!secret) {
-    throw new ConfigError(
-      "WORKER_SECRET est obligatoire : donnez-lui la même valeur que la variable WORKER_SECRET du déploiement Convex.",
-    );
-  }
-  return secret;
-}
-
 export function loadWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
   const e = readEnv(env);
   return {
     convexUrl: e.CONVEX_URL,
-    workerSecret: requireSecret(e.WORKER_SECRET),
+    workerKey: readWorkerKey(env),
     pollIntervalMs: e.POLL_INTERVAL_MS,
     healthPort: e.WORKER_HEALTH_PORT,
     healthHost: e.WORKER_HEALTH_HOST,
@@ -148,10 +140,11 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
 
 export interface CliConfig {
   convexUrl: string;
-  workerSecret: string;
+  siteUrl: string;
 }
 
+/** Where the CLI calls; its credentials are read when a command needs them (auth/credentials.ts). */
 export function loadCliConfig(env: Record<string, string | undefined>): CliConfig {
   const e = readEnv(env);
-  return { convexUrl: e.CONVEX_URL, workerSecret: requireSecret(e.WORKER_SECRET) };
+  return { convexUrl: e.CONVEX_URL, siteUrl: siteUrlFor(e.CONVEX_URL, env) };
 }

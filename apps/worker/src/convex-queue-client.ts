@@ -1,52 +1,50 @@
 // QueueClient over a ConvexClient (WebSocket): mutations for the protocol, a
-// live query for the due-work wake-up. Every call carries WORKER_SECRET.
+// live query for the due-work wake-up. The client is signed in with the worker's own
+// service tokens, renewed before they expire.
 import { ConvexClient } from "convex/browser";
 import { api } from "../../../convex/_generated/api.js";
 import type { Id } from "../../../convex/_generated/dataModel.js";
+import type { TokenSource } from "./auth/credentials.ts";
 import type { QueueClient } from "./queue-client.ts";
 
 type JobId = Id<"jobs">;
 
-export function createConvexQueueClient(options: { convexUrl: string; workerSecret: string }): {
+export function createConvexQueueClient(options: { convexUrl: string; tokens: TokenSource }): {
   queue: QueueClient;
   client: ConvexClient;
 } {
   const client = new ConvexClient(options.convexUrl, { unsavedChangesWarning: false });
-  const workerSecret = options.workerSecret;
+  client.setAuth(options.tokens);
   const queue: QueueClient = {
     register: async (info) => {
-      await client.mutation(api.workers.register, { workerSecret, ...info });
+      await client.mutation(api.workers.register, { ...info });
     },
     beat: (args) =>
       client.mutation(api.workers.beat, {
-        workerSecret,
         ...args,
         currentJobs: args.currentJobs as JobId[],
       }),
     stop: async (workerId) => {
-      await client.mutation(api.workers.stop, { workerSecret, workerId });
+      await client.mutation(api.workers.stop, { workerId });
     },
-    claim: (args) => client.mutation(api.jobs.claim, { workerSecret, ...args }),
+    claim: (args) => client.mutation(api.jobs.claim, { ...args }),
     heartbeat: (args) =>
-      client.mutation(api.jobs.heartbeat, { workerSecret, ...args, jobId: args.jobId as JobId }),
+      client.mutation(api.jobs.heartbeat, { ...args, jobId: args.jobId as JobId }),
     complete: async (args) => {
       await client.mutation(api.jobs.complete, {
-        workerSecret,
         ...args,
         jobId: args.jobId as JobId,
       });
     },
-    fail: (args) =>
-      client.mutation(api.jobs.fail, { workerSecret, ...args, jobId: args.jobId as JobId }),
+    fail: (args) => client.mutation(api.jobs.fail, { ...args, jobId: args.jobId as JobId }),
     release: async (args) => {
       await client.mutation(api.jobs.release, {
-        workerSecret,
         ...args,
         jobId: args.jobId as JobId,
       });
     },
     subscribeDueWork: (kinds, onUpdate, onError) =>
-      client.onUpdate(api.jobs.dueWork, { workerSecret, kinds }, onUpdate, onError),
+      client.onUpdate(api.jobs.dueWork, { kinds }, onUpdate, onError),
     isConnected: () => client.connectionState().isWebSocketConnected,
     close: () => client.close(),
   };

@@ -8,19 +8,19 @@ import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex
 import type { z } from "zod";
 import type { Logger } from "./logger.ts";
 
-/** Worker-secret Convex functions, with the secret added for the handler. */
+/** Convex functions as the worker (signed in with its service token). */
 export interface WorkerConvex {
   query<Q extends FunctionReference<"query">>(
     ref: Q,
-    args: Omit<FunctionArgs<Q>, "workerSecret">,
+    args: FunctionArgs<Q>,
   ): Promise<FunctionReturnType<Q>>;
   mutation<M extends FunctionReference<"mutation">>(
     ref: M,
-    args: Omit<FunctionArgs<M>, "workerSecret">,
+    args: FunctionArgs<M>,
   ): Promise<FunctionReturnType<M>>;
   action<A extends FunctionReference<"action">>(
     ref: A,
-    args: Omit<FunctionArgs<A>, "workerSecret">,
+    args: FunctionArgs<A>,
   ): Promise<FunctionReturnType<A>>;
 }
 

@@ -1,5 +1,6 @@
 // `nexus-worker start`: the daemon. Wires config, Convex client, registry,
 // health server and signals together.
+import { workerTokens } from "./auth/credentials.ts";
 import { loadWorkerConfig } from "./config.ts";
 import { createConvexQueueClient } from "./convex-queue-client.ts";
 import { startHealthServer } from "./health-server.ts";
@@ -12,8 +13,11 @@ import { createWorkerConvex } from "./worker-convex.ts";
 export async function startWorker(env: Record<string, string | undefined>): Promise<number> {
   const config = loadWorkerConfig(env);
   const log = createLogger({ level: config.logLevel, bindings: { workerId: config.workerId } });
-  const { queue, client } = createConvexQueueClient(config);
-  const convex = createWorkerConvex(client, config.workerSecret);
+  const { queue, client } = createConvexQueueClient({
+    convexUrl: config.convexUrl,
+    tokens: workerTokens(config.workerKey, config.workerId),
+  });
+  const convex = createWorkerConvex(client);
   const services = createPipelineServices(env, convex, log);
   const worker = new Worker({
     queue,

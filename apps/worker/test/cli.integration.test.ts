@@ -9,17 +9,17 @@ let runtime: Runtime;
 const seeded: Record<string, string> = {};
 
 function cli(...args: string[]) {
-  return runCliProcess(runtime.url, args);
+  return runCliProcess(runtime, args);
 }
 
 async function failNow(jobId: string, message: string) {
-  const claim = await runtime.admin.mutation(api.jobs.claim, {
+  const claim = await runtime.worker.mutation(api.jobs.claim, {
     workerId: "seed",
     kinds: ["system.echo"],
     leaseMs: 60_000,
   });
   expect(claim?.jobId).toBe(jobId);
-  await runtime.admin.mutation(api.jobs.fail, {
+  await runtime.worker.mutation(api.jobs.fail, {
     jobId: jobId as Id<"jobs">,
     claimToken: claim!.claimToken,
     error: { message },
@@ -31,7 +31,7 @@ beforeAll(async () => {
   runtime = await startRuntime();
   const enqueue = async (payload: object, options: { priority?: number } = {}) =>
     (
-      await runtime.admin.mutation(api.jobs.adminEnqueue, {
+      await runtime.staff.mutation(api.jobs.enqueue, {
         kind: "system.echo",
         payload,
         ...options,
@@ -43,7 +43,7 @@ beforeAll(async () => {
   seeded.failedB = await enqueue({ sleepMs: 2 }, { priority: 9 });
   await failNow(seeded.failedB, "panne B");
   seeded.pending = await enqueue({ sleepMs: 3 });
-  await runtime.admin.mutation(api.workers.register, {
+  await runtime.worker.mutation(api.workers.register, {
     workerId: "seed-worker",
     host: "vps",
     version: "0.1.0",

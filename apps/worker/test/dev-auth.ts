@@ -23,6 +23,8 @@ export async function startDevAuth(): Promise<DevAuth> {
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  // Never keeps a test process or benchmark alive on its own.
+  server.unref();
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}/dev-auth`;
   return {

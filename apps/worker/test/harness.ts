@@ -7,13 +7,36 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { generateServiceKeyPair, signWorkerToken } from "@nexus/service-auth/service-tokens";
 import { ConvexHttpClient } from "convex/browser";
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex/server";
+import { api } from "../../../convex/_generated/api.js";
+import { startDevAuth } from "./dev-auth.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../..", import.meta.url));
 export const workerBin = join(repoRoot, "apps/worker/bin/nexus-worker.ts");
 export const runtimeBin = join(repoRoot, "packages/convex-local/bin/convex-local.ts");
-export const WORKER_SECRET = "integration-secret";
+
+/** Service keys of the test deployment: the worker's pair and the API-key signing key. */
+const workerKeys = await generateServiceKeyPair();
+const signingKeys = await generateServiceKeyPair();
+export const WORKER_PRIVATE_KEY = JSON.stringify(workerKeys.privateJwk);
+
+/**
+ * The dev sign-in for people, as the web app's will be (RS256 tokens, JWKS on loopback).
+ * One per process; every runtime trusts it. Tests sign demo accounts in with it, and the
+ * harness signs its staff account in once before the worker's bootstrap makes it admin.
+ */
+export const devAuth = await startDevAuth();
+
+export const runtimeAuthEnv = {
+  WORKER_JWKS: JSON.stringify(workerKeys.publicJwks),
+  API_KEY_SIGNING_KEY: JSON.stringify(signingKeys.privateJwk),
+  DEV_AUTH_ISSUER: devAuth.issuer,
+  DEV_AUTH_JWKS_URL: devAuth.jwksUrl,
+};
+
+export const STAFF_EMAIL = "operateur@harness.test";
 
 export interface Proc {
   child: ChildProcess;
@@ -78,8 +101,16 @@ function track(child: ChildProcess): Proc {
 
 export interface Runtime {
   url: string;
+  siteUrl: string;
   proc: Proc;
-  admin: AdminClient;
+  /** Calls as the worker (its service token). */
+  worker: Client;
+  /** Calls as an admin through the CLI path: an API key exchanged for a session token. */
+  staff: Client;
+  /** The admin's API key (bootstrapped by the worker, as an operator would). */
+  apiKey: string;
+  /** Environment for CLI processes acting as that admin. */
+  cliEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -91,18 +122,29 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
     [runtimeBin, "--functions", "convex", "--port", "0", "--site-port", "0", "--data", dataDir],
     {
       cwd: repoRoot,
-      env: { ...process.env, WORKER_SECRET, ...env },
+      env: { ...process.env, ...runtimeAuthEnv, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
   const proc = track(child);
   const ready = await proc.waitForLine((l) => l.includes("Convex local runtime ready at"), 60_000);
   const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(ready)?.[1];
-  if (!url) throw new Error(`no URL in: ${ready}`);
+  const siteLine = await proc.waitForLine((l) => l.includes("Convex local HTTP actions at"));
+  const siteUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(siteLine)?.[1];
+  if (!url || !siteUrl) throw new Error(`no URL in: ${ready} / ${siteLine}`);
+  const worker = client(
+    url,
+    async () => (await signWorkerToken(workerKeys.privateJwk, "test")).token,
+  );
+  const apiKey = await bootstrapStaffKey(url, worker);
   return {
     url,
+    siteUrl,
     proc,
-    admin: adminClient(url),
+    worker,
+    staff: apiKeyClient(url, siteUrl, apiKey),
+    apiKey,
+    cliEnv: { NEXUS_API_KEY: apiKey, CONVEX_SITE_URL: siteUrl },
     async stop() {
       proc.kill("SIGTERM");
       const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
@@ -113,27 +155,52 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
   };
 }
 
-export type AdminClient = ReturnType<typeof adminClient>;
+/** The operator's first steps on a new deployment: sign in once, then bootstrap an admin key. */
+async function bootstrapStaffKey(url: string, worker: Client): Promise<string> {
+  const person = new ConvexHttpClient(url);
+  person.setAuth(await devAuth.token(STAFF_EMAIL));
+  await person.mutation(api.users.ensureCurrent, {});
+  const { key } = await worker.mutation(api.apiKeys.bootstrap, {
+    email: STAFF_EMAIL,
+    label: "tests",
+  });
+  return key;
+}
 
-/** Worker-secret calls from the test process. */
-export function adminClient(url: string) {
-  const client = new ConvexHttpClient(url);
+/** An API key's calls: exchanged at the deployment's token route, as the CLI does. */
+export function apiKeyClient(url: string, siteUrl: string, apiKey: string): Client {
+  return client(url, async () => {
+    const response = await fetch(`${siteUrl}/auth/api-key/token`, {
+      method: "POST",
+      headers: { "x-api-key": apiKey },
+    });
+    if (!response.ok) throw new Error(`token exchange: HTTP ${response.status}`);
+    return ((await response.json()) as { token: string }).token;
+  });
+}
+
+export type Client = ReturnType<typeof client>;
+
+/** A ConvexHttpClient signed in with a fresh token per call (tests are short; no caching). */
+export function client(url: string, token: () => Promise<string>) {
+  const http = new ConvexHttpClient(url);
+  const signed = async () => {
+    http.setAuth(await token());
+    return http;
+  };
   return {
-    query: <Q extends FunctionReference<"query">>(
+    query: async <Q extends FunctionReference<"query">>(
       ref: Q,
-      args: Omit<FunctionArgs<Q>, "workerSecret">,
-    ): Promise<FunctionReturnType<Q>> =>
-      client.query(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-    mutation: <M extends FunctionReference<"mutation">>(
+      args: FunctionArgs<Q>,
+    ): Promise<FunctionReturnType<Q>> => (await signed()).query(ref, args),
+    mutation: async <M extends FunctionReference<"mutation">>(
       ref: M,
-      args: Omit<FunctionArgs<M>, "workerSecret">,
-    ): Promise<FunctionReturnType<M>> =>
-      client.mutation(ref, { ...args, workerSecret: WORKER_SECRET } as any),
-    action: <A extends FunctionReference<"action">>(
+      args: FunctionArgs<M>,
+    ): Promise<FunctionReturnType<M>> => (await signed()).mutation(ref, args),
+    action: async <A extends FunctionReference<"action">>(
       ref: A,
-      args: Omit<FunctionArgs<A>, "workerSecret">,
-    ): Promise<FunctionReturnType<A>> =>
-      client.action(ref, { ...args, workerSecret: WORKER_SECRET } as any),
+      args: FunctionArgs<A>,
+    ): Promise<FunctionReturnType<A>> => (await signed()).action(ref, args),
   };
 }
 
@@ -154,7 +221,7 @@ export async function startWorkerProcess(
     env: {
       ...process.env,
       CONVEX_URL: url,
-      WORKER_SECRET,
+      WORKER_PRIVATE_KEY,
       WORKER_HEALTH_PORT: "0",
       POLL_INTERVAL_MS: "1000",
       ...env,
@@ -193,14 +260,20 @@ export async function startWorkerProcess(
 
 /** Runs the CLI to completion. */
 export function runCliProcess(
-  url: string,
+  runtime: Pick<Runtime, "url" | "cliEnv">,
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
     const child = spawn("bun", [workerBin, ...args], {
       cwd: repoRoot,
-      env: { ...process.env, CONVEX_URL: url, WORKER_SECRET, ...env },
+      env: {
+        ...process.env,
+        CONVEX_URL: runtime.url,
+        WORKER_PRIVATE_KEY,
+        ...runtime.cliEnv,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

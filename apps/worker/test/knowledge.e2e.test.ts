@@ -17,15 +17,15 @@ import WebSocket from "ws";
 import { api } from "../../../convex/_generated/api";
 import type { Id } from "../../../convex/_generated/dataModel";
 import { demoAnswers } from "../../../convex/model/seed";
-import { type DevAuth, startDevAuth } from "./dev-auth";
+import type { DevAuth } from "./dev-auth";
 import {
-  adminClient,
+  devAuth,
   type Runtime,
   repoRoot,
   runCliProcess,
   startRuntime,
   startWorkerProcess,
-  WORKER_SECRET,
+  WORKER_PRIVATE_KEY,
   type WorkerProc,
   waitFor,
 } from "./harness";
@@ -46,9 +46,9 @@ let theoId: Id<"students">;
 let copyId: string;
 const seedRuns: { code: number | null; stdout: string }[] = [];
 
-/** Worker-secret calls, actions included (a fresh HTTP client each time). */
-function secretClient() {
-  return adminClient(runtime.url);
+/** Staff calls through an API key, as the CLI makes them (actions included). */
+function staffClient() {
+  return runtime.staff;
 }
 
 async function clientAs(email: string) {
@@ -62,7 +62,13 @@ function runSeedScript(): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn("bun", [join(repoRoot, "scripts/seed.ts")], {
       cwd: repoRoot,
-      env: { ...process.env, CONVEX_URL: runtime.url, WORKER_SECRET },
+      env: {
+        ...process.env,
+        CONVEX_URL: runtime.url,
+        WORKER_PRIVATE_KEY,
+        CONVEX_SITE_URL: runtime.siteUrl,
+        SEED_API_KEY_FILE: join(files, "seed-api-key"),
+      },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let stdout = "";
@@ -140,11 +146,9 @@ Le bilan annuel du potager pédagogique est présenté aux familles, avec les co
 `;
 
 beforeAll(async () => {
-  auth = await startDevAuth();
+  auth = devAuth;
   files = mkdtempSync(join(tmpdir(), "nexus-knowledge-e2e-"));
   const env = {
-    DEV_AUTH_ISSUER: auth.issuer,
-    DEV_AUTH_JWKS_URL: auth.jwksUrl,
     EMBEDDINGS_PROVIDER: "local",
   };
   runtime = await startRuntime(env);
@@ -204,11 +208,11 @@ describe("knowledge base (offline, real processes)", () => {
     const bad = join(files, "notes.pdf");
     writeFileSync(bad, "Ceci n'est pas un PDF.");
 
-    const refused = await runCliProcess(runtime.url, ["documents", "add", bad]);
+    const refused = await runCliProcess(runtime, ["documents", "add", bad]);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain("Format de fichier non pris en charge");
 
-    const add = await runCliProcess(runtime.url, [
+    const add = await runCliProcess(runtime, [
       "documents",
       "add",
       file,
@@ -233,7 +237,7 @@ describe("knowledge base (offline, real processes)", () => {
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(seen.some((s) => s !== "uploaded" && s !== "indexed")).toBe(true);
 
-    const search = await runCliProcess(runtime.url, [
+    const search = await runCliProcess(runtime, [
       "search",
       "Théo confond la période et la fréquence du pendule",
       "--student",
@@ -244,7 +248,7 @@ describe("knowledge base (offline, real processes)", () => {
     const hits = JSON.parse(search.stdout) as { documentTitle: string; pageStart: number }[];
     expect(hits[0]).toMatchObject({ documentTitle: title, pageStart: 2 });
     // Without --student, staff search covers the common documents only.
-    const globalOnly = await runCliProcess(runtime.url, [
+    const globalOnly = await runCliProcess(runtime, [
       "search",
       "Théo confond la période et la fréquence du pendule",
       "--json",
@@ -252,7 +256,7 @@ describe("knowledge base (offline, real processes)", () => {
     expect(JSON.parse(globalOnly.stdout).some((h: any) => h.documentTitle === title)).toBe(false);
 
     // Duplicate content in the same scope is recognised and not indexed again.
-    const again = await runCliProcess(runtime.url, [
+    const again = await runCliProcess(runtime, [
       "documents",
       "add",
       file,
@@ -299,10 +303,10 @@ describe("knowledge base (offline, real processes)", () => {
       title: "Le potager pédagogique du lycée",
       scope: "global",
     });
-    const secret = secretClient();
+    const secret = staffClient();
     await waitFor(
       async () =>
-        (await secret.query(api.ingestion.status, { documentIds: [documentId] }))[0]?.status ===
+        (await secret.query(api.documents.statuses, { documentIds: [documentId] }))[0]?.status ===
         "indexed",
       30_000,
       "the garden document to be indexed",
@@ -317,13 +321,13 @@ describe("knowledge base (offline, real processes)", () => {
       endedAt: number;
     }[] = [];
     let writing = true;
-    const searcher = secretClient();
+    const searcher = staffClient();
     const loop = (async () => {
       while (writing) {
         const startedAt = Date.now();
-        const hits = (
-          await searcher.action(api.knowledge.searchAsStaff, { query, limit: 20 })
-        ).filter((h) => h.documentId === documentId);
+        const hits = (await searcher.action(api.knowledge.search, { query, limit: 20 })).filter(
+          (h) => h.documentId === documentId,
+        );
         if (hits.length === 0) continue;
         const marked = hits.filter((h) => h.text.includes(MARK)).length;
         sets.push({
@@ -392,16 +396,11 @@ describe("knowledge base (offline, real processes)", () => {
     );
 
     // `jobs reprocess document` re-indexes from the file: generation 3, the original text again.
-    const reprocess = await runCliProcess(runtime.url, [
-      "jobs",
-      "reprocess",
-      "document",
-      documentId,
-    ]);
+    const reprocess = await runCliProcess(runtime, ["jobs", "reprocess", "document", documentId]);
     expect(reprocess.code).toBe(0);
     const rows = await waitFor(
       async () => {
-        const list = await secret.query(api.ingestion.list, { limit: 200 });
+        const list = await secret.query(api.documents.list, { limit: 200 });
         const row = list.find((d) => d._id === documentId);
         return row?.activeGeneration === 3 && row.status === "indexed" ? row : undefined;
       },
@@ -409,7 +408,7 @@ describe("knowledge base (offline, real processes)", () => {
       "the re-index to finish",
     );
     expect(rows.chunkCount).toBeGreaterThanOrEqual(2);
-    const after = (await searcher.action(api.knowledge.searchAsStaff, { query, limit: 20 })).filter(
+    const after = (await searcher.action(api.knowledge.search, { query, limit: 20 })).filter(
       (h) => h.documentId === documentId,
     );
     expect(after.length).toBeGreaterThan(0);
@@ -417,7 +416,7 @@ describe("knowledge base (offline, real processes)", () => {
   }, 60_000);
 
   it("a removed document is gone from search and from the list at once", async () => {
-    const remove = await runCliProcess(runtime.url, ["documents", "remove", copyId, "--yes"]);
+    const remove = await runCliProcess(runtime, ["documents", "remove", copyId, "--yes"]);
     expect(remove.code).toBe(0);
     expect(remove.stdout).toContain("supprimé");
     const query = "Théo confond la période et la fréquence du pendule";
@@ -426,19 +425,19 @@ describe("knowledge base (offline, real processes)", () => {
       limit: 20,
     });
     expect(parentHits.some((h) => h.documentId === copyId)).toBe(false);
-    const list = await runCliProcess(runtime.url, ["documents", "list", "--json"]);
+    const list = await runCliProcess(runtime, ["documents", "list", "--json"]);
     expect(JSON.parse(list.stdout).some((d: { _id: string }) => d._id === copyId)).toBe(false);
-    const twice = await runCliProcess(runtime.url, ["documents", "remove", copyId, "--yes"]);
+    const twice = await runCliProcess(runtime, ["documents", "remove", copyId, "--yes"]);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain("Document introuvable");
   });
 
   it("a bilan generated with the starter knowledge base cites its sources down to the PDF", async () => {
-    const secret = secretClient();
+    const secret = staffClient();
     // Every starter document (the scanned page through OCR) is indexed.
     const starter = await waitFor(
       async () => {
-        const list = (await secret.query(api.ingestion.list, { limit: 200 })).filter(
+        const list = (await secret.query(api.documents.list, { limit: 200 })).filter(
           (d) => d.scope === "global" && d.title !== "Le potager pédagogique du lycée",
         );
         return list.length >= 10 && list.every((d) => d.status === "indexed") ? list : undefined;

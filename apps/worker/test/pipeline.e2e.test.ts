@@ -13,8 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "../../../convex/_generated/api";
 import type { Id } from "../../../convex/_generated/dataModel";
 import { demoAnswers } from "../../../convex/model/seed";
-import { type DevAuth, startDevAuth } from "./dev-auth";
-import { type Runtime, startRuntime, startWorkerProcess, type WorkerProc } from "./harness";
+import type { DevAuth } from "./dev-auth";
+import {
+  devAuth,
+  type Runtime,
+  startRuntime,
+  startWorkerProcess,
+  type WorkerProc,
+} from "./harness";
 
 const STUDENT = "theo.lambert@demo.nexus-reussite.fr";
 const PARENT = "nathalie.lambert@demo.nexus-reussite.fr";
@@ -63,7 +69,7 @@ async function outboxFor(bilanId: string) {
 
 /** The jobs of one kind about one bilan, newest first. */
 async function jobsFor(kind: "email.send" | "bilan.pdf" | "bilan.generate", bilanId: string) {
-  const { page } = await runtime.admin.query(api.jobs.adminList, {
+  const { page } = await runtime.staff.query(api.jobs.list, {
     kind,
     paginationOpts: { numItems: 100, cursor: null },
   });
@@ -99,15 +105,13 @@ async function submitAs(email: string, subject: "nsi" | "maths", seed: number) {
 let delivered: { bilanId: Id<"bilans">; pdfVersion: number } | undefined;
 
 beforeAll(async () => {
-  auth = await startDevAuth();
+  auth = devAuth;
   outbox = mkdtempSync(join(tmpdir(), "nexus-outbox-"));
   const env = {
-    DEV_AUTH_ISSUER: auth.issuer,
-    DEV_AUTH_JWKS_URL: auth.jwksUrl,
     EMBEDDINGS_PROVIDER: "local",
   };
   runtime = await startRuntime(env);
-  await runtime.admin.mutation(api.seed.run, {});
+  await runtime.worker.mutation(api.seed.run, {});
   worker = await startWorkerProcess(runtime.url, {
     ...env,
     LLM_PROVIDER: "local",
@@ -207,13 +211,13 @@ describe("bilan pipeline (offline, real processes)", () => {
     expect(previous[0]!.payload).toEqual({ bilanId, pdfVersion });
 
     // The CLI's `jobs enqueue email.send --payload …` path: a new job, same payload, no key.
-    const { job, created } = await runtime.admin.mutation(api.jobs.adminEnqueue, {
+    const { job, created } = await runtime.staff.mutation(api.jobs.enqueue, {
       kind: "email.send",
       payload: previous[0]!.payload,
     });
     expect(created).toBe(true);
     const done = await waitFor(
-      async () => (await runtime.admin.query(api.jobs.adminGet, { jobId: job.id })).job,
+      async () => (await runtime.staff.query(api.jobs.get, { jobId: job.id })).job,
       (j) => j.status === "completed" || j.status === "failed",
     );
     expect(done.status).toBe("completed");

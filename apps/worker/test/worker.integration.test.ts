@@ -1,6 +1,8 @@
 // The worker as real processes against the local Convex runtime: exactly-once
 // completion with two workers, crash recovery through leases, graceful
 // shutdown, retries with backoff, polling without the subscription, health.
+
+import { generateServiceKeyPair } from "@nexus/service-auth/service-tokens";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "../../../convex/_generated/api.js";
 import {
@@ -32,7 +34,7 @@ async function spawnWorker(env: Record<string, string>) {
 }
 
 async function enqueueEcho(payload: { sleepMs: number; failTimes?: number }, maxAttempts?: number) {
-  const { job } = await runtime.admin.mutation(api.jobs.adminEnqueue, {
+  const { job } = await runtime.staff.mutation(api.jobs.enqueue, {
     kind: "system.echo",
     payload,
     maxAttempts,
@@ -41,15 +43,15 @@ async function enqueueEcho(payload: { sleepMs: number; failTimes?: number }, max
 }
 
 function getJob(jobId: string) {
-  return runtime.admin.query(api.jobs.adminGet, { jobId });
+  return runtime.staff.query(api.jobs.get, { jobId });
 }
 
 async function allJobs(status?: "pending" | "running" | "completed" | "failed" | "cancelled") {
   const out = [];
   let cursor: string | null = null;
   for (;;) {
-    const page: Awaited<ReturnType<typeof runtime.admin.query<typeof api.jobs.adminList>>> =
-      await runtime.admin.query(api.jobs.adminList, {
+    const page: Awaited<ReturnType<typeof runtime.staff.query<typeof api.jobs.list>>> =
+      await runtime.staff.query(api.jobs.list, {
         status,
         paginationOpts: { numItems: 200, cursor },
       });
@@ -136,7 +138,7 @@ describe("worker processes against the local runtime", () => {
     expect(await w.stop()).toBe(0);
     for (const id of ids) expect((await getJob(id)).job.status).toBe("completed");
     expect(await allJobs("running")).toEqual([]);
-    const [registry] = (await runtime.admin.query(api.workers.adminList, {})).filter(
+    const [registry] = (await runtime.staff.query(api.workers.list, {})).filter(
       (x) => x.workerId === "it-term",
     );
     expect(registry?.status).toBe("offline");
@@ -208,19 +210,22 @@ describe("worker processes against the local runtime", () => {
     expect(await w.stop()).toBe(0);
   });
 
-  it("refuses to start with a wrong secret, with a clear message", async () => {
+  it("refuses to start with a key the deployment does not know, or none, with a clear message", async () => {
+    const stranger = await generateServiceKeyPair();
     const w = await startWorkerProcess(
       runtime.url,
-      { WORKER_SECRET: "wrong", WORKER_ID: "it-wrong" },
+      { WORKER_PRIVATE_KEY: JSON.stringify(stranger.privateJwk), WORKER_ID: "it-wrong" },
       { waitStarted: false },
     );
     workers.push(w);
     expect(await w.exited).toBe(1);
     const failure = w.logs().find((l) => l.msg === "worker.start_failed");
     expect(failure).toMatchObject({ errorCode: "WORKER_AUTH" });
-    expect(failure?.error).toMatch(/Secret du worker invalide/);
-    const missing = await runCliProcess(runtime.url, ["start"], { WORKER_SECRET: "" });
+    expect(failure?.error).toMatch(/réservée au worker/);
+    const missing = await runCliProcess(runtime, ["start"], { WORKER_PRIVATE_KEY: "" });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/WORKER_SECRET est obligatoire/);
+    expect(missing.stderr).toMatch(
+      /WORKER_PRIVATE_KEY \(ou WORKER_PRIVATE_KEY_FILE\) est obligatoire/,
+    );
   });
 });

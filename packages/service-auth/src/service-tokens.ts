@@ -7,6 +7,8 @@
 // Pure Web Crypto (jose): runs in Convex functions, Bun and Node alike.
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 
+export type { JWK };
+
 export const WORKER_ISSUER = "https://worker.nexus-reussite.invalid";
 export const API_KEY_ISSUER = "https://api-keys.nexus-reussite.invalid";
 export const SERVICE_AUDIENCE = "convex";
@@ -40,7 +42,9 @@ export function parsePrivateJwk(text: string, variable: string): JWK {
   }
   const candidate = jwk as JWK;
   if (candidate?.kty !== "EC" || candidate.crv !== "P-256" || typeof candidate.d !== "string") {
-    throw new Error(`${variable} doit être une clé privée JWK EC P-256 (ES256) avec son champ « d ».`);
+    throw new Error(
+      `${variable} doit être une clé privée JWK EC P-256 (ES256) avec son champ « d ».`,
+    );
   }
   return candidate;
 }

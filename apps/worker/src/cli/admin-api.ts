@@ -1,54 +1,64 @@
-// The CLI's calls to Convex: the admin* worker-secret functions over HTTP, and one live
-// subscription (WebSocket) to follow document ingestion.
+// The CLI's calls to Convex: the same staff functions as the web app, signed in as the
+// person who owns NEXUS_API_KEY (a 15-minute session token from the key, renewed as
+// needed), over HTTP, plus one live subscription (WebSocket) to follow document ingestion.
 
 import type { Subject } from "@nexus/shared/domain";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex/server";
 import { api } from "../../../../convex/_generated/api.js";
 import type { Id } from "../../../../convex/_generated/dataModel.js";
+import type { TokenSource } from "../auth/credentials.ts";
 
 export type AdminApi = ReturnType<typeof createAdminApi>;
 
-export function createAdminApi(convexUrl: string, workerSecret: string) {
+export function createAdminApi(convexUrl: string, tokens: TokenSource) {
   const client = new ConvexHttpClient(convexUrl);
-  const query = <Q extends FunctionReference<"query">>(
+  const signedIn = async () => {
+    client.setAuth(await tokens());
+    return client;
+  };
+  const query = async <Q extends FunctionReference<"query">>(
     ref: Q,
-    args: Omit<FunctionArgs<Q>, "workerSecret">,
-  ): Promise<FunctionReturnType<Q>> => client.query(ref, { ...args, workerSecret } as any);
-  const mutation = <M extends FunctionReference<"mutation">>(
+    args: FunctionArgs<Q>,
+  ): Promise<FunctionReturnType<Q>> => (await signedIn()).query(ref, args);
+  const mutation = async <M extends FunctionReference<"mutation">>(
     ref: M,
-    args: Omit<FunctionArgs<M>, "workerSecret">,
-  ): Promise<FunctionReturnType<M>> => client.mutation(ref, { ...args, workerSecret } as any);
-  const action = <A extends FunctionReference<"action">>(
+    args: FunctionArgs<M>,
+  ): Promise<FunctionReturnType<M>> => (await signedIn()).mutation(ref, args);
+  const action = async <A extends FunctionReference<"action">>(
     ref: A,
-    args: Omit<FunctionArgs<A>, "workerSecret">,
-  ): Promise<FunctionReturnType<A>> => client.action(ref, { ...args, workerSecret } as any);
+    args: FunctionArgs<A>,
+  ): Promise<FunctionReturnType<A>> => (await signedIn()).action(ref, args);
   return {
-    listJobs: (args: Omit<FunctionArgs<typeof api.jobs.adminList>, "workerSecret">) =>
-      query(api.jobs.adminList, args),
-    getJob: (jobId: string) => query(api.jobs.adminGet, { jobId }),
-    enqueue: (args: Omit<FunctionArgs<typeof api.jobs.adminEnqueue>, "workerSecret">) =>
-      mutation(api.jobs.adminEnqueue, args),
-    retry: (jobId: string, actor: string) => mutation(api.jobs.adminRetry, { jobId, actor }),
-    cancel: (jobId: string, actor: string) => mutation(api.jobs.adminCancel, { jobId, actor }),
+    me: () => query(api.users.me, {}),
+    listJobs: (args: FunctionArgs<typeof api.jobs.list>) => query(api.jobs.list, args),
+    getJob: (jobId: string) => query(api.jobs.get, { jobId }),
+    enqueue: (args: FunctionArgs<typeof api.jobs.enqueue>) => mutation(api.jobs.enqueue, args),
+    retry: (jobId: string) => mutation(api.jobs.retry, { jobId }),
+    cancel: (jobId: string) => mutation(api.jobs.cancel, { jobId }),
     reprocess: (target: "bilan" | "document", id: string) =>
-      mutation(api.jobs.adminReprocess, { target, id }),
-    stats: (now: number) => query(api.jobs.adminStats, { now }),
-    workers: () => query(api.workers.adminList, {}),
-    alerts: () => query(api.alerts.adminList, {}),
-    generateUploadUrl: () => mutation(api.ingestion.generateUploadUrl, {}),
-    addDocument: (args: Omit<FunctionArgs<typeof api.ingestion.addDocument>, "workerSecret">) =>
-      action(api.ingestion.addDocument, args),
-    listDocuments: (limit?: number) => query(api.ingestion.list, { limit }),
+      mutation(api.jobs.reprocess, { target, id }),
+    stats: (now: number) => query(api.jobs.stats, { now }),
+    workers: () => query(api.workers.list, {}),
+    alerts: () => query(api.alerts.list, {}),
+    generateUploadUrl: () => mutation(api.documents.generateUploadUrl, {}),
+    addDocument: (args: FunctionArgs<typeof api.documents.create>) =>
+      action(api.documents.create, args),
+    listDocuments: (limit?: number) => query(api.documents.list, { limit }),
     documentStatus: (documentIds: string[]) =>
-      query(api.ingestion.status, { documentIds: documentIds as Id<"documents">[] }),
+      query(api.documents.statuses, { documentIds: documentIds as Id<"documents">[] }),
     removeDocument: (documentId: string) =>
-      mutation(api.ingestion.removeDocument, { documentId: documentId as Id<"documents"> }),
+      mutation(api.documents.remove, { documentId: documentId as Id<"documents"> }),
     search: (args: { query: string; studentId?: string; subject?: Subject; limit?: number }) =>
-      action(api.knowledge.searchAsStaff, {
+      action(api.knowledge.search, {
         ...args,
         studentId: args.studentId as Id<"students"> | undefined,
       }),
+    createKey: (args: FunctionArgs<typeof api.apiKeys.create>) =>
+      mutation(api.apiKeys.create, args),
+    listKeys: (userId?: string) =>
+      query(api.apiKeys.list, { userId: userId as Id<"users"> | undefined }),
+    revokeKey: (keyId: string) => mutation(api.apiKeys.revoke, { keyId: keyId as Id<"apiKeys"> }),
     /** Calls `onUpdate` with the documents' statuses now and after every change, until the returned function is called. */
     watchDocuments(
       documentIds: string[],
@@ -56,9 +66,10 @@ export function createAdminApi(convexUrl: string, workerSecret: string) {
       onError: (error: Error) => void,
     ): () => Promise<void> {
       const live = new ConvexClient(convexUrl, { unsavedChangesWarning: false });
+      live.setAuth(tokens);
       const unsubscribe = live.onUpdate(
-        api.ingestion.status,
-        { documentIds: documentIds as Id<"documents">[], workerSecret },
+        api.documents.statuses,
+        { documentIds: documentIds as Id<"documents">[] },
         onUpdate,
         onError,
       );
@@ -70,9 +81,9 @@ export function createAdminApi(convexUrl: string, workerSecret: string) {
   };
 }
 
-export type DocumentStatus = FunctionReturnType<typeof api.ingestion.status>[number];
-export type DocumentRow = FunctionReturnType<typeof api.ingestion.list>[number];
-export type SearchHit = FunctionReturnType<typeof api.knowledge.searchAsStaff>[number];
+export type DocumentStatus = FunctionReturnType<typeof api.documents.statuses>[number];
+export type DocumentRow = FunctionReturnType<typeof api.documents.list>[number];
+export type SearchHit = FunctionReturnType<typeof api.knowledge.search>[number];
 
-export type JobView = FunctionReturnType<typeof api.jobs.adminGet>["job"];
-export type JobEvent = FunctionReturnType<typeof api.jobs.adminGet>["events"][number];
+export type JobView = FunctionReturnType<typeof api.jobs.get>["job"];
+export type JobEvent = FunctionReturnType<typeof api.jobs.get>["events"][number];

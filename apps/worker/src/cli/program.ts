@@ -1,16 +1,18 @@
 // `nexus-worker <command>`: the daemon and the staff's command line for the
 // job queue. Tables for people, --json for scripts. Exit codes: 0 ok,
-// 1 operation failed, 2 usage error. Authenticates with WORKER_SECRET.
-import { userInfo } from "node:os";
+// 1 operation failed, 2 usage error. `start` runs as the worker (WORKER_PRIVATE_KEY);
+// every other command acts as the person who owns NEXUS_API_KEY, with their role.
 import { createInterface } from "node:readline/promises";
 import { jobKinds, jobStatuses, zJobKind, zJobStatus } from "@nexus/shared/jobs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { apiKeyTokens, readApiKey } from "../auth/credentials.ts";
 import { ConfigError, loadCliConfig } from "../config.ts";
 import { errorMessage } from "../errors.ts";
 import { type AdminApi, createAdminApi, type JobEvent, type JobView } from "./admin-api.ts";
 import { OperationFailed, UsageError } from "./cli-errors.ts";
 import { registerDocumentCommands, registerSearchCommand } from "./document-commands.ts";
 import { formatDate, formatDuration, table, truncate } from "./format.ts";
+import { registerKeyCommands } from "./key-commands.ts";
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -164,12 +166,11 @@ async function listAll(
 export function buildProgram(io: CliIo): Command {
   const print = (text: string) => io.stdout(`${text}\n`);
   const printJson = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);
-  const actor = () => `${userInfo().username}@nexus-worker`;
   let cachedApi: AdminApi | null = null;
   const admin = (): AdminApi => {
     if (cachedApi) return cachedApi;
     const config = loadCliConfig(io.env);
-    cachedApi = createAdminApi(config.convexUrl, config.workerSecret);
+    cachedApi = createAdminApi(config.convexUrl, apiKeyTokens(config.siteUrl, readApiKey(io.env)));
     return cachedApi;
   };
 
@@ -234,7 +235,7 @@ export function buildProgram(io: CliIo): Command {
       if (!id && !opts.failed) throw new UsageError("donnez un identifiant de tâche ou --failed");
       if (id) {
         if (opts.kind || opts.since) throw new UsageError("--kind et --since vont avec --failed");
-        const job = await admin().retry(id, actor());
+        const job = await admin().retry(id);
         if (opts.json) return printJson(jobJson(job));
         return print(`Tâche ${job.id} relancée (${job.kind}).`);
       }
@@ -261,7 +262,7 @@ export function buildProgram(io: CliIo): Command {
       const errors: string[] = [];
       for (const [i, job] of failed.entries()) {
         try {
-          retried.push(await admin().retry(job.id, actor()));
+          retried.push(await admin().retry(job.id));
         } catch (error) {
           errors.push(`${job.id} : ${errorMessage(error)}`);
         }
@@ -280,7 +281,7 @@ export function buildProgram(io: CliIo): Command {
     .description("annule une tâche en attente, ou demande l'arrêt d'une tâche en cours")
     .option("--json", "sortie JSON")
     .action(async (id: string, opts) => {
-      const job = await admin().cancel(id, actor());
+      const job = await admin().cancel(id);
       if (opts.json) return printJson(jobJson(job));
       print(
         job.status === "cancelled"
@@ -339,6 +340,7 @@ export function buildProgram(io: CliIo): Command {
   const deps = { io, admin, print, printJson };
   registerDocumentCommands(program, deps);
   registerSearchCommand(program, deps);
+  registerKeyCommands(program, deps);
 
   program
     .command("workers")
