@@ -9,6 +9,7 @@ import type { Doc, Id } from "./_generated/dataModel";
 import { action, internalMutation, internalQuery } from "./_generated/server";
 import { appError } from "./lib/errors";
 import { userMutation, userQuery } from "./lib/functions";
+import { pageSize } from "./lib/pagination";
 import {
   canReadStudent,
   isStaff,
@@ -98,7 +99,7 @@ export const list = userQuery({
   returns: v.array(doc(schema, "documents")),
   handler: async (ctx, { studentId, limit }) => {
     requireRole(ctx.user, ["admin", "assistante", "coach", "parent", "eleve"]);
-    const take = Math.min(Math.max(limit ?? 100, 1), 200);
+    const take = pageSize(limit, { fallback: 100, max: 200 });
     if (studentId) {
       if (!(await canReadStudent(ctx, ctx.user, studentId)))
         throw appError("NOT_FOUND", "Élève introuvable.");

@@ -6,6 +6,7 @@ import { type JobKind, jobKinds, jobStatuses } from "@nexus/shared/jobs";
 import { type Infer, v } from "convex/values";
 import type { Doc } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { pageSize } from "../lib/pagination";
 import { vJobKind } from "../validators";
 import { enqueueJob } from "./jobs";
 import { onlineWorkers } from "./workers";
@@ -237,7 +238,7 @@ export async function listAlerts(ctx: QueryCtx, limit: number) {
     .query("alerts")
     .withIndex("by_openedAt")
     .order("desc")
-    .take(Math.max(1, Math.min(limit, 100)));
+    .take(pageSize(limit, { fallback: 20 }));
   const seen = new Set(open.map((a) => a._id));
   return [...open, ...recent.filter((a) => !seen.has(a._id))].map((a) => ({
     id: a._id,

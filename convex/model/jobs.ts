@@ -7,6 +7,7 @@ import { type Infer, v } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { boundedPage } from "../lib/pagination";
 import { vJobKind, vJobStatus } from "../validators";
 import { enqueueReindex } from "./documents";
 
@@ -267,7 +268,7 @@ export async function listJobs(
               .query("jobs")
               .withIndex("by_kind_and_createdAt", (q) => q.eq("kind", kind).gte("createdAt", since))
           : ctx.db.query("jobs").withIndex("by_createdAt", (q) => q.gte("createdAt", since));
-  const page = await query.order("desc").paginate(paginationOpts);
+  const page = await query.order("desc").paginate(boundedPage(paginationOpts));
   return { ...page, page: page.page.map(toJobView) };
 }
 

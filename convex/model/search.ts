@@ -10,6 +10,7 @@ import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 import type { ActionCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { pageSize } from "../lib/pagination";
 import { vSubject } from "../validators";
 
 export const vSearchHit = v.object({
@@ -49,7 +50,7 @@ export async function hybridSearch(
   if (query.length === 0 || query.length > 1000) {
     throw appError("INVALID_ARGUMENT", "La recherche doit contenir entre 1 et 1 000 caractères.");
   }
-  const limit = Math.min(Math.max(Math.floor(args.limit ?? 5), 1), 20);
+  const limit = pageSize(args.limit, { fallback: 5, max: 20 });
   const embedder = createEmbedderFromEnv(process.env);
   const [vector] = await embedder.embed([query]);
   const keys = readableScopeModelKeys(args.studentIds, embedder.model);
