@@ -303,10 +303,10 @@ describe("knowledge base (offline, real processes)", () => {
       title: "Le potager pédagogique du lycée",
       scope: "global",
     });
-    const secret = staffClient();
+    const staff = staffClient();
     await waitFor(
       async () =>
-        (await secret.query(api.documents.statuses, { documentIds: [documentId] }))[0]?.status ===
+        (await staff.query(api.documents.statuses, { documentIds: [documentId] }))[0]?.status ===
         "indexed",
       30_000,
       "the garden document to be indexed",
@@ -347,11 +347,11 @@ describe("knowledge base (offline, real processes)", () => {
       `${MARK} : bilan du potager pédagogique, semis, arrosage et récolte des élèves.`,
     ];
     await new Promise((r) => setTimeout(r, 300));
-    const begun = await secret.mutation(api.ingestion.beginGeneration, { documentId });
+    const begun = await runtime.worker.mutation(api.ingestion.beginGeneration, { documentId });
     expect(begun?.generation).toBe(2);
     let windowStart = 0;
     for (const [ordinal, text] of texts.entries()) {
-      await secret.mutation(api.ingestion.insertChunks, {
+      await runtime.worker.mutation(api.ingestion.insertChunks, {
         documentId,
         generation: 2,
         embeddingModel: LOCAL_EMBEDDING_MODEL,
@@ -370,7 +370,7 @@ describe("knowledge base (offline, real processes)", () => {
       await new Promise((r) => setTimeout(r, 150));
     }
     const windowEnd = Date.now();
-    await secret.mutation(api.ingestion.activateGeneration, {
+    await runtime.worker.mutation(api.ingestion.activateGeneration, {
       documentId,
       generation: 2,
       embeddingModel: LOCAL_EMBEDDING_MODEL,
@@ -400,7 +400,7 @@ describe("knowledge base (offline, real processes)", () => {
     expect(reprocess.code).toBe(0);
     const rows = await waitFor(
       async () => {
-        const list = await secret.query(api.documents.list, { limit: 200 });
+        const list = await staff.query(api.documents.list, { limit: 200 });
         const row = list.find((d) => d._id === documentId);
         return row?.activeGeneration === 3 && row.status === "indexed" ? row : undefined;
       },
@@ -433,11 +433,11 @@ describe("knowledge base (offline, real processes)", () => {
   });
 
   it("a bilan generated with the starter knowledge base cites its sources down to the PDF", async () => {
-    const secret = staffClient();
+    const staff = staffClient();
     // Every starter document (the scanned page through OCR) is indexed.
     const starter = await waitFor(
       async () => {
-        const list = (await secret.query(api.documents.list, { limit: 200 })).filter(
+        const list = (await staff.query(api.documents.list, { limit: 200 })).filter(
           (d) => d.scope === "global" && d.title !== "Le potager pédagogique du lycée",
         );
         return list.length >= 10 && list.every((d) => d.status === "indexed") ? list : undefined;
@@ -490,7 +490,7 @@ describe("knowledge base (offline, real processes)", () => {
       30_000,
       "the final PDF",
     );
-    const pdf = await secret.query(api.pipeline.pdfUrl, { bilanId });
+    const pdf = await runtime.worker.query(api.pipeline.pdfUrl, { bilanId });
     const bytes = new Uint8Array(await (await fetch(pdf!.url)).arrayBuffer());
     const { text } = await extractText(bytes, { mergePages: true });
     const flat = text.replace(/\s+/g, " ");
