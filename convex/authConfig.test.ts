@@ -1,3 +1,8 @@
+import {
+  API_KEY_ISSUER,
+  generateServiceKeyPair,
+  WORKER_ISSUER,
+} from "@nexus/service-auth/service-tokens";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 async function providersWith(env: Record<string, string>) {
@@ -37,5 +42,31 @@ describe("auth.config", () => {
     expect(providers).toEqual([
       { domain: "https://clerk.nexus-reussite.fr", applicationID: "convex" },
     ]);
+  });
+
+  it("verifies worker tokens and API-key sessions with public keys only, from data: URIs", async () => {
+    const worker = await generateServiceKeyPair();
+    const signing = await generateServiceKeyPair();
+    const providers = await providersWith({
+      WORKER_JWKS: JSON.stringify(worker.publicJwks),
+      API_KEY_SIGNING_KEY: JSON.stringify(signing.privateJwk),
+    });
+    const jwksOf = (issuer: string) => {
+      const provider = providers.find((p) => "issuer" in p && p.issuer === issuer) as
+        | { jwks: string; algorithm: string; applicationID: string }
+        | undefined;
+      expect(provider).toMatchObject({ algorithm: "ES256", applicationID: "convex" });
+      const uri = provider!.jwks;
+      expect(uri.startsWith("data:text/plain;charset=utf-8;base64,")).toBe(true);
+      return JSON.parse(atob(uri.slice(uri.indexOf(",") + 1)));
+    };
+    expect(jwksOf(WORKER_ISSUER)).toEqual(worker.publicJwks);
+    const apiKeyJwks = jwksOf(API_KEY_ISSUER);
+    expect(apiKeyJwks).toEqual(signing.publicJwks);
+    expect(JSON.stringify(apiKeyJwks)).not.toContain(signing.privateJwk.d);
+  });
+
+  it("ignores malformed service keys instead of trusting anything", async () => {
+    expect(await providersWith({ WORKER_JWKS: "{oops", API_KEY_SIGNING_KEY: "nope" })).toEqual([]);
   });
 });
