@@ -1,5 +1,8 @@
 // `nexus-worker` commands as a person or a script runs them, against a local
 // runtime seeded with jobs in every state.
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "../../../convex/_generated/api.js";
 import type { Id } from "../../../convex/_generated/dataModel.js";
@@ -179,5 +182,59 @@ describe("nexus-worker CLI", () => {
     const human = await cli("stats");
     expect(human.code).toBe(0);
     expect(human.stdout).toContain("Workers en ligne : 1");
+  });
+
+  it("keys: a person's key is created to a file, listed without its secret, and revoked at once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nexus-keys-"));
+    const file = join(dir, "portable.key");
+    const created = await cli("keys", "create", "--label", "portable", "--out", file, "--json");
+    expect(created.code).toBe(0);
+    const key = readFileSync(file, "utf8").trim();
+    expect(key).toMatch(/^nxr_/);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const { keyId, hint } = JSON.parse(created.stdout);
+    expect(created.stdout).not.toContain(key);
+
+    // The new key works like the admin's own: the CLI acts as the same person.
+    const withNewKey = await runCliProcess(runtime, ["jobs", "list", "--json"], {
+      NEXUS_API_KEY: "",
+      NEXUS_API_KEY_FILE: file,
+    });
+    expect(withNewKey.code).toBe(0);
+    const listed = JSON.parse((await cli("keys", "list", "--json")).stdout);
+    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ _id: keyId, hint })]));
+    expect(JSON.stringify(listed)).not.toContain(key);
+    expect(listed.find((k: { _id: string }) => k._id === keyId).lastUsedAt).toBeGreaterThan(0);
+
+    expect((await cli("keys", "revoke", keyId)).code).toBe(0);
+    const refused = await runCliProcess(runtime, ["jobs", "list"], { NEXUS_API_KEY: key });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Clé d'API invalide, expirée ou révoquée");
+    // Out of a terminal, a new key is never printed to stdout by accident.
+    const noOut = await cli("keys", "create", "--label", "ci");
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain("--out");
+  });
+
+  it("keys: without a key, or with a malformed one, the CLI says what to set", async () => {
+    const none = await runCliProcess(runtime, ["jobs", "list"], { NEXUS_API_KEY: "" });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("NEXUS_API_KEY (ou NEXUS_API_KEY_FILE) est obligatoire");
+    const bad = await runCliProcess(runtime, ["jobs", "list"], { NEXUS_API_KEY: "mot-de-passe" });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("ne contient pas une clé d'API valide");
+  });
+
+  it("keys bootstrap (worker key) refuses to make a second admin", async () => {
+    const r = await runCliProcess(runtime, [
+      "keys",
+      "bootstrap",
+      "--email",
+      "inconnu@exemple.fr",
+      "--out",
+      join(tmpdir(), `never-${Date.now()}.key`),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Aucun compte avec cette adresse");
   });
 });
