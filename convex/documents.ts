@@ -158,6 +158,7 @@ export const statuses = userQuery({
     ),
   ),
   handler: async (ctx, { documentIds }) => {
+    requireRole(ctx.user, ["admin", "assistante", "coach", "parent", "eleve"]);
     if (documentIds.length > 100) throw appError("INVALID_ARGUMENT", "100 documents au plus.");
     return await Promise.all(
       documentIds.map(async (documentId) => {

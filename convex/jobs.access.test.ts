@@ -1,21 +1,18 @@
-// Who may call what: worker functions need WORKER_SECRET (a signed-in admin is
-// not enough); staff functions need the admin or assistante role.
+// Who may call what: worker functions need the worker's own identity (a signed-in admin
+// or an admin's API key is not enough); staff functions need the admin or assistante role,
+// and the worker is never staff.
 import type { Role } from "@nexus/shared/domain";
 import { ConvexError } from "convex/values";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import { makeConvexTest } from "./test.setup";
-
-const workerSecret = "test-worker-secret";
-
-beforeEach(() => vi.stubEnv("WORKER_SECRET", workerSecret));
-afterEach(() => vi.unstubAllEnvs());
+import { asWorker, WORKER_IDENTITY, withApiKey } from "./world.fixtures";
 
 type T = ReturnType<typeof makeConvexTest>;
 
 async function signedIn(t: T, role: Role | undefined, subject = `user-${role ?? "none"}`) {
   const tokenIdentifier = `https://test|${subject}`;
-  await t.run((ctx) =>
+  const userId = await t.run((ctx) =>
     ctx.db.insert("users", {
       tokenIdentifier,
       email: `${subject}@example.fr`,
@@ -25,7 +22,9 @@ async function signedIn(t: T, role: Role | undefined, subject = `user-${role ?? 
       lastSeenAt: 0,
     }),
   );
-  return t.withIdentity({ subject, issuer: "https://test", tokenIdentifier });
+  return Object.assign(t.withIdentity({ subject, issuer: "https://test", tokenIdentifier }), {
+    userId,
+  });
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -38,60 +37,58 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
 }
 
 const claimArgs = { workerId: "w", kinds: ["system.echo" as const], leaseMs: 1_000 };
+const registerArgs = {
+  workerId: "w",
+  host: "h",
+  version: "1",
+  kinds: [],
+  concurrency: {},
+};
 
 describe("worker functions", () => {
-  it("refuse a wrong secret", async () => {
+  it("refuse a call without an identity", async () => {
     const t = makeConvexTest();
-    expect(await codeOf(t.mutation(api.jobs.claim, { ...claimArgs, workerSecret: "nope" }))).toBe(
-      "WORKER_AUTH",
-    );
+    expect(await codeOf(t.mutation(api.jobs.claim, claimArgs))).toBe("WORKER_AUTH");
+    expect(await codeOf(t.query(api.jobs.dueWork, { kinds: ["system.echo"] }))).toBe("WORKER_AUTH");
     expect(
-      await codeOf(t.query(api.jobs.dueWork, { workerSecret: "", kinds: ["system.echo"] })),
-    ).toBe("WORKER_AUTH");
-    expect(
-      await codeOf(
-        t.query(api.jobs.adminList, {
-          workerSecret: `${workerSecret}x`,
-          paginationOpts: { numItems: 1, cursor: null },
-        }),
-      ),
-    ).toBe("WORKER_AUTH");
+      await codeOf(t.query(api.jobs.list, { paginationOpts: { numItems: 1, cursor: null } })),
+    ).toBe("UNAUTHENTICATED");
   });
 
-  it("refuse a call without a secret argument, even from a signed-in admin", async () => {
+  it("refuse a signed-in admin and an admin's API key", async () => {
     const t = makeConvexTest();
     const admin = await signedIn(t, "admin");
-    await expect(
-      admin.mutation(
-        api.jobs.claim,
-        claimArgs as unknown as typeof claimArgs & { workerSecret: string },
-      ),
-    ).rejects.toThrow(/workerSecret/);
+    const { client: adminKey } = await withApiKey(t, admin.userId);
+    for (const caller of [admin, adminKey]) {
+      expect(await codeOf(caller.mutation(api.jobs.claim, claimArgs))).toBe("WORKER_AUTH");
+      expect(await codeOf(caller.mutation(api.workers.register, registerArgs))).toBe("WORKER_AUTH");
+    }
+    expect(await t.run((ctx) => ctx.db.query("workers").collect())).toEqual([]);
+  });
+
+  it("recognise the worker by the token's issuer, not by its subject", async () => {
+    const t = makeConvexTest();
+    const impostor = t.withIdentity({
+      ...WORKER_IDENTITY,
+      issuer: "https://test",
+      tokenIdentifier: `https://test|${WORKER_IDENTITY.subject}`,
+    });
+    expect(await codeOf(impostor.mutation(api.jobs.claim, claimArgs))).toBe("WORKER_AUTH");
+  });
+
+  it("accept the worker identity, which is refused by staff functions", async () => {
+    const t = makeConvexTest();
+    const worker = asWorker(t);
+    expect(await worker.mutation(api.jobs.claim, claimArgs)).toBeNull();
+    expect(
+      await codeOf(worker.query(api.jobs.list, { paginationOpts: { numItems: 1, cursor: null } })),
+    ).toBe("FORBIDDEN");
     expect(
       await codeOf(
-        admin.mutation(api.workers.register, {
-          workerSecret: "guess",
-          workerId: "w",
-          host: "h",
-          version: "1",
-          kinds: [],
-          concurrency: {},
-        }),
+        worker.mutation(api.jobs.enqueue, { kind: "system.echo", payload: { sleepMs: 0 } }),
       ),
-    ).toBe("WORKER_AUTH");
-  });
-
-  it("refuse every caller when WORKER_SECRET is not configured", async () => {
-    vi.stubEnv("WORKER_SECRET", "");
-    const t = makeConvexTest();
-    expect(await codeOf(t.mutation(api.jobs.claim, { ...claimArgs, workerSecret: "" }))).toBe(
-      "WORKER_AUTH",
-    );
-  });
-
-  it("accept the right secret", async () => {
-    const t = makeConvexTest();
-    expect(await t.mutation(api.jobs.claim, { ...claimArgs, workerSecret })).toBeNull();
+    ).toBe("FORBIDDEN");
+    expect(await codeOf(worker.query(api.workers.list, {}))).toBe("FORBIDDEN");
   });
 });
 
@@ -120,8 +117,8 @@ describe("staff functions", () => {
 
   it("refuse coaches, parents, students, users without a role and anonymous callers", async () => {
     const t = makeConvexTest();
-    const { job } = await t.mutation(api.jobs.adminEnqueue, {
-      workerSecret,
+    const admin = await signedIn(t, "admin");
+    const { job } = await admin.mutation(api.jobs.enqueue, {
       kind: "system.echo",
       payload: { sleepMs: 0 },
     });

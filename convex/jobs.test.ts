@@ -1,22 +1,21 @@
-// The job engine through its worker protocol: ordering, idempotency, leases,
-// backoff, dead-lettering, cancel and retry.
+// The job engine through its worker protocol (called as the worker) and its staff
+// functions (called by a signed-in admin): ordering, idempotency, leases, backoff,
+// dead-lettering, cancel and retry.
 import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { BACKOFF_JITTER, backoffDelayMs } from "./model/queue";
 import { makeConvexTest } from "./test.setup";
+import { asStaffMember, asWorker } from "./world.fixtures";
 
-const workerSecret = "test-worker-secret";
 const T0 = Date.UTC(2025, 0, 6, 8, 0, 0);
 
 beforeEach(() => {
   vi.useFakeTimers();
   vi.setSystemTime(T0);
-  vi.stubEnv("WORKER_SECRET", workerSecret);
 });
 afterEach(() => {
-  vi.unstubAllEnvs();
   vi.useRealTimers();
 });
 
@@ -32,8 +31,7 @@ async function enqueueEcho(
   } = {},
   payload: unknown = { sleepMs: 0 },
 ) {
-  const { job } = await t.mutation(api.jobs.adminEnqueue, {
-    workerSecret,
+  const { job } = await (await asStaffMember(t)).mutation(api.jobs.enqueue, {
     kind: "system.echo",
     payload,
     ...options,
@@ -42,11 +40,11 @@ async function enqueueEcho(
 }
 
 function claim(t: T, workerId = "w1", leaseMs = 10_000) {
-  return t.mutation(api.jobs.claim, { workerSecret, workerId, kinds: ["system.echo"], leaseMs });
+  return asWorker(t).mutation(api.jobs.claim, { workerId, kinds: ["system.echo"], leaseMs });
 }
 
 async function getJob(t: T, id: Id<"jobs">) {
-  return (await t.query(api.jobs.adminGet, { workerSecret, jobId: id })).job;
+  return (await (await asStaffMember(t)).query(api.jobs.get, { jobId: id })).job;
 }
 
 async function expectCode(promise: Promise<unknown>, code: string) {
@@ -62,16 +60,14 @@ describe("enqueue", () => {
   it("validates the payload against the kind's schema", async () => {
     const t = makeConvexTest();
     await expectCode(
-      t.mutation(api.jobs.adminEnqueue, {
-        workerSecret,
+      (await asStaffMember(t)).mutation(api.jobs.enqueue, {
         kind: "system.echo",
         payload: { sleepMs: -1 },
       }),
       "INVALID_ARGUMENT",
     );
     await expectCode(
-      t.mutation(api.jobs.adminEnqueue, {
-        workerSecret,
+      (await asStaffMember(t)).mutation(api.jobs.enqueue, {
         kind: "bilan.generate",
         payload: {},
       }),
@@ -87,14 +83,12 @@ describe("enqueue", () => {
 
   it("returns the existing job for a repeated idempotency key", async () => {
     const t = makeConvexTest();
-    const first = await t.mutation(api.jobs.adminEnqueue, {
-      workerSecret,
+    const first = await (await asStaffMember(t)).mutation(api.jobs.enqueue, {
       kind: "system.echo",
       payload: { sleepMs: 1 },
       idempotencyKey: "echo-1",
     });
-    const second = await t.mutation(api.jobs.adminEnqueue, {
-      workerSecret,
+    const second = await (await asStaffMember(t)).mutation(api.jobs.enqueue, {
       kind: "system.echo",
       payload: { sleepMs: 2 },
       idempotencyKey: "echo-1",
@@ -135,14 +129,12 @@ describe("claim order", () => {
 
   it("claims only the requested kinds", async () => {
     const t = makeConvexTest();
-    await t.mutation(api.jobs.adminEnqueue, {
-      workerSecret,
+    await (await asStaffMember(t)).mutation(api.jobs.enqueue, {
       kind: "document.ingest",
       payload: { documentId: "doc1" },
     });
     expect(await claim(t)).toBeNull();
-    const got = await t.mutation(api.jobs.claim, {
-      workerSecret,
+    const got = await asWorker(t).mutation(api.jobs.claim, {
       workerId: "w1",
       kinds: ["document.ingest", "system.echo"],
       leaseMs: 5_000,
@@ -168,10 +160,10 @@ describe("claim order", () => {
 describe("due work subscription", () => {
   it("reports the earliest pending runAt per kind", async () => {
     const t = makeConvexTest();
-    expect(await t.query(api.jobs.dueWork, { workerSecret, kinds: ["system.echo"] })).toEqual([]);
+    expect(await asWorker(t).query(api.jobs.dueWork, { kinds: ["system.echo"] })).toEqual([]);
     await enqueueEcho(t, { runAt: T0 + 30_000 });
     await enqueueEcho(t, { runAt: T0 + 10_000 });
-    expect(await t.query(api.jobs.dueWork, { workerSecret, kinds: ["system.echo"] })).toEqual([
+    expect(await asWorker(t).query(api.jobs.dueWork, { kinds: ["system.echo"] })).toEqual([
       { kind: "system.echo", earliestRunAt: T0 + 10_000 },
     ]);
   });
@@ -187,7 +179,7 @@ describe("leases", () => {
     vi.setSystemTime(T0 + 5_001);
     const again = await claim(t, "w2");
     expect(again).toMatchObject({ jobId: id, attempt: 2 });
-    const { events } = await t.query(api.jobs.adminGet, { workerSecret, jobId: id });
+    const { events } = await (await asStaffMember(t)).query(api.jobs.get, { jobId: id });
     expect(events.map((e) => e.type)).toEqual(["enqueued", "claimed", "lease_expired", "claimed"]);
   });
 
@@ -197,21 +189,26 @@ describe("leases", () => {
     const stale = (await claim(t, "w1", 5_000))!;
     vi.setSystemTime(T0 + 6_000);
     const fresh = (await claim(t, "w2", 5_000))!;
-    const old = { workerSecret, jobId: id, claimToken: stale.claimToken };
-    await expectCode(t.mutation(api.jobs.complete, { ...old, result: "late" }), "LEASE_LOST");
+    const old = { jobId: id, claimToken: stale.claimToken };
     await expectCode(
-      t.mutation(api.jobs.fail, { ...old, error: { message: "x" }, retryable: true }),
+      asWorker(t).mutation(api.jobs.complete, { ...old, result: "late" }),
       "LEASE_LOST",
     );
-    await expectCode(t.mutation(api.jobs.heartbeat, { ...old, leaseMs: 5_000 }), "LEASE_LOST");
-    await t.mutation(api.jobs.complete, {
-      workerSecret,
+    await expectCode(
+      asWorker(t).mutation(api.jobs.fail, { ...old, error: { message: "x" }, retryable: true }),
+      "LEASE_LOST",
+    );
+    await expectCode(
+      asWorker(t).mutation(api.jobs.heartbeat, { ...old, leaseMs: 5_000 }),
+      "LEASE_LOST",
+    );
+    await asWorker(t).mutation(api.jobs.complete, {
       jobId: id,
       claimToken: fresh.claimToken,
       result: { ok: 1 },
     });
     // Completed once: the stale worker still cannot touch it.
-    await expectCode(t.mutation(api.jobs.complete, { ...old }), "LEASE_LOST");
+    await expectCode(asWorker(t).mutation(api.jobs.complete, { ...old }), "LEASE_LOST");
     const job = await getJob(t, id);
     expect(job).toMatchObject({ status: "completed", result: { ok: 1 }, finishedAt: T0 + 6_000 });
   });
@@ -221,8 +218,7 @@ describe("leases", () => {
     const id = await enqueueEcho(t);
     const c = (await claim(t, "w1", 5_000))!;
     vi.setSystemTime(T0 + 4_000);
-    const beat = await t.mutation(api.jobs.heartbeat, {
-      workerSecret,
+    const beat = await asWorker(t).mutation(api.jobs.heartbeat, {
       jobId: id,
       claimToken: c.claimToken,
       leaseMs: 5_000,
@@ -239,7 +235,7 @@ describe("leases", () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t);
     const c = (await claim(t))!;
-    await t.mutation(api.jobs.complete, { workerSecret, jobId: id, claimToken: c.claimToken });
+    await asWorker(t).mutation(api.jobs.complete, { jobId: id, claimToken: c.claimToken });
     vi.setSystemTime(T0 + 3_600_000);
     expect(await claim(t)).toBeNull();
   });
@@ -263,8 +259,7 @@ describe("failure and backoff", () => {
       const c = await claim(t);
       expect(c).toMatchObject({ jobId: id, attempt });
       const now = Date.now();
-      const outcome = await t.mutation(api.jobs.fail, {
-        workerSecret,
+      const outcome = await asWorker(t).mutation(api.jobs.fail, {
         jobId: id,
         claimToken: c!.claimToken,
         error: { message: `boom ${attempt}`, stack: "Error: boom\n    at handler" },
@@ -286,7 +281,7 @@ describe("failure and backoff", () => {
       expect(d).toBeGreaterThanOrEqual(expected[i]! * (1 - BACKOFF_JITTER));
       expect(d).toBeLessThanOrEqual(expected[i]! * (1 + BACKOFF_JITTER));
     });
-    const { job, events } = await t.query(api.jobs.adminGet, { workerSecret, jobId: id });
+    const { job, events } = await (await asStaffMember(t)).query(api.jobs.get, { jobId: id });
     expect(job).toMatchObject({ status: "failed", attempts: 4 });
     expect(job.lastError).toMatchObject({ message: "boom 4", retryable: true });
     expect(job.lastError?.stack).toContain("at handler");
@@ -299,8 +294,7 @@ describe("failure and backoff", () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t, { maxAttempts: 5 });
     const c = (await claim(t))!;
-    const outcome = await t.mutation(api.jobs.fail, {
-      workerSecret,
+    const outcome = await asWorker(t).mutation(api.jobs.fail, {
       jobId: id,
       claimToken: c.claimToken,
       error: { message: "Bilan introuvable" },
@@ -326,7 +320,7 @@ describe("cancel", () => {
   it("cancels a pending job at once", async () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t);
-    const job = await t.mutation(api.jobs.adminCancel, { workerSecret, jobId: id, actor: "test" });
+    const job = await (await asStaffMember(t)).mutation(api.jobs.cancel, { jobId: id });
     expect(job.status).toBe("cancelled");
     expect(await claim(t)).toBeNull();
   });
@@ -335,17 +329,15 @@ describe("cancel", () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t);
     const c = (await claim(t))!;
-    const requested = await t.mutation(api.jobs.adminCancel, { workerSecret, jobId: id });
+    const requested = await (await asStaffMember(t)).mutation(api.jobs.cancel, { jobId: id });
     expect(requested).toMatchObject({ status: "running", cancelRequested: true });
-    const beat = await t.mutation(api.jobs.heartbeat, {
-      workerSecret,
+    const beat = await asWorker(t).mutation(api.jobs.heartbeat, {
       jobId: id,
       claimToken: c.claimToken,
       leaseMs: 5_000,
     });
     expect(beat.cancelRequested).toBe(true);
-    const outcome = await t.mutation(api.jobs.fail, {
-      workerSecret,
+    const outcome = await asWorker(t).mutation(api.jobs.fail, {
       jobId: id,
       claimToken: c.claimToken,
       error: { message: "Tâche annulée" },
@@ -359,9 +351,9 @@ describe("cancel", () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t);
     const c = (await claim(t))!;
-    await t.mutation(api.jobs.complete, { workerSecret, jobId: id, claimToken: c.claimToken });
+    await asWorker(t).mutation(api.jobs.complete, { jobId: id, claimToken: c.claimToken });
     await expectCode(
-      t.mutation(api.jobs.adminCancel, { workerSecret, jobId: id }),
+      (await asStaffMember(t)).mutation(api.jobs.cancel, { jobId: id }),
       "INVALID_STATE",
     );
   });
@@ -372,19 +364,20 @@ describe("retry and release", () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t, { maxAttempts: 1 });
     const c = (await claim(t))!;
-    await t.mutation(api.jobs.fail, {
-      workerSecret,
+    await asWorker(t).mutation(api.jobs.fail, {
       jobId: id,
       claimToken: c.claimToken,
       error: { message: "boom" },
       retryable: true,
     });
     vi.setSystemTime(T0 + 1_000);
-    const job = await t.mutation(api.jobs.adminRetry, { workerSecret, jobId: id, actor: "alice" });
+    const admin = await asStaffMember(t);
+    const me = (await admin.query(api.users.me, {}))!;
+    const job = await admin.mutation(api.jobs.retry, { jobId: id });
     expect(job).toMatchObject({
       status: "pending",
       attempts: 0,
-      retriedBy: "cli:alice",
+      retriedBy: `user:${me._id}`,
       retriedAt: T0 + 1_000,
       finishedAt: null,
     });
@@ -394,17 +387,22 @@ describe("retry and release", () => {
   it("refuses to retry a pending or running job", async () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t);
-    await expectCode(t.mutation(api.jobs.adminRetry, { workerSecret, jobId: id }), "INVALID_STATE");
+    await expectCode(
+      (await asStaffMember(t)).mutation(api.jobs.retry, { jobId: id }),
+      "INVALID_STATE",
+    );
     await claim(t);
-    await expectCode(t.mutation(api.jobs.adminRetry, { workerSecret, jobId: id }), "INVALID_STATE");
+    await expectCode(
+      (await asStaffMember(t)).mutation(api.jobs.retry, { jobId: id }),
+      "INVALID_STATE",
+    );
   });
 
   it("release gives the job back without spending an attempt", async () => {
     const t = makeConvexTest();
     const id = await enqueueEcho(t);
     const c = (await claim(t))!;
-    await t.mutation(api.jobs.release, {
-      workerSecret,
+    await asWorker(t).mutation(api.jobs.release, {
       jobId: id,
       claimToken: c.claimToken,
       reason: "arrêt du worker",
@@ -415,7 +413,7 @@ describe("retry and release", () => {
 
   it("reports NOT_FOUND for an unknown or malformed job id", async () => {
     const t = makeConvexTest();
-    await expectCode(t.query(api.jobs.adminGet, { workerSecret, jobId: "nope" }), "NOT_FOUND");
+    await expectCode((await asStaffMember(t)).query(api.jobs.get, { jobId: "nope" }), "NOT_FOUND");
   });
 });
 
@@ -425,15 +423,14 @@ describe("event log", () => {
     const id = await enqueueEcho(t);
     const c = (await claim(t, "w1", 60_000))!;
     for (let i = 0; i < 60; i++) {
-      await t.mutation(api.jobs.heartbeat, {
-        workerSecret,
+      await asWorker(t).mutation(api.jobs.heartbeat, {
         jobId: id,
         claimToken: c.claimToken,
         leaseMs: 60_000,
         progress: { stage: `stage-${i}` },
       });
     }
-    const { events } = await t.query(api.jobs.adminGet, { workerSecret, jobId: id });
+    const { events } = await (await asStaffMember(t)).query(api.jobs.get, { jobId: id });
     expect(events).toHaveLength(50);
     expect(events.at(-1)?.data).toMatchObject({ stage: "stage-59" });
     const stored = await t.run((ctx) => ctx.db.query("jobEvents").collect());
@@ -448,15 +445,14 @@ describe("listing", () => {
     vi.setSystemTime(T0 + 1_000);
     const b = await enqueueEcho(t);
     vi.setSystemTime(T0 + 2_000);
-    await t.mutation(api.jobs.adminEnqueue, {
-      workerSecret,
+    const admin = await asStaffMember(t);
+    await admin.mutation(api.jobs.enqueue, {
       kind: "document.ingest",
       payload: { documentId: "d" },
     });
-    await t.mutation(api.jobs.adminCancel, { workerSecret, jobId: a });
+    await admin.mutation(api.jobs.cancel, { jobId: a });
     const page = (args: object, numItems = 10) =>
-      t.query(api.jobs.adminList, {
-        workerSecret,
+      admin.query(api.jobs.list, {
         paginationOpts: { numItems, cursor: null },
         ...args,
       });
@@ -471,8 +467,7 @@ describe("listing", () => {
     ]);
     const first = await page({}, 2);
     expect(first.isDone).toBe(false);
-    const rest = await t.query(api.jobs.adminList, {
-      workerSecret,
+    const rest = await admin.query(api.jobs.list, {
       paginationOpts: { numItems: 2, cursor: first.continueCursor },
     });
     expect(rest.page).toHaveLength(1);

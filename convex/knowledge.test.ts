@@ -4,13 +4,20 @@ import { LOCAL_EMBEDDING_MODEL, localEmbedding } from "@nexus/knowledge/local-em
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { as, countRows, errorOf, freshWorld, outcomeOf, type T } from "./world.fixtures";
+import {
+  as,
+  asWorker,
+  countRows,
+  errorOf,
+  freshWorld,
+  outcomeOf,
+  type T,
+  withApiKey,
+} from "./world.fixtures";
 
-const SECRET = "knowledge-secret";
 const PDF = new TextEncoder().encode("%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF");
 
 beforeEach(() => {
-  vi.stubEnv("WORKER_SECRET", SECRET);
   vi.stubEnv("EMBEDDINGS_PROVIDER", "local");
 });
 afterEach(() => {
@@ -28,11 +35,10 @@ async function blobExists(t: T, id: Id<"_storage">) {
 
 /** Indexes `texts` as the next generation of a document, the way the worker does. */
 async function index(t: T, documentId: Id<"documents">, texts: string[], activate = true) {
-  const w = { workerSecret: SECRET };
-  const begun = await t.mutation(api.ingestion.beginGeneration, { ...w, documentId });
+  const worker = asWorker(t);
+  const begun = await worker.mutation(api.ingestion.beginGeneration, { documentId });
   const generation = begun!.generation;
-  await t.mutation(api.ingestion.insertChunks, {
-    ...w,
+  await worker.mutation(api.ingestion.insertChunks, {
     documentId,
     generation,
     embeddingModel: LOCAL_EMBEDDING_MODEL,
@@ -46,8 +52,7 @@ async function index(t: T, documentId: Id<"documents">, texts: string[], activat
     })),
   });
   if (activate) {
-    await t.mutation(api.ingestion.activateGeneration, {
-      ...w,
+    await worker.mutation(api.ingestion.activateGeneration, {
       documentId,
       generation,
       embeddingModel: LOCAL_EMBEDDING_MODEL,
@@ -213,8 +218,7 @@ describe("search", () => {
       limit: 20,
     });
     expect(coachHits.some((h) => h.documentTitle === "Copie de Bruno")).toBe(false);
-    const workerHits = await t.action(api.knowledge.searchForBilan, {
-      workerSecret: SECRET,
+    const workerHits = await asWorker(t).action(api.knowledge.searchForBilan, {
       query,
       studentId: world.students.foreign,
       limit: 20,
@@ -222,14 +226,13 @@ describe("search", () => {
     expect(workerHits.some((h) => h.documentTitle === "Copie d'Alice")).toBe(false);
   });
 
-  it("searchAsStaff (CLI) covers the global documents plus only the named student", async () => {
+  it("staff search (the CLI with an API key) covers the global documents plus only the named student", async () => {
     const { t, world } = await indexedWorld();
-    const w = { workerSecret: SECRET };
     const query = "erreur de signe sur la dérivée du quotient";
-    const globalOnly = await t.action(api.knowledge.searchAsStaff, { ...w, query, limit: 20 });
+    const { client: staff } = await withApiKey(t, world.users.assistante);
+    const globalOnly = await staff.action(api.knowledge.search, { query, limit: 20 });
     expect(globalOnly.map((h) => h.documentTitle)).toEqual(["Méthode : les suites"]);
-    const withOwn = await t.action(api.knowledge.searchAsStaff, {
-      ...w,
+    const withOwn = await staff.action(api.knowledge.search, {
       query,
       studentId: world.students.own,
       limit: 20,
@@ -238,38 +241,36 @@ describe("search", () => {
       "Copie d'Alice",
       "Méthode : les suites",
     ]);
-    expect(
-      await outcomeOf(t.action(api.knowledge.searchAsStaff, { workerSecret: "wrong", query })),
-    ).toBe("WORKER_AUTH");
+    // The worker searches for a bilan only, never as a person.
+    expect(await outcomeOf(asWorker(t).action(api.knowledge.search, { query }))).toBe("FORBIDDEN");
     const removed = await t.run(async (ctx) => {
       const { _id, _creationTime, ...row } = (await ctx.db.get(world.students.own))!;
       const id = await ctx.db.insert("students", row);
       await ctx.db.delete(id);
       return id;
     });
-    expect(
-      await outcomeOf(t.action(api.knowledge.searchAsStaff, { ...w, query, studentId: removed })),
-    ).toBe("NOT_FOUND");
+    expect(await outcomeOf(staff.action(api.knowledge.search, { query, studentId: removed }))).toBe(
+      "NOT_FOUND",
+    );
   });
 
-  it("ingestion.status reports each document's live status, null once deleted", async () => {
-    const { t, global } = await indexedWorld();
-    const w = { workerSecret: SECRET };
+  it("documents.statuses reports each document's live status, null once deleted or not readable", async () => {
+    const { t, world, global, foreign } = await indexedWorld();
     const gone = await createDoc(
       t,
       "assistante",
       { title: "Brouillon", scope: "global" },
       new TextEncoder().encode("%PDF-1.4 brouillon"),
     );
-    await t.mutation(api.ingestion.setStatus, {
-      ...w,
+    await asWorker(t).mutation(api.ingestion.setStatus, {
       documentId: gone.documentId,
       status: "ocr",
       percent: 40,
       message: "OCR (1/2)",
     });
+    const { client: staff } = await withApiKey(t, world.users.admin);
     expect(
-      await t.query(api.ingestion.status, { ...w, documentIds: [global, gone.documentId] }),
+      await staff.query(api.documents.statuses, { documentIds: [global, gone.documentId] }),
     ).toEqual([
       expect.objectContaining({
         documentId: global,
@@ -279,8 +280,12 @@ describe("search", () => {
       }),
       expect.objectContaining({ status: "ocr", percent: 40, message: "OCR (1/2)" }),
     ]);
-    await t.mutation(api.ingestion.removeDocument, { ...w, documentId: gone.documentId });
-    expect(await t.query(api.ingestion.status, { ...w, documentIds: [gone.documentId] })).toEqual([
+    // A parent sees the global document, never another family's.
+    expect(
+      await as(t, "parent").query(api.documents.statuses, { documentIds: [global, foreign] }),
+    ).toEqual([expect.objectContaining({ documentId: global }), null]);
+    await staff.mutation(api.documents.remove, { documentId: gone.documentId });
+    expect(await staff.query(api.documents.statuses, { documentIds: [gone.documentId] })).toEqual([
       null,
     ]);
   });
@@ -297,8 +302,7 @@ describe("search", () => {
     await index(t, global, ["Suite géométrique : on multiplie par la raison q."], false);
     expect(await search()).toEqual(["Une suite arithmétique a une raison constante r."]);
 
-    await t.mutation(api.ingestion.activateGeneration, {
-      workerSecret: SECRET,
+    await asWorker(t).mutation(api.ingestion.activateGeneration, {
       documentId: global,
       generation: 2,
       embeddingModel: LOCAL_EMBEDDING_MODEL,
@@ -338,10 +342,10 @@ describe("search", () => {
   });
 
   it("lets a retried ingestion reuse its generation without duplicating chunks", async () => {
-    const { t, own } = await indexedWorld();
-    const w = { workerSecret: SECRET, documentId: own };
-    const first = await t.mutation(api.ingestion.beginGeneration, w);
-    const retry = await t.mutation(api.ingestion.beginGeneration, w);
+    const { t, world, own } = await indexedWorld();
+    const w = { documentId: own };
+    const first = await asWorker(t).mutation(api.ingestion.beginGeneration, w);
+    const retry = await asWorker(t).mutation(api.ingestion.beginGeneration, w);
     expect(retry).toEqual(first);
     const chunk = {
       ordinal: 0,
@@ -352,7 +356,7 @@ describe("search", () => {
       embedding: localEmbedding("Nouvelle copie"),
     };
     const insert = () =>
-      t.mutation(api.ingestion.insertChunks, {
+      asWorker(t).mutation(api.ingestion.insertChunks, {
         ...w,
         generation: first!.generation,
         embeddingModel: LOCAL_EMBEDDING_MODEL,
@@ -360,8 +364,12 @@ describe("search", () => {
       });
     expect(await insert()).toEqual({ inserted: 1 });
     expect(await insert()).toEqual({ inserted: 0 });
-    expect(
-      await outcomeOf(t.mutation(api.ingestion.beginGeneration, { ...w, workerSecret: "nope" })),
-    ).toBe("WORKER_AUTH");
+    // Only the worker writes generations: no identity, a signed-in admin, an admin's API key.
+    const { client: adminKey } = await withApiKey(t, world.users.admin);
+    for (const caller of [t, as(t, "admin"), adminKey]) {
+      expect(await outcomeOf(caller.mutation(api.ingestion.beginGeneration, w))).toBe(
+        "WORKER_AUTH",
+      );
+    }
   });
 });

@@ -41,7 +41,9 @@ export const searchScope = internalQuery({
     const user = await requireUser(ctx);
     requireRole(user, ["admin", "assistante", "coach", "parent", "eleve"]);
     if (studentId) {
-      if (!(await canReadStudent(ctx, user, studentId)))
+      // Staff may read every student, so an unknown (or deleted) one is checked on its own.
+      const exists = (await ctx.db.get(studentId)) !== null;
+      if (!exists || !(await canReadStudent(ctx, user, studentId)))
         throw appError("NOT_FOUND", "Élève introuvable.");
       return [studentId];
     }

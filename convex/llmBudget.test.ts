@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import { type BudgetState, decide, release, WINDOW_MS } from "./model/llmBudget";
 import { makeConvexTest } from "./test.setup";
+import { asStaffMember, asWorker, outcomeOf, withApiKey } from "./world.fixtures";
 
 const limits = { requestsPerMinute: 3, tokensPerMinute: 1000, concurrency: 2 };
 const empty: BudgetState = { windowStart: 0, requests: 0, tokens: 0, leases: [] };
@@ -66,34 +67,32 @@ describe("LLM budget rules", () => {
 });
 
 describe("llmBudget functions", () => {
-  beforeEach(() => vi.stubEnv("WORKER_SECRET", "s"));
-  afterEach(() => vi.unstubAllEnvs());
-
   it("shares one budget between callers and refuses non-workers", async () => {
     const t = makeConvexTest();
     const args = {
-      workerSecret: "s",
       provider: "openai",
       tokens: 10,
       leaseMs: 60_000,
       limits: { ...limits, concurrency: 1 },
     };
-    const first = await t.mutation(api.llmBudget.acquire, args);
+    const first = await asWorker(t).mutation(api.llmBudget.acquire, args);
     expect(first.granted).toBe(true);
-    expect(await t.mutation(api.llmBudget.acquire, args)).toMatchObject({
+    expect(await asWorker(t).mutation(api.llmBudget.acquire, args)).toMatchObject({
       granted: false,
       reason: "concurrency",
     });
     if (!first.granted) throw new Error("unreachable");
-    await t.mutation(api.llmBudget.release, {
-      workerSecret: "s",
+    await asWorker(t).mutation(api.llmBudget.release, {
       provider: "openai",
       leaseId: first.leaseId,
       actualTokens: 12,
     });
-    expect((await t.mutation(api.llmBudget.acquire, args)).granted).toBe(true);
-    await expect(
-      t.mutation(api.llmBudget.acquire, { ...args, workerSecret: "nope" }),
-    ).rejects.toThrow(/WORKER_AUTH|Secret/);
+    expect((await asWorker(t).mutation(api.llmBudget.acquire, args)).granted).toBe(true);
+    // Nobody but the worker: no identity, a signed-in admin, an admin's API key.
+    const admin = await asStaffMember(t);
+    const adminId = (await admin.query(api.users.me, {}))!._id;
+    for (const caller of [t, admin, (await withApiKey(t, adminId)).client]) {
+      expect(await outcomeOf(caller.mutation(api.llmBudget.acquire, args))).toBe("WORKER_AUTH");
+    }
   });
 });

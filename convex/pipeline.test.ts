@@ -1,12 +1,12 @@
 import type { BilanScores, PedagogicalProfile } from "@nexus/shared/results";
 import type { Synthesis } from "@nexus/shared/synthesis";
 import { ConvexError } from "convex/values";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { makeConvexTest } from "./test.setup";
+import { asWorker, withApiKey } from "./world.fixtures";
 
-const SECRET = "test-worker-secret";
 const ISSUER = "https://auth.test";
 
 const scores: BilanScores = {
@@ -139,29 +139,28 @@ async function uploadBlob(t: ReturnType<typeof makeConvexTest>, text: string) {
   );
 }
 
-beforeEach(() => {
-  vi.stubEnv("WORKER_SECRET", SECRET);
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-
 describe("pipeline (worker-only)", () => {
-  it("refuses callers without the worker secret", async () => {
+  it("refuses every caller but the worker: no identity, a signed-in admin, an API key", async () => {
+    const { t, bilanId, admin } = await setup();
+    const { client: adminKey } = await withApiKey(t, admin);
+    for (const caller of [t, t.withIdentity(identity("admin@test.fr")), adminKey]) {
+      await expectCode(caller.query(api.pipeline.bilanContext, { bilanId }), "WORKER_AUTH");
+      await expectCode(caller.mutation(api.pipeline.beginGeneration, { bilanId }), "WORKER_AUTH");
+    }
+    const bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
+    expect(bilan?.status).toBe("submitted");
+  });
+
+  it("the worker identity is refused by people's functions", async () => {
     const { t, bilanId } = await setup();
-    await expectCode(
-      t.query(api.pipeline.bilanContext, { workerSecret: "wrong", bilanId }),
-      "WORKER_AUTH",
-    );
-    await expectCode(
-      t.mutation(api.pipeline.beginGeneration, { workerSecret: "", bilanId }),
-      "WORKER_AUTH",
-    );
+    const worker = asWorker(t);
+    await expectCode(worker.mutation(api.review.approve, { bilanId }), "FORBIDDEN");
+    await expectCode(worker.query(api.bilans.get, { bilanId }), "FORBIDDEN");
   });
 
   it("loads the bilan with its student, guardians and student account", async () => {
     const { t, bilanId } = await setup();
-    const context = await t.query(api.pipeline.bilanContext, { workerSecret: SECRET, bilanId });
+    const context = await asWorker(t).query(api.pipeline.bilanContext, { bilanId });
     expect(context.student.firstName).toBe("Emma");
     expect(context.guardians.map((g) => g.email)).toEqual(["parent@test.fr"]);
     expect(context.studentAccount?.email).toBe("eleve@test.fr");
@@ -169,11 +168,10 @@ describe("pipeline (worker-only)", () => {
 
   it("runs generate → review → approve → final PDF → emails → sent, sending each recipient once", async () => {
     const { t, bilanId, coach } = await setup();
-    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
+    await asWorker(t).mutation(api.pipeline.beginGeneration, { bilanId });
     // A retried generation job calls it again: idempotent.
-    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
-    await t.mutation(api.pipeline.saveSynthesis, {
-      workerSecret: SECRET,
+    await asWorker(t).mutation(api.pipeline.beginGeneration, { bilanId });
+    await asWorker(t).mutation(api.pipeline.saveSynthesis, {
       bilanId,
       synthesis,
       generation,
@@ -196,8 +194,7 @@ describe("pipeline (worker-only)", () => {
     expect(bilan?.review).toMatchObject({ coachNote: "Bon travail.", approvedBy: coach });
 
     const storageId = await uploadBlob(t, "%PDF-final");
-    const recorded = await t.mutation(api.pipeline.recordPdf, {
-      workerSecret: SECRET,
+    const recorded = await asWorker(t).mutation(api.pipeline.recordPdf, {
       bilanId,
       storageId,
       size: 10,
@@ -210,11 +207,10 @@ describe("pipeline (worker-only)", () => {
     expect(emailJobs).toHaveLength(1);
     expect(emailJobs[0]?.payload).toEqual({ bilanId, pdfVersion: 1 });
 
-    const context = await t.query(api.pipeline.bilanContext, { workerSecret: SECRET, bilanId });
+    const context = await asWorker(t).query(api.pipeline.bilanContext, { bilanId });
     const recipients = [...context.guardians, context.studentAccount!];
     for (const person of recipients) {
-      const begun = await t.mutation(api.pipeline.beginEmail, {
-        workerSecret: SECRET,
+      const begun = await asWorker(t).mutation(api.pipeline.beginEmail, {
         bilanId,
         pdfVersion: 1,
         to: person.email,
@@ -224,22 +220,19 @@ describe("pipeline (worker-only)", () => {
         template: "bilan-ready",
       });
       expect(begun.skip).toBe(false);
-      const before = await t.mutation(api.pipeline.completeEmails, {
-        workerSecret: SECRET,
+      const before = await asWorker(t).mutation(api.pipeline.completeEmails, {
         bilanId,
         pdfVersion: 1,
       });
       expect(before.sent).toBe(false);
-      await t.mutation(api.pipeline.finishEmail, {
-        workerSecret: SECRET,
+      await asWorker(t).mutation(api.pipeline.finishEmail, {
         emailId: begun.emailId,
         status: "sent",
         provider: "outbox",
         providerId: "x",
       });
     }
-    const done = await t.mutation(api.pipeline.completeEmails, {
-      workerSecret: SECRET,
+    const done = await asWorker(t).mutation(api.pipeline.completeEmails, {
       bilanId,
       pdfVersion: 1,
     });
@@ -248,8 +241,7 @@ describe("pipeline (worker-only)", () => {
     expect(bilan?.status).toBe("sent");
 
     // A retried email job finds every recipient already sent.
-    const again = await t.mutation(api.pipeline.beginEmail, {
-      workerSecret: SECRET,
+    const again = await asWorker(t).mutation(api.pipeline.beginEmail, {
       bilanId,
       pdfVersion: 1,
       to: "PARENT@test.fr",
@@ -263,24 +255,21 @@ describe("pipeline (worker-only)", () => {
 
   it("replaces the current PDF atomically and never lets a provisional PDF replace a final one", async () => {
     const { t, bilanId } = await setup();
-    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
-    await t.mutation(api.pipeline.saveSynthesis, {
-      workerSecret: SECRET,
+    await asWorker(t).mutation(api.pipeline.beginGeneration, { bilanId });
+    await asWorker(t).mutation(api.pipeline.saveSynthesis, {
       bilanId,
       synthesis,
       generation,
     });
     const draft1 = await uploadBlob(t, "%PDF-draft-1");
     const draft2 = await uploadBlob(t, "%PDF-draft-2");
-    await t.mutation(api.pipeline.recordPdf, {
-      workerSecret: SECRET,
+    await asWorker(t).mutation(api.pipeline.recordPdf, {
       bilanId,
       storageId: draft1,
       size: 1,
       final: false,
     });
-    const second = await t.mutation(api.pipeline.recordPdf, {
-      workerSecret: SECRET,
+    const second = await asWorker(t).mutation(api.pipeline.recordPdf, {
       bilanId,
       storageId: draft2,
       size: 1,
@@ -291,16 +280,14 @@ describe("pipeline (worker-only)", () => {
 
     await t.withIdentity(identity("coach@test.fr")).mutation(api.review.approve, { bilanId });
     const final = await uploadBlob(t, "%PDF-final");
-    await t.mutation(api.pipeline.recordPdf, {
-      workerSecret: SECRET,
+    await asWorker(t).mutation(api.pipeline.recordPdf, {
       bilanId,
       storageId: final,
       size: 1,
       final: true,
     });
     const late = await uploadBlob(t, "%PDF-late-draft");
-    const refused = await t.mutation(api.pipeline.recordPdf, {
-      workerSecret: SECRET,
+    const refused = await asWorker(t).mutation(api.pipeline.recordPdf, {
       bilanId,
       storageId: late,
       size: 1,
@@ -328,13 +315,12 @@ describe("pipeline (worker-only)", () => {
       }),
     );
     await expectCode(
-      t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId: draftId }),
+      asWorker(t).mutation(api.pipeline.beginGeneration, { bilanId: draftId }),
       "INVALID_STATE",
     );
 
-    await t.mutation(api.pipeline.beginGeneration, { workerSecret: SECRET, bilanId });
-    await t.mutation(api.pipeline.fail, {
-      workerSecret: SECRET,
+    await asWorker(t).mutation(api.pipeline.beginGeneration, { bilanId });
+    await asWorker(t).mutation(api.pipeline.fail, {
       bilanId,
       stage: "generate",
       message: "Fournisseur indisponible",
@@ -351,12 +337,10 @@ describe("pipeline (worker-only)", () => {
 describe("review (coach functions)", () => {
   async function inReview() {
     const ctx = await setup();
-    await ctx.t.mutation(api.pipeline.beginGeneration, {
-      workerSecret: SECRET,
+    await asWorker(ctx.t).mutation(api.pipeline.beginGeneration, {
       bilanId: ctx.bilanId,
     });
-    await ctx.t.mutation(api.pipeline.saveSynthesis, {
-      workerSecret: SECRET,
+    await asWorker(ctx.t).mutation(api.pipeline.saveSynthesis, {
       bilanId: ctx.bilanId,
       synthesis,
       generation,

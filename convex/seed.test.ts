@@ -11,17 +11,21 @@ import {
   demoTokenIdentifier,
 } from "./model/seed";
 import { makeConvexTest } from "./test.setup";
-import { countRows, errorOf, identityFor } from "./world.fixtures";
+import {
+  asApiKey,
+  asWorker,
+  countRows,
+  errorOf,
+  identityFor,
+  insertApiKey,
+} from "./world.fixtures";
 
-const SECRET = "secret-de-test-seed";
-const saved = { secret: process.env.WORKER_SECRET, issuer: process.env.DEV_AUTH_ISSUER };
+const saved = { issuer: process.env.DEV_AUTH_ISSUER };
 
 beforeEach(() => {
-  process.env.WORKER_SECRET = SECRET;
   delete process.env.DEV_AUTH_ISSUER;
 });
 afterEach(() => {
-  process.env.WORKER_SECRET = saved.secret;
   if (saved.issuer === undefined) delete process.env.DEV_AUTH_ISSUER;
   else process.env.DEV_AUTH_ISSUER = saved.issuer;
 });
@@ -29,7 +33,7 @@ afterEach(() => {
 describe("seed:run", () => {
   it("creates the demo data once; a second run creates nothing", async () => {
     const t = makeConvexTest();
-    const first = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const first = await asWorker(t).mutation(api.seed.run, {});
     const seeded = DEMO_BILANS.length - first.skipped.length;
     expect(first.created).toEqual({
       users: 12,
@@ -44,7 +48,7 @@ describe("seed:run", () => {
     expect(first.accounts.map((a) => a.email)).toEqual(DEMO_ACCOUNTS.map((a) => a.email));
     const afterFirst = await countRows(t);
 
-    const second = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const second = await asWorker(t).mutation(api.seed.run, {});
     expect(second.created).toEqual({
       users: 0,
       students: 0,
@@ -65,7 +69,7 @@ describe("seed:run", () => {
       count("eleve"),
     ]).toEqual([1, 1, 2, 3, 5]);
     const t = makeConvexTest();
-    await t.mutation(api.seed.run, { workerSecret: SECRET });
+    await asWorker(t).mutation(api.seed.run, {});
     for (const account of DEMO_ACCOUNTS) {
       const client = t.withIdentity(identityFor(account.email, account.name));
       const me = await client.mutation(api.users.ensureCurrent, {});
@@ -80,7 +84,7 @@ describe("seed:run", () => {
 
   it("links families and coaches: Isabelle Durand follows her two children", async () => {
     const t = makeConvexTest();
-    await t.mutation(api.seed.run, { workerSecret: SECRET });
+    await asWorker(t).mutation(api.seed.run, {});
     const mother = t.withIdentity(identityFor("isabelle.durand@demo.nexus-reussite.fr"));
     const children = await mother.query(api.students.listMine, {
       paginationOpts: { numItems: 10, cursor: null },
@@ -103,7 +107,7 @@ describe("seed:run", () => {
 
   it("seeds bilans in several statuses with scores from scoreBilan and a job for the submitted one", async () => {
     const t = makeConvexTest();
-    const result = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const result = await asWorker(t).mutation(api.seed.run, {});
     const bilans = await t.run(async (ctx) => await ctx.db.query("bilans").collect());
     expect(bilans).toHaveLength(DEMO_BILANS.length - result.skipped.length);
     for (const bilan of bilans) {
@@ -129,7 +133,7 @@ describe("seed:run", () => {
 
   it("writes review and sent bilans with the local writer, grounded, as the worker would", async () => {
     const t = makeConvexTest();
-    await t.mutation(api.seed.run, { workerSecret: SECRET });
+    await asWorker(t).mutation(api.seed.run, {});
     const { bilans, students, jobs, revisions, coach } = await t.run(async (ctx) => ({
       bilans: await ctx.db.query("bilans").collect(),
       students: await ctx.db.query("students").collect(),
@@ -193,7 +197,7 @@ describe("seed:run", () => {
   it("uses DEV_AUTH_ISSUER when the deployment sets it", async () => {
     process.env.DEV_AUTH_ISSUER = "https://nexus.example/dev-auth";
     const t = makeConvexTest();
-    const result = await t.mutation(api.seed.run, { workerSecret: SECRET });
+    const result = await asWorker(t).mutation(api.seed.run, {});
     expect(result.issuer).toBe("https://nexus.example/dev-auth");
     const admin = await t.run(async (ctx) =>
       ctx.db
@@ -204,13 +208,29 @@ describe("seed:run", () => {
     expect(admin?.tokenIdentifier).toBe("https://nexus.example/dev-auth|admin@nexus-reussite.fr");
   });
 
-  it("refuses a wrong worker secret and a user without one, writing nothing", async () => {
+  it("refuses every caller but the worker (no identity, a signed-in admin, an API key), writing nothing", async () => {
     const t = makeConvexTest();
-    const error = await errorOf(t.mutation(api.seed.run, { workerSecret: "mauvais" }));
-    expect(error.code).toBe("WORKER_AUTH");
-    await expect(
-      t.withIdentity(identityFor("admin@nexus-reussite.fr")).mutation(api.seed.run, {} as never),
-    ).rejects.toThrow(/Validator error/);
-    expect(Object.values(await countRows(t)).every((n) => n === 0)).toBe(true);
+    const adminId = await t.run(
+      async (ctx) =>
+        await ctx.db.insert("users", {
+          tokenIdentifier: identityFor("admin@nexus-reussite.fr").tokenIdentifier,
+          email: "admin@nexus-reussite.fr",
+          name: "Admin",
+          role: "admin",
+          createdAt: 0,
+          lastSeenAt: 0,
+        }),
+    );
+    const keyId = await insertApiKey(t, adminId);
+    const before = await countRows(t);
+    for (const caller of [
+      t,
+      t.withIdentity(identityFor("admin@nexus-reussite.fr")),
+      asApiKey(t, keyId),
+    ]) {
+      const error = await errorOf(caller.mutation(api.seed.run, {}));
+      expect(error.code).toBe("WORKER_AUTH");
+    }
+    expect(await countRows(t)).toEqual(before);
   });
 });

@@ -3,14 +3,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { makeConvexTest } from "./test.setup";
+import { asStaffMember, asWorker } from "./world.fixtures";
 
-const workerSecret = "test-worker-secret";
 const T0 = Date.UTC(2025, 0, 6, 8, 0, 0);
 
 beforeEach(() => {
   vi.useFakeTimers();
   vi.setSystemTime(T0);
-  vi.stubEnv("WORKER_SECRET", workerSecret);
 });
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -20,8 +19,7 @@ afterEach(() => {
 type T = ReturnType<typeof makeConvexTest>;
 
 function register(t: T, workerId: string, kinds = ["system.echo"]) {
-  return t.mutation(api.workers.register, {
-    workerSecret,
+  return asWorker(t).mutation(api.workers.register, {
     workerId,
     host: "vps",
     version: "0.1.0",
@@ -31,8 +29,7 @@ function register(t: T, workerId: string, kinds = ["system.echo"]) {
 }
 
 async function enqueueEcho(t: T, runAt = T0) {
-  const { job } = await t.mutation(api.jobs.adminEnqueue, {
-    workerSecret,
+  const { job } = await (await asStaffMember(t)).mutation(api.jobs.enqueue, {
     kind: "system.echo",
     payload: { sleepMs: 0 },
     runAt,
@@ -47,22 +44,20 @@ describe("worker registry", () => {
     const jobId = await enqueueEcho(t);
     vi.setSystemTime(T0 + 5_000);
     expect(
-      await t.mutation(api.workers.beat, {
-        workerSecret,
+      await asWorker(t).mutation(api.workers.beat, {
         workerId: "w1",
         currentJobs: [jobId],
         status: "online",
       }),
     ).toEqual({ known: true });
-    let [w] = await t.query(api.workers.adminList, { workerSecret });
+    let [w] = await (await asStaffMember(t)).query(api.workers.list, {});
     expect(w).toMatchObject({ workerId: "w1", status: "online", lastSeenAt: T0 + 5_000 });
     expect(w?.currentJobs).toEqual([jobId]);
-    await t.mutation(api.workers.stop, { workerSecret, workerId: "w1" });
-    [w] = await t.query(api.workers.adminList, { workerSecret });
+    await asWorker(t).mutation(api.workers.stop, { workerId: "w1" });
+    [w] = await (await asStaffMember(t)).query(api.workers.list, {});
     expect(w).toMatchObject({ status: "offline", currentJobs: [] });
     expect(
-      await t.mutation(api.workers.beat, {
-        workerSecret,
+      await asWorker(t).mutation(api.workers.beat, {
         workerId: "ghost",
         currentJobs: [],
         status: "online",
@@ -75,15 +70,13 @@ describe("worker registry", () => {
     await register(t, "w1");
     await register(t, "w2");
     const jobId = await enqueueEcho(t);
-    await t.mutation(api.jobs.claim, {
-      workerSecret,
+    await asWorker(t).mutation(api.jobs.claim, {
       workerId: "w1",
       kinds: ["system.echo"],
       leaseMs: 10_000,
     });
     vi.setSystemTime(T0 + 20_000);
-    await t.mutation(api.workers.beat, {
-      workerSecret,
+    await asWorker(t).mutation(api.workers.beat, {
       workerId: "w2",
       currentJobs: [],
       status: "online",
@@ -93,12 +86,12 @@ describe("worker registry", () => {
       markedOffline: 1,
       reclaimed: 1,
     });
-    const workers = await t.query(api.workers.adminList, { workerSecret });
+    const workers = await (await asStaffMember(t)).query(api.workers.list, {});
     expect(workers.map((w) => [w.workerId, w.status])).toEqual([
       ["w2", "online"],
       ["w1", "offline"],
     ]);
-    const { job } = await t.query(api.jobs.adminGet, { workerSecret, jobId });
+    const { job } = await (await asStaffMember(t)).query(api.jobs.get, { jobId });
     expect(job).toMatchObject({ status: "pending", attempts: 1, leaseOwner: null });
   });
 });
@@ -111,7 +104,7 @@ describe("queue alerts", () => {
     expect(await t.mutation(internal.alerts.evaluate, {})).toMatchObject({ opened: 0 });
 
     vi.setSystemTime(T0 + 121_000);
-    const health = await t.query(api.alerts.adminHealth, { workerSecret, now: T0 + 121_000 });
+    const health = await (await asStaffMember(t)).query(api.alerts.health, { now: T0 + 121_000 });
     expect(health.kinds.find((k) => k.kind === "system.echo")).toMatchObject({
       oldestDueAgeMs: 121_000,
       workersOnline: 0,
@@ -127,7 +120,7 @@ describe("queue alerts", () => {
       resolved: 0,
       open: 1,
     });
-    const [alert] = await t.query(api.alerts.adminList, { workerSecret });
+    const [alert] = await (await asStaffMember(t)).query(api.alerts.list, {});
     expect(alert).toMatchObject({ kind: "queue_stalled", jobKind: "system.echo", status: "open" });
     expect(alert?.message).toContain("aucun worker");
     const notify = await t.run((ctx) =>
@@ -146,7 +139,7 @@ describe("queue alerts", () => {
       resolved: 1,
       open: 0,
     });
-    const [resolved] = await t.query(api.alerts.adminList, { workerSecret });
+    const [resolved] = await (await asStaffMember(t)).query(api.alerts.list, {});
     expect(resolved).toMatchObject({ status: "resolved", resolvedAt: T0 + 181_000 });
   });
 
@@ -163,17 +156,21 @@ describe("queue alerts", () => {
     await register(t, "w1");
     for (let i = 0; i < 6; i++) {
       const jobId = await enqueueEcho(t);
-      const c = await t.mutation(api.jobs.claim, {
-        workerSecret,
+      const c = await asWorker(t).mutation(api.jobs.claim, {
         workerId: "w1",
         kinds: ["system.echo"],
         leaseMs: 5_000,
       });
-      const args = { workerSecret, jobId, claimToken: c!.claimToken };
-      if (i === 0) await t.mutation(api.jobs.complete, args);
-      else await t.mutation(api.jobs.fail, { ...args, error: { message: "x" }, retryable: false });
+      const args = { jobId, claimToken: c!.claimToken };
+      if (i === 0) await asWorker(t).mutation(api.jobs.complete, args);
+      else
+        await asWorker(t).mutation(api.jobs.fail, {
+          ...args,
+          error: { message: "x" },
+          retryable: false,
+        });
     }
-    const stats = await t.query(api.jobs.adminStats, { workerSecret, now: Date.now() });
+    const stats = await (await asStaffMember(t)).query(api.jobs.stats, { now: Date.now() });
     expect(stats.health.lastHour).toMatchObject({ completed: 1, failed: 5 });
     expect(stats.counts).toEqual(
       expect.arrayContaining([
@@ -182,12 +179,11 @@ describe("queue alerts", () => {
       ]),
     );
     expect((await t.mutation(internal.alerts.evaluate, {})).opened).toBe(1);
-    const [alert] = await t.query(api.alerts.adminList, { workerSecret });
+    const [alert] = await (await asStaffMember(t)).query(api.alerts.list, {});
     expect(alert).toMatchObject({ kind: "failure_rate", status: "open" });
     // An hour later the failures have aged out: resolved.
     vi.setSystemTime(T0 + 3_600_001);
-    await t.mutation(api.workers.beat, {
-      workerSecret,
+    await asWorker(t).mutation(api.workers.beat, {
       workerId: "w1",
       currentJobs: [],
       status: "online",
@@ -205,9 +201,9 @@ describe("queue alerts", () => {
         openedAt: T0,
       }),
     );
-    await t.mutation(api.alerts.markNotified, { workerSecret, alertId });
+    await asWorker(t).mutation(api.alerts.markNotified, { alertId });
     vi.setSystemTime(T0 + 1_000);
-    await t.mutation(api.alerts.markNotified, { workerSecret, alertId });
+    await asWorker(t).mutation(api.alerts.markNotified, { alertId });
     const alert = await t.run((ctx) => ctx.db.get(alertId));
     expect(alert?.notifiedAt).toBe(T0);
   });

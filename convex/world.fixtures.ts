@@ -1,7 +1,7 @@
 // Test fixtures (two dots in the name: never deployed). A small world with
 // one user per role, an "own" family (student, parent, coach all linked) and a
 // "foreign" family the own callers must never reach.
-import { WORKER_ISSUER } from "@nexus/service-auth/service-tokens";
+import { API_KEY_ISSUER, WORKER_ISSUER } from "@nexus/service-auth/service-tokens";
 import type { Role } from "@nexus/shared/domain";
 import { getQuestionnaire } from "@nexus/shared/questionnaires";
 import { ConvexError } from "convex/values";
@@ -251,4 +251,42 @@ export async function asStaffMember(t: T, role: "admin" | "assistante" = "admin"
     }
   });
   return t.withIdentity(identity);
+}
+
+/** The identity an API-key session token gives: its subject is the apiKeys row. */
+export function apiKeyIdentity(keyId: Id<"apiKeys">) {
+  return { issuer: API_KEY_ISSUER, subject: keyId, tokenIdentifier: `${API_KEY_ISSUER}|${keyId}` };
+}
+
+/**
+ * Inserts an API key row for `userId` (as apiKeys.create would, without a usable secret) and
+ * returns its id: enough to call as its session token would, with `asApiKey`.
+ */
+export async function insertApiKey(
+  t: T,
+  userId: Id<"users">,
+  fields: { revokedAt?: number; expiresAt?: number } = {},
+): Promise<Id<"apiKeys">> {
+  return await t.run(
+    async (ctx) =>
+      await ctx.db.insert("apiKeys", {
+        userId,
+        label: "test",
+        hash: `hash-${crypto.randomUUID()}`,
+        hint: "nxr_test00…",
+        createdAt: 0,
+        ...fields,
+      }),
+  );
+}
+
+/** Calls with the session token of an API key (the CLI after POST /auth/api-key/token). */
+export function asApiKey(t: T, keyId: Id<"apiKeys">) {
+  return t.withIdentity(apiKeyIdentity(keyId));
+}
+
+/** A client calling with a fresh API key of `userId`, and the key's id. */
+export async function withApiKey(t: T, userId: Id<"users">) {
+  const keyId = await insertApiKey(t, userId);
+  return { keyId, client: asApiKey(t, keyId) };
 }
