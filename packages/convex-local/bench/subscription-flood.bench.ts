@@ -17,9 +17,10 @@ const SAMPLES = 200;
 /** Stops sampling early when the runtime is this slow (the unprotected runtime). */
 const MAX_SAMPLING_MS = 60_000;
 
-const dataDir = tempDataDir("bench-flood");
-const runtime = await startRuntime({ dataDir });
-const { url } = runtime;
+const attackerArgs = process.argv.indexOf("--attacker");
+const runtime =
+  attackerArgs >= 0 ? null : await startRuntime({ dataDir: tempDataDir("bench-flood") });
+const url = runtime?.url ?? (process.argv[attackerArgs + 1] as string);
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -72,16 +73,18 @@ interface Attack {
 }
 
 /**
- * `count` subscriptions to messages.page on one socket; `distinctSizes`
- * gives each its own page size (1..count), otherwise they differ only by
- * paginationOpts.id. The save loop runs on the same socket (`ws`) or over HTTP.
+ * The attacker runs in its own process (its client-side work must not slow
+ * down the victim's client): `count` subscriptions to messages.page on one
+ * socket (`distinctSizes` gives each its own page size, otherwise they differ
+ * only by paginationOpts.id), then a save loop on that socket (`ws`) or over
+ * HTTP. It reports on stdout: `ready <answered> <refused>`, `saves <n>`.
  */
-async function startAttack(
+async function attackerProcess(
   label: string,
   count: number,
   distinctSizes: boolean,
   saveOver: "ws" | "http",
-): Promise<Attack> {
+): Promise<never> {
   const attacker = new ConvexClient(url, { logger: false });
   const channel = `flood-${label}`;
   for (let i = 0; i < 20; i += 1) {
@@ -89,57 +92,103 @@ async function startAttack(
   }
   let answered = 0;
   let failed = 0;
-  const unsubscribers: Array<() => void> = [];
   for (let i = 0; i < count; i += 1) {
     let first = true;
-    unsubscribers.push(
-      attacker.onUpdate(
-        api.messages.page,
-        {
-          channel,
-          paginationOpts: { numItems: distinctSizes ? i + 1 : 10, cursor: null, id: i },
-        },
-        () => {
-          if (first) answered += 1;
-          first = false;
-        },
-        () => {
-          if (first) failed += 1;
-          first = false;
-        },
-      ),
+    attacker.onUpdate(
+      api.messages.page,
+      { channel, paginationOpts: { numItems: distinctSizes ? i + 1 : 10, cursor: null, id: i } },
+      () => {
+        if (first) answered += 1;
+        first = false;
+      },
+      () => {
+        if (first) failed += 1;
+        first = false;
+      },
     );
   }
   const deadline = performance.now() + 120_000;
   while (answered + failed < count && performance.now() < deadline) await sleep(20);
-  let running = true;
+  console.log(`ready ${answered} ${failed}`);
   let saves = 0;
+  setInterval(() => console.log(`saves ${saves}`), 250);
   const http = new ConvexHttpClient(url, { logger: false });
-  const loop = (async () => {
-    while (running) {
-      try {
-        const args = { channel, author: "attacker", body: `s${saves}` };
-        if (saveOver === "ws") await attacker.mutation(api.messages.send, args);
-        else await http.mutation(api.messages.send, args, { skipQueue: true });
-        saves += 1;
-      } catch {
-        await sleep(10);
-      }
+  for (;;) {
+    try {
+      const args = { channel, author: "attacker", body: `s${saves}` };
+      if (saveOver === "ws") await attacker.mutation(api.messages.send, args);
+      else await http.mutation(api.messages.send, args, { skipQueue: true });
+      saves += 1;
+    } catch {
+      await sleep(10);
     }
-  })();
+  }
+}
+
+async function startAttack(
+  label: string,
+  count: number,
+  distinctSizes: boolean,
+  saveOver: "ws" | "http",
+): Promise<Attack> {
+  const child = Bun.spawn(
+    [
+      "bun",
+      import.meta.path,
+      "--attacker",
+      url,
+      label,
+      String(count),
+      String(distinctSizes),
+      saveOver,
+    ],
+    { stdout: "pipe", stderr: "inherit" },
+  );
+  let subscribed = -1;
+  let failed = -1;
+  let saves = 0;
+  const ready = new Promise<void>((resolve) => {
+    void (async () => {
+      const decoder = new TextDecoder();
+      const reader = child.stdout.getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value);
+        let newline = buffer.indexOf("\n");
+        while (newline >= 0) {
+          const [kind, a, b] = buffer.slice(0, newline).split(" ");
+          buffer = buffer.slice(newline + 1);
+          newline = buffer.indexOf("\n");
+          if (kind === "ready") {
+            subscribed = Number(a);
+            failed = Number(b);
+            resolve();
+          } else if (kind === "saves") {
+            saves = Number(a);
+          }
+        }
+      }
+    })();
+  });
+  await ready;
   // Let the attack reach its steady state.
   await sleep(1000);
   return {
-    subscribed: answered,
+    subscribed,
     failed,
     saves: () => saves,
     async stop() {
-      running = false;
-      await loop;
-      for (const unsubscribe of unsubscribers) unsubscribe();
-      await attacker.close();
+      child.kill();
+      await child.exited;
     },
   };
+}
+
+if (attackerArgs >= 0) {
+  const [label, count, distinct, over] = process.argv.slice(attackerArgs + 2);
+  await attackerProcess(label ?? "", Number(count), distinct === "true", over as "ws" | "http");
 }
 
 try {
@@ -174,6 +223,6 @@ try {
   };
   console.log(JSON.stringify(result));
 } finally {
-  await runtime.stop();
-  removeDir(dataDir);
+  await runtime?.stop();
+  if (runtime) removeDir(runtime.dataDir);
 }

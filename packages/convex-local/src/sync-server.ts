@@ -39,7 +39,6 @@ import {
   encodeTs,
   encodeVersion,
   type QuerySetModification,
-  type StateModification,
   type StateVersion,
 } from "./sync-protocol.ts";
 
@@ -72,7 +71,7 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   maxSubscriptionsPerSession: 200,
   maxSubscriptionsPerIdentity: 400,
   sliceMs: 5,
-  maxHoldMs: 20,
+  maxHoldMs: 10,
   sessionShare: 0.25,
   sessionBurstMs: 1000,
 };
@@ -94,7 +93,7 @@ interface Subscription {
 interface QueryRun {
   result: CallResult;
   serialized: string;
-  encoded: unknown;
+  valueJson: string | undefined;
 }
 
 export class SyncSession {
@@ -134,6 +133,8 @@ export class SyncSession {
   admittedCount = 0;
   /** Query time (ms) spent on the Transition under construction. */
   roundCost = 0;
+  /** What the previous Transition cost (a session that was heavy starts as such). */
+  lastRoundCost = 0;
   /** Long holds that ended before that Transition was complete. */
   longHolds = 0;
   // ---- budget of query time (ms), refilled with wall time ----
@@ -160,9 +161,18 @@ export class SyncSession {
     }
   }
 
-  sendTransition(message: unknown): void {
-    if (this.holds > 0) this.queued.push(JSON.stringify(message));
-    else this.send(message);
+  /** Sends a Transition (JSON text), or queues it while a MutationResponse is pending. */
+  sendTransition(text: string): void {
+    if (this.holds > 0) {
+      this.queued.push(text);
+      return;
+    }
+    if (this.closed) return;
+    try {
+      this.socket.send(text);
+    } catch {
+      this.closed = true;
+    }
   }
 
   release(): void {
@@ -195,13 +205,22 @@ function intersects(a: Set<string>, b: Set<string>): boolean {
   return false;
 }
 
-function serializeResult(result: CallResult): { serialized: string; encoded: unknown } {
+/**
+ * A result as it goes on the wire: `valueJson` is the JSON text of the value
+ * (or of the error data), spliced into every Transition that carries it, so
+ * a result shared by many subscriptions is serialized once.
+ */
+function serializeResult(result: CallResult): {
+  serialized: string;
+  valueJson: string | undefined;
+} {
   if (result.ok) {
-    const encoded = convexToJson(result.value);
-    return { serialized: `ok:${JSON.stringify(encoded)}`, encoded };
+    const valueJson = JSON.stringify(convexToJson(result.value));
+    return { serialized: `ok:${valueJson}`, valueJson };
   }
-  const data = result.data === undefined ? undefined : convexToJson(result.data);
-  return { serialized: `err:${result.message}:${JSON.stringify(data ?? null)}`, encoded: data };
+  const valueJson =
+    result.data === undefined ? undefined : JSON.stringify(convexToJson(result.data));
+  return { serialized: `err:${result.message}:${valueJson ?? "null"}`, valueJson };
 }
 
 /** Arguments as a key, without `paginationOpts.id` (a client-side label of the page). */
@@ -634,7 +653,8 @@ export class SyncServer {
         waitMs = Math.min(waitMs, -credit / this.limits.sessionShare);
         continue;
       }
-      (session.roundCost < this.limits.sliceMs ? quick : long).push(session);
+      const heavy = Math.max(session.roundCost, session.lastRoundCost) >= this.limits.sliceMs;
+      (heavy ? long : quick).push(session);
     }
     if (quick.length === 0 && long.length === 0) {
       return waitMs === Number.POSITIVE_INFINITY ? null : Math.ceil(waitMs) + 1;
@@ -642,11 +662,13 @@ export class SyncServer {
     const byTurn = (a: SyncSession, b: SyncSession) => a.lastServedAt - b.lastServedAt;
     quick.sort(byTurn);
     long.sort(byTurn);
-    // A long session also gets its turn when quick ones keep coming.
+    // A long session also gets its turn when quick ones keep coming, unless
+    // a client is waiting for its own mutation to be reflected.
+    const waiting = quick.some((session) => session.awaitedTs > session.sent.ts);
     const serveLong =
       long.length > 0 &&
       (quick.length === 0 ||
-        now - (long[0] as SyncSession).lastServedAt > 4 * this.limits.maxHoldMs);
+        (!waiting && now - (long[0] as SyncSession).lastServedAt > 4 * this.limits.maxHoldMs));
     await this.engine.snapshot(async (ts) => {
       if (ts !== this.cacheTs) {
         this.cache = new Map();
@@ -719,16 +741,18 @@ export class SyncServer {
 
   /** Sends the session's Transition to `ts` (everything it carries is valid at `ts`). */
   private emit(session: SyncSession, ts: bigint): void {
-    const changes: StateModification[] = session.removed.map((queryId) => ({
-      type: "QueryRemoved" as const,
-      queryId,
-    }));
+    // Modifications as JSON text (see serializeResult).
+    const changes: string[] = session.removed.map((queryId) =>
+      JSON.stringify({ type: "QueryRemoved", queryId }),
+    );
     for (const [queryId, errorMessage] of session.rejected) {
       const subscription = session.subscriptions.get(queryId);
       if (subscription === undefined) continue;
       subscription.lastSent = "rejected";
       subscription.reads = null;
-      changes.push({ type: "QueryFailed", queryId, errorMessage, logLines: [], journal: null });
+      changes.push(
+        JSON.stringify({ type: "QueryFailed", queryId, errorMessage, logLines: [], journal: null }),
+      );
     }
     for (const [queryId, run] of session.results) {
       const subscription = session.subscriptions.get(queryId);
@@ -738,29 +762,23 @@ export class SyncServer {
       if (result.journal !== null) subscription.journal = result.journal;
       if (run.serialized === subscription.lastSent && !session.added.has(queryId)) continue;
       subscription.lastSent = run.serialized;
-      changes.push(
-        result.ok
-          ? {
-              type: "QueryUpdated",
-              queryId,
-              value: run.encoded,
-              logLines: result.logLines,
-              journal: result.journal,
-            }
-          : {
-              type: "QueryFailed",
-              queryId,
-              errorMessage: result.message,
-              logLines: result.logLines,
-              journal: result.journal,
-              ...(run.encoded === undefined ? {} : { errorData: run.encoded }),
-            },
-      );
+      const tail = `"logLines":${JSON.stringify(result.logLines)},"journal":${JSON.stringify(result.journal)}`;
+      if (result.ok) {
+        changes.push(
+          `{"type":"QueryUpdated","queryId":${queryId},"value":${run.valueJson},${tail}}`,
+        );
+      } else {
+        const errorData = run.valueJson === undefined ? "" : `,"errorData":${run.valueJson}`;
+        changes.push(
+          `{"type":"QueryFailed","queryId":${queryId},"errorMessage":${JSON.stringify(result.message)},${tail}${errorData}}`,
+        );
+      }
     }
     session.results.clear();
     session.rejected.clear();
     session.added = new Set();
     session.removed = [];
+    session.lastRoundCost = session.roundCost;
     session.roundCost = 0;
     session.longHolds = 0;
     const start = session.sent;
@@ -774,12 +792,9 @@ export class SyncServer {
       ts,
     };
     session.sent = end;
-    session.sendTransition({
-      type: "Transition",
-      startVersion: encodeVersion(start),
-      endVersion: encodeVersion(end),
-      modifications: changes,
-    });
+    session.sendTransition(
+      `{"type":"Transition","startVersion":${JSON.stringify(encodeVersion(start))},"endVersion":${JSON.stringify(encodeVersion(end))},"modifications":[${changes.join(",")}]}`,
+    );
   }
 
   private subscription(mod: AddQuery): Subscription {

@@ -220,6 +220,41 @@ describe("WebSocket authentication", () => {
     await client.close();
   });
 
+  test("one user runs at most 400 live queries across connections; other users are not affected", async () => {
+    const subscribe = async (subject: string, count: number) => {
+      const client = wsClient(runtime.url);
+      const userToken = await token({ subject });
+      await new Promise<boolean>((resolve) => client.setAuth(async () => userToken, resolve));
+      const state = { values: 0, errors: [] as string[] };
+      for (let i = 0; i < count; i += 1) {
+        client.onUpdate(
+          api.messages.page,
+          { channel: "auth-cap", paginationOpts: { numItems: 5, cursor: null, id: i } },
+          () => {
+            state.values += 1;
+          },
+          (error) => {
+            state.errors.push(error.message);
+          },
+        );
+      }
+      while (state.values + state.errors.length < count) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return { client, state };
+    };
+    const sessions = [];
+    for (let i = 0; i < 3; i += 1) sessions.push(await subscribe("busy-user", 200));
+    const values = sessions.reduce((sum, { state }) => sum + state.values, 0);
+    const errors = sessions.flatMap(({ state }) => state.errors);
+    expect(values).toBe(400);
+    expect(errors).toHaveLength(200);
+    expect(errors[0]).toMatch(/Too many live queries for this user.*400/);
+    const other = await subscribe("other-user", 10);
+    expect(other.state).toEqual({ values: 10, errors: [] });
+    await Promise.all([...sessions, other].map(({ client }) => client.close()));
+  });
+
   test("an expired token stops a live session: AuthError, the client fetches a fresh token, writes go on", async () => {
     const expiresAt = Math.floor(Date.now() / 1000) + 3;
     const shortLived = await token({ subject: "short-lived", expiresIn: expiresAt });
