@@ -22,6 +22,9 @@ import {
   withApiKey,
 } from "./world.fixtures";
 
+/** A report's SHA-256, as the worker computes it before sending. */
+const PDF_SHA256 = "ab".repeat(32);
+
 type Target = "own" | "foreign";
 type Newcomer = "anon" | "noRow" | "noRole" | "revokedKey" | "worker";
 type Client = ReturnType<typeof as>;
@@ -231,6 +234,24 @@ async function studentKey(c: Client, w: World, target: Target): Promise<Id<"apiK
   );
 }
 
+/** An e-mail a worker left half-sent, waiting for staff to confirm it. */
+async function unconfirmedEmail(c: Client, w: World): Promise<Id<"emails">> {
+  return await c.run(
+    async (ctx) =>
+      await ctx.db.insert("emails", {
+        to: "parent@test.fr",
+        recipientUserId: w.users.parent,
+        template: "bilan-parent",
+        subject: "Bilan",
+        bilanId: w.bilans.own,
+        pdfVersion: 1,
+        status: "unconfirmed",
+        idempotencyKey: `key-${Math.random()}`,
+        createdAt: 1,
+      }),
+  );
+}
+
 /** A job in the given status, as the queue would leave it. */
 async function jobIn(c: Client, status: "pending" | "failed"): Promise<Id<"jobs">> {
   return await c.run(
@@ -327,6 +348,19 @@ const ACCOUNT_ROWS: Row[] = [
     fn: "jobs:stats",
     targeted: false,
     call: (c) => c.query(api.jobs.stats, { now: 60_000 }),
+    expect: staffOnly,
+  },
+  {
+    fn: "emails:list",
+    targeted: false,
+    call: (c) => c.query(api.emails.list, { status: "unconfirmed" }),
+    expect: staffOnly,
+  },
+  {
+    fn: "emails:confirm",
+    targeted: false,
+    call: async (c, w) =>
+      c.mutation(api.emails.confirm, { emailId: await unconfirmedEmail(c, w), delivered: true }),
     expect: staffOnly,
   },
   {
@@ -733,6 +767,7 @@ const WORKER_ROWS: WorkerRow[] = [
       c.mutation(api.pipeline.beginEmail, {
         bilanId: w.bilans.own,
         pdfVersion: 1,
+        pdfSha256: PDF_SHA256,
         to: "parent@test.fr",
         recipientName: "Parent",
         recipientUserId: w.users.parent,

@@ -7,6 +7,9 @@ import type { Id } from "./_generated/dataModel";
 import { makeConvexTest } from "./test.setup";
 import { asWorker, withApiKey } from "./world.fixtures";
 
+/** A report's SHA-256, as the worker computes it before sending. */
+const PDF_SHA256 = "ab".repeat(32);
+
 const ISSUER = "https://auth.test";
 
 const scores: BilanScores = {
@@ -213,6 +216,7 @@ describe("pipeline (worker-only)", () => {
       const begun = await asWorker(t).mutation(api.pipeline.beginEmail, {
         bilanId,
         pdfVersion: 1,
+        pdfSha256: PDF_SHA256,
         to: person.email,
         recipientName: person.name,
         recipientUserId: person.userId,
@@ -244,6 +248,7 @@ describe("pipeline (worker-only)", () => {
     const again = await asWorker(t).mutation(api.pipeline.beginEmail, {
       bilanId,
       pdfVersion: 1,
+      pdfSha256: PDF_SHA256,
       to: "PARENT@test.fr",
       recipientName: "Paul Parent",
       recipientUserId: recipients[0]!.userId,

@@ -40,5 +40,7 @@ export const vEmailStatus = v.union(
   v.literal("sending"),
   v.literal("sent"),
   v.literal("failed"),
+  /** The worker died mid-send: staff confirm whether it arrived (emails.confirm). */
+  v.literal("unconfirmed"),
 );
 export const vActorKind = v.union(v.literal("user"), v.literal("worker"), v.literal("system"));

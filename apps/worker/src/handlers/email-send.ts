@@ -10,6 +10,11 @@ import { defineHandler } from "../handler.ts";
 import { loadBilanContext, orNonRetryable, recordBilanFailure } from "../pipeline/bilan-context.ts";
 import type { PipelineServices } from "../pipeline/services.ts";
 
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** ASCII file name, e.g. "Bilan-maths-Zoe-Lefevre-v2.pdf". */
 export function pdfFilename(subject: string, firstName: string, lastName: string, version: number) {
   const ascii = (text: string) =>
@@ -51,6 +56,7 @@ export function emailSendHandler(services: PipelineServices) {
         throw new Error(`Téléchargement du rapport impossible (HTTP ${response.status}).`);
       const pdf = new Uint8Array(await response.arrayBuffer());
       if (pdf.byteLength === 0) throw new NonRetryableError("Le rapport PDF stocké est vide.");
+      const pdfSha256 = await sha256Hex(pdf);
       const filename = pdfFilename(bilan.subject, student.firstName, student.lastName, pdfVersion);
 
       const { renderBilanEmail } = await import("@nexus/email/render-bilan-email");
@@ -80,6 +86,7 @@ export function emailSendHandler(services: PipelineServices) {
           convex.mutation(api.pipeline.beginEmail, {
             bilanId: id,
             pdfVersion,
+            pdfSha256,
             to: person.email,
             recipientName: person.name,
             recipientUserId: person.userId,
@@ -87,6 +94,15 @@ export function emailSendHandler(services: PipelineServices) {
             template: `bilan-${person.role}`,
           }),
         );
+        if (row.unconfirmed) {
+          // Never sent twice blindly: staff confirm it (emails.confirm), then retry the job.
+          failures.push({
+            to: person.email,
+            error: "envoi interrompu, à confirmer par l'équipe avant un nouvel envoi",
+            retryable: false,
+          });
+          continue;
+        }
         if (row.skip) continue;
         try {
           const result = await sender.send({
