@@ -61,6 +61,15 @@ export interface SyncLimits {
   sliceMs: number;
   /** Longest hold for a session whose work did not fit in its previous holds. */
   maxHoldMs: number;
+  /**
+   * A Transition still incomplete after this long (commits kept invalidating
+   * results between holds) may be finished in one hold ("catch-up"), when
+   * what is left is estimated at `maxCatchUpMs` or less and the session has
+   * used less than half of its burst budget: it cannot be starved forever,
+   * and a session re-running heavy queries all the time never gets one.
+   */
+  catchUpAfterMs: number;
+  maxCatchUpMs: number;
   /** Share of wall time a session's query re-runs may use in the long run. */
   sessionShare: number;
   /** Query time a session may use in a burst before its share applies. */
@@ -72,6 +81,8 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   maxSubscriptionsPerIdentity: 400,
   sliceMs: 5,
   maxHoldMs: 10,
+  catchUpAfterMs: 250,
+  maxCatchUpMs: 100,
   sessionShare: 0.25,
   sessionBurstMs: 1000,
 };
@@ -137,6 +148,9 @@ export class SyncSession {
   lastRoundCost = 0;
   /** Long holds that ended before that Transition was complete. */
   longHolds = 0;
+  /** When work on the Transition under construction started (0: none), and queries run for it. */
+  roundStartedAt = 0;
+  roundRuns = 0;
   // ---- budget of query time (ms), refilled with wall time ----
   credit: number;
   creditAt = performance.now();
@@ -677,10 +691,9 @@ export class SyncServer {
       const start = performance.now();
       if (serveLong) {
         const session = long[0] as SyncSession;
-        const budget = Math.min(
-          this.limits.maxHoldMs,
-          this.limits.sliceMs * 2 ** (session.longHolds + 1),
-        );
+        const budget = this.catchUp(session, start)
+          ? Number.POSITIVE_INFINITY
+          : Math.min(this.limits.maxHoldMs, this.limits.sliceMs * 2 ** (session.longHolds + 1));
         const done = await this.serve(session, ts, start + budget);
         if (!done) session.longHolds += 1;
         return;
@@ -694,12 +707,22 @@ export class SyncServer {
     return 0;
   }
 
+  /** Whether a long session's next hold may finish its Transition whatever it takes. */
+  private catchUp(session: SyncSession, now: number): boolean {
+    const { catchUpAfterMs, maxCatchUpMs, sessionBurstMs } = this.limits;
+    if (session.roundStartedAt === 0 || now - session.roundStartedAt < catchUpAfterMs) return false;
+    if (session.credit < sessionBurstMs / 2) return false;
+    const perQuery = session.roundCost / Math.max(1, session.roundRuns);
+    return perQuery * session.stale.size <= maxCatchUpMs;
+  }
+
   /**
    * Runs a session's stale queries until `deadline`; sends its Transition
    * when none is left (returns whether it did, or had nothing to send).
    */
   private async serve(session: SyncSession, ts: bigint, deadline: number): Promise<boolean> {
     const started = performance.now();
+    if (session.roundStartedAt === 0) session.roundStartedAt = started;
     try {
       // Under the lock: every commit up to `ts` is in the dirty sets now.
       this.absorb(session);
@@ -710,6 +733,7 @@ export class SyncServer {
         session.stale.delete(queryId);
         if (subscription === undefined) continue;
         session.results.set(queryId, await this.run(subscription, session.queryAuth));
+        session.roundRuns += 1;
         if (session.closed) return true;
       }
       this.emit(session, ts);
@@ -781,6 +805,8 @@ export class SyncServer {
     session.lastRoundCost = session.roundCost;
     session.roundCost = 0;
     session.longHolds = 0;
+    session.roundStartedAt = 0;
+    session.roundRuns = 0;
     const start = session.sent;
     const versionChanged =
       session.targetQuerySet !== start.querySet || session.targetIdentity !== start.identity;
