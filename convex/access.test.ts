@@ -741,11 +741,6 @@ const WORKER_ROWS: WorkerRow[] = [
         },
       }),
   },
-  {
-    fn: "pipeline:fail",
-    call: (c, w) =>
-      c.mutation(api.pipeline.fail, { bilanId: w.bilans.own, stage: "generate", message: "x" }),
-  },
   { fn: "pipeline:generateUploadUrl", call: (c) => c.mutation(api.pipeline.generateUploadUrl, {}) },
   {
     fn: "pipeline:recordPdf",

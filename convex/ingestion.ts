@@ -4,18 +4,10 @@
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
-import type { Id } from "./_generated/dataModel";
-import { internalMutation } from "./_generated/server";
 import { appError } from "./lib/errors";
-import { workerAction, workerMutation, workerQuery } from "./lib/functions";
-import {
-  documentScopeKey,
-  enqueueReindex,
-  insertDocumentRecord,
-  scopeModelKey,
-  vCreateArgs,
-} from "./model/documents";
-import { inspectUpload, normaliseTitle } from "./model/uploads";
+import { workerMutation, workerQuery } from "./lib/functions";
+import { assertDocumentTransition, reportDocumentProgress } from "./model/documentStatus";
+import { documentScopeKey, nextGeneration, scopeModelKey } from "./model/documents";
 import schema from "./schema";
 import { vDocumentStatus } from "./validators";
 
@@ -30,26 +22,17 @@ export const document = workerQuery({
   },
 });
 
+/** Progress of an ingest job: in-progress statuses only, along the allowed moves (model/documentStatus.ts). */
 export const setStatus = workerMutation({
   args: {
     documentId: v.id("documents"),
     status: vDocumentStatus,
     percent: v.optional(v.number()),
     message: v.optional(v.string()),
-    error: v.optional(v.string()),
   },
   returns: v.null(),
-  handler: async (ctx, { documentId, status, percent, message, error }) => {
-    const row = await ctx.db.get(documentId);
-    if (!row) return null; // deleted while being processed
-    await ctx.db.patch(documentId, {
-      status,
-      progress: percent === undefined ? row.progress : { percent, message },
-      error: status === "failed" ? (error ?? "Échec du traitement") : undefined,
-      updatedAt: Date.now(),
-    });
-    return null;
-  },
+  handler: async (ctx, { documentId, ...update }) =>
+    await reportDocumentProgress(ctx, documentId, update),
 });
 
 /** Opens (or reopens, for a retried job) the generation the job writes its chunks into. */
@@ -59,7 +42,7 @@ export const beginGeneration = workerMutation({
   handler: async (ctx, { documentId }) => {
     const row = await ctx.db.get(documentId);
     if (!row) return null;
-    const generation = row.pendingGeneration ?? (row.activeGeneration ?? 0) + 1;
+    const generation = row.pendingGeneration ?? (await nextGeneration(ctx, row));
     if (row.pendingGeneration === undefined) {
       await ctx.db.patch(documentId, { pendingGeneration: generation, updatedAt: Date.now() });
     }
@@ -147,6 +130,7 @@ export const activateGeneration = workerMutation({
         `La génération ${args.generation} de ce document n'est plus en cours d'écriture.`,
       );
     }
+    assertDocumentTransition(row, "indexed");
     await ctx.db.patch(args.documentId, {
       activeGeneration: args.generation,
       pendingGeneration: undefined,

@@ -1,5 +1,7 @@
 // Worker-only functions of the bilan pipeline (bilan.generate, bilan.pdf, email.send).
-// Gated by WORKER_SECRET; the state rules live in model/bilanPipeline.ts.
+// Called with the worker's service token; the state rules live in model/bilanPipeline.ts.
+// Failures are not reported here: what a failed job means for its bilan is decided by
+// model/jobOutcomes.ts when the job ends.
 
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
@@ -8,7 +10,6 @@ import {
   completeDelivery,
   emailIdempotencyKey,
   loadBilanContext,
-  markFailed,
   saveGeneratedSynthesis,
   savePdf,
   startGeneration,
@@ -45,20 +46,6 @@ export const saveSynthesis = workerMutation({
   returns: v.null(),
   handler: async (ctx, { bilanId, synthesis, generation }) => {
     await saveGeneratedSynthesis(ctx, bilanId, synthesis, generation);
-    return null;
-  },
-});
-
-export const fail = workerMutation({
-  args: {
-    bilanId: v.id("bilans"),
-    stage: v.string(),
-    message: v.string(),
-    keepStatus: v.optional(v.boolean()),
-  },
-  returns: v.null(),
-  handler: async (ctx, { bilanId, stage, message, keepStatus }) => {
-    await markFailed(ctx, bilanId, stage, message, keepStatus);
     return null;
   },
 });

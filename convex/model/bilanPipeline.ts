@@ -6,6 +6,7 @@ import type { GenerationMeta, Synthesis } from "@nexus/shared/synthesis";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { redactStored } from "../lib/redact";
 import { enqueueJob } from "./jobs";
 
 export async function requireBilan(ctx: QueryCtx, bilanId: Id<"bilans">): Promise<Doc<"bilans">> {
@@ -136,19 +137,66 @@ export async function approveBilan(
   );
 }
 
-export async function markFailed(
+/** Statuses in which a bilan waits for its generation job. */
+const AWAITING_GENERATION: readonly BilanStatus[] = ["submitted", "generating"];
+
+/**
+ * The generation job ended without a synthesis (failed, cancelled, worker gone): the bilan
+ * becomes `failed` with a French reason, so a coach can request a regeneration. A bilan that
+ * moved on meanwhile (reviewed, approved) is left alone.
+ */
+export async function failGeneration(ctx: MutationCtx, bilanId: Id<"bilans">, message: string) {
+  const bilan = await ctx.db.get(bilanId);
+  if (!bilan || !AWAITING_GENERATION.includes(bilan.status)) return;
+  const now = Date.now();
+  await ctx.db.patch(bilanId, {
+    status: "failed",
+    failure: { stage: "generation", message: redactStored(message, 2_000), at: now },
+    updatedAt: now,
+  });
+}
+
+/** A failed generation job is retried: the bilan waits for it again (failed/submitted → generating). */
+export async function resumeGeneration(ctx: MutationCtx, bilanId: Id<"bilans">) {
+  const bilan = await ctx.db.get(bilanId);
+  if (!bilan || bilan.status === "generating") return;
+  if (bilan.status !== "failed" && bilan.status !== "submitted") {
+    throw appError(
+      "INVALID_STATE",
+      `Le bilan est passé au statut « ${bilan.status} » depuis cette tâche : demandez une régénération plutôt que de la relancer.`,
+    );
+  }
+  await ctx.db.patch(bilanId, { status: "generating", failure: undefined, updatedAt: Date.now() });
+}
+
+/**
+ * A PDF or email job failed or was cancelled: the bilan keeps its status, its synthesis and
+ * any PDF, and staff see why in `failure` (the job can be retried once the cause is fixed).
+ */
+export async function recordStageFailure(
   ctx: MutationCtx,
   bilanId: Id<"bilans">,
-  stage: string,
+  stage: "pdf" | "email",
   message: string,
-  keepStatus = false,
 ) {
-  const bilan = await requireBilan(ctx, bilanId);
+  const bilan = await ctx.db.get(bilanId);
+  if (!bilan) return;
   const now = Date.now();
-  // Delivery problems keep the status (the email job is retried per recipient); a bilan
-  // already reviewed or sent keeps it too. The failure stays visible to staff either way.
-  const status = !keepStatus && canTransition(bilan.status, "failed") ? "failed" : bilan.status;
-  await ctx.db.patch(bilanId, { status, failure: { stage, message, at: now }, updatedAt: now });
+  await ctx.db.patch(bilanId, {
+    failure: { stage, message: redactStored(message, 2_000), at: now },
+    updatedAt: now,
+  });
+}
+
+/** The job of `stage` is retried: its failure no longer describes the bilan. */
+export async function clearStageFailure(
+  ctx: MutationCtx,
+  bilanId: Id<"bilans">,
+  stage: "pdf" | "email",
+) {
+  const bilan = await ctx.db.get(bilanId);
+  if (bilan?.failure?.stage !== stage) return;
+  await ctx.db.patch(bilanId, { failure: undefined, updatedAt: Date.now() });
 }
 
 /**

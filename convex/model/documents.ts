@@ -76,26 +76,55 @@ const PURGE_BATCH = 256;
 
 /**
  * Deletes up to one batch of chunks a document no longer needs: every chunk when the document
- * is gone, else those of generations older than the active one. What to keep is decided from
- * the document as it is now, so a late purge never touches a newer generation (active or still
- * being written). Returns whether more remain, so the caller reschedules itself.
+ * is gone, else those of every generation but the active one and the one being written (older
+ * generations after a re-index, a discarded half-written one after a failed ingest). What to
+ * keep is decided from the document as it is now, so a late purge never touches a newer
+ * generation (active or still being written). Returns whether more remain, so the caller
+ * reschedules itself.
  */
 export async function purgeChunkBatch(
   ctx: MutationCtx,
   documentId: Id<"documents">,
 ): Promise<boolean> {
   const document = await ctx.db.get(documentId);
-  if (document && document.activeGeneration === undefined) return false;
-  const stale = await ctx.db
+  const keep = [document?.activeGeneration, document?.pendingGeneration]
+    .filter((generation): generation is number => generation !== undefined)
+    .sort((a, b) => a - b);
+  // The gaps between kept generations: (−∞, k1), (k1, k2), (k2, +∞).
+  const bounds = [undefined, ...keep, undefined];
+  let deleted = 0;
+  for (let i = 0; i + 1 < bounds.length && deleted < PURGE_BATCH; i++) {
+    const [above, below] = [bounds[i], bounds[i + 1]];
+    const stale = await ctx.db
+      .query("chunks")
+      .withIndex("by_documentId_and_generation_and_ordinal", (q) => {
+        const doc = q.eq("documentId", documentId);
+        if (above !== undefined && below !== undefined) {
+          return doc.gt("generation", above).lt("generation", below);
+        }
+        if (above !== undefined) return doc.gt("generation", above);
+        if (below !== undefined) return doc.lt("generation", below);
+        return doc;
+      })
+      .take(PURGE_BATCH - deleted);
+    for (const chunk of stale) await ctx.db.delete(chunk._id);
+    deleted += stale.length;
+  }
+  return deleted === PURGE_BATCH;
+}
+
+/**
+ * The generation a new ingest writes into: after the active one and after any chunks still
+ * waiting to be purged (a discarded half-written generation), so a new run never mixes its
+ * chunks with stale ones.
+ */
+export async function nextGeneration(ctx: QueryCtx, document: Doc<"documents">): Promise<number> {
+  const highest = await ctx.db
     .query("chunks")
-    .withIndex("by_documentId_and_generation_and_ordinal", (q) =>
-      document
-        ? q.eq("documentId", documentId).lt("generation", document.activeGeneration!)
-        : q.eq("documentId", documentId),
-    )
-    .take(PURGE_BATCH);
-  for (const chunk of stale) await ctx.db.delete(chunk._id);
-  return stale.length === PURGE_BATCH;
+    .withIndex("by_documentId_and_generation_and_ordinal", (q) => q.eq("documentId", document._id))
+    .order("desc")
+    .first();
+  return Math.max(document.activeGeneration ?? 0, highest?.generation ?? 0) + 1;
 }
 
 export interface NewDocument {

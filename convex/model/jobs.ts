@@ -10,6 +10,7 @@ import { appError } from "../lib/errors";
 import { boundedPage } from "../lib/pagination";
 import { vJobKind, vJobStatus } from "../validators";
 import { enqueueReindex } from "./documents";
+import { jobCancelled, jobRetried } from "./jobOutcomes";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const MAX_MAX_ATTEMPTS = 50;
@@ -289,7 +290,10 @@ export async function getJobWithEvents(ctx: QueryCtx, jobId: string) {
   };
 }
 
-/** failed or cancelled → pending now, attempts reset; records who and when. */
+/**
+ * failed or cancelled → pending now, attempts reset; records who and when. The job's record
+ * returns to the in-progress state the job needs (model/jobOutcomes.ts), which may refuse.
+ */
 export async function retryJob(ctx: MutationCtx, jobId: string, actor: string): Promise<JobView> {
   const job = await requireJob(ctx, jobId);
   if (job.status !== "failed" && job.status !== "cancelled") {
@@ -315,16 +319,21 @@ export async function retryJob(ctx: MutationCtx, jobId: string, actor: string): 
     updatedAt: now,
   });
   await appendJobEvent(ctx, job._id, "retried", { data: { by: actor, from: job.status }, at: now });
+  await jobRetried(ctx, job);
   return toJobView((await ctx.db.get(job._id))!);
 }
 
-/** pending → cancelled at once; running → cancellation requested, honoured by the worker at its next heartbeat. */
+/**
+ * pending → cancelled at once (the job's record is told, model/jobOutcomes.ts); running →
+ * cancellation requested, honoured by the worker at its next heartbeat (or the lease sweep).
+ */
 export async function cancelJob(ctx: MutationCtx, jobId: string, actor: string): Promise<JobView> {
   const job = await requireJob(ctx, jobId);
   const now = Date.now();
   if (job.status === "pending") {
     await ctx.db.patch(job._id, { status: "cancelled", finishedAt: now, updatedAt: now });
     await appendJobEvent(ctx, job._id, "cancelled", { data: { by: actor }, at: now });
+    await jobCancelled(ctx, job);
   } else if (job.status === "running") {
     if (!job.cancelRequested) {
       await ctx.db.patch(job._id, { cancelRequested: true, updatedAt: now });
@@ -354,11 +363,16 @@ export async function reprocessTarget(
     if (!bilanId || !(await ctx.db.get(bilanId))) {
       throw appError("NOT_FOUND", `Bilan introuvable : ${id}.`);
     }
+    // Keyed like every job on a bilan, so job outcomes see it as the bilan's current job.
     jobId = await enqueueJob(
       ctx,
       "bilan.generate",
       { bilanId },
-      { target: { table: "bilans", id: bilanId }, createdBy },
+      {
+        target: { table: "bilans", id: bilanId },
+        createdBy,
+        idempotencyKey: `bilan.generate:${bilanId}:reprocess:${Date.now()}`,
+      },
     );
   } else {
     const documentId = ctx.db.normalizeId("documents", id);

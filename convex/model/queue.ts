@@ -1,13 +1,18 @@
 // The worker protocol: claim, heartbeat, complete, fail, release, and taking
 // back jobs whose lease expired. Only worker-secret functions call these.
 // Every call after claim carries the claim token; a worker whose lease was
-// taken back gets LEASE_LOST and can no longer change the job.
+// taken back gets LEASE_LOST and can no longer change the job. Every path that
+// ends a job (failed, cancelled) calls model/jobOutcomes.ts in the same
+// transaction, which decides what that means for the job's bilan or document.
+// Error texts are stored redacted (lib/redact.ts).
 import type { JobKind } from "@nexus/shared/jobs";
 import { type Infer, v } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { redactStored } from "../lib/redact";
 import { vJobKind } from "../validators";
+import { jobCancelled, jobFailed } from "./jobOutcomes";
 import { appendJobEvent } from "./jobs";
 
 export const MIN_LEASE_MS = 500;
@@ -90,7 +95,10 @@ function better(a: Doc<"jobs">, b: Doc<"jobs">): boolean {
   return a._creationTime < b._creationTime;
 }
 
-/** Running jobs whose lease ended go back to pending (their attempt counted), or end. */
+/**
+ * Running jobs whose lease ended go back to pending (their attempt counted), or end:
+ * cancelled if staff asked for it, failed after the last attempt (the job's record is told).
+ */
 export async function reclaimExpiredLeases(
   ctx: MutationCtx,
   now: number,
@@ -117,6 +125,7 @@ export async function reclaimExpiredLeases(
         data: { worker: owner },
         at: now,
       });
+      await jobCancelled(ctx, job);
     } else if (job.attempts >= job.maxAttempts) {
       const message = `Le worker ${owner ?? "?"} a cessé de répondre pendant la dernière tentative (${job.attempts}/${job.maxAttempts}).`;
       await ctx.db.patch(job._id, {
@@ -127,6 +136,7 @@ export async function reclaimExpiredLeases(
         lastError: { message, retryable: true, at: now },
       });
       await appendJobEvent(ctx, job._id, "failed", { message, data: { worker: owner }, at: now });
+      await jobFailed(ctx, job, message);
     } else {
       await ctx.db.patch(job._id, { ...lease, status: "pending", runAt: now, updatedAt: now });
       await appendJobEvent(ctx, job._id, "lease_expired", {
@@ -290,8 +300,8 @@ export async function failJob(
   const job = await requireLease(ctx, args.jobId, args.claimToken);
   const now = Date.now();
   const lastError = {
-    message: args.error.message.slice(0, 4_000),
-    stack: args.error.stack?.slice(0, 16_000),
+    message: redactStored(args.error.message, 4_000),
+    stack: args.error.stack === undefined ? undefined : redactStored(args.error.stack, 16_000),
     retryable: args.retryable,
     at: now,
   };
@@ -310,6 +320,7 @@ export async function failJob(
       data: eventData,
       at: now,
     });
+    await jobCancelled(ctx, job);
     return { status: "cancelled" };
   }
   if (!args.retryable || job.attempts >= job.maxAttempts) {
@@ -325,6 +336,7 @@ export async function failJob(
       data: eventData,
       at: now,
     });
+    await jobFailed(ctx, job, lastError.message);
     return { status: "failed" };
   }
   const policy = args.backoff
@@ -359,7 +371,11 @@ export async function releaseJob(
   const lease = { leaseOwner: undefined, leaseExpiresAt: undefined, claimToken: undefined };
   if (job.cancelRequested) {
     await ctx.db.patch(job._id, { ...lease, status: "cancelled", finishedAt: now, updatedAt: now });
-    await appendJobEvent(ctx, job._id, "cancelled", { message: args.reason, at: now });
+    await appendJobEvent(ctx, job._id, "cancelled", {
+      message: redactStored(args.reason, 4_000),
+      at: now,
+    });
+    await jobCancelled(ctx, job);
     return null;
   }
   await ctx.db.patch(job._id, {
@@ -371,7 +387,7 @@ export async function releaseJob(
     updatedAt: now,
   });
   await appendJobEvent(ctx, job._id, "released", {
-    message: args.reason,
+    message: redactStored(args.reason, 4_000),
     data: { worker: job.leaseOwner },
     at: now,
   });

@@ -70,3 +70,52 @@ export function errorMessage(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * A call from a handler to a Convex function failed (a ConvexError, a "Server Error", a lost
+ * connection). Keeps the cause's `data`, so convexErrorCode and errorMessage read it as before,
+ * and names the function, so the stored message can say where it happened.
+ */
+export class ConvexCallError extends Error {
+  readonly data: unknown;
+  constructor(
+    readonly functionName: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "ConvexCallError";
+    this.data = (cause as { data?: unknown } | null)?.data;
+  }
+}
+
+/** The first ConvexCallError in an error's cause chain (handlers wrap errors they rethrow). */
+function convexCallIn(error: unknown): ConvexCallError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof ConvexCallError) return current;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A "Server Error" text of the Convex client, even when it reached us unwrapped. */
+const CONVEX_SERVER_ERROR = /\[Request ID: [^\]]*\]|\bServer Error\b|\bUncaught (?:Convex)?Error\b/;
+
+/**
+ * The message stored for a failed job (jobs.lastError, and the bilan's or document's failure):
+ * a failed Convex call becomes a French sentence naming the function, with our own French
+ * ConvexError message when there is one, never the client's raw text (request id, server
+ * stack); anything else is the error's message. The caller redacts it.
+ */
+export function jobErrorMessage(error: unknown): string {
+  const call = convexCallIn(error);
+  if (call) {
+    const data = call.data as { message?: unknown } | undefined;
+    const detail = typeof data?.message === "string" ? ` : ${data.message}` : ".";
+    return `Erreur du serveur Convex lors de l'appel à « ${call.functionName} »${detail}`;
+  }
+  const message = errorMessage(error);
+  if (CONVEX_SERVER_ERROR.test(message))
+    return "Erreur du serveur Convex lors d'un appel du worker.";
+  return message;
+}

@@ -1,13 +1,17 @@
 // Runs one claimed job: parses its payload, calls the handler with an
 // AbortSignal, heartbeats (extending the lease, sending progress, learning
 // about cancellation), enforces the timeout, then completes, fails, or
-// releases it. Never throws: the outcome is returned and logged.
+// releases it. Never throws: the outcome is returned and logged. What a
+// failed or cancelled job means for its bilan or document is decided in
+// Convex (convex/model/jobOutcomes.ts), not here; the error sent is redacted.
+import { redactSecrets } from "@nexus/shared/redact";
 
 import {
   convexErrorCode,
   errorMessage,
   JobCancelledError,
   JobTimeoutError,
+  jobErrorMessage,
   LeaseLostError,
   NonRetryableError,
   ShutdownError,
@@ -35,6 +39,8 @@ export interface RunJobOptions {
   /** Aborted by the worker to give the job back (shutdown). */
   shutdownSignal: AbortSignal;
   retryBaseMsOverride?: number;
+  /** Secret values of this worker (keys, tokens), removed from the error it reports. */
+  secrets?: readonly string[];
 }
 
 /** Progress is sent at most this often outside regular heartbeats. */
@@ -160,10 +166,7 @@ export async function runJob(options: RunJobOptions): Promise<JobOutcome> {
         : policy;
       const res = await queue.fail({
         ...ref,
-        error: {
-          message: errorMessage(error),
-          stack: error instanceof Error ? error.stack : undefined,
-        },
+        error: reportedError(error, options.secrets ?? []),
         retryable,
         backoff,
       });
@@ -175,6 +178,21 @@ export async function runJob(options: RunJobOptions): Promise<JobOutcome> {
       return "lease_lost";
     }
   }
+}
+
+/**
+ * The error as the job stores it: the French message of jobErrorMessage (a failed Convex call
+ * never shows the client's raw text) and the stack frames under it, both redacted.
+ */
+export function reportedError(
+  error: unknown,
+  secrets: readonly string[],
+): { message: string; stack?: string } {
+  const redact = (text: string) => redactSecrets(text, { secrets });
+  const message = redact(jobErrorMessage(error));
+  if (!(error instanceof Error) || !error.stack) return { message };
+  const frames = error.stack.split("\n").filter((line) => /^\s+at /.test(line));
+  return { message, stack: redact([`${error.name}: ${message}`, ...frames].join("\n")) };
 }
 
 /** Settles with the promise, or rejects with the signal's reason as soon as it aborts. */

@@ -1,5 +1,8 @@
 // Structured logs: one JSON object per line on stdout (job id, kind, attempt,
-// duration, outcome…), easy to grep and to ship to any log store.
+// duration, outcome…), easy to grep and to ship to any log store. Every string in a
+// line is redacted (packages/shared/redact: API keys, tokens, private keys, the
+// worker's own secret values) before it is written.
+import { redactSecrets, redactValue } from "@nexus/shared/redact";
 import { convexErrorCode, errorMessage } from "./errors.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -18,17 +21,26 @@ export function createLogger(
     level?: LogLevel;
     bindings?: Record<string, unknown>;
     write?: (line: string) => void;
+    /** Secret values to remove wherever they appear (from the environment, the worker key). */
+    secrets?: readonly string[];
   } = {},
 ): Logger {
   const level = options.level ?? "info";
   const bindings = options.bindings ?? {};
+  const secrets = options.secrets ?? [];
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const log =
     (lvl: LogLevel) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
       if (ORDER[lvl] < ORDER[level]) return;
+      const line = redactValue({ ...bindings, ...fields }, { secrets }) as Record<string, unknown>;
       write(
-        JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...bindings, ...fields }),
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: lvl,
+          msg: redactSecrets(msg, { secrets }),
+          ...line,
+        }),
       );
     };
   return {
@@ -36,7 +48,7 @@ export function createLogger(
     info: log("info"),
     warn: log("warn"),
     error: log("error"),
-    child: (more) => createLogger({ level, write, bindings: { ...bindings, ...more } }),
+    child: (more) => createLogger({ level, write, secrets, bindings: { ...bindings, ...more } }),
   };
 }
 

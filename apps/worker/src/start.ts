@@ -1,5 +1,6 @@
 // `nexus-worker start`: the daemon. Wires config, Convex client, registry,
 // health server and signals together.
+import { secretValuesFromEnv } from "@nexus/shared/redact";
 import { workerTokens } from "./auth/credentials.ts";
 import { loadWorkerConfig } from "./config.ts";
 import { createConvexQueueClient } from "./convex-queue-client.ts";
@@ -12,7 +13,16 @@ import { createWorkerConvex } from "./worker-convex.ts";
 
 export async function startWorker(env: Record<string, string | undefined>): Promise<number> {
   const config = loadWorkerConfig(env);
-  const log = createLogger({ level: config.logLevel, bindings: { workerId: config.workerId } });
+  // Secrets never reach a log line or a stored job error: the environment's and the worker key's.
+  const secrets = [
+    ...secretValuesFromEnv(env),
+    ...(config.workerKey.d ? [config.workerKey.d] : []),
+  ];
+  const log = createLogger({
+    level: config.logLevel,
+    bindings: { workerId: config.workerId },
+    secrets,
+  });
   const { queue, client } = createConvexQueueClient({
     convexUrl: config.convexUrl,
     tokens: workerTokens(config.workerKey, config.workerId),
@@ -33,6 +43,7 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
     shutdownGraceMs: config.shutdownGraceMs,
     disableSubscription: config.disableSubscription,
     retryBaseMsOverride: config.retryBaseMsOverride,
+    secrets,
   });
   const health = await startHealthServer({
     port: config.healthPort,

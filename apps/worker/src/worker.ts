@@ -30,6 +30,8 @@ export interface WorkerOptions {
   shutdownGraceMs: number;
   disableSubscription: boolean;
   retryBaseMsOverride?: number;
+  /** Secret values removed from reported job errors (logs are redacted by the logger). */
+  secrets?: readonly string[];
 }
 
 export interface WorkerStatus {
@@ -260,6 +262,7 @@ export class Worker {
       convex: options.convex,
       shutdownSignal: this.shutdownController.signal,
       retryBaseMsOverride: options.retryBaseMsOverride,
+      secrets: options.secrets,
     });
     this.running.set(job.jobId, { job, startedAt: Date.now(), done });
     void done.then((outcome) => {

@@ -1,5 +1,7 @@
 // bilan.generate: retrieve knowledge for the weakest domains, write the structured synthesis
 // with the configured provider (grounding-checked inside generateSynthesis), save it → review.
+// It only throws: when the job fails for good or is cancelled, Convex marks the bilan
+// `failed` with the reason (convex/model/jobOutcomes.ts).
 import { subjectLabels } from "@nexus/shared/domain";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import type { RetrievedChunk } from "@nexus/synthesis/contracts";
@@ -9,12 +11,7 @@ import type { Id } from "../../../../convex/_generated/dataModel";
 import { errorMessage, NonRetryableError } from "../errors.ts";
 import { defineHandler, type WorkerConvex } from "../handler.ts";
 import type { Logger } from "../logger.ts";
-import {
-  type BilanContext,
-  loadBilanContext,
-  orNonRetryable,
-  recordBilanFailure,
-} from "../pipeline/bilan-context.ts";
+import { type BilanContext, loadBilanContext, orNonRetryable } from "../pipeline/bilan-context.ts";
 import type { PipelineServices } from "../pipeline/services.ts";
 
 const WEAK_DOMAINS = 3;
@@ -65,7 +62,7 @@ export function bilanGenerateHandler(services: PipelineServices) {
     schema: jobPayloadSchemas["bilan.generate"],
     timeoutMs: 5 * 60_000,
     retry: { baseMs: 5_000, maxMs: 5 * 60_000 },
-    async run({ bilanId, instructions }, { convex, signal, progress, log, job }) {
+    async run({ bilanId, instructions }, { convex, signal, progress, log }) {
       const context = await loadBilanContext(convex, bilanId);
       const { bilan, student } = context;
       if (!bilan.scores || !bilan.profile) {
@@ -109,13 +106,10 @@ export function bilanGenerateHandler(services: PipelineServices) {
           sources: result.synthesis.recommendations.reduce((n, r) => n + r.sources.length, 0),
         };
       } catch (error) {
-        if (signal.aborted) throw error;
-        const retryable =
-          error instanceof SynthesisError ? error.retryable : !(error instanceof NonRetryableError);
-        if (!retryable || job.attempt >= job.maxAttempts) {
-          await recordBilanFailure(convex, bilanId, "generation", errorMessage(error));
+        // A provider error says whether retrying can help (ungrounded output after the repair: no).
+        if (error instanceof SynthesisError && !error.retryable && !signal.aborted) {
+          throw new NonRetryableError(errorMessage(error), { cause: error });
         }
-        if (!retryable) throw new NonRetryableError(errorMessage(error), { cause: error });
         throw error;
       }
     },

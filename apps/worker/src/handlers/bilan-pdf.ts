@@ -1,12 +1,13 @@
 // bilan.pdf: assemble the report with @nexus/report, upload it to Convex storage and make it
 // the bilan's current PDF (provisional during review, final once approved → email.send).
+// It only throws: a failure is recorded on the bilan by Convex (convex/model/jobOutcomes.ts).
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { getQuestionnaire } from "@nexus/shared/questionnaires";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
 import { NonRetryableError } from "../errors.ts";
 import { defineHandler } from "../handler.ts";
-import { loadBilanContext, orNonRetryable, recordBilanFailure } from "../pipeline/bilan-context.ts";
+import { loadBilanContext, orNonRetryable } from "../pipeline/bilan-context.ts";
 
 export function bilanPdfHandler() {
   return defineHandler({
@@ -57,7 +58,6 @@ export function bilanPdfHandler() {
         });
       } catch (error) {
         if (error instanceof ReportError) {
-          await recordBilanFailure(convex, bilanId, "pdf", error.message, !final);
           throw new NonRetryableError(error.message, { cause: error });
         }
         throw error;

@@ -1,6 +1,8 @@
 // document.ingest: download the file, extract (OCR where needed), clean, chunk and embed it
 // with @nexus/knowledge, write the chunks into a new generation, then switch search to it in
-// one mutation. Progress is written to the document so dashboards follow it live.
+// one mutation. Progress is written to the document so dashboards follow it live. It only
+// throws: when the job fails for good or is cancelled, Convex marks the document `failed` and
+// discards the half-written generation (convex/model/jobOutcomes.ts).
 import { KnowledgeError } from "@nexus/knowledge/errors";
 import type { IngestStage } from "@nexus/knowledge/ingest";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
@@ -45,23 +47,12 @@ export function documentIngestHandler(services: PipelineServices) {
     schema: jobPayloadSchemas["document.ingest"],
     timeoutMs: 30 * 60_000,
     retry: { baseMs: 10_000, maxMs: 10 * 60_000 },
-    async run({ documentId }, { convex, signal, progress, job }) {
+    async run({ documentId }, { convex, signal, progress }) {
       const id = documentId as Id<"documents">;
       const found = await convex.query(api.ingestion.document, { documentId: id });
       if (!found) return { skipped: "document supprimé" };
-      const setStatus = (
-        status: IngestStage | "failed",
-        percent?: number,
-        message?: string,
-        error?: string,
-      ) =>
-        convex.mutation(api.ingestion.setStatus, {
-          documentId: id,
-          status,
-          percent,
-          message,
-          error,
-        });
+      const setStatus = (status: IngestStage, percent?: number, message?: string) =>
+        convex.mutation(api.ingestion.setStatus, { documentId: id, status, percent, message });
 
       try {
         await setStatus("extracting", 0, STAGE_LABEL.extracting);
@@ -132,12 +123,9 @@ export function documentIngestHandler(services: PipelineServices) {
           generation: begun.generation,
         };
       } catch (error) {
-        if (signal.aborted) throw error;
-        const permanent = error instanceof KnowledgeError && PERMANENT.has(error.code);
-        if (permanent || job.attempt >= job.maxAttempts) {
-          await setStatus("failed", undefined, undefined, errorMessage(error));
+        if (!signal.aborted && error instanceof KnowledgeError && PERMANENT.has(error.code)) {
+          throw new NonRetryableError(errorMessage(error), { cause: error });
         }
-        if (permanent) throw new NonRetryableError(errorMessage(error), { cause: error });
         throw error;
       }
     },

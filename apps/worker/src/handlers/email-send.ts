@@ -1,13 +1,15 @@
 // email.send: the approved report to each linked parent and to the student. One email row
 // and one idempotency key per (bilan, PDF version, recipient): a retried job skips every
 // recipient already sent and never sends twice. The bilan becomes `sent` when all are.
+// It only throws: a delivery failure is recorded on the bilan by Convex when the job fails
+// for good (convex/model/jobOutcomes.ts).
 import { EmailSendError } from "@nexus/email/email-sender";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
 import { errorMessage, NonRetryableError } from "../errors.ts";
 import { defineHandler } from "../handler.ts";
-import { loadBilanContext, orNonRetryable, recordBilanFailure } from "../pipeline/bilan-context.ts";
+import { loadBilanContext, orNonRetryable } from "../pipeline/bilan-context.ts";
 import type { PipelineServices } from "../pipeline/services.ts";
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
@@ -32,7 +34,7 @@ export function emailSendHandler(services: PipelineServices) {
     schema: jobPayloadSchemas["email.send"],
     timeoutMs: 2 * 60_000,
     retry: { baseMs: 10_000, maxMs: 10 * 60_000 },
-    async run({ bilanId, pdfVersion }, { convex, signal, progress, log, job }) {
+    async run({ bilanId, pdfVersion }, { convex, signal, progress, log }) {
       const context = await loadBilanContext(convex, bilanId);
       const { bilan, student, guardians, studentAccount } = context;
       const id = bilanId as Id<"bilans">;
@@ -42,10 +44,9 @@ export function emailSendHandler(services: PipelineServices) {
         };
       }
       if (guardians.length === 0) {
-        const message =
-          "Aucun parent n'est rattaché à cet élève : le bilan ne peut pas être envoyé à la famille.";
-        await recordBilanFailure(convex, bilanId, "email", message, true);
-        throw new NonRetryableError(message);
+        throw new NonRetryableError(
+          "Aucun parent n'est rattaché à cet élève : le bilan ne peut pas être envoyé à la famille.",
+        );
       }
       if (!bilan.synthesis) throw new NonRetryableError("Le bilan n'a pas de synthèse à envoyer.");
 
@@ -142,11 +143,9 @@ export function emailSendHandler(services: PipelineServices) {
       });
       if (failures.length > 0) {
         const message = `Envoi impossible à ${failures.map((f) => `${f.to} (${f.error})`).join(", ")}.`;
-        const retryable = failures.some((f) => f.retryable);
-        if (!retryable || job.attempt >= job.maxAttempts) {
-          await recordBilanFailure(convex, bilanId, "email", message, true);
-        }
-        throw retryable ? new Error(message) : new NonRetryableError(message);
+        throw failures.some((f) => f.retryable)
+          ? new Error(message)
+          : new NonRetryableError(message);
       }
       return { sent, recipients: recipients.length, delivered: delivery.sent };
     },

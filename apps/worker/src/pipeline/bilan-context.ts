@@ -13,29 +13,15 @@ export async function loadBilanContext(convex: WorkerConvex, bilanId: string) {
       convexErrorCode(error) === "NOT_FOUND" ||
       /ArgumentValidationError|Validator/.test(String(error))
     ) {
-      throw new NonRetryableError(`Bilan ${bilanId} introuvable : ${errorMessage(error)}`);
+      throw new NonRetryableError(`Bilan ${bilanId} introuvable : ${errorMessage(error)}`, {
+        cause: error,
+      });
     }
     throw error;
   }
 }
 
 export type BilanContext = Awaited<ReturnType<typeof loadBilanContext>>;
-
-/** Records a failure on the bilan for staff; `keepStatus` leaves its status as it is (delivery problems). */
-export async function recordBilanFailure(
-  convex: WorkerConvex,
-  bilanId: string,
-  stage: string,
-  message: string,
-  keepStatus = false,
-) {
-  await convex.mutation(api.pipeline.fail, {
-    bilanId: bilanId as Id<"bilans">,
-    stage,
-    message,
-    keepStatus,
-  });
-}
 
 /** Converts a Convex state refusal (the bilan moved on) into a failure retrying cannot fix. */
 export async function orNonRetryable<T>(promise: Promise<T>): Promise<T> {
