@@ -28,6 +28,7 @@ import {
   requireUploadAccess,
   vCreateArgs,
 } from "./model/documents";
+import { limitIndexing } from "./model/rateLimits";
 import { inspectUpload, normaliseTitle } from "./model/uploads";
 import schema from "./schema";
 import { vDocumentScope, vDocumentStatus } from "./validators";
@@ -37,6 +38,8 @@ export const generateUploadUrl = userMutation({
   returns: v.string(),
   handler: async (ctx) => {
     requireRole(ctx.user, ["admin", "assistante", "coach"]);
+    // The indexing token is taken here, before any byte is sent (model/rateLimits.ts).
+    await limitIndexing(ctx, ctx.user);
     return await ctx.storage.generateUploadUrl();
   },
 });
@@ -207,6 +210,7 @@ export const reindex = userMutation({
   returns: v.id("jobs"),
   handler: async (ctx, { documentId }) => {
     await requireManageableDocument(ctx, ctx.user, documentId);
+    await limitIndexing(ctx, ctx.user);
     return await enqueueReindex(ctx, documentId, ctx.user._id);
   },
 });

@@ -1,6 +1,7 @@
 // The job queue API. Two audiences, one set of model functions:
 // - staff (admin, assistante), in the web app or the CLI with their API key: list, get,
-//   enqueue, retry, cancel, reprocess, stats;
+//   enqueue, retry, cancel, reprocess, stats (enqueue and reprocess of LLM or embedding work
+//   count against the caller's staff rate limits, model/rateLimits.ts; retry does not);
 // - the worker, with its service token: claim, heartbeat, complete, fail, release, dueWork.
 // Other Convex functions enqueue with model/jobs.ts enqueueJob (or internal.jobs.enqueueInternal).
 import { paginationOptsValidator } from "convex/server";
@@ -33,6 +34,7 @@ import {
   vFailOutcome,
   vProgress,
 } from "./model/queue";
+import { limitJob } from "./model/rateLimits";
 import { vJobKind } from "./validators";
 
 const vEnqueueArgs = {
@@ -78,6 +80,7 @@ export const enqueue = staffMutation({
   args: vEnqueueArgs,
   returns: vEnqueueResult,
   handler: async (ctx, { kind, payload, ...options }) => {
+    await limitJob(ctx, ctx.user, kind);
     const { jobId, created } = await enqueueJobWithOutcome(ctx, kind, payload, {
       ...options,
       createdBy: ctx.user._id,
@@ -106,6 +109,7 @@ export const reprocess = staffMutation({
   args: { target: vReprocessTarget, id: v.string() },
   returns: vJobView,
   handler: async (ctx, { target, id }) => {
+    await limitJob(ctx, ctx.user, target === "bilan" ? "bilan.generate" : "document.ingest");
     return await reprocessTarget(ctx, target, id, ctx.user._id);
   },
 });

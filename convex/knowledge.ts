@@ -1,12 +1,15 @@
 // Knowledge search: `search` for signed-in users (global chunks plus those of students the
-// caller may read), `searchForBilan` for the worker's bilan.generate job.
+// caller may read), `searchForBilan` for the worker's bilan.generate job. A person's search
+// takes a token (searchesPerUser, model/rateLimits.ts) before its embedding call, even if the
+// search then fails; the worker's searches are not limited.
 import { v } from "convex/values";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { action, internalQuery } from "./_generated/server";
+import { action, internalMutation, internalQuery } from "./_generated/server";
 import { appError } from "./lib/errors";
 import { workerAction } from "./lib/functions";
 import { canReadStudent, readableStudentIds, requireRole, requireUser } from "./model/access";
+import { limitSearch } from "./model/rateLimits";
 import { hybridSearch, type SearchHit, vSearchArgs, vSearchHit } from "./model/search";
 import { vSubject } from "./validators";
 
@@ -17,6 +20,7 @@ export const search = action({
     const studentIds: Id<"students">[] = await ctx.runQuery(internal.knowledge.searchScope, {
       studentId: args.studentId,
     });
+    await ctx.runMutation(internal.knowledge.consumeSearch, {});
     return await hybridSearch(ctx, { ...args, studentIds });
   },
 });
@@ -51,6 +55,16 @@ export const searchScope = internalQuery({
     return user.role === "parent" || user.role === "eleve"
       ? await readableStudentIds(ctx, user)
       : [];
+  },
+});
+
+/** Takes the caller's search token, or throws RATE_LIMITED (see model/rateLimits.ts). */
+export const consumeSearch = internalMutation({
+  args: {},
+  returns: v.null(),
+  handler: async (ctx) => {
+    await limitSearch(ctx, await requireUser(ctx));
+    return null;
   },
 });
 

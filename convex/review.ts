@@ -1,5 +1,6 @@
 // Coach review of generated bilans: edit the synthesis, ask for a regeneration, approve.
 // Allowed to the student's assigned coaches, assistante and admin (canWriteStudent).
+// Regenerations are rate-limited per bilan and per reviewer (model/rateLimits.ts).
 import { zSynthesis } from "@nexus/shared/synthesis";
 import { formatIssues } from "@nexus/shared/zod-fr";
 import { v } from "convex/values";
@@ -12,6 +13,7 @@ import { canWriteStudent, isStaff, requireRole, type User } from "./model/access
 import { audit } from "./model/audit";
 import { approveBilan, assertTransition } from "./model/bilanPipeline";
 import { enqueueJob } from "./model/jobs";
+import { limitRegeneration } from "./model/rateLimits";
 import schema from "./schema";
 import { vSynthesis } from "./tables/bilans";
 
@@ -72,6 +74,8 @@ export const requestRegeneration = userMutation({
     if (instructions !== undefined && instructions.length > 2000) {
       throw appError("INVALID_ARGUMENT", "Les consignes sont limitées à 2 000 caractères.");
     }
+    // Per bilan and per reviewer, before any write (model/rateLimits.ts).
+    await limitRegeneration(ctx, ctx.user, bilanId);
     const now = Date.now();
     await ctx.db.patch(bilanId, { status: "generating", failure: undefined, updatedAt: now });
     const jobId = await enqueueJob(

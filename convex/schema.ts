@@ -8,6 +8,7 @@ import { knowledgeTables } from "./tables/knowledge";
 import { llmTables } from "./tables/llm";
 import { messageTables } from "./tables/messages";
 import { peopleTables } from "./tables/people";
+import { rateLimitTables } from "./tables/rateLimits";
 
 export default defineSchema({
   ...peopleTables,
@@ -17,4 +18,5 @@ export default defineSchema({
   ...knowledgeTables,
   ...messageTables,
   ...llmTables,
+  ...rateLimitTables,
 });

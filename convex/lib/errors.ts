@@ -10,10 +10,16 @@ export type ErrorCode =
   | "INVALID_ARGUMENT"
   | "INVALID_STATE"
   | "WORKER_AUTH"
-  | "LEASE_LOST";
+  | "LEASE_LOST"
+  | "RATE_LIMITED";
 
-export type AppErrorData = { code: ErrorCode; message: string };
+/** `retryAfterMs`: set with RATE_LIMITED, how long before the same call may succeed. */
+export type AppErrorData = { code: ErrorCode; message: string; retryAfterMs?: number };
 
-export function appError(code: ErrorCode, message: string): ConvexError<AppErrorData> {
-  return new ConvexError({ code, message });
+export function appError(
+  code: ErrorCode,
+  message: string,
+  details: { retryAfterMs?: number } = {},
+): ConvexError<AppErrorData> {
+  return new ConvexError({ code, message, ...details });
 }

@@ -25,6 +25,7 @@ import { appError } from "../lib/errors";
 import { canReadStudent, canWriteStudent, isOwnStudent, isStaff, type User } from "./access";
 import { audit } from "./audit";
 import { enqueueJob } from "./jobs";
+import { limitBilanSubmit } from "./rateLimits";
 
 /** Statuses in which the family (élève, parents) sees the synthesis and the PDF: after a coach approved it. */
 const RELEASED: readonly BilanStatus[] = ["approved", "sent"];
@@ -128,7 +129,8 @@ export async function saveAnswers(
 /**
  * draft → submitted: scores and profile are computed here from the stored
  * answers (partial answers allowed: unanswered questions score 0 and are
- * counted), then one `bilan.generate` job is enqueued for the worker.
+ * counted), then one `bilan.generate` job is enqueued for the worker. Rate-limited per
+ * student and per submitter (RATE_LIMITED, see model/rateLimits.ts).
  */
 export async function submit(
   ctx: MutationCtx,
@@ -148,6 +150,8 @@ export async function submit(
     );
   }
   const { scores, profile } = domainCall(() => scoreBilan(bilan.questionnaireId, bilan.answers));
+  // Before any write: a refused submit leaves the draft as it was (model/rateLimits.ts).
+  await limitBilanSubmit(ctx, user, bilan.studentId);
   await ctx.db.patch(bilanId, {
     status: "submitted",
     scores,
