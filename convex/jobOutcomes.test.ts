@@ -253,6 +253,19 @@ describe("bilan.generate outcomes", () => {
     expect((await bilanRow(t, bilanId)).status).toBe("review");
   });
 
+  it("reprocessing a failed bilan puts it back in generation at once", async () => {
+    const { t, bilanId, jobId, claimToken } = await generating();
+    await asWorker(t).mutation(api.jobs.fail, {
+      jobId,
+      claimToken: claimToken!,
+      error: { message: "Panne." },
+      retryable: false,
+    });
+    await (await asStaffMember(t)).mutation(api.jobs.reprocess, { target: "bilan", id: bilanId });
+    expect((await bilanRow(t, bilanId)).status).toBe("generating");
+    expect((await bilanRow(t, bilanId)).failure).toBeUndefined();
+  });
+
   it("a failed duplicate leaves the bilan to the generation job still queued", async () => {
     const { t, bilanId, jobId, claimToken } = await generating();
     const staff = await asStaffMember(t);

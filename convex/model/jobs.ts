@@ -9,6 +9,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { boundedPage } from "../lib/pagination";
 import { vJobKind, vJobStatus } from "../validators";
+import { resumeGeneration } from "./bilanPipeline";
 import { enqueueReindex } from "./documents";
 import { jobCancelled, jobRetried } from "./jobOutcomes";
 
@@ -360,9 +361,12 @@ export async function reprocessTarget(
   let jobId: Id<"jobs">;
   if (target === "bilan") {
     const bilanId = ctx.db.normalizeId("bilans", id);
-    if (!bilanId || !(await ctx.db.get(bilanId))) {
+    const bilan = bilanId ? await ctx.db.get(bilanId) : null;
+    if (!bilanId || !bilan) {
       throw appError("NOT_FOUND", `Bilan introuvable : ${id}.`);
     }
+    // A failed bilan waits for this generation at once (no second regeneration on top of it).
+    if (bilan.status === "failed") await resumeGeneration(ctx, bilanId);
     // Keyed like every job on a bilan, so job outcomes see it as the bilan's current job.
     jobId = await enqueueJob(
       ctx,

@@ -5,6 +5,7 @@
 // for good (convex/model/jobOutcomes.ts).
 import { EmailSendError } from "@nexus/email/email-sender";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
+import { redactSecrets } from "@nexus/shared/redact";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
 import { errorMessage, NonRetryableError } from "../errors.ts";
@@ -124,16 +125,18 @@ export function emailSendHandler(services: PipelineServices) {
           sent++;
         } catch (error) {
           const retryable = error instanceof EmailSendError ? error.retryable : true;
-          failures.push({ to: person.email, error: errorMessage(error), retryable });
+          // Stored on the email row and in the job's error: never a provider key or token.
+          const reason = redactSecrets(errorMessage(error));
+          failures.push({ to: person.email, error: reason, retryable });
           log.warn("email.recipient_failed", {
             to: person.email,
-            error: errorMessage(error),
+            error: reason,
             retryable,
           });
           await convex.mutation(api.pipeline.finishEmail, {
             emailId: row.emailId,
             status: "failed",
-            error: errorMessage(error),
+            error: reason,
           });
         }
       }
