@@ -246,10 +246,6 @@ export async function savePdf(
   return { accepted: true as const, version };
 }
 
-export function emailIdempotencyKey(bilanId: Id<"bilans">, pdfVersion: number, email: string) {
-  return `bilan:${bilanId}:v${pdfVersion}:${email.toLowerCase()}`;
-}
-
 /** Marks the bilan sent once every recipient of the current PDF version has been sent to. */
 export async function completeDelivery(
   ctx: MutationCtx,
