@@ -477,11 +477,13 @@ const PIPELINE_ROWS: Row[] = [
     fn: "documents:create",
     targeted: true,
     call: async (c, w, target) => {
+      const { uploadId } = await c.mutation(api.documents.generateUploadUrl, {});
       const storageId = await c.run(
         async (ctx) =>
           await ctx.storage.store(new Blob(["%PDF-1.4 copie"], { type: "application/pdf" })),
       );
       return c.action(api.documents.create, {
+        uploadId,
         storageId,
         title: "Copie",
         scope: "student",
@@ -532,6 +534,29 @@ const PIPELINE_ROWS: Row[] = [
       parent: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
       eleve: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
     },
+  },
+  {
+    fn: "files:bilanReportUrl",
+    targeted: true,
+    call: async (c, w, target) => {
+      const bilanId = w.bilans[target];
+      await c.run(async (ctx) => {
+        const storageId = await ctx.storage.store(new Blob(["%PDF-1.7 rapport"]));
+        await ctx.db.patch(bilanId, {
+          status: "sent",
+          pdf: { storageId, version: 1, size: 16, final: true, generatedAt: 1 },
+        });
+      });
+      return c.action(api.files.bilanReportUrl, { bilanId });
+    },
+    expect: readers,
+  },
+  {
+    fn: "files:documentUrl",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.action(api.files.documentUrl, { documentId: await studentDocument(c, w, target) }),
+    expect: readers,
   },
   {
     fn: "knowledge:search",
@@ -787,7 +812,10 @@ const WORKER_ROWS: WorkerRow[] = [
 const NOT_WORKERS = ["anon", "admin", "assistante", "coach", "adminKey", "revokedKey"] as const;
 
 describe("access control matrix", () => {
-  beforeAll(() => vi.stubEnv("EMBEDDINGS_PROVIDER", "local"));
+  beforeAll(() => {
+    vi.stubEnv("EMBEDDINGS_PROVIDER", "local");
+    vi.stubEnv("CONVEX_SITE_URL", "https://access-test.convex.site");
+  });
   afterAll(() => vi.unstubAllEnvs());
 
   it.each(casesFor(CALLERS))("$label", async ({ row, caller, target }) => {

@@ -6,7 +6,6 @@
 //   they see answers, scores and profile; the synthesis once approved).
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
-import { doc } from "convex-helpers/validators";
 import { userMutation, userQuery } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
 import { requireAnyRole, requireReadableStudent } from "./model/access";
@@ -17,12 +16,10 @@ import {
   requireReadableBilan,
   saveAnswers as saveAnswersModel,
   submit as submitModel,
+  vBilanView,
 } from "./model/bilans";
-import schema from "./schema";
 import { vBilanAnswers, vBilanScores } from "./tables/bilans";
 import { vBilanStatus, vNiveau, vSubject } from "./validators";
-
-const vBilan = doc(schema, "bilans");
 
 const vBilanSummary = v.object({
   _id: v.id("bilans"),
@@ -71,7 +68,7 @@ export const submit = userMutation({
 
 export const get = userQuery({
   args: { bilanId: v.id("bilans") },
-  returns: vBilan,
+  returns: vBilanView,
   handler: async (ctx, { bilanId }) => {
     requireAnyRole(ctx.user);
     return bilanView(await requireReadableBilan(ctx, ctx.user, bilanId), ctx.user);

@@ -1,4 +1,4 @@
-// Scheduled upkeep of the job queue.
+// Scheduled upkeep of the job queue and of stored files.
 import { cronJobs } from "convex/server";
 import { internal } from "./_generated/api";
 
@@ -8,5 +8,12 @@ const crons = cronJobs();
 crons.interval("sweep workers and expired leases", { seconds: 30 }, internal.workers.sweep, {});
 // Queue liveness alarms (stalled queue, failure rate).
 crons.interval("evaluate queue alerts", { minutes: 1 }, internal.alerts.evaluate, {});
+
+// Expired download grants (five-minute links) are deleted in batches.
+crons.interval("purge expired file grants", { minutes: 10 }, internal.files.purgeGrants, {});
+// Upload slots expired for more than a day are deleted in batches.
+crons.interval("prune old upload slots", { hours: 1 }, internal.files.pruneUploads, {});
+// Files referenced by nothing for over an hour are deleted, one page of _storage per run.
+crons.interval("sweep unreferenced files", { minutes: 1 }, internal.files.sweepStorage, {});
 
 export default crons;

@@ -1,14 +1,17 @@
 // Knowledge documents as people see them: upload, list, progress, delete, re-index.
-// The bytes are checked here (content type sniffed from the file, size, SHA-256) before a
-// row exists; the worker's document.ingest job does the extraction and indexing.
+// Every upload is bound to its uploader (model/uploads.ts): generateUploadUrl opens a slot,
+// create claims it once with a file posted after it and referenced by nothing. Size and
+// declared type are checked from the storage metadata, then the bytes (type sniffed, SHA-256)
+// before a row exists; the worker's document.ingest job does the extraction and indexing.
+// No function here returns a storage id: files are downloaded through files.documentUrl.
 
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
-import { action, internalMutation, internalQuery } from "./_generated/server";
+import { internalMutation } from "./_generated/server";
 import { appError } from "./lib/errors";
-import { userMutation, userQuery } from "./lib/functions";
+import { userAction, userMutation, userQuery } from "./lib/functions";
 import { pageSize } from "./lib/pagination";
 import {
   canReadStudent,
@@ -20,6 +23,7 @@ import {
 import { audit } from "./model/audit";
 import {
   canReadDocument,
+  documentView,
   enqueueReindex,
   insertDocumentRecord,
   purgeChunkBatch,
@@ -28,69 +32,125 @@ import {
   requireUploadAccess,
   vCreateArgs,
 } from "./model/documents";
-import { limitIndexing } from "./model/rateLimits";
-import { inspectUpload, normaliseTitle } from "./model/uploads";
+import {
+  claimUpload,
+  fileOwner,
+  inspectUpload,
+  normaliseTitle,
+  openUploadSlot,
+  refusalError,
+  refuseUpload,
+  vetUpload,
+} from "./model/uploads";
 import schema from "./schema";
 import { vDocumentScope, vDocumentStatus } from "./validators";
 
+const { storageId: _storageId, ...documentViewFields } = doc(schema, "documents").fields;
+/** A document as people see it: everything but its storage id. */
+const vDocumentView = v.object(documentViewFields);
+const vUploadIds = { uploadId: v.id("uploads"), storageId: v.id("_storage") };
+
+/** An upload URL and its slot (valid one hour, for the caller only, single use). */
 export const generateUploadUrl = userMutation({
   args: {},
-  returns: v.string(),
+  returns: v.object({ uploadUrl: v.string(), uploadId: v.id("uploads") }),
   handler: async (ctx) => {
     requireRole(ctx.user, ["admin", "assistante", "coach"]);
-    // The indexing token is taken here, before any byte is sent (model/rateLimits.ts).
-    await limitIndexing(ctx, ctx.user);
-    return await ctx.storage.generateUploadUrl();
+    const uploadUrl = await ctx.storage.generateUploadUrl();
+    const uploadId = await openUploadSlot(ctx, ctx.user._id, "document", Date.now());
+    return { uploadUrl, uploadId };
   },
 });
 
 /**
- * Registers an uploaded file as a document. Refused files (type, size) are deleted so
- * nothing unusable lingers in storage; the same content already in the same scope is
- * recognised and not indexed twice.
+ * Registers the file posted to the slot's upload URL as a document. Refused files (slot used
+ * or expired, type, size, access) are deleted when they can only be the caller's own upload;
+ * the same content already in the same scope is recognised and not indexed twice.
  */
-
-export const create = action({
-  args: vCreateArgs,
+export const create = userAction({
+  args: { uploadId: v.id("uploads"), ...vCreateArgs },
   returns: v.object({ documentId: v.id("documents"), duplicate: v.boolean() }),
   handler: async (ctx, args): Promise<{ documentId: Id<"documents">; duplicate: boolean }> => {
-    await ctx.runQuery(internal.documents.checkUploadAccess, {
+    const title = normaliseTitle(args.title);
+    const ids = { uploadId: args.uploadId, storageId: args.storageId };
+    const vetted = await ctx.runMutation(internal.documents.vetDocumentUpload, {
+      ...ids,
       scope: args.scope,
       studentId: args.studentId,
     });
-    const title = normaliseTitle(args.title);
+    if (!vetted.ok) throw refusalError(vetted);
     const inspected = await inspectUpload(ctx, args.storageId);
-    return await ctx.runMutation(internal.documents.insertDocument, {
+    if (!inspected.ok) {
+      await ctx.runMutation(internal.documents.refuseDocumentUpload, ids);
+      throw appError("INVALID_ARGUMENT", inspected.message);
+    }
+    const { ok: _ok, ...file } = inspected;
+    const inserted = await ctx.runMutation(internal.documents.insertDocument, {
       ...args,
-      ...inspected,
+      ...file,
       title,
     });
+    if (!inserted.ok) throw refusalError(inserted);
+    return { documentId: inserted.documentId, duplicate: inserted.duplicate };
   },
 });
 
-export const checkUploadAccess = internalQuery({
-  args: { scope: vDocumentScope, studentId: v.optional(v.id("students")) },
+const vRefused = v.object({ ok: v.literal(false), code: v.string(), message: v.string() });
+const vVetting = v.union(v.object({ ok: v.literal(true) }), vRefused);
+
+/** Everything but the bytes: slot, file metadata, references, upload access (a refusal is committed). */
+export const vetDocumentUpload = internalMutation({
+  args: { ...vUploadIds, scope: vDocumentScope, studentId: v.optional(v.id("students")) },
+  returns: vVetting,
+  handler: async (ctx, { uploadId, storageId, ...target }) => {
+    const user = await requireUser(ctx);
+    const vetted = await vetUpload(ctx, user, { uploadId, storageId }, Date.now(), () =>
+      requireUploadAccess(ctx, user, target),
+    );
+    return vetted.ok ? { ok: true as const } : vetted;
+  },
+});
+
+/** The bytes were refused: deletes the caller's own file and closes the slot. */
+export const refuseDocumentUpload = internalMutation({
+  args: vUploadIds,
   returns: v.null(),
-  handler: async (ctx, args) => {
-    await requireUploadAccess(ctx, await requireUser(ctx), args);
+  handler: async (ctx, ids) => {
+    await refuseUpload(ctx, await requireUser(ctx), ids, Date.now());
     return null;
   },
 });
 
+/** Claims the slot and inserts the document in one mutation (the file is then the document's). */
 export const insertDocument = internalMutation({
-  args: { ...vCreateArgs, mime: v.string(), size: v.number(), sha256: v.string() },
-  returns: v.object({ documentId: v.id("documents"), duplicate: v.boolean() }),
-  handler: async (ctx, args) => {
+  args: {
+    uploadId: v.id("uploads"),
+    ...vCreateArgs,
+    mime: v.string(),
+    size: v.number(),
+    sha256: v.string(),
+  },
+  returns: v.union(
+    v.object({ ok: v.literal(true), documentId: v.id("documents"), duplicate: v.boolean() }),
+    vRefused,
+  ),
+  handler: async (ctx, { uploadId, ...args }) => {
     const user = await requireUser(ctx);
-    await requireUploadAccess(ctx, user, args);
-    return await insertDocumentRecord(ctx, args, user._id);
+    const ids = { uploadId, storageId: args.storageId };
+    const claimed = await claimUpload(ctx, user, ids, Date.now(), () =>
+      requireUploadAccess(ctx, user, args),
+    );
+    // Returned, not thrown: the refusal's deletion must be committed.
+    if (!claimed.ok) return claimed;
+    return { ok: true as const, ...(await insertDocumentRecord(ctx, args, user._id)) };
   },
 });
 
 export const get = userQuery({
   args: { documentId: v.id("documents") },
-  returns: doc(schema, "documents"),
-  handler: async (ctx, { documentId }) => await requireReadableDocument(ctx, ctx.user, documentId),
+  returns: vDocumentView,
+  handler: async (ctx, { documentId }) =>
+    documentView(await requireReadableDocument(ctx, ctx.user, documentId)),
 });
 
 /**
@@ -99,21 +159,27 @@ export const get = userQuery({
  */
 export const list = userQuery({
   args: { studentId: v.optional(v.id("students")), limit: v.optional(v.number()) },
-  returns: v.array(doc(schema, "documents")),
+  returns: v.array(vDocumentView),
   handler: async (ctx, { studentId, limit }) => {
     requireRole(ctx.user, ["admin", "assistante", "coach", "parent", "eleve"]);
     const take = pageSize(limit, { fallback: 100, max: 200 });
     if (studentId) {
       if (!(await canReadStudent(ctx, ctx.user, studentId)))
         throw appError("NOT_FOUND", "Élève introuvable.");
-      return await ctx.db
+      const own = await ctx.db
         .query("documents")
         .withIndex("by_studentId", (q) => q.eq("studentId", studentId))
         .order("desc")
         .take(take);
+      return own.map(documentView);
     }
     if (isStaff(ctx.user)) {
-      return await ctx.db.query("documents").withIndex("by_createdAt").order("desc").take(take);
+      const all = await ctx.db
+        .query("documents")
+        .withIndex("by_createdAt")
+        .order("desc")
+        .take(take);
+      return all.map(documentView);
     }
     const rows: Doc<"documents">[] = [];
     if (ctx.user.role === "coach") {
@@ -137,7 +203,10 @@ export const list = userQuery({
     }
     const readable: Doc<"documents">[] = [];
     for (const row of rows) if (await canReadDocument(ctx, ctx.user, row)) readable.push(row);
-    return readable.sort((a, b) => b.createdAt - a.createdAt).slice(0, take);
+    return readable
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, take)
+      .map(documentView);
   },
 });
 
@@ -183,14 +252,22 @@ export const statuses = userQuery({
   },
 });
 
-/** Deletes the document and its blob at once; its chunks are purged in the background and are already invisible to search. */
+/**
+ * Deletes the document and its file at once (the file is the document's: it was bound to it
+ * when its upload was claimed); its chunks are purged in the background and are already
+ * invisible to search.
+ */
 export const remove = userMutation({
   args: { documentId: v.id("documents") },
   returns: v.null(),
   handler: async (ctx, { documentId }) => {
     const document = await requireManageableDocument(ctx, ctx.user, documentId);
     await ctx.db.delete(documentId);
-    await ctx.storage.delete(document.storageId);
+    // Rows written before uploads were bound could share a file: delete it only when no one
+    // else (another document, a bilan report) holds it.
+    if ((await fileOwner(ctx, document.storageId)) === null) {
+      await ctx.storage.delete(document.storageId);
+    }
     await ctx.scheduler.runAfter(0, internal.documents.purgeChunks, { documentId });
     await audit(ctx, {
       actorKind: "user",
@@ -210,7 +287,6 @@ export const reindex = userMutation({
   returns: v.id("jobs"),
   handler: async (ctx, { documentId }) => {
     await requireManageableDocument(ctx, ctx.user, documentId);
-    await limitIndexing(ctx, ctx.user);
     return await enqueueReindex(ctx, documentId, ctx.user._id);
   },
 });

@@ -3,6 +3,8 @@
 // to the Convex clients. The key travels in a header, never as a function argument
 // (arguments can be echoed in errors and logs); not in `Authorization: Bearer`, which Convex
 // reads as a JWT for HTTP actions. Failures say nothing about why.
+// GET /files/<token> → the file of a live download grant (files.bilanReportUrl,
+// files.documentUrl), as an attachment, never cached, no CORS; a generic 404 otherwise.
 import { hashApiKey, looksLikeApiKey } from "@nexus/service-auth/api-keys";
 import {
   API_KEY_ISSUER,
@@ -13,6 +15,7 @@ import {
 import { httpRouter } from "convex/server";
 import { internal } from "./_generated/api";
 import { httpAction } from "./_generated/server";
+import { GRANT_TOKEN, hashGrantToken } from "./model/files";
 
 const http = httpRouter();
 
@@ -44,6 +47,41 @@ http.route({
       ttlSeconds: API_KEY_TOKEN_TTL_S,
     });
     return json(200, { token, expiresAt });
+  }),
+});
+
+const FILE_NOT_FOUND = "Fichier introuvable ou lien expiré.";
+
+function notFound(): Response {
+  return new Response(FILE_NOT_FOUND, {
+    status: 404,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+http.route({
+  pathPrefix: "/files/",
+  method: "GET",
+  handler: httpAction(async (ctx, request) => {
+    const token = new URL(request.url).pathname.slice("/files/".length);
+    if (!GRANT_TOKEN.test(token)) return notFound();
+    const grant = await ctx.runQuery(internal.files.grantByHash, {
+      tokenHash: await hashGrantToken(token),
+    });
+    if (!grant || grant.expiresAt <= Date.now()) return notFound();
+    const blob = await ctx.storage.get(grant.storageId);
+    if (!blob) return notFound();
+    return new Response(blob, {
+      status: 200,
+      headers: {
+        "content-type": grant.contentType,
+        "content-length": String(blob.size),
+        "content-disposition": `attachment; filename="${grant.filename}"`,
+        "cache-control": "private, no-store",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+      },
+    });
   }),
 });
 

@@ -4,6 +4,7 @@ import { LOCAL_EMBEDDING_MODEL, localEmbedding } from "@nexus/knowledge/local-em
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { uploadAs } from "./uploads.fixtures";
 import {
   as,
   asWorker,
@@ -24,10 +25,6 @@ afterEach(() => {
   vi.unstubAllEnvs();
   vi.useRealTimers();
 });
-
-async function store(t: T, bytes: Uint8Array, type = "application/pdf") {
-  return await t.run(async (ctx) => await ctx.storage.store(new Blob([bytes], { type })));
-}
 
 async function blobExists(t: T, id: Id<"_storage">) {
   return (await t.run(async (ctx) => await ctx.storage.get(id))) !== null;
@@ -70,8 +67,8 @@ async function createDoc(
   args: { title: string; scope: "global" | "student"; studentId?: Id<"students"> },
   bytes: Uint8Array = PDF,
 ) {
-  const storageId = await store(t, bytes);
-  return await as(t, caller).action(api.documents.create, { storageId, ...args });
+  const upload = await uploadAs(t, as(t, caller), bytes);
+  return await as(t, caller).action(api.documents.create, { ...upload, ...args });
 }
 
 describe("document upload", () => {
@@ -91,9 +88,10 @@ describe("document upload", () => {
       ["document.ingest", { documentId: first.documentId }],
     ]);
 
-    const secondBlob = await store(t, PDF);
+    const second = await uploadAs(t, as(t, "admin"), PDF);
+    const secondBlob = second.storageId;
     const again = await as(t, "admin").action(api.documents.create, {
-      storageId: secondBlob,
+      ...second,
       title: "Copie",
       scope: "global",
     });
@@ -105,14 +103,15 @@ describe("document upload", () => {
   it("checks the type from the bytes and the size limit, deleting refused files and writing nothing", async () => {
     const { t } = await freshWorld();
     const before = await countRows(t);
-    const fake = await store(
+    const fakeUpload = await uploadAs(
       t,
+      as(t, "assistante"),
       new TextEncoder().encode("Ceci n'est pas un PDF"),
-      "application/pdf",
     );
+    const fake = fakeUpload.storageId;
     const error = await errorOf(
       as(t, "assistante").action(api.documents.create, {
-        storageId: fake,
+        ...fakeUpload,
         title: "x.pdf",
         scope: "global",
       }),
@@ -122,10 +121,10 @@ describe("document upload", () => {
     expect(await blobExists(t, fake)).toBe(false);
 
     vi.stubEnv("DOCUMENT_MAX_BYTES", "10");
-    const big = await store(t, PDF);
+    const big = await uploadAs(t, as(t, "assistante"), PDF);
     const tooBig = await errorOf(
       as(t, "assistante").action(api.documents.create, {
-        storageId: big,
+        ...big,
         title: "Gros",
         scope: "global",
       }),

@@ -8,12 +8,13 @@ import { doc } from "convex-helpers/validators";
 import { workerMutation, workerQuery } from "./lib/functions";
 import {
   completeDelivery,
+  emailIdempotencyKey,
   loadBilanContext,
   saveGeneratedSynthesis,
   savePdf,
   startGeneration,
 } from "./model/bilanPipeline";
-import { claimEmail } from "./model/emailDelivery";
+import { storageReference } from "./model/uploads";
 import schema from "./schema";
 import { vGenerationMeta, vSynthesis } from "./tables/bilans";
 import { vEmailStatus } from "./validators";
@@ -67,7 +68,14 @@ export const recordPdf = workerMutation({
     v.object({ accepted: v.literal(true), version: v.number() }),
     v.object({ accepted: v.literal(false), reason: v.string() }),
   ),
-  handler: async (ctx, args) => await savePdf(ctx, args),
+  handler: async (ctx, args) => {
+    // A file that already belongs to something (a document, a report, a claimed upload) is
+    // never adopted nor deleted: savePdf would replace, then delete, what it does not own.
+    if ((await storageReference(ctx, args.storageId)) !== null) {
+      return { accepted: false as const, reason: "fichier déjà utilisé ailleurs, ignoré" };
+    }
+    return await savePdf(ctx, args);
+  },
 });
 
 export const pdfUrl = workerQuery({
@@ -81,28 +89,37 @@ export const pdfUrl = workerQuery({
   },
 });
 
-/**
- * Claims one recipient's email row: `skip` when that message was already sent, or when an
- * earlier attempt died mid-send (`unconfirmed`: staff must confirm before it is sent again).
- */
+/** Claims one recipient's email row: returns "skip" when that message was already sent. */
 export const beginEmail = workerMutation({
   args: {
     bilanId: v.id("bilans"),
     pdfVersion: v.number(),
-    pdfSha256: v.string(),
     to: v.string(),
     recipientName: v.string(),
     recipientUserId: v.id("users"),
     subject: v.string(),
     template: v.string(),
   },
-  returns: v.object({
-    emailId: v.id("emails"),
-    idempotencyKey: v.string(),
-    skip: v.boolean(),
-    unconfirmed: v.boolean(),
-  }),
-  handler: async (ctx, args) => await claimEmail(ctx, args),
+  returns: v.object({ emailId: v.id("emails"), idempotencyKey: v.string(), skip: v.boolean() }),
+  handler: async (ctx, args) => {
+    const idempotencyKey = emailIdempotencyKey(args.bilanId, args.pdfVersion, args.to);
+    const existing = await ctx.db
+      .query("emails")
+      .withIndex("by_idempotencyKey", (q) => q.eq("idempotencyKey", idempotencyKey))
+      .unique();
+    if (existing) {
+      if (existing.status === "sent") return { emailId: existing._id, idempotencyKey, skip: true };
+      await ctx.db.patch(existing._id, { status: "sending", error: undefined });
+      return { emailId: existing._id, idempotencyKey, skip: false };
+    }
+    const emailId = await ctx.db.insert("emails", {
+      ...args,
+      status: "sending",
+      idempotencyKey,
+      createdAt: Date.now(),
+    });
+    return { emailId, idempotencyKey, skip: false };
+  },
 });
 
 export const finishEmail = workerMutation({

@@ -12,6 +12,7 @@ import { userMutation, userQuery } from "./lib/functions";
 import { canWriteStudent, isStaff, requireRole, type User } from "./model/access";
 import { audit } from "./model/audit";
 import { approveBilan, assertTransition } from "./model/bilanPipeline";
+import { bilanView, vBilanView } from "./model/bilans";
 import { enqueueJob } from "./model/jobs";
 import { limitRegeneration } from "./model/rateLimits";
 import schema from "./schema";
@@ -117,18 +118,19 @@ export const approve = userMutation({
   },
 });
 
-/** Bilans waiting for review that the caller may review, most recently updated first. */
+/** Bilans waiting for review that the caller may review, most recently updated first (no storage ids). */
 export const queue = userQuery({
   args: {},
-  returns: v.array(doc(schema, "bilans")),
+  returns: v.array(vBilanView),
   handler: async (ctx) => {
     requireRole(ctx.user, REVIEWERS);
     if (isStaff(ctx.user)) {
-      return await ctx.db
+      const waiting = await ctx.db
         .query("bilans")
         .withIndex("by_status_and_updatedAt", (q) => q.eq("status", "review"))
         .order("desc")
         .take(100);
+      return waiting.map((bilan) => bilanView(bilan, ctx.user));
     }
     const assignments = await ctx.db
       .query("coachAssignments")
@@ -143,7 +145,9 @@ export const queue = userQuery({
         .take(20);
       result.push(...bilans.filter((b) => b.status === "review"));
     }
-    return result.sort((a, b) => b.updatedAt - a.updatedAt);
+    return result
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .map((bilan) => bilanView(bilan, ctx.user));
   },
 });
 

@@ -3,6 +3,7 @@
 import { defineSchema } from "convex/server";
 import { bilanTables } from "./tables/bilans";
 import { credentialTables } from "./tables/credentials";
+import { fileTables } from "./tables/files";
 import { jobTables } from "./tables/jobs";
 import { knowledgeTables } from "./tables/knowledge";
 import { llmTables } from "./tables/llm";
@@ -18,5 +19,6 @@ export default defineSchema({
   ...knowledgeTables,
   ...messageTables,
   ...llmTables,
+  ...fileTables,
   ...rateLimitTables,
 });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { makeConvexTest } from "./test.setup";
+import { uploadAs } from "./uploads.fixtures";
 import { as, countRows, errorOf, freshWorld, identityFor, type T } from "./world.fixtures";
 
 const MEGABYTE_NAME = "a".repeat(1_000_000);
@@ -140,11 +141,9 @@ describe("documents.create: the title", () => {
   afterEach(() => vi.unstubAllEnvs());
 
   async function create(t: T, title: string) {
-    const storageId = await t.run(
-      async (ctx) => await ctx.storage.store(new Blob([PDF], { type: "application/pdf" })),
-    );
+    const upload = await uploadAs(t, as(t, "assistante"), PDF);
     return await as(t, "assistante").action(api.documents.create, {
-      storageId,
+      ...upload,
       title,
       scope: "global",
     });

@@ -19,9 +19,12 @@ import {
 } from "@nexus/shared/questionnaires";
 import type { BilanAnswers } from "@nexus/shared/results";
 import { AnswerError, checkAnswers } from "@nexus/shared/scoring";
+import { v } from "convex/values";
+import { doc } from "convex-helpers/validators";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import schema from "../schema";
 import { canReadStudent, canWriteStudent, isOwnStudent, isStaff, type User } from "./access";
 import { audit } from "./audit";
 import { enqueueJob } from "./jobs";
@@ -188,21 +191,43 @@ export async function enqueueGeneration(
   );
 }
 
+/** A bilan's report as people see it: whether one exists and what it is, never its storage id. */
+export type PdfInfo = Omit<NonNullable<Doc<"bilans">["pdf"]>, "storageId">;
+export type BilanView = Omit<Doc<"bilans">, "pdf"> & { pdf?: PdfInfo };
+
+const { pdf: _vPdf, ...bilanFields } = doc(schema, "bilans").fields;
+export const vPdfInfo = v.object({
+  version: v.number(),
+  size: v.number(),
+  final: v.boolean(),
+  generatedAt: v.number(),
+});
+/** The validator of BilanView (bilans.get, review.queue). */
+export const vBilanView = v.object({ ...bilanFields, pdf: v.optional(vPdfInfo) });
+
+export function pdfInfo(pdf: NonNullable<Doc<"bilans">["pdf"]>): PdfInfo {
+  const { storageId: _storageId, ...info } = pdf;
+  return info;
+}
+
 /**
- * What the caller sees of a bilan. Staff and coaches see everything. The
- * family (élève, parents) sees answers, scores and profile at once, but the
- * synthesis, its generation metadata and the PDF only once a coach approved
- * it; internal review notes and failure details never.
+ * What the caller sees of a bilan. Staff and coaches see everything but the report's storage
+ * id (files.bilanReportUrl gives the file). The family (élève, parents) sees answers, scores
+ * and profile at once, but the synthesis only once a coach approved it, and the report only
+ * once its final PDF exists; generation metadata, review notes and failure details never.
  */
-export function bilanView(bilan: Doc<"bilans">, user: User): Doc<"bilans"> {
-  if (isStaff(user) || user.role === "coach") return bilan;
+export function bilanView(bilan: Doc<"bilans">, user: User): BilanView {
+  const { pdf, ...rest } = bilan;
+  if (isStaff(user) || user.role === "coach") {
+    return pdf ? { ...rest, pdf: pdfInfo(pdf) } : rest;
+  }
   // `generation` (provider, tokens), review notes and failure details stay internal.
-  const { synthesis, generation: _g, pdf, review: _r, failure: _f, ...family } = bilan;
+  const { synthesis, generation: _g, review: _r, failure: _f, ...family } = rest;
   if (!RELEASED.includes(bilan.status)) return family;
   return {
     ...family,
     ...(synthesis !== undefined ? { synthesis } : {}),
-    ...(pdf !== undefined ? { pdf } : {}),
+    ...(pdf?.final ? { pdf: pdfInfo(pdf) } : {}),
   };
 }
 

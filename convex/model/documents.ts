@@ -64,6 +64,12 @@ export async function requireManageableDocument(
   return document;
 }
 
+/** A document as people see it: never its storage id (files go through files.documentUrl). */
+export function documentView(document: Doc<"documents">): Omit<Doc<"documents">, "storageId"> {
+  const { storageId: _storageId, ...view } = document;
+  return view;
+}
+
 export function documentScopeKey(document: Pick<Doc<"documents">, "scope" | "studentId">) {
   return document.scope === "global"
     ? scopeKey({ kind: "global" })

@@ -35,7 +35,9 @@ export const knowledgeTables = {
     .index("by_scope_and_studentId_and_sha256", ["scope", "studentId", "sha256"])
     .index("by_studentId", ["studentId"])
     .index("by_status", ["status"])
-    .index("by_createdAt", ["createdAt"]),
+    .index("by_createdAt", ["createdAt"])
+    // Is a file already a document's (upload claims, storage sweep)?
+    .index("by_storageId", ["storageId"]),
 
   chunks: defineTable({
     documentId: v.id("documents"),

@@ -291,7 +291,7 @@ describe("knowledge base (offline, real processes)", () => {
   it("a re-index swaps generations atomically: concurrent searches never return a mix", async () => {
     // Uploaded by the assistante through the user functions, indexed by the worker (generation 1).
     const assistante = await clientAs(ASSISTANTE);
-    const uploadUrl = await assistante.mutation(api.documents.generateUploadUrl, {});
+    const { uploadUrl, uploadId } = await assistante.mutation(api.documents.generateUploadUrl, {});
     const posted = await fetch(uploadUrl, {
       method: "POST",
       headers: { "Content-Type": "application/pdf" },
@@ -299,6 +299,7 @@ describe("knowledge base (offline, real processes)", () => {
     });
     const { storageId } = (await posted.json()) as { storageId: Id<"_storage"> };
     const { documentId } = await assistante.action(api.documents.create, {
+      uploadId,
       storageId,
       title: "Le potager pédagogique du lycée",
       scope: "global",

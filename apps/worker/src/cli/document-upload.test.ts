@@ -13,7 +13,7 @@ const PDF = new TextEncoder().encode("%PDF-1.7\n%%EOF");
 function fakeApi(add: UploadApi["addDocument"]) {
   const calls: { url: string; contentType: string | null; size: number }[] = [];
   const api: UploadApi = {
-    generateUploadUrl: async () => "http://upload.test/abc",
+    generateUploadUrl: async () => ({ uploadUrl: "http://upload.test/abc", uploadId: "up1" }),
     addDocument: add,
   };
   const fetchImpl = (async (url: string, init: RequestInit) => {
@@ -45,6 +45,7 @@ describe("document upload (CLI and seed)", () => {
     ]);
     expect(added).toEqual([
       {
+        uploadId: "up1",
         storageId: "st1",
         title: "Fiche",
         scope: "global",

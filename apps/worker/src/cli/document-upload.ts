@@ -1,7 +1,8 @@
-// Uploads one file as a knowledge document through the worker-secret path
-// (`ingestion.generateUploadUrl` → POST the bytes → `ingestion.addDocument`). Shared by
-// `nexus-worker documents add` and the seed script. Convex checks the bytes again (type,
-// size, hash); the local type check only spares uploading a file that would be refused.
+// Uploads one file as a knowledge document, as the person signed in
+// (`documents.generateUploadUrl` → POST the bytes → `documents.create` with the upload's slot).
+// Shared by `nexus-worker documents add` and the seed script. Convex binds the file to the
+// slot (same person, once, within the hour) and checks the bytes again (type, size, hash);
+// the local type check only spares uploading a file that would be refused.
 import { ACCEPTED_FORMATS_LABEL, sniffMime } from "@nexus/knowledge/sniff";
 import type { Niveau, Subject } from "@nexus/shared/domain";
 import { z } from "zod";
@@ -20,8 +21,9 @@ export interface UploadRequest extends DocumentTarget {
 }
 
 export interface UploadApi {
-  generateUploadUrl(): Promise<string>;
+  generateUploadUrl(): Promise<{ uploadUrl: string; uploadId: any }>;
   addDocument(args: {
+    uploadId: any;
     storageId: any;
     title: string;
     scope: "global" | "student";
@@ -75,7 +77,7 @@ export async function uploadDocument(
       `Format de fichier non pris en charge : seuls les fichiers ${ACCEPTED_FORMATS_LABEL} sont acceptés.`,
     );
   }
-  const uploadUrl = await api.generateUploadUrl();
+  const { uploadUrl, uploadId } = await api.generateUploadUrl();
   const response = await fetchImpl(uploadUrl, {
     method: "POST",
     headers: { "Content-Type": mime },
@@ -87,6 +89,7 @@ export async function uploadDocument(
   const { storageId } = zUploadResponse.parse(await response.json());
   try {
     return await api.addDocument({
+      uploadId,
       storageId,
       title: request.title,
       scope: request.scope,
