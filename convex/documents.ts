@@ -32,6 +32,7 @@ import {
   requireUploadAccess,
   vCreateArgs,
 } from "./model/documents";
+import { limitIndexing } from "./model/rateLimits";
 import {
   claimUpload,
   fileOwner,
@@ -56,6 +57,8 @@ export const generateUploadUrl = userMutation({
   returns: v.object({ uploadUrl: v.string(), uploadId: v.id("uploads") }),
   handler: async (ctx) => {
     requireRole(ctx.user, ["admin", "assistante", "coach"]);
+    // The indexing token is taken here, before any byte is sent (model/rateLimits.ts).
+    await limitIndexing(ctx, ctx.user);
     const uploadUrl = await ctx.storage.generateUploadUrl();
     const uploadId = await openUploadSlot(ctx, ctx.user._id, "document", Date.now());
     return { uploadUrl, uploadId };
@@ -287,6 +290,7 @@ export const reindex = userMutation({
   returns: v.id("jobs"),
   handler: async (ctx, { documentId }) => {
     await requireManageableDocument(ctx, ctx.user, documentId);
+    await limitIndexing(ctx, ctx.user);
     return await enqueueReindex(ctx, documentId, ctx.user._id);
   },
 });

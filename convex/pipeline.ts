@@ -8,12 +8,12 @@ import { doc } from "convex-helpers/validators";
 import { workerMutation, workerQuery } from "./lib/functions";
 import {
   completeDelivery,
-  emailIdempotencyKey,
   loadBilanContext,
   saveGeneratedSynthesis,
   savePdf,
   startGeneration,
 } from "./model/bilanPipeline";
+import { claimEmail } from "./model/emailDelivery";
 import { storageReference } from "./model/uploads";
 import schema from "./schema";
 import { vGenerationMeta, vSynthesis } from "./tables/bilans";
@@ -89,37 +89,28 @@ export const pdfUrl = workerQuery({
   },
 });
 
-/** Claims one recipient's email row: returns "skip" when that message was already sent. */
+/**
+ * Claims one recipient's email row: `skip` when that message was already sent, or when an
+ * earlier attempt died mid-send (`unconfirmed`: staff must confirm before it is sent again).
+ */
 export const beginEmail = workerMutation({
   args: {
     bilanId: v.id("bilans"),
     pdfVersion: v.number(),
+    pdfSha256: v.string(),
     to: v.string(),
     recipientName: v.string(),
     recipientUserId: v.id("users"),
     subject: v.string(),
     template: v.string(),
   },
-  returns: v.object({ emailId: v.id("emails"), idempotencyKey: v.string(), skip: v.boolean() }),
-  handler: async (ctx, args) => {
-    const idempotencyKey = emailIdempotencyKey(args.bilanId, args.pdfVersion, args.to);
-    const existing = await ctx.db
-      .query("emails")
-      .withIndex("by_idempotencyKey", (q) => q.eq("idempotencyKey", idempotencyKey))
-      .unique();
-    if (existing) {
-      if (existing.status === "sent") return { emailId: existing._id, idempotencyKey, skip: true };
-      await ctx.db.patch(existing._id, { status: "sending", error: undefined });
-      return { emailId: existing._id, idempotencyKey, skip: false };
-    }
-    const emailId = await ctx.db.insert("emails", {
-      ...args,
-      status: "sending",
-      idempotencyKey,
-      createdAt: Date.now(),
-    });
-    return { emailId, idempotencyKey, skip: false };
-  },
+  returns: v.object({
+    emailId: v.id("emails"),
+    idempotencyKey: v.string(),
+    skip: v.boolean(),
+    unconfirmed: v.boolean(),
+  }),
+  handler: async (ctx, args) => await claimEmail(ctx, args),
 });
 
 export const finishEmail = workerMutation({
