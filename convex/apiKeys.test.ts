@@ -134,7 +134,7 @@ describe("apiKeys.create", () => {
     ).toBe("INVALID_STATE");
     const empty = await errorOf(as(t, "admin").mutation(api.apiKeys.create, { label: " \t " }));
     expect(empty.code).toBe("INVALID_ARGUMENT");
-    expect(empty.message).toMatch(/nom à la clé/);
+    expect(empty.message).toMatch(/nom de la clé est obligatoire/);
     const keys = await t.run(async (ctx) => await ctx.db.query("apiKeys").collect());
     expect(keys.map((k) => k.userId)).toEqual([world.users.admin]);
   });

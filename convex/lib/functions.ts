@@ -17,7 +17,7 @@ import {
 } from "convex-helpers/server/customFunctions";
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
-import { action, type ActionCtx, mutation, type QueryCtx, query } from "../_generated/server";
+import { type ActionCtx, action, mutation, type QueryCtx, query } from "../_generated/server";
 import { requireIdentity, requireStaff, requireUser, type User } from "../model/access";
 import { currentApiKeyId, requireWorker } from "../model/identity";
 
@@ -89,5 +89,3 @@ export const workerAction = customAction(
     }),
   ),
 );
-
-

@@ -8,6 +8,7 @@ import { v } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { cleanArg } from "../lib/text";
 import { isStaff, type User } from "./access";
 import { audit } from "./audit";
 import { normalizeEmail } from "./users";
@@ -40,15 +41,7 @@ export function apiKeySummary(key: Doc<"apiKeys">) {
 }
 
 function cleanLabel(label: string): string {
-  const cleaned = label.normalize("NFC").replace(/\p{C}+/gu, " ").replace(/\s+/g, " ").trim();
-  if (!cleaned) throw appError("INVALID_ARGUMENT", "Donnez un nom à la clé (par ex. « portable »).");
-  if (cleaned.length > API_KEY_LABEL_MAX) {
-    throw appError(
-      "INVALID_ARGUMENT",
-      `Le nom de la clé dépasse ${API_KEY_LABEL_MAX} caractères.`,
-    );
-  }
-  return cleaned;
+  return cleanArg(label, { label: "Le nom de la clé", max: API_KEY_LABEL_MAX, required: true });
 }
 
 async function insertKey(

@@ -91,8 +91,10 @@ export async function confirmEmail(
     targetTable: "emails",
     targetId: emailId,
   });
-  if (delivered && email.bilanId && email.pdfVersion !== undefined) {
-    await completeDelivery(ctx, email.bilanId, email.pdfVersion);
+  // The bilan becomes sent only if this message was for its current, approved report.
+  const bilan = email.bilanId ? await ctx.db.get(email.bilanId) : null;
+  if (delivered && bilan?.status === "approved" && bilan.pdf?.version === email.pdfVersion) {
+    await completeDelivery(ctx, bilan._id, bilan.pdf.version);
   }
   return (await ctx.db.get(emailId))!;
 }
