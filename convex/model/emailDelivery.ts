@@ -93,8 +93,14 @@ export async function confirmEmail(
   });
   // The bilan becomes sent only if this message was for its current, approved report.
   const bilan = email.bilanId ? await ctx.db.get(email.bilanId) : null;
-  if (delivered && bilan?.status === "approved" && bilan.pdf?.version === email.pdfVersion) {
-    await completeDelivery(ctx, bilan._id, bilan.pdf.version);
+  const version = bilan?.pdf?.version;
+  if (
+    delivered &&
+    bilan?.status === "approved" &&
+    version !== undefined &&
+    version === email.pdfVersion
+  ) {
+    await completeDelivery(ctx, bilan._id, version);
   }
   return (await ctx.db.get(emailId))!;
 }

@@ -25,7 +25,9 @@ export interface ServiceKeyPair {
   publicJwks: { keys: JWK[] };
 }
 
-export async function generateServiceKeyPair(kid = crypto.randomUUID()): Promise<ServiceKeyPair> {
+export async function generateServiceKeyPair(
+  kid: string = crypto.randomUUID(),
+): Promise<ServiceKeyPair> {
   const { privateKey, publicKey } = await generateKeyPair(SERVICE_ALGORITHM, { extractable: true });
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: SERVICE_ALGORITHM, use: "sig" };
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: SERVICE_ALGORITHM, use: "sig" };
