@@ -237,4 +237,14 @@ describe("nexus-worker CLI", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("Aucun compte avec cette adresse");
   });
+
+  it("emails: lists what staff must confirm and insists on an explicit answer", async () => {
+    const listed = await cli("emails", "list", "--unconfirmed", "--json");
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+    expect((await cli("emails", "list")).stdout).toContain("Aucun e-mail.");
+    const ambiguous = await cli("emails", "confirm", "x");
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain("--delivered");
+  });
 });

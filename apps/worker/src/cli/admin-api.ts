@@ -58,6 +58,9 @@ export function createAdminApi(convexUrl: string, tokens: TokenSource) {
       mutation(api.apiKeys.create, args),
     listKeys: (userId?: string) =>
       query(api.apiKeys.list, { userId: userId as Id<"users"> | undefined }),
+    listEmails: (status?: "unconfirmed") => query(api.emails.list, { status }),
+    confirmEmail: (emailId: string, delivered: boolean) =>
+      mutation(api.emails.confirm, { emailId: emailId as Id<"emails">, delivered }),
     revokeKey: (keyId: string) => mutation(api.apiKeys.revoke, { keyId: keyId as Id<"apiKeys"> }),
     /** Calls `onUpdate` with the documents' statuses now and after every change, until the returned function is called. */
     watchDocuments(

@@ -11,6 +11,7 @@ import { errorMessage } from "../errors.ts";
 import { type AdminApi, createAdminApi, type JobEvent, type JobView } from "./admin-api.ts";
 import { OperationFailed, UsageError } from "./cli-errors.ts";
 import { registerDocumentCommands, registerSearchCommand } from "./document-commands.ts";
+import { registerEmailCommands } from "./email-commands.ts";
 import { formatDate, formatDuration, table, truncate } from "./format.ts";
 import { registerKeyCommands } from "./key-commands.ts";
 
@@ -341,6 +342,7 @@ export function buildProgram(io: CliIo): Command {
   registerDocumentCommands(program, deps);
   registerSearchCommand(program, deps);
   registerKeyCommands(program, deps);
+  registerEmailCommands(program, deps);
 
   program
     .command("workers")
