@@ -2,13 +2,16 @@
 // `bun run dev`: the whole product offline on one machine.
 // Without CONVEX_URL: embedded local Convex runtime (data in .data/convex) → seed → worker → web.
 // With CONVEX_URL: `convex dev` pushes convex/ to that deployment, then worker and web point at it.
+// NEXUS_DATA_DIR (default .data, relative to the repository) moves every file this script, the
+// seed, the worker's outbox and the web app's dev sign-in keys write: the e2e suite points it at
+// a fresh folder per run.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { generateServiceKeyPair } from "@nexus/service-auth/service-tokens";
 import type { Subprocess } from "bun";
 
 const root = join(import.meta.dir, "..");
-const dataDir = join(root, ".data");
+const dataDir = resolve(root, process.env.NEXUS_DATA_DIR || ".data");
 const LOCAL_PORT = Number(process.env.CONVEX_LOCAL_PORT ?? 3210);
 const SITE_PORT = Number(process.env.CONVEX_LOCAL_SITE_PORT ?? 3211);
 const WEB_PORT = 3000;
@@ -21,7 +24,7 @@ function log(message: string) {
 }
 
 /**
- * Dev-only service keys, generated once per checkout in .data/dev-keys (never used in
+ * Dev-only service keys, generated once per data folder in <data>/dev-keys (never used in
  * production, where `nexus-worker keys generate` makes them): the worker's key pair and the
  * key that signs API-key session tokens.
  */
@@ -171,6 +174,9 @@ const shared = {
   CONVEX_URL: convexUrl,
   ...workerKeyEnv,
   NEXUS_API_KEY_FILE: process.env.NEXUS_API_KEY_FILE ?? join(dataDir, "dev-api-key"),
+  SEED_API_KEY_FILE: process.env.SEED_API_KEY_FILE ?? join(dataDir, "dev-api-key"),
+  EMAIL_OUTBOX_DIR: process.env.EMAIL_OUTBOX_DIR ?? join(dataDir, "outbox"),
+  DEV_AUTH_KEY_DIR: process.env.DEV_AUTH_KEY_DIR ?? join(dataDir, "dev-auth"),
   ...devAuth,
 };
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bun
 // `bun run test`: every quality gate of the repository, in order, ending with
 // one "N passed, N failed" line. Each lint/typecheck gate counts as one check;
-// every Vitest and Playwright test counts as one.
+// every Vitest and Playwright test counts as one; skipped tests count as failures.
+// `bun run test --only <lint|typecheck|vitest|e2e> [args]` runs one step (args go to Vitest, or
+// to Playwright with --only e2e).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -128,7 +130,67 @@ async function vitest() {
   }
 }
 
-const steps: Record<string, () => Promise<void>> = { lint, typecheck, vitest };
+interface PlaywrightJsonSuite {
+  title: string;
+  specs: { title: string; file: string; tests: { status: string }[] }[];
+  suites?: PlaywrightJsonSuite[];
+}
+
+interface PlaywrightJson {
+  suites: PlaywrightJsonSuite[];
+  errors: { message?: string }[];
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+}
+
+/** Titles of the specs whose test ended in an unexpected outcome. */
+function playwrightFailures(suites: PlaywrightJsonSuite[]): string[] {
+  return suites.flatMap((suite) => [
+    ...suite.specs
+      .filter((spec) => spec.tests.some((t) => t.status === "unexpected"))
+      .map((spec) => `${spec.file} › ${spec.title}`),
+    ...playwrightFailures(suite.suites ?? []),
+  ]);
+}
+
+/**
+ * Playwright in Debian's Chromium against the whole stack (apps/web/playwright.config.ts starts
+ * it on a fresh data folder and writes test-results/e2e/report.json).
+ */
+async function e2e() {
+  const out = join(root, "test-results", "e2e", "report.json");
+  rmSync(out, { force: true });
+  const ok = await run("e2e", [
+    "bunx",
+    "playwright",
+    "test",
+    "-c",
+    "apps/web/playwright.config.ts",
+    ...(only === "e2e" ? extraArgs : []),
+  ]);
+  if (!existsSync(out)) {
+    gate("e2e (no report written)", false);
+    return;
+  }
+  const report = JSON.parse(readFileSync(out, "utf8")) as PlaywrightJson;
+  // retries are 0, so "flaky" only appears if someone turns them on: it passed in the end.
+  passed += report.stats.expected + report.stats.flaky;
+  failed += report.stats.unexpected;
+  for (const title of playwrightFailures(report.suites)) failures.push(`e2e: ${title}`);
+  // Errors outside any test: the global setup (stack did not start), a file that fails to load.
+  for (const error of report.errors) {
+    failed++;
+    failures.push(`e2e: ${error.message?.split("\n")[0] ?? "error outside the tests"}`);
+  }
+  if (report.stats.skipped > 0) {
+    failed++;
+    failures.push(`e2e: ${report.stats.skipped} skipped tests (not allowed)`);
+  }
+  if (!ok && report.stats.unexpected === 0 && report.errors.length === 0) {
+    gate("e2e (runner error)", false);
+  }
+}
+
+const steps: Record<string, () => Promise<void>> = { lint, typecheck, vitest, e2e };
 for (const [name, step] of Object.entries(steps)) {
   if (only && only !== name) continue;
   await step();
