@@ -4,11 +4,21 @@
 // backed by files, real upload/serving URLs, a durable scheduler, per-call
 // identity, log capture, read-set tracking and pagination journals.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type Value } from "convex/values";
 import { convexTest } from "convex-test";
+import type {
+  Accessor,
+  ConvexGlobal,
+  DatabaseFake,
+  PageResult,
+  PaginateArgs,
+  QueryJson,
+} from "./convex-test-internals.ts";
+import { randomDocumentId, tableNameFromId } from "./document-ids.ts";
 import type { DurableStore, PinnedBlob, StoredDocument, StoredState } from "./durable-store.ts";
+import { FILE_URL_TOKEN, fileUrlToken } from "./file-url-tokens.ts";
 import type { FunctionsFolder } from "./functions-folder.ts";
 import { documentKeys, type IndexInfo, indexesOf, indexKey, rangeKey } from "./index-keys.ts";
 import { createCapturingConsole, type LogSink } from "./log-lines.ts";
@@ -21,96 +31,9 @@ import {
 } from "./text-search.ts";
 import { VectorIndexCache, vectorIndexSpecs } from "./vector-cache.ts";
 
-// ---- convex-test internals reached through the `convexLocalInternals` patch ----
-
-type WriteLayer = Record<string, StoredDocument | null>;
-
-interface DatabaseFake {
-  _documents: Record<string, StoredDocument>;
-  _nextDocId: number;
-  _lastCreationTime: number;
-  _writes: WriteLayer[];
-  commit(commitTs: bigint | null): void;
-  _generateId(table: string): string;
-  get(table: string | undefined, id: string): StoredDocument | null;
-  insert(table: string, value: Record<string, Value>): string;
-  patch(table: string, id: string, value: Record<string, unknown>): void;
-  _iterateDocs(table: string, callback: (doc: StoredDocument) => void): void;
-  _resolveQuerySource(query: unknown): ResolvedSource;
-  paginate(args: PaginateArgs): PageResult;
-  vectorSearch(
-    tableAndIndexName: string,
-    vector: number[],
-    expressions: unknown[],
-    limit: number,
-  ): Array<{ _id: string; _score: number }>;
-  _schema: {
-    tables: Map<
-      string,
-      {
-        indexes?: Array<{ indexDescriptor: string; fields: string[] }>;
-        searchIndexes?: Array<{
-          indexDescriptor: string;
-          searchField: string;
-          filterFields?: string[];
-        }>;
-        vectorIndexes?: Array<{
-          indexDescriptor: string;
-          vectorField: string;
-          dimensions: number;
-          filterFields?: string[];
-        }>;
-      }
-    >;
-  } | null;
-}
-
-interface ResolvedSource {
-  sortedDocs: StoredDocument[];
-  filterFn: (doc: StoredDocument) => boolean;
-  limit: number | null;
-  fieldPathsToSortBy: string[];
-  order: "asc" | "desc";
-}
-
-interface PaginateArgs {
-  query: QueryJson;
-  cursor: string | null;
-  endCursor?: string | null;
-  pageSize: number;
-  maximumRowsRead?: number;
-  maximumBytesRead?: number;
-}
-
-interface PageResult {
-  page: StoredDocument[];
-  isDone: boolean;
-  continueCursor: string;
-  splitCursor: string | null;
-  pageStatus: string | null;
-}
-
-interface ConvexGlobal {
-  components: Record<string, { db: DatabaseFake }>;
-  transactionManager: { _lastCommitTs: bigint };
-  syscall: (op: string, jsonArgs: string) => string;
-  asyncSyscall: (op: string, jsonArgs: string) => Promise<string>;
-  jsSyscall: (op: string, args: Record<string, unknown>) => Promise<unknown>;
-}
-
-interface FunctionPath {
-  udfPath: string;
-  componentPath: string;
-}
-
-interface Accessor {
-  queryFromPath(path: FunctionPath, args: Record<string, Value>): Promise<Value>;
-  mutationFromPath(path: FunctionPath, args: Record<string, Value>): Promise<Value>;
-  actionFromPath(path: FunctionPath, args: Record<string, Value>): Promise<Value>;
-  run<T>(handler: (ctx: unknown) => Promise<T>): Promise<T>;
-  fetch(path: string, init: RequestInit): Promise<Response>;
-  withIdentity(identity: Partial<UserIdentity>): Accessor;
-}
+// Kept importable from here (the scheduler and other modules use them).
+export { randomDocumentId, tableNameFromId } from "./document-ids.ts";
+export { FILE_URL_TOKEN } from "./file-url-tokens.ts";
 
 // ---- public types ----
 
@@ -219,24 +142,6 @@ export const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 export const runtimeConsole = globalThis.console;
 
 const ROLLBACK = new Error("convex-local snapshot rollback");
-
-/**
- * A new document id: 128 random bits as 39 decimal digits, then the table
- * name — the shape convex-test parses (digits + table), but not enumerable
- * (convex-test counts from 10000). Real Convex ids are random too.
- */
-export function randomDocumentId(table: string): string {
-  const digits = BigInt(`0x${randomBytes(16).toString("hex")}`).toString(10);
-  return `${digits.padStart(39, "0")}${table}`;
-}
-
-/** Tokens of file URLs: 32 hex characters (128 bits), never the storage id. */
-export const FILE_URL_TOKEN = /^[0-9a-f]{32}$/;
-
-export function tableNameFromId(id: string): string | null {
-  const match = /^[0-9]+(.+)$/.exec(id);
-  return match ? (match[1] ?? null) : null;
-}
 
 /** "messages.js:list" / "messages" → "messages:list" / "messages:default". */
 export function canonicalUdfPath(udfPath: string): string {
@@ -910,10 +815,7 @@ export class ConvexEngine {
    * subscribed queries returning it do not change).
    */
   fileUrlToken(storageId: string): string {
-    return createHmac("sha256", this.options.fileUrlKey)
-      .update(`file-url:${storageId}`)
-      .digest("hex")
-      .slice(0, 32);
+    return fileUrlToken(this.options.fileUrlKey, storageId);
   }
 
   /** Writes the blob durably, then commits its `_storage` document. */
@@ -1213,14 +1115,4 @@ export interface SystemWriter {
   get(table: string, id: string): StoredDocument | null;
   patch(table: string, id: string, value: Record<string, unknown>): void;
   insert(table: string, value: Record<string, Value>): string;
-}
-
-interface QueryJson {
-  source?: {
-    type?: string;
-    tableName?: string;
-    indexName?: string;
-    range?: Array<{ type: string; fieldPath: string; value: unknown }>;
-    filters?: Array<{ type: string; fieldPath: string; value: unknown }>;
-  };
 }
