@@ -9,7 +9,13 @@ declare module "@remix-run/node" {
 }
 
 export default defineConfig({
-  resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
+  resolve: {
+    alias: {
+      "~": new URL("./app", import.meta.url).pathname,
+      // The typed Convex API (convex/_generated) of the repository root.
+      "@convex": new URL("../../convex", import.meta.url).pathname,
+    },
+  },
   server: { port: 3000, host: "127.0.0.1" },
   plugins: [
     tailwindcss(),

@@ -1,14 +1,68 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import { ClerkApp } from "@clerk/remix";
+import { rootAuthLoader } from "@clerk/remix/ssr.server";
+import { api } from "@convex/_generated/api";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
+import { ClerkConvexProvider, DevConvexProvider } from "~/components/convex-provider";
+import { ErrorPage } from "~/components/error-page";
+import { SiteShell } from "~/components/site-shell";
+import { getOptionalUser } from "~/utils/auth.server";
+import { clerkOptions } from "~/utils/clerk.server";
+import { convexForRequest } from "~/utils/convex.server";
+import { authMode, getEnv, publicEnv } from "~/utils/env.server";
+import { messageForStatus } from "~/utils/errors";
 import styles from "./tailwind.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [
   { title: "Nexus Réussite — Bilans pédagogiques" },
   { name: "description", content: "Bilans pédagogiques et accompagnement des lycéens." },
 ];
+
+async function rootData(request: Request) {
+  const env = getEnv();
+  let current: Awaited<ReturnType<typeof getOptionalUser>> = null;
+  try {
+    current = await getOptionalUser(request);
+  } catch (error) {
+    // Convex unreachable: public pages still render; guarded pages report the error.
+    console.error("[web] root loader could not read the signed-in person:", error);
+  }
+  let reviewCount: number | null = null;
+  if (current?.user.role === "coach") {
+    reviewCount = (await convexForRequest(current.token).query(api.review.queue, {})).length;
+  }
+  return {
+    env: publicEnv(env),
+    user: current ? { name: current.user.name, role: current.user.role ?? null } : null,
+    reviewCount,
+  };
+}
+
+export type RootData = Awaited<ReturnType<typeof rootData>>;
+
+export async function loader(args: LoaderFunctionArgs) {
+  const env = getEnv();
+  if (authMode(env) === "clerk") {
+    return rootAuthLoader(args, ({ request }) => rootData(request), clerkOptions(env));
+  }
+  return rootData(args.request);
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   return (
@@ -28,6 +82,53 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+function Shell({ live }: { live: boolean }) {
+  const data = useLoaderData<RootData>();
+  return (
+    <SiteShell
+      user={data.user}
+      authMode={data.env.AUTH_MODE}
+      reviewCount={data.reviewCount}
+      live={live}
+    >
+      <Outlet />
+    </SiteShell>
+  );
+}
+
+const ClerkRoot = ClerkApp(function ClerkInner() {
+  const data = useLoaderData<RootData>();
+  return (
+    <ClerkConvexProvider url={data.env.CONVEX_URL}>
+      <Shell live />
+    </ClerkConvexProvider>
+  );
+});
+
 export default function App() {
-  return <Outlet />;
+  const data = useLoaderData<RootData>();
+  if (data.env.AUTH_MODE === "clerk") return <ClerkRoot />;
+  return (
+    <DevConvexProvider url={data.env.CONVEX_URL} signedIn={data.user !== null}>
+      <Shell live />
+    </DevConvexProvider>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRouteLoaderData<RootData>("root");
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const { title, text } = messageForStatus(status);
+  if (!isRouteErrorResponse(error)) console.error(error);
+  return (
+    <SiteShell
+      user={data?.user ?? null}
+      authMode={data?.env.AUTH_MODE ?? "dev"}
+      reviewCount={data?.reviewCount ?? null}
+      live={false}
+    >
+      <ErrorPage title={title} text={text} status={status} retry={status !== 404} />
+    </SiteShell>
+  );
 }

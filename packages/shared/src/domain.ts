@@ -52,6 +52,17 @@ export const bilanStatuses = [
 export const zBilanStatus = z.enum(bilanStatuses);
 export type BilanStatus = z.infer<typeof zBilanStatus>;
 
+/** What a person reads for each status (badges, lists, e-mails). */
+export const bilanStatusLabels: Record<BilanStatus, string> = {
+  draft: "Brouillon",
+  submitted: "Envoyé pour analyse",
+  generating: "En cours de génération",
+  review: "À relire",
+  approved: "Approuvé",
+  sent: "Envoyé",
+  failed: "Échec",
+};
+
 export const bilanTransitions: Record<BilanStatus, readonly BilanStatus[]> = {
   draft: ["submitted"],
   submitted: ["generating", "failed"],

@@ -1,12 +1,12 @@
+import { api } from "@convex/_generated/api";
 import { useLoaderData } from "@remix-run/react";
-import { anyApi } from "convex/server";
 import { convexForRequest } from "~/utils/convex.server";
 
 type BackendStatus = { ok: true } | { ok: false; reason: string };
 
 export async function loader(): Promise<{ backend: BackendStatus }> {
   try {
-    await convexForRequest().query(anyApi.health!.check!, {});
+    await convexForRequest().query(api.health.check, {});
     return { backend: { ok: true } };
   } catch (error) {
     return {
@@ -18,7 +18,7 @@ export async function loader(): Promise<{ backend: BackendStatus }> {
 export default function Index() {
   const { backend } = useLoaderData<typeof loader>();
   return (
-    <main className="mx-auto max-w-3xl px-6 py-16">
+    <div className="mx-auto max-w-3xl py-8">
       <p className="text-sm font-semibold uppercase tracking-wide text-brand-600">Nexus Réussite</p>
       <h1 className="mt-2 text-4xl font-bold text-brand-900">Bilans pédagogiques</h1>
       <p className="mt-4 text-lg text-slate-700">
@@ -34,11 +34,7 @@ export default function Index() {
             Le serveur de données ne répond pas : {backend.reason}
           </p>
         )}
-        <p className="mt-4 text-sm text-slate-600">
-          Les tableaux de bord des élèves, des parents, des coachs et de l'administration arrivent
-          dans une prochaine version.
-        </p>
       </section>
-    </main>
+    </div>
   );
 }
