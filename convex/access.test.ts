@@ -217,6 +217,31 @@ const ROWS: Row[] = [
       c.query(api.bilans.listForStudent, { studentId: w.students[target], paginationOpts: page }),
     expect: readers,
   },
+  {
+    fn: "bilans:questionnaire",
+    targeted: true,
+    call: (c, w, target) => c.query(api.bilans.questionnaire, { bilanId: w.bilans[target] }),
+    expect: readers,
+  },
+  {
+    fn: "bilans:availableSubjects",
+    targeted: true,
+    call: (c, w, target) =>
+      c.query(api.bilans.availableSubjects, { studentId: w.students[target] }),
+    expect: readers,
+  },
+  {
+    fn: "bilans:progress",
+    targeted: true,
+    call: (c, w, target) => c.query(api.bilans.progress, { bilanId: w.bilans[target] }),
+    expect: readers,
+  },
+  {
+    fn: "students:listMineWithLatestBilan",
+    targeted: false,
+    call: (c) => c.query(api.students.listMineWithLatestBilan, { paginationOpts: page }),
+    expect: everyone,
+  },
 ];
 
 /** A key of the target student's own account (the eleve of each family). */
@@ -357,6 +382,12 @@ const ACCOUNT_ROWS: Row[] = [
     expect: staffOnly,
   },
   {
+    fn: "emails:forStudent",
+    targeted: true,
+    call: (c, w, target) => c.query(api.emails.forStudent, { studentId: w.students[target] }),
+    expect: readers,
+  },
+  {
     fn: "emails:confirm",
     targeted: false,
     call: async (c, w) =>
@@ -445,7 +476,11 @@ const PIPELINE_ROWS: Row[] = [
     fn: "review:editSynthesis",
     targeted: true,
     call: async (c, w, target) =>
-      c.mutation(api.review.editSynthesis, { bilanId: await inReview(c, w, target), synthesis }),
+      c.mutation(api.review.editSynthesis, {
+        bilanId: await inReview(c, w, target),
+        synthesis,
+        baseVersion: 0,
+      }),
     expect: reviewers,
   },
   {
@@ -466,6 +501,24 @@ const PIPELINE_ROWS: Row[] = [
     targeted: false,
     call: (c) => c.query(api.review.queue, {}),
     expect: { ...staffOnly, coach: "ok" },
+  },
+  {
+    fn: "presence:heartbeat",
+    targeted: true,
+    call: (c, w, target) => c.mutation(api.presence.heartbeat, { bilanId: w.bilans[target] }),
+    expect: reviewers,
+  },
+  {
+    fn: "presence:leave",
+    targeted: true,
+    call: (c, w, target) => c.mutation(api.presence.leave, { bilanId: w.bilans[target] }),
+    expect: reviewers,
+  },
+  {
+    fn: "presence:list",
+    targeted: true,
+    call: (c, w, target) => c.query(api.presence.list, { bilanId: w.bilans[target], now: 60_000 }),
+    expect: reviewers,
   },
   {
     fn: "documents:generateUploadUrl",

@@ -3,7 +3,9 @@
 // - createDraft: the student themself, staff, or an assigned coach;
 // - saveAnswers, submit: the bilan's own student, or staff;
 // - get, listForStudent: whoever may read the student (parents included:
-//   they see answers, scores and profile; the synthesis once approved).
+//   they see answers, scores and profile; the synthesis once approved);
+// - questionnaire, availableSubjects, progress: whoever may read the bilan or student
+//   (never a correct answer; the family never sees a worker error).
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { userMutation, userQuery } from "./lib/functions";
@@ -16,25 +18,18 @@ import {
   requireReadableBilan,
   saveAnswers as saveAnswersModel,
   submit as submitModel,
+  vBilanSummary,
   vBilanView,
 } from "./model/bilans";
-import { vBilanAnswers, vBilanScores } from "./tables/bilans";
-import { vBilanStatus, vNiveau, vSubject } from "./validators";
-
-const vBilanSummary = v.object({
-  _id: v.id("bilans"),
-  _creationTime: v.number(),
-  studentId: v.id("students"),
-  subject: vSubject,
-  niveau: vNiveau,
-  questionnaireId: v.string(),
-  status: vBilanStatus,
-  overall: v.optional(vBilanScores.fields.overall),
-  createdAt: v.number(),
-  updatedAt: v.number(),
-  submittedAt: v.optional(v.number()),
-  sentAt: v.optional(v.number()),
-});
+import { generationProgress, vGenerationProgress } from "./model/generationProgress";
+import {
+  availableSubjects as availableSubjectsModel,
+  bilanQuestionnaire,
+  vAvailableSubjects,
+  vBilanQuestionnaire,
+} from "./model/questionnaireView";
+import { vBilanAnswers } from "./tables/bilans";
+import { vSubject } from "./validators";
 
 export const createDraft = userMutation({
   args: { studentId: v.id("students"), subject: vSubject },
@@ -88,5 +83,35 @@ export const listForStudent = userQuery({
       .order("desc")
       .paginate(boundedPage(paginationOpts));
     return { ...result, page: result.page.map(bilanSummary) };
+  },
+});
+
+/** The bilan's questionnaire and survey as the student sees them (no correct answers), with its answers. */
+export const questionnaire = userQuery({
+  args: { bilanId: v.id("bilans") },
+  returns: vBilanQuestionnaire,
+  handler: async (ctx, { bilanId }) => {
+    requireAnyRole(ctx.user);
+    return await bilanQuestionnaire(ctx, ctx.user, bilanId);
+  },
+});
+
+/** Subjects the student may start (niveau and spécialités), each with its open draft (« Reprendre »). */
+export const availableSubjects = userQuery({
+  args: { studentId: v.id("students") },
+  returns: vAvailableSubjects,
+  handler: async (ctx, { studentId }) => {
+    requireAnyRole(ctx.user);
+    return await availableSubjectsModel(ctx, ctx.user, studentId);
+  },
+});
+
+/** Where the writing of the bilan stands while it is submitted or generating; null otherwise. */
+export const progress = userQuery({
+  args: { bilanId: v.id("bilans") },
+  returns: vGenerationProgress,
+  handler: async (ctx, { bilanId }) => {
+    requireAnyRole(ctx.user);
+    return await generationProgress(ctx, ctx.user, bilanId);
   },
 });

@@ -1,4 +1,4 @@
-// Scheduled upkeep of the job queue and of stored files.
+// Scheduled upkeep of the job queue, of stored files and of presence rows.
 import { cronJobs } from "convex/server";
 import { internal } from "./_generated/api";
 
@@ -15,5 +15,8 @@ crons.interval("purge expired file grants", { minutes: 10 }, internal.files.purg
 crons.interval("prune old upload slots", { hours: 1 }, internal.files.pruneUploads, {});
 // Files referenced by nothing for over an hour are deleted, one page of _storage per run.
 crons.interval("sweep unreferenced files", { minutes: 1 }, internal.files.sweepStorage, {});
+
+// Presence rows of review pages closed without `leave`.
+crons.interval("prune presence", { minutes: 10 }, internal.presence.prune, {});
 
 export default crons;

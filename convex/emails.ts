@@ -1,10 +1,13 @@
 // E-mails as staff see them: the outbox of every bilan delivery, and the messages whose
-// delivery is uncertain (a worker died mid-send) for staff to confirm.
+// delivery is uncertain (a worker died mid-send) for staff to confirm. And as a family sees
+// them (forStudent): the bilan e-mails of one student, for whoever may read that student.
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
-import { staffMutation, staffQuery } from "./lib/functions";
+import { staffMutation, staffQuery, userQuery } from "./lib/functions";
 import { pageSize } from "./lib/pagination";
+import { requireAnyRole } from "./model/access";
 import { confirmEmail } from "./model/emailDelivery";
+import { emailsForStudent, vFamilyEmail } from "./model/familyEmails";
 import schema from "./schema";
 import { vEmailStatus } from "./validators";
 
@@ -29,4 +32,14 @@ export const confirm = staffMutation({
   returns: vEmail,
   handler: async (ctx, { emailId, delivered }) =>
     await confirmEmail(ctx, ctx.user, emailId, delivered),
+});
+
+/** The bilan e-mails sent about a student, newest first: its parents, itself, its coach, staff. */
+export const forStudent = userQuery({
+  args: { studentId: v.id("students") },
+  returns: v.array(vFamilyEmail),
+  handler: async (ctx, { studentId }) => {
+    requireAnyRole(ctx.user);
+    return await emailsForStudent(ctx, ctx.user, studentId);
+  },
 });

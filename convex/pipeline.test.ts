@@ -370,9 +370,11 @@ describe("review (coach functions)", () => {
   it("records coach edits with their author and refuses an invalid synthesis without writing", async () => {
     const { t, bilanId, coach } = await inReview();
     const coachT = t.withIdentity(identity("coach@test.fr"));
+    // Version 1 is the generated synthesis the coach loaded.
     await coachT.mutation(api.review.editSynthesis, {
       bilanId,
       synthesis: { ...synthesis, summary: "Synthèse relue par le coach." },
+      baseVersion: 1,
     });
     const revisions = await coachT.query(api.review.revisions, { bilanId });
     expect(revisions[0]).toMatchObject({ source: "edited", authorId: coach });
@@ -380,6 +382,7 @@ describe("review (coach functions)", () => {
       coachT.mutation(api.review.editSynthesis, {
         bilanId,
         synthesis: { ...synthesis, summary: "   " },
+        baseVersion: 2,
       }),
       "INVALID_ARGUMENT",
     );

@@ -1,66 +1,36 @@
 // Coach review of generated bilans: edit the synthesis, ask for a regeneration, approve.
-// Allowed to the student's assigned coaches, assistante and admin (canWriteStudent).
+// Allowed to the student's assigned coaches, assistante and admin (model/review.ts).
+// Edits name the synthesis version they were based on: no edit overwrites a newer one.
 // Regenerations are rate-limited per bilan and per reviewer (model/rateLimits.ts).
-import { zSynthesis } from "@nexus/shared/synthesis";
-import { formatIssues } from "@nexus/shared/zod-fr";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
-import type { Doc, Id } from "./_generated/dataModel";
-import type { QueryCtx } from "./_generated/server";
+import type { Doc } from "./_generated/dataModel";
 import { appError } from "./lib/errors";
 import { userMutation, userQuery } from "./lib/functions";
-import { canWriteStudent, isStaff, requireRole, type User } from "./model/access";
+import { isStaff, requireRole } from "./model/access";
 import { audit } from "./model/audit";
 import { approveBilan, assertTransition } from "./model/bilanPipeline";
 import { bilanView, vBilanView } from "./model/bilans";
 import { enqueueJob } from "./model/jobs";
 import { limitRegeneration } from "./model/rateLimits";
+import {
+  editSynthesis as editSynthesisModel,
+  REVIEWERS,
+  requireReviewableBilan,
+} from "./model/review";
 import schema from "./schema";
 import { vSynthesis } from "./tables/bilans";
 
-const REVIEWERS = ["admin", "assistante", "coach"] as const;
-
-async function requireReviewableBilan(ctx: QueryCtx, user: User, bilanId: Id<"bilans">) {
-  requireRole(user, REVIEWERS);
-  const bilan = await ctx.db.get(bilanId);
-  if (!bilan || !(await canWriteStudent(ctx, user, bilan.studentId))) {
-    throw appError("NOT_FOUND", "Bilan introuvable.");
-  }
-  return bilan;
-}
-
+/**
+ * Replaces the synthesis, based on the version the editor loaded (`baseVersion`, the bilan's
+ * `synthesisVersion`); CONFLICT when another version landed since. Returns the new version.
+ */
 export const editSynthesis = userMutation({
-  args: { bilanId: v.id("bilans"), synthesis: vSynthesis },
-  returns: v.null(),
-  handler: async (ctx, { bilanId, synthesis }) => {
-    const bilan = await requireReviewableBilan(ctx, ctx.user, bilanId);
-    if (bilan.status !== "review") {
-      throw appError("INVALID_STATE", "Seul un bilan en relecture peut être modifié.");
-    }
-    const parsed = zSynthesis.safeParse(synthesis);
-    if (!parsed.success)
-      throw appError(
-        "INVALID_ARGUMENT",
-        `La synthèse est invalide :\n${formatIssues(parsed.error)}`,
-      );
-    const now = Date.now();
-    await ctx.db.patch(bilanId, { synthesis: parsed.data, updatedAt: now });
-    await ctx.db.insert("bilanRevisions", {
-      bilanId,
-      source: "edited",
-      synthesis: parsed.data,
-      authorId: ctx.user._id,
-      createdAt: now,
-    });
-    await audit(ctx, {
-      actorKind: "user",
-      actorId: ctx.user._id,
-      action: "bilan.editSynthesis",
-      targetTable: "bilans",
-      targetId: bilanId,
-    });
-    return null;
-  },
+  args: { bilanId: v.id("bilans"), synthesis: vSynthesis, baseVersion: v.number() },
+  returns: v.object({ synthesisVersion: v.number() }),
+  handler: async (ctx, args) => ({
+    synthesisVersion: await editSynthesisModel(ctx, ctx.user, args, Date.now()),
+  }),
 });
 
 export const requestRegeneration = userMutation({

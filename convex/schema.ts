@@ -9,6 +9,7 @@ import { knowledgeTables } from "./tables/knowledge";
 import { llmTables } from "./tables/llm";
 import { messageTables } from "./tables/messages";
 import { peopleTables } from "./tables/people";
+import { presenceTables } from "./tables/presence";
 import { rateLimitTables } from "./tables/rateLimits";
 
 export default defineSchema({
@@ -20,5 +21,6 @@ export default defineSchema({
   ...messageTables,
   ...llmTables,
   ...fileTables,
+  ...presenceTables,
   ...rateLimitTables,
 });

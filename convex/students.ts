@@ -7,6 +7,8 @@ import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { userMutation, userQuery } from "./lib/functions";
 import { requireAnyRole, requireReadableStudent, requireStaff } from "./model/access";
+import { vBilanSummary } from "./model/bilans";
+import { studentCards, vNextStep } from "./model/studentOverview";
 import {
   assignCoach as assignCoachModel,
   createStudent,
@@ -75,6 +77,22 @@ export const listMine = userQuery({
   handler: async (ctx, { paginationOpts }) => {
     requireAnyRole(ctx.user);
     return await listStudentsFor(ctx, ctx.user, paginationOpts);
+  },
+});
+
+/**
+ * listMine with, per student, the latest bilans (at most 3, newest first) and the next step
+ * for the caller's role: « Mes élèves » of a coach, a parent's cards, the élève's home.
+ * At most 50 students a page.
+ */
+export const listMineWithLatestBilan = userQuery({
+  args: { paginationOpts: paginationOptsValidator },
+  returns: paginationResultValidator(
+    v.object({ student: vStudent, latestBilans: v.array(vBilanSummary), nextStep: vNextStep }),
+  ),
+  handler: async (ctx, { paginationOpts }) => {
+    requireAnyRole(ctx.user);
+    return await studentCards(ctx, ctx.user, paginationOpts);
   },
 });
 

@@ -11,15 +11,21 @@ export type ErrorCode =
   | "INVALID_STATE"
   | "WORKER_AUTH"
   | "LEASE_LOST"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  /** Written over a newer version than the caller saw (review.editSynthesis). */
+  | "CONFLICT";
 
-/** `retryAfterMs`: set with RATE_LIMITED, how long before the same call may succeed. */
-export type AppErrorData = { code: ErrorCode; message: string; retryAfterMs?: number };
+/**
+ * `retryAfterMs`: set with RATE_LIMITED, how long before the same call may succeed.
+ * `currentVersion`: set with CONFLICT, the version the caller should reload.
+ */
+export type AppErrorDetails = { retryAfterMs?: number; currentVersion?: number };
+export type AppErrorData = { code: ErrorCode; message: string } & AppErrorDetails;
 
 export function appError(
   code: ErrorCode,
   message: string,
-  details: { retryAfterMs?: number } = {},
+  details: AppErrorDetails = {},
 ): ConvexError<AppErrorData> {
   return new ConvexError({ code, message, ...details });
 }

@@ -74,9 +74,11 @@ export async function saveGeneratedSynthesis(
   const bilan = await requireBilan(ctx, bilanId);
   assertTransition(bilan, "review");
   const now = Date.now();
+  const version = (bilan.synthesisVersion ?? 0) + 1;
   await ctx.db.patch(bilanId, {
     status: "review",
     synthesis,
+    synthesisVersion: version,
     generation,
     review: bilan.review ? { coachNote: bilan.review.coachNote } : undefined,
     updatedAt: now,
@@ -85,6 +87,7 @@ export async function saveGeneratedSynthesis(
     bilanId,
     source: "generated",
     synthesis,
+    version,
     createdAt: now,
   });
   // A provisional PDF lets the coach read the report as the family will see it.

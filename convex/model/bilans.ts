@@ -25,6 +25,8 @@ import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import schema from "../schema";
+import { vBilanScores } from "../tables/bilans";
+import { vBilanStatus, vNiveau, vSubject } from "../validators";
 import { canReadStudent, canWriteStudent, isOwnStudent, isStaff, type User } from "./access";
 import { audit } from "./audit";
 import { enqueueJob } from "./jobs";
@@ -34,7 +36,7 @@ import { limitBilanSubmit } from "./rateLimits";
 const RELEASED: readonly BilanStatus[] = ["approved", "sent"];
 
 /** Runs pure domain code, turning its errors into ConvexErrors with their French message. */
-function domainCall<T>(fn: () => T): T {
+export function domainCall<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
@@ -193,9 +195,18 @@ export async function enqueueGeneration(
 
 /** A bilan's report as people see it: whether one exists and what it is, never its storage id. */
 export type PdfInfo = Omit<NonNullable<Doc<"bilans">["pdf"]>, "storageId">;
-export type BilanView = Omit<Doc<"bilans">, "pdf"> & { pdf?: PdfInfo };
+/** `synthesisVersion` always set (0 before any synthesis): the base of review.editSynthesis. */
+export type BilanView = Omit<Doc<"bilans">, "pdf" | "synthesisVersion"> & {
+  pdf?: PdfInfo;
+  synthesisVersion: number;
+};
 
-const { pdf: _vPdf, ...bilanFields } = doc(schema, "bilans").fields;
+/** The version an edit must name (review.editSynthesis); 0 before any synthesis. */
+export function synthesisVersionOf(bilan: Doc<"bilans">): number {
+  return bilan.synthesisVersion ?? 0;
+}
+
+const { pdf: _vPdf, synthesisVersion: _vVersion, ...bilanFields } = doc(schema, "bilans").fields;
 export const vPdfInfo = v.object({
   version: v.number(),
   size: v.number(),
@@ -203,7 +214,11 @@ export const vPdfInfo = v.object({
   generatedAt: v.number(),
 });
 /** The validator of BilanView (bilans.get, review.queue). */
-export const vBilanView = v.object({ ...bilanFields, pdf: v.optional(vPdfInfo) });
+export const vBilanView = v.object({
+  ...bilanFields,
+  pdf: v.optional(vPdfInfo),
+  synthesisVersion: v.number(),
+});
 
 export function pdfInfo(pdf: NonNullable<Doc<"bilans">["pdf"]>): PdfInfo {
   const { storageId: _storageId, ...info } = pdf;
@@ -217,7 +232,8 @@ export function pdfInfo(pdf: NonNullable<Doc<"bilans">["pdf"]>): PdfInfo {
  * once its final PDF exists; generation metadata, review notes and failure details never.
  */
 export function bilanView(bilan: Doc<"bilans">, user: User): BilanView {
-  const { pdf, ...rest } = bilan;
+  const { pdf, synthesisVersion: _version, ...fields } = bilan;
+  const rest = { ...fields, synthesisVersion: synthesisVersionOf(bilan) };
   if (isStaff(user) || user.role === "coach") {
     return pdf ? { ...rest, pdf: pdfInfo(pdf) } : rest;
   }
@@ -230,6 +246,22 @@ export function bilanView(bilan: Doc<"bilans">, user: User): BilanView {
     ...(pdf?.final ? { pdf: pdfInfo(pdf) } : {}),
   };
 }
+
+/** A bilan as lists show it: no answers, no synthesis (bilans.listForStudent, students cards). */
+export const vBilanSummary = v.object({
+  _id: v.id("bilans"),
+  _creationTime: v.number(),
+  studentId: v.id("students"),
+  subject: vSubject,
+  niveau: vNiveau,
+  questionnaireId: v.string(),
+  status: vBilanStatus,
+  overall: v.optional(vBilanScores.fields.overall),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+  submittedAt: v.optional(v.number()),
+  sentAt: v.optional(v.number()),
+});
 
 export function bilanSummary(bilan: Doc<"bilans">) {
   return {

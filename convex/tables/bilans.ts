@@ -24,6 +24,11 @@ export const bilanTables = {
     scores: v.optional(vBilanScores),
     profile: v.optional(vPedagogicalProfile),
     synthesis: v.optional(vSynthesis),
+    /**
+     * Bumped by every new synthesis (generated or edited): an edit names the version it was
+     * based on and is refused (CONFLICT) when another landed since. Absent: 0.
+     */
+    synthesisVersion: v.optional(v.number()),
     generation: v.optional(vGenerationMeta),
     pdf: v.optional(
       v.object({
@@ -60,6 +65,8 @@ export const bilanTables = {
     source: v.union(v.literal("generated"), v.literal("edited")),
     synthesis: vSynthesis,
     authorId: v.optional(v.id("users")),
+    /** The bilan's synthesisVersion this revision became (absent on older rows). */
+    version: v.optional(v.number()),
     createdAt: v.number(),
   }).index("by_bilanId_and_createdAt", ["bilanId", "createdAt"]),
 };

@@ -69,7 +69,9 @@ export const jobTables = {
     .index("by_status_and_kind_and_createdAt", ["status", "kind", "createdAt"])
     .index("by_kind_and_createdAt", ["kind", "createdAt"])
     .index("by_status_and_createdAt", ["status", "createdAt"])
-    .index("by_createdAt", ["createdAt"]),
+    .index("by_createdAt", ["createdAt"])
+    // a record's jobs of one kind, newest first (bilans.progress finds the active generation)
+    .index("by_targetId_and_kind_and_createdAt", ["target.id", "kind", "createdAt"]),
 
   jobEvents: defineTable({
     jobId: v.id("jobs"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatClockFr, formatRetryWhenFr } from "./french-time";
+import { formatClockFr, formatRetryWhenFr, formatWhenFr } from "./french-time";
 
 const NBSP = "\u00A0";
 const s = (text: string) => text.replaceAll(" ", NBSP);
@@ -66,5 +66,28 @@ describe("formatRetryWhenFr", () => {
     expect(formatRetryWhenFr(longDay, longDay + 24 * 3_600_000)).toBe(
       `aujourd'hui à partir de ${s("23 h 30")}`,
     );
+  });
+});
+
+describe("formatWhenFr", () => {
+  const now = paris("2026-11-20T15:00:00", "+01:00");
+  it.each([
+    ["earlier today", paris("2026-11-20T14:32:59", "+01:00"), `à ${s("14 h 32")}`],
+    ["on the hour", paris("2026-11-20T09:00:00", "+01:00"), `à ${s("9 h")}`],
+    ["a moment from now is still today", now + 5000, `à ${s("15 h")}`],
+    ["yesterday", paris("2026-11-19T09:05:00", "+01:00"), `hier à ${s("9 h 05")}`],
+    ["an earlier date", paris("2026-11-03T18:00:00", "+01:00"), `le 3 novembre à ${s("18 h")}`],
+    [
+      "the first of a month",
+      paris("2026-11-01T08:15:00", "+01:00"),
+      `le 1er novembre à ${s("8 h 15")}`,
+    ],
+  ])("%s", (_case, at, expected) => {
+    expect(formatWhenFr(now, at)).toBe(expected);
+  });
+
+  it("speaks Paris time in summer", () => {
+    const summer = paris("2026-07-01T22:00:00", "+02:00");
+    expect(formatWhenFr(summer, paris("2026-07-01T21:45:00", "+02:00"))).toBe(`à ${s("21 h 45")}`);
   });
 });

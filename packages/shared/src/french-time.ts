@@ -73,3 +73,23 @@ export function formatRetryWhenFr(nowMs: number, retryAtMs: number): string {
     .join("");
   return `le ${date} à partir de ${time}`;
 }
+
+/**
+ * When something happened, as the end of a French sentence (« … a modifié cette synthèse
+ * {result} »): « à 14 h 32 » the same Paris day, « hier à 9 h 05 », else « le 3 décembre à
+ * 18 h ». Clock times in Europe/Paris, truncated to the minute (a past instant is never
+ * said later than it was).
+ */
+export function formatWhenFr(nowMs: number, atMs: number): string {
+  const at = Math.floor(atMs / MINUTE) * MINUTE;
+  const target = parisClock(at);
+  const time = formatClockFr(target.hour, target.minute);
+  const days = parisClock(nowMs).dayNumber - target.dayNumber;
+  if (days <= 0) return `à ${time}`;
+  if (days === 1) return `hier à ${time}`;
+  const date = parisDayMonth
+    .formatToParts(new Date(at))
+    .map((part) => (part.type === "day" && part.value === "1" ? "1er" : part.value))
+    .join("");
+  return `le ${date} à ${time}`;
+}

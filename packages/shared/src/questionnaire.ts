@@ -275,6 +275,48 @@ export const zSurvey = z
   });
 export type Survey = z.infer<typeof zSurvey>;
 
+/** A survey option as the student sees it: no contributions to the profile, no trait. */
+export type StudentChoiceOption = Pick<ChoiceOption, "id" | "label">;
+export type StudentSurveyItem =
+  | { id: string; kind: "likert"; prompt: string; scale: LikertScale }
+  | { id: string; kind: "single"; prompt: string; options: StudentChoiceOption[] }
+  | {
+      id: string;
+      kind: "multiple";
+      prompt: string;
+      options: StudentChoiceOption[];
+      maxChoices?: number;
+    };
+/** What a student's browser may receive of the survey: prompts and choices, not how they score. */
+export type StudentSurvey = Pick<Survey, "id" | "version" | "title" | "description"> & {
+  items: StudentSurveyItem[];
+};
+
+export function studentSurveyView(s: Survey): StudentSurvey {
+  const options = (list: readonly ChoiceOption[]) => list.map(({ id, label }) => ({ id, label }));
+  return {
+    id: s.id,
+    version: s.version,
+    title: s.title,
+    ...(s.description !== undefined ? { description: s.description } : {}),
+    items: s.items.map((item): StudentSurveyItem => {
+      if (item.kind === "likert") {
+        return { id: item.id, kind: "likert", prompt: item.prompt, scale: item.scale };
+      }
+      if (item.kind === "single") {
+        return { id: item.id, kind: "single", prompt: item.prompt, options: options(item.options) };
+      }
+      return {
+        id: item.id,
+        kind: "multiple",
+        prompt: item.prompt,
+        options: options(item.options),
+        ...(item.maxChoices !== undefined ? { maxChoices: item.maxChoices } : {}),
+      };
+    }),
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Loading
 

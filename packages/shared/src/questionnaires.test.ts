@@ -5,6 +5,7 @@ import {
   parseQuestionnaire,
   parseSurvey,
   QuestionnaireFileError,
+  studentSurveyView,
   studentView,
 } from "./questionnaire";
 import {
@@ -257,5 +258,20 @@ describe("loader rejects broken files, naming the file and the offending id", ()
       expect(message).toContain('[id "pedagogical-survey"]');
       expect(message).toContain(expected);
     }
+  });
+});
+
+describe("studentSurveyView", () => {
+  it("keeps prompts, choices and scales but not how answers score", () => {
+    const survey = getSurvey();
+    const view = studentSurveyView(survey);
+    expect(view.items.map((i) => i.id)).toEqual(survey.items.map((i) => i.id));
+    const text = JSON.stringify(view);
+    for (const hidden of ["contributions", "trait", "dimension", "reverse"]) {
+      expect(text).not.toContain(`"${hidden}"`);
+    }
+    const multiple = survey.items.find((i) => i.kind === "multiple");
+    const viewed = view.items.find((i) => i.id === multiple?.id);
+    expect(viewed).toMatchObject({ kind: "multiple", prompt: multiple?.prompt });
   });
 });
