@@ -9,7 +9,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return Response.json({ token: null }, { status: 403 });
   }
   const session = await getSession(request);
-  if (!session || session.mode !== "dev") {
+  if (session?.mode !== "dev") {
     return Response.json(
       { token: null },
       { status: 401, headers: { "Cache-Control": "no-store" } },
