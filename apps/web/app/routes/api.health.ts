@@ -3,22 +3,7 @@
 import { api } from "@convex/_generated/api";
 import { convexForRequest } from "~/utils/convex.server";
 import { getEnv } from "~/utils/env.server";
-
-export interface HealthReport {
-  web: "ok";
-  convex: "ok" | "unreachable";
-  worker: "fresh" | "stale" | "unknown";
-  workerLastSeenAt: number | null;
-}
-
-export function workerFreshness(
-  lastSeenAt: number | null,
-  now: number,
-  freshMs: number,
-): HealthReport["worker"] {
-  if (lastSeenAt === null) return "stale";
-  return now - lastSeenAt <= freshMs ? "fresh" : "stale";
-}
+import { type HealthReport, workerFreshness } from "~/utils/health";
 
 export async function loader() {
   const env = getEnv();

@@ -34,6 +34,22 @@ describe("toUserError", () => {
     );
   });
 
+  it("keeps the version to reload for CONFLICT", () => {
+    const error = new ConvexError({
+      code: "CONFLICT",
+      message: "Julien Moreau a modifié la synthèse à 10 h 02.",
+      currentVersion: 4,
+    });
+    expect(toUserError(error, NOW)).toEqual({
+      code: "CONFLICT",
+      message: "Julien Moreau a modifié la synthèse à 10 h 02.",
+      currentVersion: 4,
+    });
+    expect(toUserError(new ConvexError({ code: "CONFLICT" }), NOW).message).toBe(
+      genericMessages.CONFLICT,
+    );
+  });
+
   it("hides anything unexpected behind one French line", () => {
     expect(toUserError(new Error("TypeError at line 12"), NOW)).toEqual({
       code: "UNEXPECTED",

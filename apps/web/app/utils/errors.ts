@@ -13,6 +13,7 @@ export const errorCodes = [
   "INVALID_ARGUMENT",
   "INVALID_STATE",
   "RATE_LIMITED",
+  "CONFLICT",
 ] as const;
 export type KnownErrorCode = (typeof errorCodes)[number];
 
@@ -25,6 +26,8 @@ export const genericMessages: Record<KnownErrorCode | "UNEXPECTED", string> = {
   INVALID_ARGUMENT: "Certaines informations saisies ne sont pas valides.",
   INVALID_STATE: "Cette action n'est plus possible : la page n'est peut-être plus à jour.",
   RATE_LIMITED: "Trop de demandes en peu de temps : réessayez un peu plus tard.",
+  CONFLICT:
+    "Quelqu'un d'autre a modifié ce texte entre-temps : rechargez la dernière version avant d'enregistrer.",
   UNEXPECTED: "Une erreur inattendue s'est produite. Réessayez dans un instant.",
 };
 
@@ -33,6 +36,8 @@ export interface UserFacingError {
   message: string;
   /** RATE_LIMITED only: how long before the same call may succeed. */
   retryAfterMs?: number;
+  /** CONFLICT only: the version to reload before saving again. */
+  currentVersion?: number;
 }
 
 function isKnownCode(code: unknown): code is KnownErrorCode {
@@ -64,7 +69,12 @@ export function toUserError(error: unknown, now: number = Date.now()): UserFacin
       ? { code: data.code, message }
       : { code: data.code, message, retryAfterMs };
   }
-  return { code: data.code, message: fromServer ?? genericMessages[data.code] };
+  const message = fromServer ?? genericMessages[data.code];
+  const { currentVersion } = data as { currentVersion?: unknown };
+  if (data.code === "CONFLICT" && typeof currentVersion === "number") {
+    return { code: data.code, message, currentVersion };
+  }
+  return { code: data.code, message };
 }
 
 /** The French text for an HTTP status thrown by a loader (error boundary). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { workerFreshness } from "./api.health";
+import { workerFreshness } from "./health";
 
 describe("workerFreshness", () => {
   it.each([
