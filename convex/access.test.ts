@@ -553,6 +553,32 @@ const PIPELINE_ROWS: Row[] = [
     expect: readers,
   },
   {
+    fn: "documents:passage",
+    targeted: true,
+    call: async (c, w, target) => {
+      const documentId = await studentDocument(c, w, target);
+      const chunkId = await c.run(
+        async (ctx) =>
+          await ctx.db.insert("chunks", {
+            documentId,
+            generation: 1,
+            ordinal: 0,
+            scopeKey: `student:${w.students[target]}`,
+            studentId: w.students[target],
+            embeddingModel: "test",
+            scopeModelKey: `student:${w.students[target]}|test`,
+            text: "Passage cité",
+            pageStart: 1,
+            pageEnd: 1,
+            contentHash: "h",
+            embedding: new Array(1536).fill(0),
+          }),
+      );
+      return c.query(api.documents.passage, { chunkId });
+    },
+    expect: readers,
+  },
+  {
     fn: "documents:list",
     targeted: true,
     call: (c, w, target) => c.query(api.documents.list, { studentId: w.students[target] }),

@@ -16,6 +16,7 @@ import { pageSize } from "./lib/pagination";
 import {
   canReadStudent,
   isStaff,
+  requireAnyRole,
   readableStudentIds,
   requireRole,
   requireUser,
@@ -154,6 +155,39 @@ export const get = userQuery({
   returns: vDocumentView,
   handler: async (ctx, { documentId }) =>
     documentView(await requireReadableDocument(ctx, ctx.user, documentId)),
+});
+
+/**
+ * The passage a synthesis cites (`sources[].chunkId`): its text, pages and document, for a
+ * reader of that document. null when the chunk no longer exists (the document was re-indexed
+ * or removed): the citation then keeps only its title and page.
+ */
+export const passage = userQuery({
+  args: { chunkId: v.string() },
+  returns: v.union(
+    v.null(),
+    v.object({
+      documentId: v.id("documents"),
+      documentTitle: v.string(),
+      pageStart: v.number(),
+      pageEnd: v.number(),
+      text: v.string(),
+    }),
+  ),
+  handler: async (ctx, { chunkId }) => {
+    requireAnyRole(ctx.user);
+    const id = ctx.db.normalizeId("chunks", chunkId);
+    const chunk = id ? await ctx.db.get(id) : null;
+    if (!chunk) return null;
+    const document = await requireReadableDocument(ctx, ctx.user, chunk.documentId);
+    return {
+      documentId: document._id,
+      documentTitle: document.title,
+      pageStart: chunk.pageStart,
+      pageEnd: chunk.pageEnd,
+      text: chunk.text,
+    };
+  },
 });
 
 /**
