@@ -16,8 +16,8 @@ import { pageSize } from "./lib/pagination";
 import {
   canReadStudent,
   isStaff,
-  requireAnyRole,
   readableStudentIds,
+  requireAnyRole,
   requireRole,
   requireUser,
 } from "./model/access";
