@@ -1,4 +1,3 @@
-import { ClerkApp } from "@clerk/remix";
 import { rootAuthLoader } from "@clerk/remix/ssr.server";
 import { api } from "@convex/_generated/api";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -14,7 +13,8 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { ClerkConvexProvider, DevConvexProvider } from "~/components/convex-provider";
+import { ClerkRoot } from "~/components/clerk/clerk-lazy";
+import { DevConvexProvider } from "~/components/convex-provider";
 import { ErrorPage } from "~/components/error-page";
 import { SiteShell } from "~/components/site-shell";
 import { getOptionalUser } from "~/utils/auth.server";
@@ -96,18 +96,13 @@ function Shell({ live }: { live: boolean }) {
   );
 }
 
-const ClerkRoot = ClerkApp(function ClerkInner() {
-  const data = useLoaderData<RootData>();
-  return (
-    <ClerkConvexProvider url={data.env.CONVEX_URL}>
-      <Shell live />
-    </ClerkConvexProvider>
-  );
-});
+function LiveShell() {
+  return <Shell live />;
+}
 
 export default function App() {
   const data = useLoaderData<RootData>();
-  if (data.env.AUTH_MODE === "clerk") return <ClerkRoot />;
+  if (data.env.AUTH_MODE === "clerk") return <ClerkRoot content={LiveShell} />;
   return (
     <DevConvexProvider url={data.env.CONVEX_URL} signedIn={data.user !== null}>
       <Shell live />

@@ -1,15 +1,13 @@
 // The browser's Convex client, created once, authenticated like the page:
 // - dev sign-in: the token comes from POST /auth/jeton (same origin, session cookie), and the
 //   client fetches a new one before it expires;
-// - Clerk: ConvexProviderWithClerk (must sit inside ClerkApp).
-import { useAuth } from "@clerk/remix";
+// - Clerk: ConvexProviderWithClerk inside ClerkApp, in clerk/clerk-parts.tsx (loaded lazily).
 import { ConvexProviderWithAuth, ConvexReactClient } from "convex/react";
-import { ConvexProviderWithClerk } from "convex/react-clerk";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 
 let client: ConvexReactClient | undefined;
 
-function convexClient(url: string): ConvexReactClient {
+export function convexClient(url: string): ConvexReactClient {
   // One client per page load; the server render gets its own that never connects
   // (useLiveQuery skips subscriptions there).
   if (typeof window === "undefined") return new ConvexReactClient(url);
@@ -60,14 +58,5 @@ export function DevConvexProvider({
         {children}
       </ConvexProviderWithAuth>
     </DevSignedIn.Provider>
-  );
-}
-
-export function ClerkConvexProvider({ url, children }: { url: string; children: ReactNode }) {
-  const [client] = useState(() => convexClient(url));
-  return (
-    <ConvexProviderWithClerk client={client} useAuth={useAuth}>
-      {children}
-    </ConvexProviderWithClerk>
   );
 }

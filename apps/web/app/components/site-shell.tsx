@@ -1,11 +1,11 @@
 // The product layout every page shares: skip link, header with the role's navigation, the
 // signed-in person and « Se déconnecter », the main landmark and a footer.
-import { useClerk } from "@clerk/remix";
 import { api } from "@convex/_generated/api";
 import type { Role } from "@nexus/shared/domain";
 import { Form, Link, NavLink } from "@remix-run/react";
 import { useQuery } from "convex/react";
 import type { ReactNode } from "react";
+import { ClerkSignOutButton } from "~/components/clerk/clerk-lazy";
 import { cn } from "~/utils/cn";
 import { navigationFor, roleLabels } from "~/utils/roles";
 import { Button } from "./ui/button";
@@ -37,15 +37,6 @@ function CountBubble({ count }: { count: number }) {
       {count}
       <span className="sr-only">{count > 1 ? " bilans à relire" : " bilan à relire"}</span>
     </span>
-  );
-}
-
-function ClerkSignOutButton() {
-  const clerk = useClerk();
-  return (
-    <Button variant="secondary" size="sm" onClick={() => void clerk.signOut({ redirectUrl: "/" })}>
-      Se déconnecter
-    </Button>
   );
 }
 

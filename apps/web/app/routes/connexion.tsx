@@ -1,6 +1,5 @@
 // /connexion. Dev sign-in: the demo accounts grouped by role (one click) and any e-mail of an
 // existing user. With Clerk: Clerk's sign-in component. Both return to ?redirectTo afterwards.
-import { SignIn } from "@clerk/remix";
 import { DEMO_ACCOUNTS, type DemoAccount } from "@nexus/shared/demo-accounts";
 import type { Role } from "@nexus/shared/domain";
 import {
@@ -11,6 +10,7 @@ import {
   redirect,
 } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { ClerkSignIn } from "~/components/clerk/clerk-lazy";
 import { Button } from "~/components/ui/button";
 import { Card } from "~/components/ui/card";
 import { getSession } from "~/utils/auth.server";
@@ -80,7 +80,7 @@ export default function SignInPage() {
   if (mode === "clerk") {
     return (
       <div className="flex justify-center py-6">
-        <SignIn routing="hash" forceRedirectUrl={redirectTo} signUpForceRedirectUrl={redirectTo} />
+        <ClerkSignIn redirectTo={redirectTo} />
       </div>
     );
   }
