@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import {
+  formatDateTimeFr,
+  joinNamesFr,
+  othersPresentLabel,
+  pagesLabel,
+  revisionLabel,
+} from "./format";
+import { writtenAt } from "./queue-list";
+
+describe("coach pages wording", () => {
+  it("joins names the French way", () => {
+    expect(joinNamesFr([])).toBe("");
+    expect(joinNamesFr(["Claire"])).toBe("Claire");
+    expect(joinNamesFr(["Claire", "Julien"])).toBe("Claire et Julien");
+    expect(joinNamesFr(["Claire", "Julien", "Nadia"])).toBe("Claire, Julien et Nadia");
+  });
+
+  it("names the others on the page, never the caller, once each", () => {
+    expect(othersPresentLabel([{ name: "Julien Moreau", isMe: true }])).toBeNull();
+    expect(
+      othersPresentLabel([
+        { name: "Julien Moreau", isMe: true },
+        { name: "Claire Lefèvre", isMe: false },
+        { name: "Claire Lefèvre", isMe: false },
+      ]),
+    ).toBe("Également sur cette page : Claire Lefèvre");
+  });
+
+  it("dates in Paris time, the same on the server and in the browser", () => {
+    // 2026-12-03 13:05 UTC is 14:05 in Paris (winter time).
+    expect(formatDateTimeFr(Date.UTC(2026, 11, 3, 13, 5))).toBe("3 décembre 2026 à 14:05");
+  });
+
+  it("labels pages and revisions", () => {
+    expect(pagesLabel(4)).toBe("p. 4");
+    expect(pagesLabel(4, 5)).toBe("p. 4-5");
+    expect(revisionLabel({ source: "generated" }, "u1")).toBe("Version générée");
+    expect(revisionLabel({ source: "edited", authorId: "u1" }, "u1")).toBe("Modifiée par vous");
+    expect(revisionLabel({ source: "edited", authorId: "u2" }, "u1")).toBe(
+      "Modifiée par un membre de l'équipe",
+    );
+  });
+
+  it("dates a queued bilan by its newest generation", () => {
+    expect(writtenAt({ updatedAt: 5 })).toBe(5);
+    expect(
+      writtenAt({
+        updatedAt: 9,
+        generation: {
+          provider: "local",
+          model: "m",
+          promptVersion: "p",
+          inputTokens: 1,
+          outputTokens: 1,
+          durationMs: 1,
+          generatedAt: 7,
+        },
+      }),
+    ).toBe(7);
+  });
+});

@@ -1,0 +1,63 @@
+// French wording of the coach pages: dates, names of the people present, revision origins.
+// Pure and browser-safe; dates in Europe/Paris so the server and the browser render the same.
+
+const dateTime = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: "Europe/Paris",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+const dateOnly = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: "Europe/Paris",
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+});
+
+/** « 3 décembre 2026 à 14:05 » (Paris time). */
+export function formatDateTimeFr(at: number): string {
+  return dateTime.format(new Date(at));
+}
+
+/** « 3 décembre 2026 ». */
+export function formatDateFr(at: number): string {
+  return dateOnly.format(new Date(at));
+}
+
+/** « Claire », « Claire et Julien », « Claire, Julien et Nadia ». */
+export function joinNamesFr(names: readonly string[]): string {
+  if (names.length <= 1) return names[0] ?? "";
+  return `${names.slice(0, -1).join(", ")} et ${names[names.length - 1]}`;
+}
+
+/** The presence line, or null when the coach is alone on the page. */
+export function othersPresentLabel(
+  people: readonly { name: string; isMe: boolean }[],
+): string | null {
+  const others = [...new Set(people.filter((p) => !p.isMe).map((p) => p.name))];
+  if (others.length === 0) return null;
+  return `Également sur cette page : ${joinNamesFr(others)}`;
+}
+
+/** A revision's origin, for the history. */
+export function revisionLabel(
+  revision: { source: "generated" | "edited"; authorId?: string },
+  me: string,
+): string {
+  if (revision.source === "generated") return "Version générée";
+  if (revision.authorId === me) return "Modifiée par vous";
+  return "Modifiée par un membre de l'équipe";
+}
+
+/** « 3 pages » style plurals for the few counters the pages show. */
+export function pluralFr(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count > 1 ? plural : singular}`;
+}
+
+/** « p. 4 » or « p. 4-5 ». */
+export function pagesLabel(pageStart: number, pageEnd: number = pageStart): string {
+  return pageEnd > pageStart ? `p. ${pageStart}-${pageEnd}` : `p. ${pageStart}`;
+}
