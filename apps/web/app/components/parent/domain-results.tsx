@@ -1,0 +1,76 @@
+// A bilan's results per domain for a parent: the overall score, the élève pages' chart
+// (Recharts, hidden from screen readers) and a real table with every figure and the mastery
+// level in words. Figures come from the bilan's stored scores only.
+
+import type { BilanScores } from "@nexus/shared/results";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { MasteryBadge } from "~/components/eleve/mastery";
+
+// The élève's per-domain chart (Recharts, loaded lazily and only in the browser).
+const ScoresChart = lazy(() => import("~/components/eleve/scores-chart"));
+
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+export function DomainResults({ scores, caption }: { scores: BilanScores; caption: string }) {
+  const hydrated = useHydrated();
+  const chartHeight = Math.max(160, scores.domains.length * 52 + 40);
+  return (
+    <div>
+      <p className="text-slate-800">
+        Score global :{" "}
+        <strong className="text-2xl text-brand-900">{scores.overall.percent} %</strong>{" "}
+        <MasteryBadge mastery={scores.overall.mastery} />
+      </p>
+      <div className="mt-4" style={{ minHeight: chartHeight }}>
+        {hydrated ? (
+          <Suspense fallback={<div style={{ height: chartHeight }} />}>
+            <ScoresChart domains={scores.domains} />
+          </Suspense>
+        ) : null}
+      </div>
+      <div className="mt-4 overflow-x-auto">
+        <table className="w-full border-collapse text-left">
+          <caption className="sr-only">{caption}</caption>
+          <thead>
+            <tr className="border-b border-slate-300 text-sm text-slate-700">
+              <th scope="col" className="py-2 pr-3 font-semibold">
+                Domaine
+              </th>
+              <th scope="col" className="py-2 pr-3 font-semibold">
+                Score
+              </th>
+              <th scope="col" className="py-2 font-semibold">
+                Niveau de maîtrise
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {scores.domains.map((domain) => (
+              <tr key={domain.domainId} className="border-b border-slate-200 align-top">
+                <th scope="row" className="py-3 pr-3 font-medium text-slate-900">
+                  {domain.label}
+                  <span className="block text-sm font-normal text-slate-600">
+                    {domain.answered} question{domain.answered > 1 ? "s" : ""} répondue
+                    {domain.answered > 1 ? "s" : ""} sur {domain.total}
+                  </span>
+                </th>
+                <td className="py-3 pr-3">
+                  <span className="font-semibold tabular-nums text-slate-900">
+                    {domain.percent} %
+                  </span>
+                </td>
+                <td className="py-3">
+                  <MasteryBadge mastery={domain.mastery} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
