@@ -1,7 +1,8 @@
-// Scores per domain and the pedagogical profile. A table is what screen readers and the eye
-// both read; each row carries a bar (decorative, aria-hidden) for the at-a-glance view.
+// Scores per domain and the pedagogical profile. The chart (Recharts, the élève pages' one,
+// loaded lazily in the browser) is hidden from screen readers; the table carries the numbers.
 import { type Mastery, masteryLabels } from "@nexus/shared/domain";
 import type { BilanScores, PedagogicalProfile, ProfileLevel } from "@nexus/shared/results";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Card, CardTitle } from "~/components/ui/card";
 
@@ -12,28 +13,23 @@ const masteryTones: Record<Mastery, BadgeTone> = {
   maitrise: "success",
 };
 
-const masteryBars: Record<Mastery, string> = {
-  non_acquis: "bg-red-600",
-  en_cours: "bg-amber-500",
-  acquis: "bg-sky-600",
-  maitrise: "bg-emerald-600",
-};
-
 const levelLabels: Record<ProfileLevel, string> = {
   faible: "Faible",
   moyen: "Moyen",
   eleve: "Élevé",
 };
 
-function Bar({ percent, className }: { percent: number; className: string }) {
-  return (
-    <div aria-hidden="true" className="h-2.5 w-full min-w-16 rounded-full bg-slate-200">
-      <div className={`h-2.5 rounded-full ${className}`} style={{ width: `${percent}%` }} />
-    </div>
-  );
+const ScoresChart = lazy(() => import("~/components/eleve/scores-chart"));
+
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
 }
 
 export function ScoresPanel({ scores }: { scores: BilanScores }) {
+  const hydrated = useHydrated();
+  const chartHeight = Math.max(160, scores.domains.length * 52 + 40);
   return (
     <Card aria-labelledby="scores-titre">
       <CardTitle id="scores-titre">Résultats par domaine</CardTitle>
@@ -42,6 +38,13 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
         {masteryLabels[scores.overall.mastery]}
         {scores.unanswered > 0 ? ` · ${scores.unanswered} question(s) sans réponse` : ""}
       </p>
+      <div className="mt-3" style={{ minHeight: chartHeight }}>
+        {hydrated ? (
+          <Suspense fallback={<div style={{ height: chartHeight }} />}>
+            <ScoresChart domains={scores.domains} />
+          </Suspense>
+        ) : null}
+      </div>
       <div className="mt-3 overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Score et niveau de maîtrise par domaine</caption>
@@ -52,9 +55,6 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
               </th>
               <th scope="col" className="py-2 pr-3 font-medium">
                 Score
-              </th>
-              <th scope="col" className="hidden py-2 pr-3 font-medium sm:table-cell">
-                <span className="sr-only">Barre du score</span>
               </th>
               <th scope="col" className="py-2 font-medium">
                 Maîtrise
@@ -71,9 +71,6 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
                   </span>
                 </th>
                 <td className="py-2 pr-3 tabular-nums">{domain.percent} %</td>
-                <td className="hidden w-1/3 py-2 pr-3 sm:table-cell">
-                  <Bar percent={domain.percent} className={masteryBars[domain.mastery]} />
-                </td>
                 <td className="py-2">
                   <Badge tone={masteryTones[domain.mastery]}>{masteryLabels[domain.mastery]}</Badge>
                 </td>
