@@ -36,7 +36,8 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
   await captureScreenshots(page, "eleve-nouveau-bilan");
   await page.getByRole("button", { name: /Commencer le bilan de Mathématiques/ }).click();
 
-  await expect(page).toHaveURL(/\/eleve\/bilans\/[^/]+\/questionnaire$/);
+  // The first visit of a route compiles it (Vite dev): allow for it.
+  await expect(page).toHaveURL(/\/eleve\/bilans\/[^/]+\/questionnaire$/, { timeout: 30_000 });
   await expect(page.getByText(/Étape 1 sur \d+/)).toBeVisible();
   const total = Number(
     (await page.getByText(/Étape 1 sur \d+/).textContent())?.match(/sur (\d+)/)?.[1],
@@ -84,7 +85,9 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
     const seen: string[] = [];
     (window as unknown as { __statuts: string[] }).__statuts = seen;
     const record = () => {
-      const status = document.querySelector("main h1 ~ [data-status]")?.getAttribute("data-status");
+      const status = document
+        .querySelector("[data-testid=bilan-envoye] [data-status]")
+        ?.getAttribute("data-status");
       if (status && seen[seen.length - 1] !== status) seen.push(status);
     };
     new MutationObserver(record).observe(document.body, {
@@ -96,18 +99,11 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
   });
   await dialog.getByRole("button", { name: "Confirmer l'envoi" }).click();
 
-  await expect(page).toHaveURL(/\/eleve\/bilans\/[^/]+$/);
-  await expect(
-    page.getByRole("heading", { level: 1, name: "Bilan de mathématiques" }),
-  ).toBeVisible();
-  await expect(page.getByRole("table")).toContainText("Second degré");
-  await expect(page.locator("main [data-status]").first()).toHaveAttribute(
-    "data-status",
-    "review",
-    {
-      timeout: 90_000,
-    },
-  );
+  // The same page follows the bilan live: submitted → generating → review.
+  const sent = page.getByTestId("bilan-envoye");
+  await expect(sent.locator("[data-status]")).toHaveAttribute("data-status", "review", {
+    timeout: 90_000,
+  });
   const statuses = await page.evaluate(
     () => (window as unknown as { __statuts: string[] }).__statuts,
   );
@@ -118,8 +114,16 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
       () => (window as unknown as { __sansRechargement?: boolean }).__sansRechargement,
     ),
   ).toBe(true);
+  await expectNoSeriousA11yViolations(page);
+  await sent.getByRole("link", { name: "Voir mes résultats" }).click();
+  await expect(page).toHaveURL(/\/eleve\/bilans\/[^/]+$/, { timeout: 30_000 });
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Bilan de mathématiques" }),
+  ).toBeVisible();
+  await expect(page.getByRole("table")).toContainText("Second degré");
   // The synthesis is not shown to the family before a coach approves it.
   await expect(page.getByRole("heading", { name: "La synthèse de votre coach" })).toHaveCount(0);
+  await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await captureScreenshots(page, "eleve-resultats");
 
@@ -143,6 +147,7 @@ test("un élève lit la synthèse approuvée de son bilan et télécharge le rap
   await nsi.getByRole("link", { name: /Voir mes résultats/ }).click();
   await expect(page.getByRole("heading", { name: "La synthèse de votre coach" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Mon plan de travail" })).toBeVisible();
+  await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await captureScreenshots(page, "eleve-bilan-envoye");
 

@@ -4,10 +4,12 @@
 // last step sends the bilan after a confirmation (bilans.submit), then shows its results page.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { useNavigate } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import { useMutation } from "convex/react";
 import { useEffect, useRef, useState } from "react";
+import { StatusBadge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
+import { Card } from "~/components/ui/card";
 import { toUserError, type UserFacingError } from "~/utils/errors";
 import { useLiveQuery } from "~/utils/live-query";
 import {
@@ -23,6 +25,7 @@ import {
   withQcmAnswer,
   withSurveyAnswer,
 } from "~/utils/questionnaire-steps";
+import { BilanProgress } from "./bilan-progress";
 import { QcmQuestion, SurveyQuestion } from "./question-fields";
 import { Stepper } from "./stepper";
 import { SubmitDialog } from "./submit-dialog";
@@ -41,7 +44,6 @@ export function QuestionnaireForm({ initial }: { initial: BilanQuestionnaire }) 
   const [warned, setWarned] = useState<string[] | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const firstRender = useRef(true);
-  const navigate = useNavigate();
 
   const saveAnswers = useMutation(api.bilans.saveAnswers).withOptimisticUpdate((store, args) => {
     const current = store.getQuery(api.bilans.questionnaire, { bilanId: args.bilanId });
@@ -73,11 +75,6 @@ export function QuestionnaireForm({ initial }: { initial: BilanQuestionnaire }) 
     headingRef.current?.scrollIntoView({ block: "start" });
   }, [stepIndex]);
 
-  // Not a draft any more (sent from another device): the results page says where it stands.
-  useEffect(() => {
-    if (live.status !== "draft") navigate(`/eleve/bilans/${bilanId}`, { replace: true });
-  }, [live.status, bilanId, navigate]);
-
   function persist(next: Answers, questionId: string) {
     setAnswers(next);
     setWarned((missing) => missing?.filter((id) => `q-${id}` !== questionId) ?? null);
@@ -97,6 +94,8 @@ export function QuestionnaireForm({ initial }: { initial: BilanQuestionnaire }) 
       });
   }
 
+  // Sent (here or from another device): the page follows the bilan live, without reload.
+  if (live.status !== "draft") return <SubmittedPanel bilanId={bilanId} status={live.status} />;
   const step = steps[stepIndex] ?? steps[0];
   if (!step) return null;
   const isLast = stepIndex === steps.length - 1;
@@ -220,7 +219,7 @@ export function QuestionnaireForm({ initial }: { initial: BilanQuestionnaire }) 
             bilanId={bilanId}
             unanswered={totals.total - totals.answered}
             disabled={disabled}
-            onSubmitted={() => navigate(`/eleve/bilans/${bilanId}`)}
+            onSubmitted={() => window.scrollTo({ top: 0 })}
           />
         ) : (
           <Button onClick={next}>
@@ -274,5 +273,36 @@ function MissingNotice({
         </>
       ) : null}
     </div>
+  );
+}
+
+function SubmittedPanel({
+  bilanId,
+  status,
+}: {
+  bilanId: Id<"bilans">;
+  status: BilanQuestionnaire["status"];
+}) {
+  const waiting = status === "submitted" || status === "generating";
+  return (
+    <Card aria-labelledby="envoi-titre" className="space-y-3" data-testid="bilan-envoye">
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 id="envoi-titre" className="text-xl font-bold text-slate-900">
+          Votre bilan est envoyé
+        </h2>
+        <StatusBadge status={status} />
+      </div>
+      <p className="text-slate-800" aria-live="polite">
+        {waiting
+          ? "Vos résultats sont calculés ; le centre rédige maintenant votre synthèse personnalisée."
+          : status === "failed"
+            ? "La rédaction de votre synthèse a rencontré un problème : le centre a été prévenu."
+            : "Votre synthèse est rédigée : votre coach la relit avant de vous la transmettre."}
+      </p>
+      {waiting ? <BilanProgress bilanId={bilanId} initial={null} /> : null}
+      <Button asChild>
+        <Link to={`/eleve/bilans/${bilanId}`}>Voir mes résultats</Link>
+      </Button>
+    </Card>
   );
 }

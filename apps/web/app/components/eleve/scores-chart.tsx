@@ -14,6 +14,9 @@ export default function ScoresChart({ domains }: { domains: DomainScore[] }) {
           data={domains}
           layout="vertical"
           margin={{ top: 4, right: 48, bottom: 4, left: 4 }}
+          // The chart is hidden from screen readers (the table has the numbers): Recharts'
+          // keyboard layer would leave a focusable element inside aria-hidden (axe: serious).
+          accessibilityLayer={false}
         >
           <XAxis
             type="number"
