@@ -6,7 +6,10 @@ const dayFormat = new Intl.DateTimeFormat("fr-FR", {
   timeZone: "Europe/Paris",
 });
 
-/** « 12 mars 2025 ». */
+/** « 12 mars 2025 », « 1er décembre 2026 » (French writes the first of the month 1er). */
 export function formatDayFr(ms: number): string {
-  return dayFormat.format(new Date(ms));
+  return dayFormat
+    .formatToParts(new Date(ms))
+    .map((part) => (part.type === "day" && part.value === "1" ? "1er" : part.value))
+    .join("");
 }
