@@ -41,7 +41,7 @@ export default function QuestionnairePage() {
           {questionnaire.questionnaire.title}
         </h1>
         <p className="mt-1 text-slate-700">
-          Répondez sans votre cours, comme en devoir : le bilan sert à savoir où vous en êtes.
+          Répondez sans votre cours, comme en devoir&nbsp;: le bilan sert à savoir où vous en êtes.
           Chaque réponse est enregistrée dès que vous la donnez.
         </p>
       </div>

@@ -50,6 +50,7 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
   await expectNoSeriousA11yViolations(page);
   await answerCurrentStep(page);
   await expect(page.getByRole("alert").filter({ hasText: /Il manque/ })).toHaveCount(0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await captureScreenshots(page, "eleve-questionnaire");
 
   // Resumable: after a reload the answers are there and the page opens at the next step.
@@ -68,6 +69,7 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
     if (step < total) await page.getByRole("button", { name: "Étape suivante" }).click();
   }
   await expectNoSeriousA11yViolations(page);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await captureScreenshots(page, "eleve-questionnaire-enquete");
 
   // Submit, with a marker that a reload would wipe out.
