@@ -77,16 +77,12 @@ export default function ReviewPage() {
         </div>
         <StatusBadge status={bilan.status} />
       </header>
-      <div className="mt-3">
-        <PresenceNotice bilanId={bilanId} />
-      </div>
+      <PresenceNotice bilanId={bilanId} />
 
-      <div className="mt-4 flex flex-wrap items-center gap-2">
-        <ApproveButton
-          bilanId={bilanId}
-          studentName={data.student.firstName}
-          disabled={bilan.status !== "review"}
-        />
+      <div className="mt-4 grid gap-2 sm:flex sm:flex-wrap sm:items-center">
+        {bilan.status === "review" ? (
+          <ApproveButton bilanId={bilanId} studentName={data.student.firstName} disabled={false} />
+        ) : null}
         <RegenerateButton
           bilanId={bilanId}
           disabled={!["review", "approved", "sent", "failed"].includes(bilan.status)}
@@ -99,7 +95,7 @@ export default function ReviewPage() {
           <GenerationProgress progress={progress} />
         </div>
       ) : null}
-      {newVersion !== null ? (
+      {newVersion !== null && bilan.status === "review" ? (
         <p
           role="status"
           className="mt-4 rounded-md bg-emerald-50 p-3 text-emerald-900 ring-1 ring-emerald-300"

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  formatDateFr,
   formatDateTimeFr,
   joinNamesFr,
   othersPresentLabel,
@@ -29,7 +30,13 @@ describe("coach pages wording", () => {
 
   it("dates in Paris time, the same on the server and in the browser", () => {
     // 2026-12-03 13:05 UTC is 14:05 in Paris (winter time).
-    expect(formatDateTimeFr(Date.UTC(2026, 11, 3, 13, 5))).toBe("3 décembre 2026 à 14:05");
+    expect(formatDateTimeFr(Date.UTC(2026, 11, 3, 13, 5))).toBe(
+      "3 décembre 2026 à 14\u00a0h\u00a005",
+    );
+    expect(formatDateTimeFr(Date.UTC(2026, 11, 1, 8, 0))).toBe("1er décembre 2026 à 9\u00a0h");
+    // Summer time, and midnight as 0 h.
+    expect(formatDateTimeFr(Date.UTC(2026, 5, 14, 22, 30))).toBe("15 juin 2026 à 0\u00a0h\u00a030");
+    expect(formatDateFr(Date.UTC(2026, 10, 1, 12))).toBe("1er novembre 2026");
   });
 
   it("labels pages and revisions", () => {

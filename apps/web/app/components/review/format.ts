@@ -1,13 +1,15 @@
 // French wording of the coach pages: dates, names of the people present, revision origins.
 // Pure and browser-safe; dates in Europe/Paris so the server and the browser render the same.
+import { formatClockFr } from "@nexus/shared/french-time";
 
 const dateTime = new Intl.DateTimeFormat("fr-FR", {
   timeZone: "Europe/Paris",
   day: "numeric",
   month: "long",
   year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
+  hour: "numeric",
+  minute: "numeric",
+  hourCycle: "h23",
 });
 
 const dateOnly = new Intl.DateTimeFormat("fr-FR", {
@@ -17,14 +19,25 @@ const dateOnly = new Intl.DateTimeFormat("fr-FR", {
   year: "numeric",
 });
 
-/** « 3 décembre 2026 à 14:05 » (Paris time). */
-export function formatDateTimeFr(at: number): string {
-  return dateTime.format(new Date(at));
+function firstOfMonth(day: string): string {
+  return day === "1" ? "1er" : day;
 }
 
-/** « 3 décembre 2026 ». */
+/** « 3 décembre 2026 à 14 h 05 », « 1er décembre 2026 à 9 h » (Paris time). */
+export function formatDateTimeFr(at: number): string {
+  const parts = Object.fromEntries(
+    dateTime.formatToParts(new Date(at)).map((part) => [part.type, part.value]),
+  );
+  const clock = formatClockFr(Number(parts.hour), Number(parts.minute));
+  return `${firstOfMonth(parts.day ?? "")} ${parts.month} ${parts.year} à ${clock}`;
+}
+
+/** « 3 décembre 2026 », « 1er décembre 2026 ». */
 export function formatDateFr(at: number): string {
-  return dateOnly.format(new Date(at));
+  return dateOnly
+    .formatToParts(new Date(at))
+    .map((part) => (part.type === "day" ? firstOfMonth(part.value) : part.value))
+    .join("");
 }
 
 /** « Claire », « Claire et Julien », « Claire, Julien et Nadia ». */

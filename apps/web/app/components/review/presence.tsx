@@ -42,9 +42,9 @@ export function PresenceNotice({ bilanId }: { bilanId: Id<"bilans"> }) {
   const people = usePresence(bilanId);
   const label = othersPresentLabel(people);
   return (
-    <div aria-live="polite" className="min-h-6">
+    <div aria-live="polite">
       {label ? (
-        <p className="inline-flex items-center gap-2 rounded-full bg-violet-50 px-3 py-1 text-sm text-violet-900 ring-1 ring-violet-300 ring-inset">
+        <p className="mt-3 inline-flex items-center gap-2 rounded-full bg-violet-50 px-3 py-1 text-sm text-violet-900 ring-1 ring-violet-300 ring-inset">
           <span aria-hidden="true" className="size-2 rounded-full bg-violet-600" />
           {label}
         </p>

@@ -161,7 +161,7 @@ export function ReportDownload({ bilanId, final }: { bilanId: Id<"bilans">; fina
   }
   return (
     <div>
-      <Button variant="secondary" onClick={download} disabled={busy}>
+      <Button variant="secondary" className="w-full sm:w-auto" onClick={download} disabled={busy}>
         {busy
           ? "Préparation du PDF…"
           : final

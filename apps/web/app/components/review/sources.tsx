@@ -82,8 +82,12 @@ function Passage({ chunkId }: { chunkId: string }) {
   }
   return (
     <div>
-      <p className="text-sm text-slate-600">{pagesLabel(passage.pageStart, passage.pageEnd)}</p>
-      <blockquote className="mt-2 max-h-72 overflow-y-auto border-l-4 border-brand-600 bg-slate-50 p-3 text-sm whitespace-pre-line text-slate-900">
+      {passage.pageEnd > passage.pageStart ? (
+        <p className="mb-2 text-sm text-slate-600">
+          Passage complet : {pagesLabel(passage.pageStart, passage.pageEnd)}
+        </p>
+      ) : null}
+      <blockquote className="max-h-72 overflow-y-auto border-l-4 border-brand-600 bg-slate-50 p-3 text-sm whitespace-pre-line text-slate-900">
         {passage.text}
       </blockquote>
       <div className="mt-4 flex flex-wrap gap-2">

@@ -52,6 +52,10 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
+function Empty({ children }: { children: React.ReactNode }) {
+  return <p className="mt-2 text-sm text-slate-600">{children}</p>;
+}
+
 /** A copy of `items` with the item at `index` replaced by `change(item)`. */
 export function replaceAt<T>(items: readonly T[], index: number, change: (item: T) => T): T[] {
   return items.map((item, i) => (i === index ? change(item) : item));
@@ -81,6 +85,9 @@ export function SynthesisEditor({
         onChange={(summary) => set({ summary })}
       />
       <Section title="Points forts">
+        {draft.strengths.length === 0 ? (
+          <Empty>Aucun point fort relevé dans cette version.</Empty>
+        ) : null}
         {draft.strengths.map((item, i) => (
           <TextField
             // biome-ignore lint/suspicious/noArrayIndexKey: fixed positions (see above)
@@ -95,6 +102,9 @@ export function SynthesisEditor({
         ))}
       </Section>
       <Section title="Points à travailler">
+        {draft.weaknesses.length === 0 ? (
+          <Empty>Aucun point à travailler relevé dans cette version.</Empty>
+        ) : null}
         {draft.weaknesses.map((item, i) => (
           <TextField
             // biome-ignore lint/suspicious/noArrayIndexKey: fixed positions (see above)
