@@ -87,7 +87,7 @@ function Passage({ chunkId }: { chunkId: string }) {
           Passage complet : {pagesLabel(passage.pageStart, passage.pageEnd)}
         </p>
       ) : null}
-      <blockquote className="max-h-72 overflow-y-auto border-l-4 border-brand-600 bg-slate-50 p-3 text-sm whitespace-pre-line text-slate-900">
+      <blockquote className="border-l-4 border-brand-600 bg-slate-50 p-3 text-sm whitespace-pre-line text-slate-900">
         {passage.text}
       </blockquote>
       <div className="mt-4 flex flex-wrap gap-2">
