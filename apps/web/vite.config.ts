@@ -17,6 +17,16 @@ export default defineConfig({
     },
   },
   server: { port: 3000, host: "127.0.0.1" },
+  // Pre-bundled at start: found later (first visit of a page using them), Vite re-optimises
+  // and reloads every open page, which breaks a live page in the middle of an e2e scenario.
+  optimizeDeps: {
+    include: [
+      "@radix-ui/react-dialog",
+      "@radix-ui/react-dropdown-menu",
+      "@radix-ui/react-progress",
+      "@radix-ui/react-tabs",
+    ],
+  },
   plugins: [
     tailwindcss(),
     remix({
