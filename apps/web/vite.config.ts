@@ -25,6 +25,10 @@ export default defineConfig({
       "@radix-ui/react-dropdown-menu",
       "@radix-ui/react-progress",
       "@radix-ui/react-tabs",
+      // The score chart (lazy, first needed on a results page).
+      "@visx/group",
+      "@visx/shape",
+      "@visx/vendor/d3-scale",
     ],
   },
   plugins: [

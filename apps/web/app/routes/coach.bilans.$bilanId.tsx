@@ -3,7 +3,7 @@
 // worker's progress, approval. Live through Convex; presence of the other reviewers.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { niveauLabels, subjectLabels } from "@nexus/shared/domain";
+import { niveauLabels, subjectLabels } from "@nexus/shared/vocabulary";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";

@@ -2,7 +2,7 @@
 // the centre writes one. First paint from the loader, then Convex subscriptions.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { subjectLabels } from "@nexus/shared/domain";
+import { subjectLabels } from "@nexus/shared/vocabulary";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import type { FunctionReturnType } from "convex/server";

@@ -4,7 +4,7 @@
 // 5-minute link (files.bilanReportUrl), asked for by the action and opened by a redirect.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { subjectLabels } from "@nexus/shared/domain";
+import { subjectLabels } from "@nexus/shared/vocabulary";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";

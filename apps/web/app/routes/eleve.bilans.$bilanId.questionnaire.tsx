@@ -2,7 +2,7 @@
 // answer). A bilan already sent goes to its results page.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { subjectLabels } from "@nexus/shared/domain";
+import { subjectLabels } from "@nexus/shared/vocabulary";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";

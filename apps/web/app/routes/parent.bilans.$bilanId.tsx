@@ -2,7 +2,7 @@
 // synthesis and study plan once the coach approved them, the PDF report and the e-mails the
 // family received for it. Another family's bilan (or a made-up id) is the French 404.
 import { api } from "@convex/_generated/api";
-import { niveauLabels, subjectLabels } from "@nexus/shared/domain";
+import { niveauLabels, subjectLabels } from "@nexus/shared/vocabulary";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BilanProgress } from "~/components/eleve/bilan-progress";

@@ -125,7 +125,7 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
   await expect(page.getByRole("table")).toContainText("Second degré");
   // The synthesis is not shown to the family before a coach approves it.
   await expect(page.getByRole("heading", { name: "La synthèse de votre coach" })).toHaveCount(0);
-  await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(page.locator("[data-chart-bar]").first()).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await captureScreenshots(page, "eleve-resultats");
 
@@ -149,7 +149,7 @@ test("un élève lit la synthèse approuvée de son bilan et télécharge le rap
   await nsi.getByRole("link", { name: /Voir mes résultats/ }).click();
   await expect(page.getByRole("heading", { name: "La synthèse de votre coach" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Mon plan de travail" })).toBeVisible();
-  await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(page.locator("[data-chart-bar]").first()).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await captureScreenshots(page, "eleve-bilan-envoye");
 

@@ -72,6 +72,8 @@ test("un parent voit ses enfants et le bilan envoyé, sans recharger", async ({ 
 
   const bilanId = await openCamilleNsi(page);
   await expect(page.getByRole("table", { name: /Résultats de Camille par domaine/ })).toBeVisible();
+  // The chart (lazy) is drawn before the screenshot.
+  await expect(page.locator("[data-chart-bar]").first()).toBeVisible();
   await expect(page.getByRole("heading", { name: "Plan de travail", exact: true })).toBeVisible();
   const download = page.getByRole("link", { name: "Télécharger le rapport (PDF)" });
   await expect(download).toHaveAttribute("href", `/rapport/${bilanId}`);

@@ -1,6 +1,6 @@
 // Mastery levels as the results pages show them: a French label and a colour that is never
 // the only signal (the label is always written next to it).
-import { type Mastery, masteryLabels } from "@nexus/shared/domain";
+import { type Mastery, masteryLabels } from "@nexus/shared/vocabulary";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 
 export const masteryColors: Record<Mastery, string> = {

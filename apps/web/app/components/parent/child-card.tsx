@@ -1,7 +1,7 @@
 // One child on the parent's home: who they are, their latest bilans with live statuses, and
 // what comes next, in plain French.
 import type { api } from "@convex/_generated/api";
-import { niveauLabels, subjectLabels } from "@nexus/shared/domain";
+import { niveauLabels, subjectLabels } from "@nexus/shared/vocabulary";
 import { Link } from "@remix-run/react";
 import type { FunctionReturnType } from "convex/server";
 import { Button } from "~/components/ui/button";

@@ -1,6 +1,6 @@
 // The rows of the review queue: student, subject, when the synthesis was written, status.
 import type { api } from "@convex/_generated/api";
-import { niveauLabels, subjectLabels } from "@nexus/shared/domain";
+import { niveauLabels, subjectLabels } from "@nexus/shared/vocabulary";
 import { Link } from "@remix-run/react";
 import type { FunctionReturnType } from "convex/server";
 import { StatusBadge } from "~/components/ui/badge";

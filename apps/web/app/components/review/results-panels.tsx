@@ -1,7 +1,8 @@
-// Scores per domain and the pedagogical profile. The chart (Recharts, the élève pages' one,
+// Scores per domain and the pedagogical profile. The chart (visx, the élève pages' one,
 // loaded lazily in the browser) is hidden from screen readers; the table carries the numbers.
-import { type Mastery, masteryLabels } from "@nexus/shared/domain";
+
 import type { BilanScores, PedagogicalProfile, ProfileLevel } from "@nexus/shared/results";
+import { type Mastery, masteryLabels } from "@nexus/shared/vocabulary";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Card, CardTitle } from "~/components/ui/card";

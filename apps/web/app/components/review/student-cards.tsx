@@ -1,7 +1,7 @@
 // « Mes élèves »: one card per student with the latest bilans (links to the review page) and
 // the next step the centre suggests.
 import type { api } from "@convex/_generated/api";
-import { niveauLabels, subjectLabels } from "@nexus/shared/domain";
+import { niveauLabels, subjectLabels } from "@nexus/shared/vocabulary";
 import { Link } from "@remix-run/react";
 import type { FunctionReturnType } from "convex/server";
 import { StatusBadge } from "~/components/ui/badge";

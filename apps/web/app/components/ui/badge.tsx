@@ -1,4 +1,4 @@
-import { type BilanStatus, bilanStatusLabels } from "@nexus/shared/domain";
+import { type BilanStatus, bilanStatusLabels } from "@nexus/shared/vocabulary";
 import type { HTMLAttributes } from "react";
 import { cn } from "~/utils/cn";
 
