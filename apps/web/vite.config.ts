@@ -16,7 +16,13 @@ export default defineConfig({
       "@convex": new URL("../../convex", import.meta.url).pathname,
     },
   },
-  server: { port: 3000, host: "127.0.0.1" },
+  server: {
+    port: 3000,
+    host: "127.0.0.1",
+    // Tests, benchmarks and screenshots are not the app: editing them must not reload open pages
+    // (an e2e scenario in progress, a person using `bun run dev`).
+    watch: { ignored: ["**/tests/**", "**/bench/**", "**/docs/**", "**/test-results/**"] },
+  },
   // Pre-bundled at start: found later (first visit of a page using them), Vite re-optimises
   // and reloads every open page, which breaks a live page in the middle of an e2e scenario.
   optimizeDeps: {
