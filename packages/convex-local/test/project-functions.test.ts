@@ -34,5 +34,10 @@ afterAll(async () => {
 
 test("api.health.check answers through the runtime", async () => {
   const client = new ConvexHttpClient(runtime.url, { logger: false });
-  expect(await client.query(healthCheck, {})).toEqual({ ok: true, service: "nexus-reussite" });
+  // No worker has registered with this fresh runtime.
+  expect(await client.query(healthCheck, {})).toEqual({
+    ok: true,
+    service: "nexus-reussite",
+    workerLastSeenAt: null,
+  });
 });
