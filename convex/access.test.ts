@@ -469,7 +469,10 @@ const PIPELINE_ROWS: Row[] = [
     fn: "review:approve",
     targeted: true,
     call: async (c, w, target) =>
-      c.mutation(api.review.approve, { bilanId: await inReview(c, w, target) }),
+      c.mutation(api.review.approve, {
+        bilanId: await inReview(c, w, target),
+        expectedVersion: 0,
+      }),
     expect: reviewers,
   },
   {

@@ -157,7 +157,10 @@ describe("pipeline (worker-only)", () => {
   it("the worker identity is refused by people's functions", async () => {
     const { t, bilanId } = await setup();
     const worker = asWorker(t);
-    await expectCode(worker.mutation(api.review.approve, { bilanId }), "FORBIDDEN");
+    await expectCode(
+      worker.mutation(api.review.approve, { bilanId, expectedVersion: 0 }),
+      "FORBIDDEN",
+    );
     await expectCode(worker.query(api.bilans.get, { bilanId }), "FORBIDDEN");
   });
 
@@ -185,6 +188,7 @@ describe("pipeline (worker-only)", () => {
 
     const pdfJob = await t.withIdentity(identity("coach@test.fr")).mutation(api.review.approve, {
       bilanId,
+      expectedVersion: 1,
       coachNote: "Bon travail.",
     });
     const job = await t.run(async (ctx) => await ctx.db.get(pdfJob));
@@ -283,7 +287,9 @@ describe("pipeline (worker-only)", () => {
     expect(second).toEqual({ accepted: true, version: 2 });
     expect(await t.run(async (ctx) => await ctx.storage.get(draft1))).toBeNull();
 
-    await t.withIdentity(identity("coach@test.fr")).mutation(api.review.approve, { bilanId });
+    await t
+      .withIdentity(identity("coach@test.fr"))
+      .mutation(api.review.approve, { bilanId, expectedVersion: 1 });
     const final = await uploadBlob(t, "%PDF-final");
     await asWorker(t).mutation(api.pipeline.recordPdf, {
       bilanId,
@@ -348,7 +354,7 @@ describe("review (coach functions)", () => {
   ])("refuses approval by a %s", async (_who, email, code) => {
     const { t, bilanId } = await inReview();
     await expectCode(
-      t.withIdentity(identity(email)).mutation(api.review.approve, { bilanId }),
+      t.withIdentity(identity(email)).mutation(api.review.approve, { bilanId, expectedVersion: 1 }),
       code,
     );
     const bilan = await t.run(async (ctx) => await ctx.db.get(bilanId));
@@ -363,7 +369,9 @@ describe("review (coach functions)", () => {
       ),
     ).toEqual([bilanId]);
     expect(await t.withIdentity(identity("autre@test.fr")).query(api.review.queue, {})).toEqual([]);
-    await t.withIdentity(identity("admin@test.fr")).mutation(api.review.approve, { bilanId });
+    await t
+      .withIdentity(identity("admin@test.fr"))
+      .mutation(api.review.approve, { bilanId, expectedVersion: 1 });
     expect(await t.withIdentity(identity("admin@test.fr")).query(api.review.queue, {})).toEqual([]);
   });
 

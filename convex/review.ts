@@ -1,6 +1,7 @@
 // Coach review of generated bilans: edit the synthesis, ask for a regeneration, approve.
 // Allowed to the student's assigned coaches, assistante and admin (model/review.ts).
-// Edits name the synthesis version they were based on: no edit overwrites a newer one.
+// Edits and approval name the synthesis version they were based on: neither goes through over
+// a newer one.
 // Regenerations are rate-limited per bilan and per reviewer (model/rateLimits.ts).
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
@@ -17,9 +18,12 @@ import {
   editSynthesis as editSynthesisModel,
   REVIEWERS,
   requireReviewableBilan,
+  requireSynthesisVersion,
+  revisionsWithAuthors,
 } from "./model/review";
 import schema from "./schema";
 import { vSynthesis } from "./tables/bilans";
+import { vRole } from "./validators";
 
 /**
  * Replaces the synthesis, based on the version the editor loaded (`baseVersion`, the bilan's
@@ -71,18 +75,29 @@ export const requestRegeneration = userMutation({
   },
 });
 
+/**
+ * Approves the synthesis version the reviewer read (`expectedVersion`, the bilan's
+ * `synthesisVersion`); CONFLICT, naming who changed it, when another version landed since.
+ */
 export const approve = userMutation({
-  args: { bilanId: v.id("bilans"), coachNote: v.optional(v.string()) },
+  args: {
+    bilanId: v.id("bilans"),
+    expectedVersion: v.number(),
+    coachNote: v.optional(v.string()),
+  },
   returns: v.id("jobs"),
-  handler: async (ctx, { bilanId, coachNote }) => {
+  handler: async (ctx, { bilanId, expectedVersion, coachNote }) => {
+    const now = Date.now();
     const bilan = await requireReviewableBilan(ctx, ctx.user, bilanId);
-    const jobId = await approveBilan(ctx, bilan, { userId: ctx.user._id, coachNote }, Date.now());
+    await requireSynthesisVersion(ctx, ctx.user, bilan, expectedVersion, "approve", now);
+    const jobId = await approveBilan(ctx, bilan, { userId: ctx.user._id, coachNote }, now);
     await audit(ctx, {
       actorKind: "user",
       actorId: ctx.user._id,
       action: "bilan.approve",
       targetTable: "bilans",
       targetId: bilanId,
+      details: { version: expectedVersion },
     });
     return jobId;
   },
@@ -121,15 +136,17 @@ export const queue = userQuery({
   },
 });
 
+/** A revision with its author's name and role (none for a generated one). */
+const vRevisionView = doc(schema, "bilanRevisions").extend({
+  author: v.optional(v.object({ name: v.string(), role: v.optional(vRole) })),
+});
+
+/** The bilan's revisions, newest first (at most 50), each naming its author. */
 export const revisions = userQuery({
   args: { bilanId: v.id("bilans") },
-  returns: v.array(doc(schema, "bilanRevisions")),
+  returns: v.array(vRevisionView),
   handler: async (ctx, { bilanId }) => {
     await requireReviewableBilan(ctx, ctx.user, bilanId);
-    return await ctx.db
-      .query("bilanRevisions")
-      .withIndex("by_bilanId_and_createdAt", (q) => q.eq("bilanId", bilanId))
-      .order("desc")
-      .take(50);
+    return await revisionsWithAuthors(ctx, bilanId);
   },
 });

@@ -142,3 +142,60 @@ describe("synthesis versions", () => {
     expect(await edit(t, "coach", bilanId, "Relue encore.", 3)).toEqual({ synthesisVersion: 4 });
   });
 });
+
+describe("approval names the version it approves", () => {
+  const approve = (
+    t: T,
+    caller: "coach" | "admin",
+    bilanId: Id<"bilans">,
+    expectedVersion: number,
+  ) => as(t, caller).mutation(api.review.approve, { bilanId, expectedVersion });
+
+  it("refuses a version another reviewer replaced since, naming them, and writes nothing", async () => {
+    const { t, world } = await freshWorld();
+    const bilanId = await generated(t, world);
+    // The admin read version 1; the coach's edit lands before the admin approves.
+    await edit(t, "coach", bilanId, "Version de Nathalie.", 1);
+    vi.setSystemTime(T0 + 60_000);
+    expect(await errorOf(approve(t, "admin", bilanId, 1))).toEqual({
+      code: "CONFLICT",
+      message: `Nathalie Benali a modifié cette synthèse à 14${NBSP}h${NBSP}32 : relisez la dernière version avant de l'approuver.`,
+      currentVersion: 2,
+    });
+    const bilan = await as(t, "admin").query(api.bilans.get, { bilanId });
+    expect(bilan).toMatchObject({ status: "review", synthesisVersion: 2 });
+    expect(bilan.review).toBeUndefined();
+    // No final report queued (the provisional one comes from the generation).
+    const finalPdfJobs = await t.run(async (ctx) =>
+      (await ctx.db.query("jobs").collect()).filter(
+        (j) => j.kind === "bilan.pdf" && (j.payload as { final?: boolean }).final === true,
+      ),
+    );
+    expect(finalPdfJobs).toEqual([]);
+  });
+
+  it("says so when the newer version was generated, and approves the current version", async () => {
+    const { t, world } = await freshWorld();
+    const bilanId = await generated(t, world);
+    expect((await errorOf(approve(t, "coach", bilanId, 0))).message).toBe(
+      `Une nouvelle version de cette synthèse a été générée à 14${NBSP}h${NBSP}32 : relisez la dernière version avant de l'approuver.`,
+    );
+    await edit(t, "coach", bilanId, "Relue.", 1);
+    await approve(t, "coach", bilanId, 2);
+    const bilan = await as(t, "coach").query(api.bilans.get, { bilanId });
+    expect(bilan).toMatchObject({ status: "approved", synthesisVersion: 2 });
+  });
+});
+
+describe("revision history", () => {
+  it("names each revision's author and role; a generated one has none", async () => {
+    const { t, world } = await freshWorld();
+    const bilanId = await generated(t, world);
+    await edit(t, "coach", bilanId, "Relue par Nathalie.", 1);
+    const revisions = await as(t, "admin").query(api.review.revisions, { bilanId });
+    expect(revisions.map((r) => [r.source, r.author])).toEqual([
+      ["edited", { name: "Nathalie Benali", role: "coach" }],
+      ["generated", undefined],
+    ]);
+  });
+});

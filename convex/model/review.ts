@@ -2,7 +2,10 @@
 // that never silently overwrite another one. Reviewers are the student's assigned coaches,
 // assistante and admin (canWriteStudent); everyone else gets FORBIDDEN (a family role) or
 // NOT_FOUND (a coach of another student). Approval and regeneration state rules live in
-// model/bilanPipeline.ts; this module never changes a bilan's status.
+// model/bilanPipeline.ts; this module never changes a bilan's status. Edits and approval name
+// the synthesis version they act on (requireSynthesisVersion).
+
+import type { Role } from "@nexus/shared/domain";
 import { formatWhenFr } from "@nexus/shared/french-time";
 import { type Synthesis, zSynthesis } from "@nexus/shared/synthesis";
 import { formatIssues } from "@nexus/shared/zod-fr";
@@ -44,8 +47,7 @@ export async function editSynthesis(
   if (bilan.status !== "review") {
     throw appError("INVALID_STATE", "Seul un bilan en relecture peut être modifié.");
   }
-  const current = synthesisVersionOf(bilan);
-  if (args.baseVersion !== current) throw await conflict(ctx, user, bilan, current, now);
+  const current = await requireSynthesisVersion(ctx, user, bilan, args.baseVersion, "edit", now);
   const parsed = zSynthesis.safeParse(args.synthesis);
   if (!parsed.success) {
     throw appError("INVALID_ARGUMENT", `La synthèse est invalide :\n${formatIssues(parsed.error)}`);
@@ -75,7 +77,56 @@ export async function editSynthesis(
   return version;
 }
 
-const RELOAD = "rechargez-la pour voir cette version, puis reportez-y vos modifications.";
+/** What the caller should do about a CONFLICT, by what they were doing. */
+const NEXT_STEP = {
+  edit: "rechargez-la pour voir cette version, puis reportez-y vos modifications.",
+  approve: "relisez la dernière version avant de l'approuver.",
+} as const;
+
+/**
+ * The bilan's synthesis version, if it is still `expected` (the version the caller read);
+ * otherwise CONFLICT, naming who wrote the newer version and when. Edits and approval both
+ * name the version they act on, so neither goes through over a version its author never saw.
+ */
+export async function requireSynthesisVersion(
+  ctx: QueryCtx,
+  user: User,
+  bilan: Doc<"bilans">,
+  expected: number,
+  action: keyof typeof NEXT_STEP,
+  now: number,
+): Promise<number> {
+  const current = synthesisVersionOf(bilan);
+  if (expected !== current) throw await conflict(ctx, user, bilan, current, NEXT_STEP[action], now);
+  return current;
+}
+
+/**
+ * The bilan's revisions, newest first (at most 50), each with its author's name and role
+ * (absent for a generated revision or a deleted account). Authors are read once each.
+ */
+export async function revisionsWithAuthors(
+  ctx: QueryCtx,
+  bilanId: Id<"bilans">,
+): Promise<(Doc<"bilanRevisions"> & { author?: RevisionAuthor })[]> {
+  const revisions = await ctx.db
+    .query("bilanRevisions")
+    .withIndex("by_bilanId_and_createdAt", (q) => q.eq("bilanId", bilanId))
+    .order("desc")
+    .take(50);
+  const authors = new Map<Id<"users">, RevisionAuthor | undefined>();
+  for (const { authorId } of revisions) {
+    if (authorId === undefined || authors.has(authorId)) continue;
+    const author = await ctx.db.get(authorId);
+    authors.set(authorId, author ? { name: author.name, role: author.role } : undefined);
+  }
+  return revisions.map((revision) => {
+    const author = revision.authorId ? authors.get(revision.authorId) : undefined;
+    return author ? { ...revision, author } : revision;
+  });
+}
+
+export type RevisionAuthor = { name: string; role?: Role };
 
 /** CONFLICT in French: who wrote the current version and when (from the latest revision). */
 async function conflict(
@@ -83,6 +134,7 @@ async function conflict(
   user: User,
   bilan: Doc<"bilans">,
   currentVersion: number,
+  nextStep: string,
   now: number,
 ) {
   const latest = await ctx.db
@@ -90,16 +142,16 @@ async function conflict(
     .withIndex("by_bilanId_and_createdAt", (q) => q.eq("bilanId", bilan._id))
     .order("desc")
     .first();
-  let message = `Cette synthèse a été modifiée entre-temps : ${RELOAD}`;
+  let message = `Cette synthèse a été modifiée entre-temps : ${nextStep}`;
   if (latest) {
     const when = formatWhenFr(now, latest.createdAt);
     if (latest.source === "generated") {
-      message = `Une nouvelle version de cette synthèse a été générée ${when} : ${RELOAD}`;
+      message = `Une nouvelle version de cette synthèse a été générée ${when} : ${nextStep}`;
     } else if (latest.authorId === user._id) {
-      message = `Vous avez modifié cette synthèse ${when} dans une autre fenêtre : ${RELOAD}`;
+      message = `Vous avez modifié cette synthèse ${when} dans une autre fenêtre : ${nextStep}`;
     } else {
       const author = latest.authorId ? await ctx.db.get(latest.authorId) : null;
-      message = `${author?.name ?? "Un autre relecteur"} a modifié cette synthèse ${when} : ${RELOAD}`;
+      message = `${author?.name ?? "Un autre relecteur"} a modifié cette synthèse ${when} : ${nextStep}`;
     }
   }
   return appError("CONFLICT", message, { currentVersion });

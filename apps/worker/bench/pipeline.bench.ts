@@ -147,7 +147,10 @@ try {
     });
     const reviewed = await waitForBilan(coach, bilanId, (s) => s === "review");
     const [generated] = await coach.query(api.review.revisions, { bilanId });
-    await coach.mutation(api.review.approve, { bilanId });
+    await coach.mutation(api.review.approve, {
+      bilanId,
+      expectedVersion: reviewed.synthesisVersion,
+    });
     const sent = await waitForBilan(coach, bilanId, (s) => s === "sent");
     return {
       submitToReviewMs: generated!.createdAt - reviewed.submittedAt!,

@@ -482,7 +482,10 @@ describe("knowledge base (offline, real processes)", () => {
       expect(source.page).toBeGreaterThanOrEqual(1);
     }
 
-    await coach.mutation(api.review.approve, { bilanId });
+    await coach.mutation(api.review.approve, {
+      bilanId,
+      expectedVersion: inReview.synthesisVersion,
+    });
     await waitFor(
       async () => {
         const b = await coach.query(api.bilans.get, { bilanId });

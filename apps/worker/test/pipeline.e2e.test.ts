@@ -167,6 +167,7 @@ describe("bilan pipeline (offline, real processes)", () => {
 
     await coach.mutation(api.review.approve, {
       bilanId,
+      expectedVersion: inReview.synthesisVersion,
       coachNote: "Très bon travail, à poursuivre.",
     });
     const sent = await waitFor(
@@ -244,7 +245,10 @@ describe("bilan pipeline (offline, real processes)", () => {
       (b) => b.status === "review" || b.status === "failed",
     );
     expect(inReview.status).toBe("review");
-    await coach.mutation(api.review.approve, { bilanId });
+    await coach.mutation(api.review.approve, {
+      bilanId,
+      expectedVersion: inReview.synthesisVersion,
+    });
 
     const message =
       "Aucun parent n'est rattaché à cet élève : le bilan ne peut pas être envoyé à la famille.";

@@ -1,6 +1,6 @@
 // /coach/bilans/:bilanId — the review page: scores, profile, the synthesis with its sources,
-// autosaved edits (conflicts shown, never overwritten), history, regeneration with the
-// worker's progress, approval. Live through Convex; presence of the other reviewers.
+// autosaved edits (conflicts shown, never overwritten), history naming who made each version,
+// regeneration with the worker's progress, approval once every edit is saved. Live through Convex; presence of the other reviewers.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import { niveauLabels, subjectLabels } from "@nexus/shared/vocabulary";
@@ -16,7 +16,7 @@ import {
   RegenerateButton,
   ReportDownload,
 } from "~/components/review/review-actions";
-import { SynthesisReview } from "~/components/review/synthesis-review";
+import { type ApprovalReadiness, SynthesisReview } from "~/components/review/synthesis-review";
 import { StatusBadge } from "~/components/ui/badge";
 import { Card, CardTitle } from "~/components/ui/card";
 import { requireRole } from "~/utils/auth.server";
@@ -57,6 +57,10 @@ export default function ReviewPage() {
   const domainLabel = (id: string) => labels.get(id) ?? id;
   const generating = bilan.status === "generating" || bilan.status === "submitted";
   const newVersion = useArrivedVersion(bilan.synthesisVersion, revisions[0]?.source, generating);
+  // What the editor holds: approval waits for its edits to be saved (until it reports, the
+  // version loaded, nothing unsaved).
+  const [readiness, setReadiness] = useState<ApprovalReadiness | null>(null);
+  const approval = readiness ?? { version: bilan.synthesisVersion, blocker: null };
 
   return (
     <article aria-labelledby="page-titre">
@@ -81,7 +85,12 @@ export default function ReviewPage() {
 
       <div className="mt-4 grid gap-2 sm:flex sm:flex-wrap sm:items-center">
         {bilan.status === "review" ? (
-          <ApproveButton bilanId={bilanId} studentName={data.student.firstName} disabled={false} />
+          <ApproveButton
+            bilanId={bilanId}
+            studentName={data.student.firstName}
+            version={approval.version}
+            blocker={approval.blocker}
+          />
         ) : null}
         <RegenerateButton
           bilanId={bilanId}
@@ -127,6 +136,7 @@ export default function ReviewPage() {
               version={bilan.synthesisVersion}
               editable={bilan.status === "review"}
               domainLabel={domainLabel}
+              onApprovalReadiness={setReadiness}
             />
           ) : (
             <p className="mt-2 text-slate-700">La synthèse n'est pas encore rédigée.</p>

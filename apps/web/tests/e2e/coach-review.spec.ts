@@ -109,7 +109,14 @@ test("un coach relit, régénère et approuve un bilan qui arrive en direct", as
     "Théo maîtrise les bases ; la rédaction des démonstrations reste à travailler.",
   );
   const saveState = page.getByTestId("etat-enregistrement");
+  // Approval waits for the edit to be saved, and says why.
+  const approveButton = page.getByRole("button", { name: "Approuver le bilan" });
+  const approvalBlocked = page.getByTestId("approbation-bloquee");
+  await expect(approveButton).toBeDisabled();
+  await expect(approvalBlocked).toHaveText("Enregistrement en cours…");
   await expect(saveState).toHaveText("Enregistré");
+  await expect(approveButton).toBeEnabled();
+  await expect(approvalBlocked).toHaveCount(0);
   await expect(page.getByText("Modifiée par vous")).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await toTop(page);
@@ -135,7 +142,7 @@ test("un coach relit, régénère et approuve un bilan qui arrive en direct", as
   await expect(summary).not.toHaveValue(/la rédaction des démonstrations reste à travailler/);
 
   // Approval, confirmed.
-  await page.getByRole("button", { name: "Approuver le bilan" }).click();
+  await approveButton.click();
   const approve = page.getByRole("dialog", { name: "Approuver ce bilan ?" });
   await expect(approve).toContainText("Théo");
   await expectNoSeriousA11yViolations(page);

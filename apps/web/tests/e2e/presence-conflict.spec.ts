@@ -1,7 +1,8 @@
 // Scenario 4 (issue 10): two coaches on one bilan. Julien Moreau and Claire Lefèvre are both
 // assigned to Camille Durand, whose maths bilan waits for review in the demo data. Each sees
 // the other on the page; Julien's edit is saved first, and Claire's edit, typed meanwhile on the
-// version she had loaded, is refused with the conflict message instead of overwriting his.
+// version she had loaded, is refused with the conflict message instead of overwriting his; while
+// it is unsaved she cannot approve, and each history names who made each version.
 import { expectNoSeriousA11yViolations } from "./a11y";
 import { expect, test } from "./fixtures";
 import { captureScreenshots } from "./screenshots";
@@ -59,15 +60,24 @@ test("deux coachs se voient sur un bilan et le second enregistrement signale le 
   );
   // Nothing was overwritten: Julien still reads his text.
   await expect(julienSummary).toHaveValue(/^Version de Julien/);
+  // Claire cannot approve over her unsaved edit; her history names who changed the synthesis.
+  const claireApprove = claire.getByRole("button", { name: "Approuver le bilan" });
+  await expect(claireApprove).toBeDisabled();
+  await expect(claire.getByTestId("approbation-bloquee")).toHaveText(
+    "Une modification n'est pas enregistrée : rechargez la dernière version avant d'approuver.",
+  );
+  await expect(claire.getByText(/Modifiée par Julien Moreau \(coach\)/).first()).toBeVisible();
   await expectNoSeriousA11yViolations(claire);
   await captureScreenshots(claire, "coach-conflit");
 
   // Claire reloads the latest version: Julien's text, and her next edit saves.
   await alert.getByRole("button", { name: "Recharger la dernière version" }).click();
   await expect(claireSummary).toHaveValue(/^Version de Julien/);
+  await expect(claireApprove).toBeEnabled();
   await claireSummary.fill("Version de Julien, complétée par Claire : travailler la méthode.");
   await expect(claire.getByTestId("etat-enregistrement")).toHaveText("Enregistré");
   await expect(julienSummary).toHaveValue(/complétée par Claire/);
+  await expect(page.getByText(/Modifiée par Claire Lefèvre \(coach\)/).first()).toBeVisible();
 
   // Claire leaves (through the app's link, so the page unmounts): Julien is alone again.
   await claire.getByRole("link", { name: "← Bilans à relire" }).click();

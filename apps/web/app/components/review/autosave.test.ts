@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toUserError } from "~/utils/errors";
 import {
   type AutosaveState,
+  approvalBlocker,
   autosaveReducer,
   emptyFields,
   initialAutosave,
@@ -150,5 +151,32 @@ describe("emptyFields", () => {
       "Semaine 2, activité 1",
       "Message aux parents",
     ]);
+  });
+});
+
+describe("approvalBlocker", () => {
+  it("allows approval only when every edit is saved, and says why not in French", () => {
+    const loaded = initialAutosave(synthesis, 2);
+    expect(approvalBlocker(loaded)).toBeNull();
+    const pending = run(loaded, { type: "edit", draft: edited("Nouveau") });
+    expect(approvalBlocker(pending)).toBe("Enregistrement en cours…");
+    const saving = run(pending, { type: "saveStarted" });
+    expect(approvalBlocker(saving)).toBe("Enregistrement en cours…");
+    // An edit typed during the save waits for the next one.
+    expect(approvalBlocker(run(saving, { type: "edit", draft: edited("Nouveau !") }))).toBe(
+      "Enregistrement en cours…",
+    );
+    expect(approvalBlocker(run(saving, { type: "saveSucceeded", version: 3 }))).toBeNull();
+    expect(approvalBlocker(run(loaded, { type: "edit", draft: edited(" ") }))).toBe(
+      "Une modification n'est pas enregistrée : un champ est vide.",
+    );
+    const conflict = run(saving, { type: "saveFailed", error: conflictError });
+    expect(approvalBlocker(conflict)).toBe(
+      "Une modification n'est pas enregistrée : rechargez la dernière version avant d'approuver.",
+    );
+    expect(approvalBlocker(run(conflict, { type: "reload", synthesis, version: 4 }))).toBeNull();
+    expect(
+      approvalBlocker(run(saving, { type: "saveFailed", error: toUserError(new Error("réseau")) })),
+    ).toBe("Une modification n'est pas enregistrée : l'enregistrement a échoué.");
   });
 });

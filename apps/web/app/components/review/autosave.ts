@@ -6,7 +6,8 @@
 // - a version landing from elsewhere (another reviewer, a regeneration) replaces the draft only
 //   when the coach has nothing unsaved; otherwise the draft is kept and the next save gets
 //   CONFLICT: the page shows it and offers to reload, never overwriting anyone silently;
-// - an empty field is not sent (the synthesis schema refuses it): the page says which.
+// - an empty field is not sent (the synthesis schema refuses it): the page says which;
+// - approval waits until every edit is saved (approvalBlocker), so it approves what was saved.
 import type { Synthesis } from "@nexus/shared/synthesis";
 import type { UserFacingError } from "~/utils/errors";
 
@@ -151,5 +152,23 @@ export function saveStatusLabel(state: AutosaveState): string {
       return "Non enregistré : conflit de versions";
     case "error":
       return "Échec de l'enregistrement";
+  }
+}
+
+/** Why the coach cannot approve yet (French, shown by the button), or null when all is saved. */
+export function approvalBlocker(state: AutosaveState): string | null {
+  switch (state.status) {
+    case "pending":
+    case "saving":
+      return "Enregistrement en cours…";
+    case "invalid":
+      return "Une modification n'est pas enregistrée : un champ est vide.";
+    case "conflict":
+      return "Une modification n'est pas enregistrée : rechargez la dernière version avant d'approuver.";
+    case "error":
+      return "Une modification n'est pas enregistrée : l'enregistrement a échoué.";
+    case "idle":
+    case "saved":
+      return state.dirty ? "Une modification n'est pas enregistrée." : null;
   }
 }

@@ -42,9 +42,25 @@ describe("coach pages wording", () => {
   it("labels pages and revisions", () => {
     expect(pagesLabel(4)).toBe("p. 4");
     expect(pagesLabel(4, 5)).toBe("p. 4-5");
-    expect(revisionLabel({ source: "generated" }, "u1")).toBe("Version générée");
-    expect(revisionLabel({ source: "edited", authorId: "u1" }, "u1")).toBe("Modifiée par vous");
-    expect(revisionLabel({ source: "edited", authorId: "u2" }, "u1")).toBe(
+    expect(revisionLabel({ source: "generated" }, "u1")).toBe("Générée automatiquement");
+    const julien = { name: "Julien Moreau", role: "coach" as const };
+    expect(revisionLabel({ source: "edited", authorId: "u1", author: julien }, "u1")).toBe(
+      "Modifiée par vous",
+    );
+    expect(revisionLabel({ source: "edited", authorId: "u2", author: julien }, "u1")).toBe(
+      "Modifiée par Julien Moreau (coach)",
+    );
+    expect(
+      revisionLabel(
+        { source: "edited", authorId: "u3", author: { name: "Sophie Martin", role: "admin" } },
+        "u1",
+      ),
+    ).toBe("Modifiée par Sophie Martin (administration)");
+    expect(
+      revisionLabel({ source: "edited", authorId: "u4", author: { name: "Léa Petit" } }, "u1"),
+    ).toBe("Modifiée par Léa Petit");
+    // An author whose account no longer exists.
+    expect(revisionLabel({ source: "edited", authorId: "u5" }, "u1")).toBe(
       "Modifiée par un membre de l'équipe",
     );
   });

@@ -1,6 +1,8 @@
 // French wording of the coach pages: dates, names of the people present, revision origins.
 // Pure and browser-safe; dates in Europe/Paris so the server and the browser render the same.
+import type { Role } from "@nexus/shared/domain";
 import { formatClockFr } from "@nexus/shared/french-time";
+import { roleLabels } from "~/utils/roles";
 
 const dateTime = new Intl.DateTimeFormat("fr-FR", {
   timeZone: "Europe/Paris",
@@ -55,14 +57,22 @@ export function othersPresentLabel(
   return `Également sur cette page : ${joinNamesFr(others)}`;
 }
 
-/** A revision's origin, for the history. */
+/** A revision's origin, for the history: « Modifiée par Julien Moreau (coach) ». */
 export function revisionLabel(
-  revision: { source: "generated" | "edited"; authorId?: string },
+  revision: {
+    source: "generated" | "edited";
+    authorId?: string;
+    author?: { name: string; role?: Role };
+  },
   me: string,
 ): string {
-  if (revision.source === "generated") return "Version générée";
+  if (revision.source === "generated") return "Générée automatiquement";
   if (revision.authorId === me) return "Modifiée par vous";
-  return "Modifiée par un membre de l'équipe";
+  const { author } = revision;
+  // The author's account no longer exists.
+  if (!author) return "Modifiée par un membre de l'équipe";
+  const role = author.role ? ` (${roleLabels[author.role].toLocaleLowerCase("fr-FR")})` : "";
+  return `Modifiée par ${author.name}${role}`;
 }
 
 /** « 3 pages » style plurals for the few counters the pages show. */

@@ -1,5 +1,6 @@
-// The review page's actions: ask for a regeneration (with instructions), approve (confirmed),
-// download the report (files.bilanReportUrl), and the worker's progress while it writes.
+// The review page's actions: ask for a regeneration (with instructions), approve (confirmed;
+// only once every edit is saved, naming the version read), download the report
+// (files.bilanReportUrl), and the worker's progress while it writes.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import * as Progress from "@radix-ui/react-progress";
@@ -87,25 +88,40 @@ export function RegenerateButton({
   );
 }
 
+/**
+ * Approves the synthesis `version` on screen, as it was when the dialog opened: a version
+ * landing meanwhile makes the server refuse with CONFLICT, shown in the dialog. Disabled, with
+ * `blocker` shown beside it, while an edit is not saved.
+ */
 export function ApproveButton({
   bilanId,
   studentName,
-  disabled,
+  version,
+  blocker,
 }: {
   bilanId: Id<"bilans">;
   studentName: string;
-  disabled: boolean;
+  version: number;
+  blocker: string | null;
 }) {
   const [open, setOpen] = useState(false);
+  const [readVersion, setReadVersion] = useState(version);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const approve = useMutation(api.review.approve);
+  const blockerId = useId();
+
+  function openDialog() {
+    setReadVersion(version);
+    setError(null);
+    setOpen(true);
+  }
 
   async function confirm() {
     setBusy(true);
     setError(null);
     try {
-      await approve({ bilanId });
+      await approve({ bilanId, expectedVersion: readVersion });
       setOpen(false);
     } catch (e) {
       setError(toUserError(e).message);
@@ -116,9 +132,23 @@ export function ApproveButton({
 
   return (
     <>
-      <Button disabled={disabled} onClick={() => setOpen(true)}>
+      <Button
+        disabled={blocker !== null}
+        aria-describedby={blocker !== null ? blockerId : undefined}
+        onClick={openDialog}
+      >
         Approuver le bilan
       </Button>
+      {/* Under the button on a phone; on a wider screen, a line below the page's actions. */}
+      {blocker !== null ? (
+        <p
+          id={blockerId}
+          data-testid="approbation-bloquee"
+          className="text-sm text-slate-700 sm:order-last sm:basis-full"
+        >
+          {blocker}
+        </p>
+      ) : null}
       <Dialog
         open={open}
         onOpenChange={setOpen}

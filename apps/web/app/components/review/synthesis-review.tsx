@@ -1,10 +1,11 @@
 // The synthesis with autosave: status line, conflict banner (reload the latest version), and
-// the editor. Editable only while the bilan is `review`.
+// the editor. Editable only while the bilan is `review`. Tells the page what approval would
+// approve: the version on screen, or why not yet (an edit not saved).
 import type { Id } from "@convex/_generated/dataModel";
 import type { Synthesis } from "@nexus/shared/synthesis";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import { Button } from "~/components/ui/button";
-import { saveStatusLabel } from "./autosave";
+import { approvalBlocker, saveStatusLabel } from "./autosave";
 import { SynthesisEditor } from "./synthesis-editor";
 import { useAutosave } from "./use-autosave";
 
@@ -18,21 +19,33 @@ const statusTone: Record<string, string> = {
   error: "text-red-800",
 };
 
+/** What approving now would approve: `version`, unless `blocker` says why not (French). */
+export interface ApprovalReadiness {
+  version: number;
+  blocker: string | null;
+}
+
 export function SynthesisReview({
   bilanId,
   synthesis,
   version,
   editable,
   domainLabel,
+  onApprovalReadiness,
 }: {
   bilanId: Id<"bilans">;
   synthesis: Synthesis;
   version: number;
   editable: boolean;
   domainLabel: (domainId: string) => string;
+  onApprovalReadiness?: (readiness: ApprovalReadiness) => void;
 }) {
   const latest = useMemo(() => ({ synthesis, version }), [synthesis, version]);
   const { state, edit, reload } = useAutosave(bilanId, latest);
+  const blocker = approvalBlocker(state);
+  useEffect(() => {
+    onApprovalReadiness?.({ version: state.baseVersion, blocker });
+  }, [onApprovalReadiness, state.baseVersion, blocker]);
   return (
     <div>
       {editable ? (
