@@ -8,7 +8,7 @@
 
 import { scoreBilan } from "@nexus/shared/bilan-scoring";
 import { DEMO_ACCOUNTS, DEMO_DOMAIN } from "@nexus/shared/demo-accounts";
-import type { BilanStatus, Niveau, Role, Statut, Subject } from "@nexus/shared/domain";
+import type { BilanStatus, Niveau, Statut, Subject } from "@nexus/shared/domain";
 import type { Questionnaire, Survey } from "@nexus/shared/questionnaire";
 import { getSurvey, questionnaireFor } from "@nexus/shared/questionnaires";
 import type { BilanAnswers } from "@nexus/shared/results";
