@@ -103,6 +103,24 @@ const ROWS: Row[] = [
     expect: staffOnly,
   },
   {
+    fn: "users:setActive",
+    targeted: false,
+    call: (c, w) => c.mutation(api.users.setActive, { userId: w.users.noRole, active: false }),
+    expect: adminOnly,
+  },
+  {
+    fn: "users:search",
+    targeted: false,
+    call: (c) => c.query(api.users.search, { text: "parent" }),
+    expect: staffOnly,
+  },
+  {
+    fn: "students:search",
+    targeted: false,
+    call: (c) => c.query(api.students.search, { text: "Alice" }),
+    expect: staffOnly,
+  },
+  {
     fn: "students:create",
     targeted: false,
     call: (c) =>

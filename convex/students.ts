@@ -14,6 +14,7 @@ import {
   createStudent,
   linkParent as linkParentModel,
   listStudentsFor,
+  searchStudents,
   studentRelations,
   unassignCoach as unassignCoachModel,
   unlinkParent as unlinkParentModel,
@@ -141,5 +142,15 @@ export const unassignCoach = userMutation({
   handler: async (ctx, { studentId, coachId }) => {
     requireStaff(ctx.user);
     return await unassignCoachModel(ctx, ctx.user, studentId, coachId);
+  },
+});
+
+/** Staff only: at most 20 students whose first or last name matches `text`. */
+export const search = userQuery({
+  args: { text: v.string() },
+  returns: v.array(vStudent),
+  handler: async (ctx, { text }) => {
+    requireStaff(ctx.user);
+    return await searchStudents(ctx, text);
   },
 });

@@ -6,8 +6,21 @@ import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { identityMutation, identityQuery, userMutation, userQuery } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
-import { getCurrentUser, requireRole, requireStaff, requireUser } from "./model/access";
-import { setUserRole, upsertFromIdentity, userSummary, vUserSummary } from "./model/users";
+import {
+  getCurrentUser,
+  requireActive,
+  requireRole,
+  requireStaff,
+  requireUser,
+} from "./model/access";
+import {
+  searchUsers,
+  setUserActive,
+  setUserRole,
+  upsertFromIdentity,
+  userSummary,
+  vUserSummary,
+} from "./model/users";
 import schema from "./schema";
 import { vRole } from "./validators";
 
@@ -21,14 +34,17 @@ export const ensureCurrent = identityMutation({
     // An API key already names its person: it never creates or changes a row.
     ctx.identity.issuer === API_KEY_ISSUER
       ? await requireUser(ctx)
-      : await upsertFromIdentity(ctx, ctx.identity, Date.now()),
+      : requireActive(await upsertFromIdentity(ctx, ctx.identity, Date.now())),
 });
 
-/** The caller's own row, or null when signed in but ensureCurrent has not run yet. */
+/** The caller's own row, or null when signed in but ensureCurrent has not run yet (deactivated: FORBIDDEN). */
 export const me = identityQuery({
   args: {},
   returns: v.union(vUser, v.null()),
-  handler: async (ctx) => await getCurrentUser(ctx),
+  handler: async (ctx) => {
+    const user = await getCurrentUser(ctx);
+    return user ? requireActive(user) : null;
+  },
 });
 
 /** Admin only. `role: null` withdraws the role. An admin cannot change their own role. */
@@ -57,5 +73,25 @@ export const list = userQuery({
         : ctx.db.query("users");
     const result = await query.order("desc").paginate(boundedPage(paginationOpts));
     return { ...result, page: result.page.map(userSummary) };
+  },
+});
+
+/** Admin only: deactivates (`active: false`) or reactivates an account; audited. Not oneself. */
+export const setActive = userMutation({
+  args: { userId: v.id("users"), active: v.boolean() },
+  returns: vUserSummary,
+  handler: async (ctx, { userId, active }) => {
+    requireRole(ctx.user, ["admin"]);
+    return userSummary(await setUserActive(ctx, ctx.user, userId, active, Date.now()));
+  },
+});
+
+/** Staff only: at most 20 users whose name or e-mail matches `text`, optionally of one role. */
+export const search = userQuery({
+  args: { text: v.string(), role: v.optional(vRole) },
+  returns: v.array(vUserSummary),
+  handler: async (ctx, { text, role }) => {
+    requireStaff(ctx.user);
+    return (await searchUsers(ctx, text, role)).map(userSummary);
   },
 });

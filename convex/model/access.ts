@@ -64,6 +64,16 @@ export async function requireUser(ctx: QueryCtx): Promise<User> {
       "Compte inconnu : appelez users.ensureCurrent après la connexion.",
     );
   }
+  requireActive(user);
+  return user;
+}
+
+export const DEACTIVATED_MESSAGE =
+  "Ce compte a été désactivé par le centre : contactez l'accueil pour le réactiver.";
+
+/** A deactivated account is refused everywhere (users.setActive). */
+export function requireActive(user: User): User {
+  if (user.deactivatedAt !== undefined) throw appError("FORBIDDEN", DEACTIVATED_MESSAGE);
   return user;
 }
 

@@ -318,3 +318,22 @@ export async function studentRelations(ctx: QueryCtx, studentId: Id<"students">)
     coaches: await load(assignments.map((a) => a.coachId)),
   };
 }
+
+/** At most this many students per name search. */
+export const STUDENT_SEARCH_LIMIT = 20;
+
+/** Students whose last or first name matches `text` (full-text, bounded: two indexed reads). */
+export async function searchStudents(ctx: QueryCtx, text: string): Promise<Doc<"students">[]> {
+  const term = text.trim().slice(0, 100);
+  if (!term) return [];
+  const byLast = await ctx.db
+    .query("students")
+    .withSearchIndex("search_lastName", (q) => q.search("lastName", term))
+    .take(STUDENT_SEARCH_LIMIT);
+  const byFirst = await ctx.db
+    .query("students")
+    .withSearchIndex("search_firstName", (q) => q.search("firstName", term))
+    .take(STUDENT_SEARCH_LIMIT);
+  const unique = new Map([...byLast, ...byFirst].map((s) => [s._id, s]));
+  return [...unique.values()].slice(0, STUDENT_SEARCH_LIMIT);
+}

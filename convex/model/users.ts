@@ -7,7 +7,7 @@ import { cleanText, textLimits } from "@nexus/shared/text";
 import type { UserIdentity } from "convex/server";
 import { v } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
-import type { MutationCtx } from "../_generated/server";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { cleanArg } from "../lib/text";
 import { vRole } from "../validators";
@@ -24,6 +24,7 @@ export const vUserSummary = v.object({
   role: v.optional(vRole),
   createdAt: v.number(),
   lastSeenAt: v.number(),
+  deactivatedAt: v.optional(v.number()),
 });
 
 export function userSummary(user: Doc<"users">) {
@@ -34,6 +35,7 @@ export function userSummary(user: Doc<"users">) {
     role: user.role,
     createdAt: user.createdAt,
     lastSeenAt: user.lastSeenAt,
+    deactivatedAt: user.deactivatedAt,
   };
 }
 
@@ -139,4 +141,70 @@ export async function requireUserWithRole(
   if (!user) throw appError("NOT_FOUND", "Utilisateur introuvable.");
   if (user.role !== role) throw appError("INVALID_ARGUMENT", message);
   return user;
+}
+
+/** Admin-only (checked by the caller): deactivates or reactivates an account; audited. */
+export async function setUserActive(
+  ctx: MutationCtx,
+  actor: Doc<"users">,
+  userId: Id<"users">,
+  active: boolean,
+  now: number,
+): Promise<Doc<"users">> {
+  const target = await ctx.db.get(userId);
+  if (!target) throw appError("NOT_FOUND", "Utilisateur introuvable.");
+  if (target._id === actor._id) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      "Vous ne pouvez pas désactiver votre propre compte : demandez-le à un autre administrateur.",
+    );
+  }
+  const wasActive = target.deactivatedAt === undefined;
+  if (wasActive === active) return target;
+  await ctx.db.patch(target._id, { deactivatedAt: active ? undefined : now });
+  await audit(ctx, {
+    actorKind: "user",
+    actorId: actor._id,
+    action: active ? "user.reactivate" : "user.deactivate",
+    targetTable: "users",
+    targetId: target._id,
+    details: { active },
+  });
+  return (await ctx.db.get(target._id))!;
+}
+
+/** At most this many matches per search (name or e-mail). */
+export const SEARCH_LIMIT = 20;
+
+/**
+ * Users whose name matches `text` (full-text, prefix on the last word) or whose e-mail starts
+ * with it, optionally of one role. Bounded: two indexed reads of SEARCH_LIMIT rows each.
+ */
+export async function searchUsers(
+  ctx: QueryCtx,
+  text: string,
+  role: Role | undefined,
+): Promise<Doc<"users">[]> {
+  const term = text.trim().slice(0, 100);
+  if (!term) return [];
+  const byName = await ctx.db
+    .query("users")
+    .withSearchIndex("search_name", (q) => {
+      const search = q.search("name", term);
+      return role === undefined ? search : search.eq("role", role);
+    })
+    .take(SEARCH_LIMIT);
+  const prefix = normalizeEmail(term);
+  const byEmail = await ctx.db
+    .query("users")
+    .withIndex("by_email", (q) => q.gte("email", prefix).lt("email", `${prefix}\uffff`))
+    .take(SEARCH_LIMIT);
+  const seen = new Set<string>();
+  const out: Doc<"users">[] = [];
+  for (const user of [...byName, ...byEmail.filter((u) => role === undefined || u.role === role)]) {
+    if (seen.has(user._id)) continue;
+    seen.add(user._id);
+    out.push(user);
+  }
+  return out.slice(0, SEARCH_LIMIT);
 }

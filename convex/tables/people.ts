@@ -13,10 +13,13 @@ export const peopleTables = {
     role: v.optional(vRole),
     createdAt: v.number(),
     lastSeenAt: v.number(),
+    /** Set by an admin (users.setActive): every function then refuses this account. */
+    deactivatedAt: v.optional(v.number()),
   })
     .index("by_tokenIdentifier", ["tokenIdentifier"])
     .index("by_email", ["email"])
-    .index("by_role", ["role"]),
+    .index("by_role", ["role"])
+    .searchIndex("search_name", { searchField: "name", filterFields: ["role"] }),
 
   students: defineTable({
     firstName: v.string(),
@@ -31,7 +34,9 @@ export const peopleTables = {
     updatedAt: v.number(),
   })
     .index("by_userId", ["userId"])
-    .index("by_lastName_and_firstName", ["lastName", "firstName"]),
+    .index("by_lastName_and_firstName", ["lastName", "firstName"])
+    .searchIndex("search_lastName", { searchField: "lastName" })
+    .searchIndex("search_firstName", { searchField: "firstName" }),
 
   guardianships: defineTable({
     parentId: v.id("users"),

@@ -62,6 +62,8 @@ export async function loadCurrentUser(token: string): Promise<CurrentUser | null
     );
   } catch (error) {
     if (errorCode(error) === "UNAUTHENTICATED") return null;
+    // A deactivated account (users.setActive): the server's French refusal, as a 403 page.
+    if (errorCode(error) === "FORBIDDEN") throw forbidden(messageOf(error));
     throw error;
   }
 }
@@ -86,8 +88,15 @@ export function hasRole(user: CurrentUser): user is UserWithRole {
   return user.role !== undefined;
 }
 
-export function forbidden(): Response {
-  return new Response("Cette page n'est pas accessible avec votre compte.", {
+function messageOf(error: unknown): string | undefined {
+  const data = error instanceof ConvexError ? (error.data as { message?: unknown }) : undefined;
+  return typeof data?.message === "string" ? data.message : undefined;
+}
+
+export function forbidden(
+  message = "Cette page n'est pas accessible avec votre compte.",
+): Response {
+  return new Response(message, {
     status: 403,
     statusText: "Forbidden",
     headers: { "Content-Type": "text/plain; charset=utf-8" },
