@@ -14,6 +14,8 @@ export const jobPayloadSchemas = {
   "system.echo": z.object({
     sleepMs: z.number().int().min(0).max(600_000),
     failTimes: z.number().int().min(0).optional(),
+    /** Fails every attempt that starts before this time (epoch ms): a failure a retry can end. */
+    failUntil: z.number().int().min(0).optional(),
   }),
 } as const;
 

@@ -48,6 +48,7 @@ export function navigationFor(role: Role | undefined): NavLink[] {
         { to: "/admin/familles", label: "Familles" },
         { to: "/admin/documents", label: "Documents" },
         { to: "/admin/travaux", label: "Travaux" },
+        { to: "/admin/workers", label: "Workers et alertes" },
       ];
     default:
       return [];

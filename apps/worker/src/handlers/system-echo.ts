@@ -1,5 +1,6 @@
 // system.echo: diagnostics and benchmarks. Sleeps `sleepMs` (abortably), then
-// fails its first `failTimes` attempts, then succeeds with what it saw.
+// fails its first `failTimes` attempts and every attempt before `failUntil` (a retry resets
+// attempts, so only `failUntil` lets a retried job succeed), then succeeds with what it saw.
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { defineHandler } from "../handler.ts";
 
@@ -16,6 +17,11 @@ export const systemEcho = defineHandler({
     if (job.attempt <= (payload.failTimes ?? 0)) {
       throw new Error(
         `system.echo: échec volontaire (tentative ${job.attempt}/${payload.failTimes})`,
+      );
+    }
+    if (payload.failUntil !== undefined && Date.now() < payload.failUntil) {
+      throw new Error(
+        `system.echo: échec volontaire jusqu'à ${new Date(payload.failUntil).toISOString()}`,
       );
     }
     return { echoed: payload, attempt: job.attempt };

@@ -1,0 +1,28 @@
+// The staff console's sections, as the /admin home lists them (a card per section). Add a
+// section here when its page exists; the order is the home's order.
+export interface AdminSection {
+  to: string;
+  title: string;
+  description: string;
+}
+
+export const adminSections: AdminSection[] = [
+  {
+    to: "/admin/familles",
+    title: "Familles et personnes",
+    description:
+      "Les élèves et leurs fiches, les parents liés et les coachs affectés ; les comptes, leurs rôles et leur activation.",
+  },
+  {
+    to: "/admin/travaux",
+    title: "Travaux",
+    description:
+      "La file des tâches en direct : avancement, échecs, tâches bloquées ; relancer, annuler ou retraiter.",
+  },
+  {
+    to: "/admin/workers",
+    title: "Workers et alertes",
+    description:
+      "Les workers en ligne ou hors ligne, leurs tâches en cours, et les alertes de la file avec leur cause.",
+  },
+];
