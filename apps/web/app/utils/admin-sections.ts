@@ -9,12 +9,6 @@ export interface AdminSection {
 export const adminSections: AdminSection[] = [
   {
     to: "/admin/familles",
-    title: "Familles",
-    description:
-      "Les élèves, leurs parents et leurs coachs : rechercher, créer, relier ; les rôles et les comptes.",
-  },
-  {
-    to: "/admin/familles",
     title: "Familles et personnes",
     description:
       "Les élèves et leurs fiches, les parents liés et les coachs affectés ; les comptes, leurs rôles et leur activation.",
