@@ -394,6 +394,12 @@ const ACCOUNT_ROWS: Row[] = [
     expect: staffOnly,
   },
   {
+    fn: "audit:list",
+    targeted: false,
+    call: (c) => c.query(api.audit.list, { paginationOpts: page }),
+    expect: staffOnly,
+  },
+  {
     fn: "emails:list",
     targeted: false,
     call: (c) => c.query(api.emails.list, { status: "unconfirmed" }),

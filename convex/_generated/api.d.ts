@@ -15,6 +15,7 @@ import type {
 } from "convex/server";
 import type * as alerts from "../alerts.js";
 import type * as apiKeys from "../apiKeys.js";
+import type * as audit from "../audit.js";
 import type * as bilans from "../bilans.js";
 import type * as callers from "../callers.js";
 import type * as crons from "../crons.js";
@@ -91,6 +92,7 @@ import type * as workers from "../workers.js";
 declare const fullApi: ApiFromModules<{
   alerts: typeof alerts;
   apiKeys: typeof apiKeys;
+  audit: typeof audit;
   bilans: typeof bilans;
   callers: typeof callers;
   crons: typeof crons;

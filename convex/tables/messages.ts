@@ -41,5 +41,6 @@ export const messageTables = {
   })
     .index("by_targetTable_and_targetId_and_at", ["targetTable", "targetId", "at"])
     .index("by_actorId_and_at", ["actorId", "at"])
+    .index("by_action_and_at", ["action", "at"])
     .index("by_at", ["at"]),
 };

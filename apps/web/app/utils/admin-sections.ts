@@ -25,4 +25,16 @@ export const adminSections: AdminSection[] = [
     description:
       "Les workers en ligne ou hors ligne, leurs tâches en cours, et les alertes de la file avec leur cause.",
   },
+  {
+    to: "/admin/emails",
+    title: "E-mails",
+    description:
+      "Chaque e-mail de bilan, envoyé ou en attente, par destinataire ; confirmer ceux dont l'envoi est incertain.",
+  },
+  {
+    to: "/admin/journal",
+    title: "Journal d'audit",
+    description:
+      "Qui a fait quoi et quand : rôles, comptes, familles, bilans, documents ; filtrable par action ou par personne.",
+  },
 ];

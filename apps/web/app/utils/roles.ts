@@ -49,6 +49,8 @@ export function navigationFor(role: Role | undefined): NavLink[] {
         { to: "/admin/documents", label: "Documents" },
         { to: "/admin/travaux", label: "Travaux" },
         { to: "/admin/workers", label: "Workers et alertes" },
+        { to: "/admin/emails", label: "E-mails" },
+        { to: "/admin/journal", label: "Journal" },
       ];
     default:
       return [];
