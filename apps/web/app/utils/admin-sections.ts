@@ -14,6 +14,12 @@ export const adminSections: AdminSection[] = [
       "Les élèves et leurs fiches, les parents liés et les coachs affectés ; les comptes, leurs rôles et leur activation.",
   },
   {
+    to: "/admin/documents",
+    title: "Base de connaissances",
+    description:
+      "Les documents dont se servent les bilans : envoi avec suivi de l'indexation, réindexation, suppression, et un testeur de recherche.",
+  },
+  {
     to: "/admin/travaux",
     title: "Travaux",
     description:
