@@ -1,21 +1,11 @@
 // « Mes résultats »: the overall score, the per-domain chart (lazy, client only) and the
 // table of the same numbers (the accessible version of the chart).
 import type { BilanScores } from "@nexus/shared/results";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { LazyScoresChart } from "~/components/eleve/lazy-scores-chart";
 import { Card, CardTitle } from "~/components/ui/card";
 import { MasteryBadge } from "./mastery";
 
-const ScoresChart = lazy(() => import("./scores-chart"));
-
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
 export function ScoresPanel({ scores }: { scores: BilanScores }) {
-  const hydrated = useHydrated();
-  const chartHeight = Math.max(160, scores.domains.length * 52 + 40);
   return (
     <Card aria-labelledby="resultats-titre" className="space-y-5">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -27,13 +17,7 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
           <MasteryBadge mastery={scores.overall.mastery} />
         </p>
       </div>
-      <div style={{ minHeight: chartHeight }}>
-        {hydrated ? (
-          <Suspense fallback={<div style={{ height: chartHeight }} />}>
-            <ScoresChart domains={scores.domains} />
-          </Suspense>
-        ) : null}
-      </div>
+      <LazyScoresChart domains={scores.domains} />
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Scores par thème et niveau de maîtrise</caption>

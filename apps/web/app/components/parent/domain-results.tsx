@@ -1,23 +1,12 @@
 // A bilan's results per domain for a parent: the overall score, the élève pages' chart
-// (Recharts, hidden from screen readers) and a real table with every figure and the mastery
+// (hidden from screen readers) and a real table with every figure and the mastery
 // level in words. Figures come from the bilan's stored scores only.
 
 import type { BilanScores } from "@nexus/shared/results";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { LazyScoresChart } from "~/components/eleve/lazy-scores-chart";
 import { MasteryBadge } from "~/components/eleve/mastery";
 
-// The élève's per-domain chart (Recharts, loaded lazily and only in the browser).
-const ScoresChart = lazy(() => import("~/components/eleve/scores-chart"));
-
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
 export function DomainResults({ scores, caption }: { scores: BilanScores; caption: string }) {
-  const hydrated = useHydrated();
-  const chartHeight = Math.max(160, scores.domains.length * 52 + 40);
   return (
     <div>
       <p className="text-slate-800">
@@ -25,13 +14,7 @@ export function DomainResults({ scores, caption }: { scores: BilanScores; captio
         <strong className="text-2xl text-brand-900">{scores.overall.percent} %</strong>{" "}
         <MasteryBadge mastery={scores.overall.mastery} />
       </p>
-      <div className="mt-4" style={{ minHeight: chartHeight }}>
-        {hydrated ? (
-          <Suspense fallback={<div style={{ height: chartHeight }} />}>
-            <ScoresChart domains={scores.domains} />
-          </Suspense>
-        ) : null}
-      </div>
+      <LazyScoresChart domains={scores.domains} className="mt-4" />
       <div className="mt-4 overflow-x-auto">
         <table className="w-full border-collapse text-left">
           <caption className="sr-only">{caption}</caption>

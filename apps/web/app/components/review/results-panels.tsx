@@ -3,7 +3,7 @@
 
 import type { BilanScores, PedagogicalProfile, ProfileLevel } from "@nexus/shared/results";
 import { type Mastery, masteryLabels } from "@nexus/shared/vocabulary";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { LazyScoresChart } from "~/components/eleve/lazy-scores-chart";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Card, CardTitle } from "~/components/ui/card";
 
@@ -20,17 +20,7 @@ const levelLabels: Record<ProfileLevel, string> = {
   eleve: "Élevé",
 };
 
-const ScoresChart = lazy(() => import("~/components/eleve/scores-chart"));
-
-function useHydrated(): boolean {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
 export function ScoresPanel({ scores }: { scores: BilanScores }) {
-  const hydrated = useHydrated();
-  const chartHeight = Math.max(160, scores.domains.length * 52 + 40);
   return (
     <Card aria-labelledby="scores-titre">
       <CardTitle id="scores-titre">Résultats par domaine</CardTitle>
@@ -39,13 +29,7 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
         {masteryLabels[scores.overall.mastery]}
         {scores.unanswered > 0 ? ` · ${scores.unanswered} question(s) sans réponse` : ""}
       </p>
-      <div className="mt-3" style={{ minHeight: chartHeight }}>
-        {hydrated ? (
-          <Suspense fallback={<div style={{ height: chartHeight }} />}>
-            <ScoresChart domains={scores.domains} />
-          </Suspense>
-        ) : null}
-      </div>
+      <LazyScoresChart domains={scores.domains} className="mt-3" />
       <div className="mt-3 overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Score et niveau de maîtrise par domaine</caption>
