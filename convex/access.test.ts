@@ -295,6 +295,32 @@ async function unconfirmedEmail(c: Client, w: World): Promise<Id<"emails">> {
   );
 }
 
+/** A failed e-mail of the own bilan, whose final report (version 1) is still current. */
+async function failedEmail(c: Client, w: World): Promise<Id<"emails">> {
+  return await c.run(async (ctx) => {
+    const bilan = await ctx.db.get(w.bilans.own);
+    if (!bilan?.pdf) {
+      const storageId = await ctx.storage.store(new Blob(["%PDF-1.7"]));
+      await ctx.db.patch(w.bilans.own, {
+        status: "sent",
+        pdf: { storageId, version: 1, size: 8, final: true, generatedAt: 1 },
+      });
+    }
+    return await ctx.db.insert("emails", {
+      to: "parent@test.fr",
+      recipientUserId: w.users.parent,
+      template: "bilan-parent",
+      subject: "Bilan",
+      bilanId: w.bilans.own,
+      pdfVersion: 1,
+      status: "failed",
+      error: "refusé par le fournisseur",
+      idempotencyKey: `key-${Math.random()}`,
+      createdAt: 1,
+    });
+  });
+}
+
 /** A job in the given status, as the queue would leave it. */
 async function jobIn(c: Client, status: "pending" | "failed"): Promise<Id<"jobs">> {
   return await c.run(
@@ -403,6 +429,24 @@ const ACCOUNT_ROWS: Row[] = [
     fn: "emails:list",
     targeted: false,
     call: (c) => c.query(api.emails.list, { status: "unconfirmed" }),
+    expect: staffOnly,
+  },
+  {
+    fn: "emails:page",
+    targeted: false,
+    call: (c) => c.query(api.emails.page, { status: "failed", paginationOpts: page }),
+    expect: staffOnly,
+  },
+  {
+    fn: "emails:preview",
+    targeted: false,
+    call: async (c, w) => c.query(api.emails.preview, { emailId: await unconfirmedEmail(c, w) }),
+    expect: staffOnly,
+  },
+  {
+    fn: "emails:resend",
+    targeted: false,
+    call: async (c, w) => c.mutation(api.emails.resend, { emailId: await failedEmail(c, w) }),
     expect: staffOnly,
   },
   {

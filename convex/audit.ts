@@ -1,5 +1,5 @@
 // The audit log as staff read it (/admin/journal): who did what and when, newest first,
-// paginated, filtered by one action or one person, each through its own index (never a
+// paginated, filtered by an action, a person or both, each combination through its own index (never a
 // filter over the whole table). The actor's name and role come from one read per distinct
 // actor of the page (at most a page's worth).
 import { paginationOptsValidator } from "convex/server";
@@ -43,14 +43,20 @@ export const list = staffQuery({
   returns: vAuditPage,
   handler: async (ctx, { paginationOpts, action, actorId }) => {
     const opts = boundedPage(paginationOpts, 50);
-    const base = actorId
-      ? ctx.db
-          .query("auditLogs")
-          .withIndex("by_actorId_and_at", (q) => q.eq("actorId", actorId))
-          .filter((q) => (action ? q.eq(q.field("action"), action) : true))
-      : action
-        ? ctx.db.query("auditLogs").withIndex("by_action_and_at", (q) => q.eq("action", action))
-        : ctx.db.query("auditLogs").withIndex("by_at");
+    const base =
+      actorId && action
+        ? ctx.db
+            .query("auditLogs")
+            .withIndex("by_actorId_and_action_and_at", (q) =>
+              q.eq("actorId", actorId).eq("action", action),
+            )
+        : actorId
+          ? ctx.db
+              .query("auditLogs")
+              .withIndex("by_actorId_and_at", (q) => q.eq("actorId", actorId))
+          : action
+            ? ctx.db.query("auditLogs").withIndex("by_action_and_at", (q) => q.eq("action", action))
+            : ctx.db.query("auditLogs").withIndex("by_at");
     const result = await base.order("desc").paginate(opts);
     const actors = new Map<Id<"users">, Doc<"users"> | null>();
     for (const row of result.page) {

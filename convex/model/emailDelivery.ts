@@ -7,7 +7,8 @@ import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { audit } from "./audit";
-import { completeDelivery } from "./bilanPipeline";
+import { clearStageFailure, completeDelivery, loadBilanContext } from "./bilanPipeline";
+import { appendJobEvent, enqueueJob } from "./jobs";
 
 /**
  * The provider's idempotency key. The report's SHA-256 makes it unique to these bytes, so
@@ -103,4 +104,140 @@ export async function confirmEmail(
     await completeDelivery(ctx, bilan._id, version);
   }
   return (await ctx.db.get(emailId))!;
+}
+
+/** The email.send job's idempotency key for a bilan's report version (model/bilanPipeline.ts savePdf). */
+export function sendJobKey(bilanId: Id<"bilans">, pdfVersion: number): string {
+  return `email.send:${bilanId}:v${pdfVersion}`;
+}
+
+/** The email.send jobs of one bilan and report version: the first one and every resend. */
+async function sendJobs(ctx: MutationCtx, bilanId: Id<"bilans">, pdfVersion: number) {
+  const key = sendJobKey(bilanId, pdfVersion);
+  const first = await ctx.db
+    .query("jobs")
+    .withIndex("by_idempotencyKey", (q) => q.eq("idempotencyKey", key))
+    .take(1);
+  const resends = await ctx.db
+    .query("jobs")
+    .withIndex("by_idempotencyKey", (q) =>
+      q.gte("idempotencyKey", `${key}:`).lt("idempotencyKey", `${key}:\uffff`),
+    )
+    .order("desc")
+    .take(20);
+  return [...first, ...resends];
+}
+
+/**
+ * Staff ask for a failed e-mail to be sent again. Only a `failed` row qualifies: a sent one is
+ * never sent twice, an interrupted one (« à confirmer ») must be settled first. Every failed row
+ * of the same bilan and report version goes back to `queued` and ONE email.send job serves
+ * them: a pending one is brought forward, otherwise a new one is enqueued (a running one makes
+ * the request wait, so two jobs never claim the same recipient). The job skips every recipient
+ * already sent (same idempotency keys as the first send). Calling it again while the e-mail is
+ * queued or being sent does nothing (idempotent). Audited.
+ */
+export async function resendEmail(ctx: MutationCtx, actor: Doc<"users">, emailId: Id<"emails">) {
+  const email = await ctx.db.get(emailId);
+  if (!email) throw appError("NOT_FOUND", "E-mail introuvable.");
+  if (email.status === "queued" || email.status === "sending") {
+    return { email, jobId: null, created: false };
+  }
+  if (email.status === "sent") {
+    throw appError(
+      "INVALID_STATE",
+      "Cet e-mail a déjà été envoyé : il n'est jamais renvoyé une seconde fois.",
+    );
+  }
+  if (email.status === "unconfirmed") {
+    throw appError(
+      "INVALID_STATE",
+      "Cet envoi a été interrompu : indiquez d'abord s'il a été reçu (« Confirmer la réception » ou « Non reçu »).",
+    );
+  }
+  const { bilanId, pdfVersion } = email;
+  const bilan = bilanId ? await ctx.db.get(bilanId) : null;
+  if (!bilanId || pdfVersion === undefined || !bilan) {
+    throw appError(
+      "INVALID_STATE",
+      "Cet e-mail n'est rattaché à aucun bilan : il ne peut pas être renvoyé.",
+    );
+  }
+  if (!bilan.pdf?.final || bilan.pdf.version !== pdfVersion) {
+    throw appError(
+      "INVALID_STATE",
+      `Le rapport joint (version ${pdfVersion}) a été remplacé depuis : cet e-mail ne peut plus être renvoyé tel quel.`,
+    );
+  }
+  if (!(await isRecipientOf(ctx, bilan, email.to))) {
+    throw appError(
+      "INVALID_STATE",
+      `${email.to} n'est plus destinataire de ce bilan (parent détaché ou compte élève changé) : l'e-mail ne peut pas être renvoyé.`,
+    );
+  }
+  const jobs = await sendJobs(ctx, bilanId, pdfVersion);
+  if (jobs.some((job) => job.status === "running")) {
+    throw appError(
+      "INVALID_STATE",
+      "Un envoi est en cours pour ce bilan : attendez qu'il se termine, puis renvoyez cet e-mail s'il est toujours en échec.",
+    );
+  }
+  const now = Date.now();
+  const siblings = await ctx.db
+    .query("emails")
+    .withIndex("by_bilanId", (q) => q.eq("bilanId", bilanId))
+    .take(100);
+  const requeued = siblings.filter(
+    (row) => row.pdfVersion === pdfVersion && row.status === "failed",
+  );
+  for (const row of requeued) {
+    await ctx.db.patch(row._id, { status: "queued", error: undefined });
+  }
+  const pending = jobs.find((job) => job.status === "pending");
+  let jobId: Id<"jobs">;
+  let created = false;
+  if (pending) {
+    jobId = pending._id;
+    if (pending.runAt > now) await ctx.db.patch(pending._id, { runAt: now, updatedAt: now });
+    await appendJobEvent(ctx, pending._id, "resend_requested", {
+      data: { by: `user:${actor._id}`, emailId },
+      at: now,
+    });
+  } else {
+    jobId = await enqueueJob(
+      ctx,
+      "email.send",
+      { bilanId, pdfVersion },
+      {
+        idempotencyKey: `${sendJobKey(bilanId, pdfVersion)}:resend:${emailId}:${now}`,
+        target: { table: "bilans", id: bilanId },
+        createdBy: actor._id,
+      },
+    );
+    created = true;
+  }
+  await clearStageFailure(ctx, bilanId, "email");
+  await audit(ctx, {
+    actorKind: "user",
+    actorId: actor._id,
+    action: "email.resend",
+    targetTable: "emails",
+    targetId: emailId,
+    details: {
+      bilanId,
+      pdfVersion,
+      jobId,
+      requeued: requeued.map((row) => row.to),
+    },
+  });
+  return { email: (await ctx.db.get(emailId))!, jobId, created };
+}
+
+/** Whether `to` is still one of the bilan's recipients (a linked parent or the student's account). */
+async function isRecipientOf(ctx: MutationCtx, bilan: Doc<"bilans">, to: string) {
+  const address = to.toLowerCase();
+  const { guardians, studentAccount } = await loadBilanContext(ctx, bilan._id);
+  return [...guardians, ...(studentAccount ? [studentAccount] : [])].some(
+    (person) => person.email.toLowerCase() === address,
+  );
 }

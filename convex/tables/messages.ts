@@ -41,6 +41,8 @@ export const messageTables = {
   })
     .index("by_targetTable_and_targetId_and_at", ["targetTable", "targetId", "at"])
     .index("by_actorId_and_at", ["actorId", "at"])
+    // one person's entries of one action (/admin/journal with both filters)
+    .index("by_actorId_and_action_and_at", ["actorId", "action", "at"])
     .index("by_action_and_at", ["action", "at"])
     .index("by_at", ["at"]),
 };
