@@ -340,6 +340,18 @@ async function jobIn(c: Client, status: "pending" | "failed"): Promise<Id<"jobs"
   );
 }
 
+/** A link's token that no invitation has. */
+const UNKNOWN_TOKEN = "x".repeat(43);
+
+/** A parent invitation for the own student (staff only; others are refused first). */
+function invite(c: Client, w: World) {
+  return c.mutation(api.invitations.create, {
+    email: "invite@test.fr",
+    role: "parent",
+    studentIds: [w.students.own],
+  });
+}
+
 const ACCOUNT_ROWS: Row[] = [
   {
     fn: "health:check",
@@ -347,6 +359,54 @@ const ACCOUNT_ROWS: Row[] = [
     call: (c) => c.query(api.health.check, {}),
     expect: everyone,
     newcomers: { anon: "ok", noRow: "ok", noRole: "ok", revokedKey: "ok", worker: "ok" },
+  },
+  {
+    fn: "invitations:create",
+    targeted: false,
+    call: (c, w) => invite(c, w),
+    expect: staffOnly,
+  },
+  {
+    fn: "invitations:list",
+    targeted: false,
+    call: (c) => c.query(api.invitations.list, { paginationOpts: page }),
+    expect: staffOnly,
+  },
+  {
+    fn: "invitations:resend",
+    targeted: false,
+    call: async (c, w) =>
+      c.mutation(api.invitations.resend, { invitationId: await invite(c, w) }),
+    expect: staffOnly,
+  },
+  {
+    fn: "invitations:revoke",
+    targeted: false,
+    call: async (c, w) =>
+      c.mutation(api.invitations.revoke, { invitationId: await invite(c, w) }),
+    expect: staffOnly,
+  },
+  {
+    fn: "invitations:preview",
+    targeted: false,
+    call: (c) => c.query(api.invitations.preview, { token: UNKNOWN_TOKEN, now: 1 }),
+    expect: everyone,
+    // The link's landing page, before anyone signs in: only a status for an unknown token.
+    newcomers: { anon: "ok", noRow: "ok", noRole: "ok", revokedKey: "ok", worker: "ok" },
+  },
+  {
+    fn: "invitations:accept",
+    targeted: false,
+    call: (c) => c.mutation(api.invitations.accept, { token: UNKNOWN_TOKEN }),
+    // Any signed-in account may try a link; an unknown token is NOT_FOUND for all.
+    expect: {
+      admin: "NOT_FOUND",
+      assistante: "NOT_FOUND",
+      coach: "NOT_FOUND",
+      parent: "NOT_FOUND",
+      eleve: "NOT_FOUND",
+    },
+    newcomers: { noRole: "NOT_FOUND" },
   },
   {
     fn: "apiKeys:create",
@@ -423,6 +483,12 @@ const ACCOUNT_ROWS: Row[] = [
     fn: "audit:list",
     targeted: false,
     call: (c) => c.query(api.audit.list, { paginationOpts: page }),
+    expect: staffOnly,
+  },
+  {
+    fn: "stats:dashboard",
+    targeted: false,
+    call: (c) => c.query(api.stats.dashboard, { weeks: 12, now: 60_000 }),
     expect: staffOnly,
   },
   {
@@ -566,6 +632,31 @@ const PIPELINE_ROWS: Row[] = [
     targeted: true,
     call: (c, w, target) => c.query(api.review.revisions, { bilanId: w.bilans[target] }),
     expect: reviewers,
+  },
+  {
+    fn: "provenance:bilanTimeline",
+    targeted: true,
+    call: (c, w, target) => c.query(api.provenance.bilanTimeline, { bilanId: w.bilans[target] }),
+    expect: reviewers,
+  },
+  {
+    fn: "provenance:documentTimeline",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.query(api.provenance.documentTimeline, {
+        documentId: await studentDocument(c, w, target),
+      }),
+    expect: staffOnly,
+  },
+  {
+    fn: "provenance:documentChunks",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.query(api.provenance.documentChunks, {
+        documentId: await studentDocument(c, w, target),
+        paginationOpts: page,
+      }),
+    expect: staffOnly,
   },
   {
     fn: "review:queue",
@@ -831,6 +922,35 @@ const WORKER_ROWS: WorkerRow[] = [
   {
     fn: "alerts:markNotified",
     call: (c) => c.mutation(api.alerts.markNotified, { alertId: nowhere("alerts") }),
+  },
+  {
+    fn: "invitations:sendContext",
+    call: (c) =>
+      c.query(api.invitations.sendContext, {
+        invitationId: nowhere("invitations"),
+        generation: 1,
+        now: 1,
+      }),
+  },
+  {
+    fn: "invitations:beginSend",
+    call: (c) =>
+      c.mutation(api.invitations.beginSend, {
+        invitationId: nowhere("invitations"),
+        generation: 1,
+        tokenHash: "ab".repeat(32),
+        subject: "Invitation",
+      }),
+  },
+  {
+    fn: "invitations:finishSend",
+    call: (c) =>
+      c.mutation(api.invitations.finishSend, {
+        invitationId: nowhere("invitations"),
+        generation: 1,
+        emailId: nowhere("emails"),
+        status: "sent",
+      }),
   },
   {
     fn: "apiKeys:bootstrap",

@@ -4,6 +4,7 @@ import { defineSchema } from "convex/server";
 import { bilanTables } from "./tables/bilans";
 import { credentialTables } from "./tables/credentials";
 import { fileTables } from "./tables/files";
+import { invitationTables } from "./tables/invitations";
 import { jobTables } from "./tables/jobs";
 import { knowledgeTables } from "./tables/knowledge";
 import { llmTables } from "./tables/llm";
@@ -23,4 +24,5 @@ export default defineSchema({
   ...fileTables,
   ...presenceTables,
   ...rateLimitTables,
+  ...invitationTables,
 });

@@ -43,4 +43,16 @@ export const vEmailStatus = v.union(
   /** The worker died mid-send: staff confirm whether it arrived (emails.confirm). */
   v.literal("unconfirmed"),
 );
+/** Roles an invitation may give (admin is never invited: an admin sets it, users.setRole). */
+export const vInvitationRole = v.union(
+  v.literal("parent"),
+  v.literal("eleve"),
+  v.literal("coach"),
+  v.literal("assistante"),
+);
+export const vInvitationStatus = v.union(
+  v.literal("pending"),
+  v.literal("accepted"),
+  v.literal("revoked"),
+);
 export const vActorKind = v.union(v.literal("user"), v.literal("worker"), v.literal("system"));

@@ -21,6 +21,8 @@
 //   buckets (searchesPerStaff, generationsPerStaff, indexingsPerStaff), sized for scripts
 //   and the CLI, so a runaway script or a leaked staff key is bounded too. Retrying
 //   a failed job (jobs.retry) is not limited: it re-runs work that was already admitted.
+// - staff inviting someone or resending an invitation (an e-mail to an outside address):
+//   invitationsPerStaff.
 // The worker is never limited here (it only does admitted work; llmBudget paces it).
 //
 // In a mutation the token is taken before any other write, and a refusal throws, so the
@@ -94,6 +96,12 @@ export const RATE_LIMITS = {
    * fiches at once (the 21 starter documents are seeded by the worker, not counted).
    */
   indexingsPerStaff: { kind: "token bucket", rate: 200, period: HOUR, capacity: 100 },
+  /**
+   * Invitation e-mails a staff member may send, new or resent (key: userId): 60 an hour in
+   * bursts of 30, enough to invite a whole class's families at the start of the year, while a
+   * runaway script or leaked key cannot flood strangers' inboxes (and the sender's reputation).
+   */
+  invitationsPerStaff: { kind: "token bucket", rate: 60, period: HOUR, capacity: 30 },
 } as const satisfies Record<string, TokenBucketRateLimit>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -108,6 +116,7 @@ const REFUSALS: Record<RateLimitName, string> = {
   generationsPerStaff: "Trop de générations de bilans demandées depuis votre compte",
   indexingsPerUser: "Trop de documents envoyés ou réindexés depuis votre compte",
   indexingsPerStaff: "Trop de documents envoyés ou réindexés depuis votre compte",
+  invitationsPerStaff: "Trop d'invitations envoyées depuis votre compte",
 };
 
 const limiter = defineRateLimits(RATE_LIMITS);
@@ -165,6 +174,11 @@ export async function limitRegeneration(
 /** knowledge.search: one embedding call. */
 export async function limitSearch(ctx: MutationCtx, user: User): Promise<void> {
   await consume(ctx, isStaff(user) ? "searchesPerStaff" : "searchesPerUser", user._id);
+}
+
+/** invitations.create and invitations.resend: one more invitation e-mail (staff only). */
+export async function limitInvitation(ctx: MutationCtx, user: User): Promise<void> {
+  await consume(ctx, "invitationsPerStaff", user._id);
 }
 
 /** A job a person enqueues by kind (jobs.enqueue, jobs.reprocess): only costly kinds count. */

@@ -14,6 +14,7 @@ export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   "email.send": 4,
   "system.echo": 4,
   "alerts.notify": 1,
+  "invitation.send": 2,
 };
 
 export class ConfigError extends Error {

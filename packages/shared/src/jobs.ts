@@ -11,6 +11,8 @@ export const jobPayloadSchemas = {
   "email.send": z.object({ bilanId: id, pdfVersion: z.number().int().min(1) }),
   "document.ingest": z.object({ documentId: id }),
   "alerts.notify": z.object({ alertId: id }),
+  /** The invitation e-mail of one token generation; the worker mints the token at send time. */
+  "invitation.send": z.object({ invitationId: id, generation: z.number().int().min(1) }),
   "system.echo": z.object({
     sleepMs: z.number().int().min(0).max(600_000),
     failTimes: z.number().int().min(0).optional(),

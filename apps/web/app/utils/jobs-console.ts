@@ -21,6 +21,7 @@ export const jobKindLabels: Record<JobKind, string> = {
   "email.send": "Envoi d'e-mail",
   "document.ingest": "Indexation d'un document",
   "alerts.notify": "Notification d'alerte",
+  "invitation.send": "Envoi d'une invitation",
   "system.echo": "Diagnostic (écho)",
 };
 
