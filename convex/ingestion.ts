@@ -8,6 +8,7 @@ import { appError } from "./lib/errors";
 import { workerMutation, workerQuery } from "./lib/functions";
 import { assertDocumentTransition, reportDocumentProgress } from "./model/documentStatus";
 import { documentScopeKey, nextGeneration, scopeModelKey } from "./model/documents";
+import { countDocumentIndexed } from "./model/stats";
 import schema from "./schema";
 import { vDocumentStatus } from "./validators";
 
@@ -131,6 +132,7 @@ export const activateGeneration = workerMutation({
       );
     }
     assertDocumentTransition(row, "indexed");
+    await countDocumentIndexed(ctx, row, args.pages, Date.now());
     await ctx.db.patch(args.documentId, {
       activeGeneration: args.generation,
       pendingGeneration: undefined,

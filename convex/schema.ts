@@ -12,6 +12,7 @@ import { messageTables } from "./tables/messages";
 import { peopleTables } from "./tables/people";
 import { presenceTables } from "./tables/presence";
 import { rateLimitTables } from "./tables/rateLimits";
+import { statTables } from "./tables/stats";
 
 export default defineSchema({
   ...peopleTables,
@@ -24,5 +25,6 @@ export default defineSchema({
   ...fileTables,
   ...presenceTables,
   ...rateLimitTables,
+  ...statTables,
   ...invitationTables,
 });

@@ -8,6 +8,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { redactStored } from "../lib/redact";
 import { enqueueJob } from "./jobs";
+import { countBilanDelivery, countBilanStage, countGeneration } from "./stats";
 
 export async function requireBilan(ctx: QueryCtx, bilanId: Id<"bilans">): Promise<Doc<"bilans">> {
   const bilan = await ctx.db.get(bilanId);
@@ -90,6 +91,7 @@ export async function saveGeneratedSynthesis(
     version,
     createdAt: now,
   });
+  await countGeneration(ctx, generation, now);
   // A provisional PDF lets the coach read the report as the family will see it.
   if (options.previewPdf === false) return;
   await enqueueJob(
@@ -128,6 +130,7 @@ export async function approveBilan(
     },
     updatedAt: now,
   });
+  await countBilanStage(ctx, bilan, "approved", now);
   return await enqueueJob(
     ctx,
     "bilan.pdf",
@@ -157,6 +160,7 @@ export async function failGeneration(ctx: MutationCtx, bilanId: Id<"bilans">, me
     failure: { stage: "generation", message: redactStored(message, 2_000), at: now },
     updatedAt: now,
   });
+  await countBilanStage(ctx, bilan, "failed", now);
 }
 
 /** A failed generation job is retried: the bilan waits for it again (failed/submitted → generating). */
@@ -268,6 +272,7 @@ export async function completeDelivery(
   if (bilan.status !== "sent") {
     assertTransition(bilan, "sent");
     const now = Date.now();
+    await countBilanDelivery(ctx, bilan, now);
     await ctx.db.patch(bilanId, {
       status: "sent",
       sentAt: now,

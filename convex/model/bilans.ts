@@ -31,6 +31,7 @@ import { canReadStudent, canWriteStudent, isOwnStudent, isStaff, type User } fro
 import { audit } from "./audit";
 import { enqueueJob } from "./jobs";
 import { limitBilanSubmit } from "./rateLimits";
+import { countBilanStage } from "./stats";
 
 /** Statuses in which the family (élève, parents) sees the synthesis and the PDF: after a coach approved it. */
 const RELEASED: readonly BilanStatus[] = ["approved", "sent"];
@@ -99,6 +100,7 @@ export async function createDraft(
     .take(50);
   const open = recent.find((b) => b.status === "draft" && b.subject === subject);
   if (open) return open._id;
+  await countBilanStage(ctx, { subject }, "created", now);
   return await ctx.db.insert("bilans", {
     studentId,
     subject,
@@ -164,6 +166,7 @@ export async function submit(
     submittedAt: now,
     updatedAt: now,
   });
+  await countBilanStage(ctx, bilan, "submitted", now);
   const jobId = await enqueueGeneration(ctx, bilanId, user._id);
   await audit(ctx, {
     actorKind: "user",

@@ -19,6 +19,7 @@ import {
   resumeGeneration,
 } from "./bilanPipeline";
 import { failDocument, restartDocument } from "./documentStatus";
+import { countJobOutcome } from "./stats";
 
 export interface JobOutcomeHooks {
   /** The job failed for good; `reason` is its error message, already redacted, in French. */
@@ -137,10 +138,12 @@ export const jobOutcomes: Partial<Record<JobKind, JobOutcomeHooks>> = {
 };
 
 export async function jobFailed(ctx: MutationCtx, job: Doc<"jobs">, reason: string) {
+  await countJobOutcome(ctx, job, "failed");
   await jobOutcomes[job.kind]?.onFailed?.(ctx, job, reason);
 }
 
 export async function jobCancelled(ctx: MutationCtx, job: Doc<"jobs">) {
+  await countJobOutcome(ctx, job, "cancelled");
   await jobOutcomes[job.kind]?.onCancelled?.(ctx, job);
 }
 

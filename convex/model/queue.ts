@@ -14,6 +14,7 @@ import { redactStored } from "../lib/redact";
 import { vJobKind } from "../validators";
 import { jobCancelled, jobFailed } from "./jobOutcomes";
 import { appendJobEvent } from "./jobs";
+import { countJobOutcome } from "./stats";
 
 export const MIN_LEASE_MS = 500;
 export const MAX_LEASE_MS = 15 * 60_000;
@@ -139,6 +140,7 @@ export async function reclaimExpiredLeases(
       await jobFailed(ctx, job, message);
     } else {
       await ctx.db.patch(job._id, { ...lease, status: "pending", runAt: now, updatedAt: now });
+      await countJobOutcome(ctx, job, "retried", now);
       await appendJobEvent(ctx, job._id, "lease_expired", {
         message: `Bail expiré : le worker ${owner ?? "?"} ne répond plus, la tâche retourne dans la file.`,
         data: { worker: owner },
@@ -269,6 +271,7 @@ export async function completeJob(
     finishedAt: now,
     updatedAt: now,
   });
+  await countJobOutcome(ctx, job, "completed", now);
   await appendJobEvent(ctx, job._id, "completed", {
     data: {
       worker: job.leaseOwner,
@@ -353,6 +356,7 @@ export async function failJob(
     lastError,
     updatedAt: now,
   });
+  await countJobOutcome(ctx, job, "retried", now);
   await appendJobEvent(ctx, job._id, "retry_scheduled", {
     message: lastError.message,
     data: { ...eventData, runAt },

@@ -19,6 +19,7 @@ import type { MutationCtx } from "../_generated/server";
 import { audit } from "./audit";
 import { approveBilan, saveGeneratedSynthesis, startGeneration } from "./bilanPipeline";
 import { enqueueGeneration } from "./bilans";
+import { countBilanStage } from "./stats";
 
 /** Issuer of the web app's dev sign-in tokens unless DEV_AUTH_ISSUER says otherwise. */
 export const DEV_AUTH_ISSUER_DEFAULT = "http://127.0.0.1:3000/dev-auth";
@@ -377,6 +378,11 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
       updatedAt: at,
       ...(plan.status === "draft" ? {} : { submittedAt: at }),
     });
+    // The counters of /admin/statistiques, as createDraft and submit would have bumped them.
+    await countBilanStage(ctx, { subject: plan.subject }, "created", at);
+    if (plan.status !== "draft") {
+      await countBilanStage(ctx, { subject: plan.subject }, "submitted", at);
+    }
     if (plan.status === "submitted") await enqueueGeneration(ctx, bilanId, student.userId);
     if (plan.status === "review" || plan.status === "sent") {
       await writeDemoSynthesis(ctx, bilanId, student, now, {
