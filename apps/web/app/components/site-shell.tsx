@@ -2,11 +2,12 @@
 // signed-in person and « Se déconnecter », the main landmark and a footer.
 import { api } from "@convex/_generated/api";
 import type { Role } from "@nexus/shared/domain";
-import { Form, Link, NavLink } from "@remix-run/react";
+import { Form, Link, useLocation } from "@remix-run/react";
 import { useQuery } from "convex/react";
 import type { ReactNode } from "react";
 import { ClerkSignOutButton } from "~/components/clerk/clerk-lazy";
 import { cn } from "~/utils/cn";
+import { navStates } from "~/utils/nav-active";
 import { navigationFor, roleLabels } from "~/utils/roles";
 import { Button } from "./ui/button";
 
@@ -53,6 +54,9 @@ function SignOut({ authMode }: { authMode: "clerk" | "dev" }) {
 
 export function SiteShell({ user, authMode, reviewCount, live, children }: ShellProps) {
   const links = navigationFor(user?.role ?? undefined);
+  // The exact page is aria-current="page"; on a sub-page its section's link is marked too
+  // (aria-current="true"), e.g. « Travaux » on /admin/travaux/<id>.
+  const states = navStates(useLocation().pathname, links);
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -72,31 +76,34 @@ export function SiteShell({ user, authMode, reviewCount, live, children }: Shell
               className="order-3 w-full sm:order-none sm:w-auto"
             >
               <ul className="flex flex-wrap gap-1">
-                {links.map((link) => (
-                  <li key={link.to}>
-                    <NavLink
-                      to={link.to}
-                      end
-                      className={({ isActive }) =>
-                        cn(
+                {links.map((link, index) => {
+                  const state = states[index];
+                  return (
+                    <li key={link.to}>
+                      <Link
+                        to={link.to}
+                        aria-current={
+                          state === "page" ? "page" : state === "section" ? "true" : undefined
+                        }
+                        className={cn(
                           "inline-flex min-h-11 items-center rounded-md px-3 font-medium",
-                          isActive
+                          state
                             ? "bg-brand-50 text-brand-900 underline underline-offset-4"
                             : "text-slate-700 hover:bg-slate-100",
-                        )
-                      }
-                    >
-                      {link.label}
-                      {link.count === "reviewQueue" && typeof reviewCount === "number" ? (
-                        live ? (
-                          <LiveReviewCount initial={reviewCount} />
-                        ) : (
-                          <CountBubble count={reviewCount} />
-                        )
-                      ) : null}
-                    </NavLink>
-                  </li>
-                ))}
+                        )}
+                      >
+                        {link.label}
+                        {link.count === "reviewQueue" && typeof reviewCount === "number" ? (
+                          live ? (
+                            <LiveReviewCount initial={reviewCount} />
+                          ) : (
+                            <CountBubble count={reviewCount} />
+                          )
+                        ) : null}
+                      </Link>
+                    </li>
+                  );
+                })}
               </ul>
             </nav>
           ) : null}
