@@ -492,12 +492,6 @@ const ACCOUNT_ROWS: Row[] = [
     expect: staffOnly,
   },
   {
-    fn: "stats:dashboard",
-    targeted: false,
-    call: (c) => c.query(api.stats.dashboard, { weeks: 12, now: 60_000 }),
-    expect: staffOnly,
-  },
-  {
     fn: "emails:list",
     targeted: false,
     call: (c) => c.query(api.emails.list, { status: "unconfirmed" }),
