@@ -23,6 +23,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { jobId, detail, now: roundToMinute(Date.now()) };
 }
 
+/** jobEvents kept per job (convex/model/jobs.ts MAX_EVENTS_PER_JOB): the log is never longer. */
+const MAX_EVENTS_SHOWN = 50;
+
 const eventLabels: Record<string, string> = {
   enqueued: "Mise en file",
   claimed: "Prise par un worker",
@@ -36,6 +39,7 @@ const eventLabels: Record<string, string> = {
   released: "Rendue à la file",
   lease_expired: "Bail expiré (worker silencieux)",
   reprocess: "Retraitement",
+  resend_requested: "Renvoi d'un e-mail demandé",
 };
 
 function json(value: unknown): string {
@@ -108,6 +112,12 @@ export default function JobPage() {
       ) : null}
 
       <h2 className="mt-6 text-lg font-semibold text-slate-900">Journal</h2>
+      {events.length >= MAX_EVENTS_SHOWN ? (
+        <p className="mt-1 text-sm text-slate-700" data-testid="journal-tache-tronque">
+          Une tâche garde ses {MAX_EVENTS_SHOWN} derniers événements : les plus anciens ont été
+          effacés au fil de l'eau.
+        </p>
+      ) : null}
       {events.length === 0 ? (
         <p className="mt-2 text-slate-700">Aucun événement enregistré.</p>
       ) : (

@@ -1,6 +1,7 @@
 // /admin/travaux — the live job queue for staff: filters in the URL (statut, type, age), the
 // heartbeat's progress, attempts, the last error (stack folded), stuck jobs highlighted,
-// retry / cancel / reprocess behind a confirmation, bulk retry of one kind's failures.
+// retry / cancel / reprocess behind a confirmation, bulk retry of one kind's failures. 50 jobs
+// per page, newest first; « Charger plus » adds the next 50, every loaded page staying live.
 import { api } from "@convex/_generated/api";
 import { formatWhenFr } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -25,7 +26,7 @@ import {
   roundToMinute,
   stuckReason,
 } from "~/utils/jobs-console";
-import { useLiveQuery } from "~/utils/live-query";
+import { useLivePages } from "~/utils/live-pages";
 import { useMinuteClock } from "~/utils/use-minute-clock";
 
 export const meta: MetaFunction = () => [{ title: "Travaux — Nexus Réussite" }];
@@ -47,9 +48,11 @@ export default function JobsPage() {
   const data = useLoaderData<typeof loader>();
   const { filters } = data;
   // `since` stays the loader's (a new filter is a new navigation); the clock only ages jobs.
-  const jobs = useLiveQuery(api.jobs.list, jobListArgs(filters, data.now, PAGE_SIZE), data.jobs);
+  const { paginationOpts: _first, ...args } = jobListArgs(filters, data.now, PAGE_SIZE);
+  const jobs = useLivePages(api.jobs.list, args, data.jobs, PAGE_SIZE);
   const now = useMinuteClock(data.now);
-  const stuckCount = jobs.page.filter((job) => stuckReason(job, now)).length;
+  const stuckCount = jobs.results.filter((job) => stuckReason(job, now)).length;
+  const shown = jobs.results.length;
   const filtered = Boolean(filters.status || filters.kind || filters.age);
 
   return (
@@ -95,15 +98,15 @@ export default function JobsPage() {
       </Form>
 
       <p className="mt-4 text-slate-800" aria-live="polite" data-testid="resume-travaux">
-        {jobs.page.length === 0
+        {shown === 0
           ? filtered
             ? "Aucune tâche ne correspond à ces filtres."
             : "Aucune tâche pour le moment."
-          : `${jobs.page.length} tâche${jobs.page.length > 1 ? "s" : ""}${jobs.isDone ? "" : ` (les ${PAGE_SIZE} plus récentes)`}${stuckCount > 0 ? `, dont ${stuckCount} bloquée${stuckCount > 1 ? "s" : ""}` : ""}.`}
+          : `${shown} tâche${shown > 1 ? "s" : ""}${jobs.canLoadMore ? ` affichée${shown > 1 ? "s" : ""} (les plus récentes ; d'autres suivent)` : ""}${stuckCount > 0 ? `, dont ${stuckCount} bloquée${stuckCount > 1 ? "s" : ""}` : ""}.`}
       </p>
 
       <ul className="mt-3 space-y-3">
-        {jobs.page.map((job) => {
+        {jobs.results.map((job) => {
           const stuck = stuckReason(job, now);
           return (
             <li
@@ -149,6 +152,19 @@ export default function JobsPage() {
           );
         })}
       </ul>
+
+      {jobs.canLoadMore || jobs.loadingMore ? (
+        <div className="mt-4">
+          <Button
+            variant="secondary"
+            onClick={jobs.loadMore}
+            disabled={jobs.loadingMore}
+            data-testid="charger-plus-travaux"
+          >
+            {jobs.loadingMore ? "Chargement…" : `Charger ${PAGE_SIZE} tâches de plus`}
+          </Button>
+        </div>
+      ) : null}
 
       <div className="mt-6">
         <BulkRetry defaultKind={filters.kind} />
