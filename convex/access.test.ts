@@ -980,6 +980,15 @@ const WORKER_ROWS: WorkerRow[] = [
       }),
   },
   {
+    fn: "ingestion:recordPages",
+    call: (c) =>
+      c.mutation(api.ingestion.recordPages, {
+        documentId: nowhere("documents"),
+        generation: 1,
+        pages: [{ page: 1, method: "text", chars: 10 }],
+      }),
+  },
+  {
     fn: "ingestion:activateGeneration",
     call: (c) =>
       c.mutation(api.ingestion.activateGeneration, {

@@ -111,6 +111,43 @@ export const insertChunks = workerMutation({
   },
 });
 
+const vPageInput = v.object({
+  page: v.number(),
+  method: v.union(v.literal("text"), v.literal("ocr")),
+  confidence: v.optional(v.number()),
+  chars: v.number(),
+});
+
+/** Records how pages of the generation being written were read; a page already recorded is skipped. */
+export const recordPages = workerMutation({
+  args: { documentId: v.id("documents"), generation: v.number(), pages: v.array(vPageInput) },
+  returns: v.object({ inserted: v.number() }),
+  handler: async (ctx, { documentId, generation, pages }) => {
+    const row = await ctx.db.get(documentId);
+    if (!row) return { inserted: 0 };
+    if (row.pendingGeneration !== generation) {
+      throw appError(
+        "INVALID_STATE",
+        `La génération ${generation} de ce document n'est plus en cours d'écriture.`,
+      );
+    }
+    if (pages.length > 200) throw appError("INVALID_ARGUMENT", "200 pages au plus par lot.");
+    let inserted = 0;
+    for (const page of pages) {
+      const existing = await ctx.db
+        .query("documentPages")
+        .withIndex("by_documentId_and_generation_and_page", (q) =>
+          q.eq("documentId", documentId).eq("generation", generation).eq("page", page.page),
+        )
+        .first();
+      if (existing) continue;
+      await ctx.db.insert("documentPages", { ...page, documentId, generation });
+      inserted++;
+    }
+    return { inserted };
+  },
+});
+
 /** Makes the written generation the searchable one, atomically, and purges the previous one. */
 export const activateGeneration = workerMutation({
   args: {

@@ -16,7 +16,7 @@ import {
 import { claimEmail } from "./model/emailDelivery";
 import { storageReference } from "./model/uploads";
 import schema from "./schema";
-import { vGenerationMeta, vSynthesis } from "./tables/bilans";
+import { vGenerationMeta, vRetrievedSource, vSynthesis } from "./tables/bilans";
 import { vEmailStatus } from "./validators";
 
 const vPerson = v.object({ userId: v.id("users"), name: v.string(), email: v.string() });
@@ -42,11 +42,20 @@ export const beginGeneration = workerMutation({
   },
 });
 
+/** Saves a generated synthesis with what its run used (job, retrieved passages) for provenance. */
 export const saveSynthesis = workerMutation({
-  args: { bilanId: v.id("bilans"), synthesis: vSynthesis, generation: vGenerationMeta },
+  args: {
+    bilanId: v.id("bilans"),
+    synthesis: vSynthesis,
+    generation: vGenerationMeta,
+    jobId: v.optional(v.id("jobs")),
+    retrieved: v.optional(v.array(vRetrievedSource)),
+  },
   returns: v.null(),
-  handler: async (ctx, { bilanId, synthesis, generation }) => {
-    await saveGeneratedSynthesis(ctx, bilanId, synthesis, generation);
+  handler: async (ctx, { bilanId, synthesis, generation, jobId, retrieved }) => {
+    await saveGeneratedSynthesis(ctx, bilanId, synthesis, generation, {
+      run: { jobId, retrieved },
+    });
     return null;
   },
 });
@@ -63,6 +72,8 @@ export const recordPdf = workerMutation({
     storageId: v.id("_storage"),
     size: v.number(),
     final: v.boolean(),
+    /** The bilan.pdf job that built the file (kept in the bilan's PDF history). */
+    jobId: v.optional(v.id("jobs")),
   },
   returns: v.union(
     v.object({ accepted: v.literal(true), version: v.number() }),

@@ -69,7 +69,7 @@ export const requestRegeneration = userMutation({
       action: "bilan.requestRegeneration",
       targetTable: "bilans",
       targetId: bilanId,
-      details: { instructions: instructions ?? null },
+      details: { instructions: instructions ?? null, jobId },
     });
     return jobId;
   },

@@ -123,8 +123,14 @@ describe("seed:run", () => {
     const jobs = await t.run(async (ctx) => await ctx.db.query("jobs").collect());
     const generate = jobs.filter((j) => j.kind === "bilan.generate");
     const submitted = bilans.filter((b) => b.status === "submitted");
-    expect(generate.map((j) => j.target?.id).sort()).toEqual(submitted.map((b) => b._id).sort());
+    const pending = generate.filter((j) => j.status === "pending");
+    expect(pending.map((j) => j.target?.id).sort()).toEqual(submitted.map((b) => b._id).sort());
     expect(submitted.length).toBeGreaterThan(0);
+    // Bilans written by the seed have their generation job too, completed, as the worker leaves it.
+    const generated = bilans.filter((b) => b.synthesis !== undefined);
+    const completed = generate.filter((j) => j.status === "completed");
+    expect(completed.map((j) => j.target?.id).sort()).toEqual(generated.map((b) => b._id).sort());
+    expect(generated.length).toBeGreaterThan(0);
     // `sent` plans are approved here; the worker's final PDF and email jobs make them `sent`.
     expect(new Set(bilans.map((b) => b.status))).toEqual(
       new Set(["draft", "submitted", "review", "approved"]),
@@ -174,8 +180,19 @@ describe("seed:run", () => {
         promptVersion: expected.meta.promptVersion,
         outputTokens: expected.meta.outputTokens,
       });
+      // Recorded as the worker records a run: the revision names its job, meta and sources.
+      const generateJob = jobs.find(
+        (j) => j.kind === "bilan.generate" && j.target?.id === bilan._id,
+      );
+      expect(generateJob?.status).toBe("completed");
       expect(revisions.filter((r) => r.bilanId === bilan._id)).toEqual([
-        expect.objectContaining({ source: "generated", synthesis: bilan.synthesis }),
+        expect.objectContaining({
+          source: "generated",
+          synthesis: bilan.synthesis,
+          jobId: generateJob?._id,
+          generation: bilan.generation,
+          retrieved: [],
+        }),
       ]);
       const pdfJobs = jobs.filter((j) => j.kind === "bilan.pdf" && j.target?.id === bilan._id);
       if (bilan.status === "review") {

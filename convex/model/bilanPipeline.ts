@@ -3,10 +3,12 @@
 // Never writes scores (scoring belongs to bilans.submit) and never sends anything itself.
 import { type BilanStatus, canTransition } from "@nexus/shared/domain";
 import type { GenerationMeta, Synthesis } from "@nexus/shared/synthesis";
+import type { Infer } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { redactStored } from "../lib/redact";
+import { MAX_RETRIEVED_SOURCES, type vRetrievedSource } from "../tables/bilans";
 import { enqueueJob } from "./jobs";
 import { countBilanDelivery, countBilanStage, countGeneration } from "./stats";
 
@@ -65,12 +67,20 @@ export async function startGeneration(ctx: MutationCtx, bilanId: Id<"bilans">) {
   await ctx.db.patch(bilanId, { status: "generating", failure: undefined, updatedAt: Date.now() });
 }
 
+/** What a generation run used, kept on its revision for the provenance timeline. */
+export interface GenerationRun {
+  /** The bilan.generate job that wrote the synthesis. */
+  jobId?: Id<"jobs">;
+  /** Passages retrieved for the run (trimmed to MAX_RETRIEVED_SOURCES). */
+  retrieved?: Infer<typeof vRetrievedSource>[];
+}
+
 export async function saveGeneratedSynthesis(
   ctx: MutationCtx,
   bilanId: Id<"bilans">,
   synthesis: Synthesis,
   generation: GenerationMeta,
-  options: { previewPdf?: boolean } = {},
+  options: { previewPdf?: boolean; run?: GenerationRun } = {},
 ) {
   const bilan = await requireBilan(ctx, bilanId);
   assertTransition(bilan, "review");
@@ -89,8 +99,12 @@ export async function saveGeneratedSynthesis(
     source: "generated",
     synthesis,
     version,
+    jobId: options.run?.jobId,
+    generation,
+    retrieved: options.run?.retrieved?.slice(0, MAX_RETRIEVED_SOURCES),
     createdAt: now,
   });
+  await recordCitations(ctx, bilanId, synthesis, version, now);
   await countGeneration(ctx, generation, now);
   // A provisional PDF lets the coach read the report as the family will see it.
   if (options.previewPdf === false) return;
@@ -103,6 +117,43 @@ export async function saveGeneratedSynthesis(
       target: { table: "bilans", id: bilanId },
     },
   );
+}
+
+/** Distinct cited passages a synthesis can hold that are looked up for citations. */
+const MAX_CITED_PASSAGES = 50;
+
+/**
+ * One bilanCitations row per document the synthesis cites (passages resolved from
+ * `sources[].chunkId`; a passage since purged is skipped), so a document lists its citing
+ * bilans by index.
+ */
+export async function recordCitations(
+  ctx: MutationCtx,
+  bilanId: Id<"bilans">,
+  synthesis: Synthesis,
+  synthesisVersion: number,
+  now: number,
+) {
+  const chunkIds = [
+    ...new Set(synthesis.recommendations.flatMap((r) => r.sources.map((s) => s.chunkId))),
+  ].slice(0, MAX_CITED_PASSAGES);
+  const passages = new Map<Id<"documents">, number>();
+  for (const chunkId of chunkIds) {
+    const id = ctx.db.normalizeId("chunks", chunkId);
+    const chunk = id ? await ctx.db.get(id) : null;
+    if (chunk) passages.set(chunk.documentId, (passages.get(chunk.documentId) ?? 0) + 1);
+  }
+  for (const [documentId, count] of passages) {
+    const existing = await ctx.db
+      .query("bilanCitations")
+      .withIndex("by_bilanId_and_documentId", (q) =>
+        q.eq("bilanId", bilanId).eq("documentId", documentId),
+      )
+      .unique();
+    const row = { synthesisVersion, passages: count, citedAt: now };
+    if (existing) await ctx.db.patch(existing._id, row);
+    else await ctx.db.insert("bilanCitations", { documentId, bilanId, ...row });
+  }
 }
 
 /**
@@ -213,7 +264,13 @@ export async function clearStageFailure(
  */
 export async function savePdf(
   ctx: MutationCtx,
-  args: { bilanId: Id<"bilans">; storageId: Id<"_storage">; size: number; final: boolean },
+  args: {
+    bilanId: Id<"bilans">;
+    storageId: Id<"_storage">;
+    size: number;
+    final: boolean;
+    jobId?: Id<"jobs">;
+  },
 ) {
   const bilan = await requireBilan(ctx, args.bilanId);
   const discard = async (reason: string) => {
@@ -238,6 +295,14 @@ export async function savePdf(
       generatedAt: now,
     },
     updatedAt: now,
+  });
+  await ctx.db.insert("bilanReports", {
+    bilanId: args.bilanId,
+    version,
+    final: args.final,
+    size: args.size,
+    jobId: args.jobId,
+    generatedAt: now,
   });
   if (args.final) {
     await enqueueJob(

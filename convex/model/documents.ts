@@ -99,22 +99,39 @@ export async function purgeChunkBatch(
   // The gaps between kept generations: (−∞, k1), (k1, k2), (k2, +∞).
   const bounds = [undefined, ...keep, undefined];
   let deleted = 0;
-  for (let i = 0; i + 1 < bounds.length && deleted < PURGE_BATCH; i++) {
-    const [above, below] = [bounds[i], bounds[i + 1]];
-    const stale = await ctx.db
-      .query("chunks")
-      .withIndex("by_documentId_and_generation_and_ordinal", (q) => {
-        const doc = q.eq("documentId", documentId);
-        if (above !== undefined && below !== undefined) {
-          return doc.gt("generation", above).lt("generation", below);
-        }
-        if (above !== undefined) return doc.gt("generation", above);
-        if (below !== undefined) return doc.lt("generation", below);
-        return doc;
-      })
-      .take(PURGE_BATCH - deleted);
-    for (const chunk of stale) await ctx.db.delete(chunk._id);
-    deleted += stale.length;
+  // Chunks first, then the per-page extraction rows of the same stale generations.
+  for (const table of ["chunks", "documentPages"] as const) {
+    for (let i = 0; i + 1 < bounds.length && deleted < PURGE_BATCH; i++) {
+      const [above, below] = [bounds[i], bounds[i + 1]];
+      const stale =
+        table === "chunks"
+          ? await ctx.db
+              .query("chunks")
+              .withIndex("by_documentId_and_generation_and_ordinal", (q) => {
+                const doc = q.eq("documentId", documentId);
+                if (above !== undefined && below !== undefined) {
+                  return doc.gt("generation", above).lt("generation", below);
+                }
+                if (above !== undefined) return doc.gt("generation", above);
+                if (below !== undefined) return doc.lt("generation", below);
+                return doc;
+              })
+              .take(PURGE_BATCH - deleted)
+          : await ctx.db
+              .query("documentPages")
+              .withIndex("by_documentId_and_generation_and_page", (q) => {
+                const doc = q.eq("documentId", documentId);
+                if (above !== undefined && below !== undefined) {
+                  return doc.gt("generation", above).lt("generation", below);
+                }
+                if (above !== undefined) return doc.gt("generation", above);
+                if (below !== undefined) return doc.lt("generation", below);
+                return doc;
+              })
+              .take(PURGE_BATCH - deleted);
+      for (const row of stale) await ctx.db.delete(row._id);
+      deleted += stale.length;
+    }
   }
   return deleted === PURGE_BATCH;
 }

@@ -19,7 +19,8 @@ import type { MutationCtx } from "../_generated/server";
 import { audit } from "./audit";
 import { approveBilan, saveGeneratedSynthesis, startGeneration } from "./bilanPipeline";
 import { enqueueGeneration } from "./bilans";
-import { countBilanStage } from "./stats";
+import { appendJobEvent } from "./jobs";
+import { countBilanStage, countJobOutcome } from "./stats";
 
 /** Issuer of the web app's dev sign-in tokens unless DEV_AUTH_ISSUER says otherwise. */
 export const DEV_AUTH_ISSUER_DEFAULT = "http://127.0.0.1:3000/dev-auth";
@@ -238,6 +239,11 @@ async function writeDemoSynthesis(
   options: { previewPdf: boolean },
 ) {
   const bilan = (await ctx.db.get(bilanId))!;
+  // The submit's generation job, run here by the same local writer the worker would use, and
+  // recorded as the worker records it (completed job, revision naming it): the provenance
+  // timeline of a seeded bilan reads like a real one.
+  const jobId = await enqueueGeneration(ctx, bilanId, student.userId);
+  await ctx.db.patch(jobId, { status: "running", attempts: 1, claimedAt: now, updatedAt: now });
   await startGeneration(ctx, bilanId);
   const { synthesis, meta } = await generateSynthesis(
     {
@@ -250,7 +256,22 @@ async function writeDemoSynthesis(
     new LocalWriterProvider(),
     { now: () => now },
   );
-  await saveGeneratedSynthesis(ctx, bilanId, synthesis, meta, options);
+  await saveGeneratedSynthesis(ctx, bilanId, synthesis, meta, {
+    ...options,
+    run: { jobId, retrieved: [] },
+  });
+  await countJobOutcome(ctx, { kind: "bilan.generate" }, "completed", now);
+  await ctx.db.patch(jobId, {
+    status: "completed",
+    result: { provider: meta.provider, model: meta.model, repaired: false, chunks: 0, sources: 0 },
+    finishedAt: now,
+    updatedAt: now,
+  });
+  await appendJobEvent(ctx, jobId, "completed", {
+    message: "Synthèse écrite par le jeu de démonstration (rédacteur local).",
+    data: { worker: "seed", attempt: 1, durationMs: meta.durationMs },
+    at: now,
+  });
 }
 
 export interface SeedResult {
@@ -380,9 +401,8 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
     });
     // The counters of /admin/statistiques, as createDraft and submit would have bumped them.
     await countBilanStage(ctx, { subject: plan.subject }, "created", at);
-    if (plan.status !== "draft") {
+    if (plan.status !== "draft")
       await countBilanStage(ctx, { subject: plan.subject }, "submitted", at);
-    }
     if (plan.status === "submitted") await enqueueGeneration(ctx, bilanId, student.userId);
     if (plan.status === "review" || plan.status === "sent") {
       await writeDemoSynthesis(ctx, bilanId, student, now, {

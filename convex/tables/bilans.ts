@@ -13,6 +13,16 @@ export const vPedagogicalProfile = zodToConvex(zPedagogicalProfile);
 export const vSynthesis = zodToConvex(zSynthesis);
 export const vGenerationMeta = zodToConvex(zGenerationMeta);
 
+/** A passage retrieved for a generation run (kept on its revision, for the provenance timeline). */
+export const vRetrievedSource = v.object({
+  chunkId: v.string(),
+  documentId: v.optional(v.id("documents")),
+  documentTitle: v.string(),
+  page: v.number(),
+});
+/** At most this many retrieved passages are kept per generation run. */
+export const MAX_RETRIEVED_SOURCES = 30;
+
 export const bilanTables = {
   bilans: defineTable({
     studentId: v.id("students"),
@@ -67,6 +77,41 @@ export const bilanTables = {
     authorId: v.optional(v.id("users")),
     /** The bilan's synthesisVersion this revision became (absent on older rows). */
     version: v.optional(v.number()),
+    /** Generated revisions: the bilan.generate job that wrote it (absent on older rows). */
+    jobId: v.optional(v.id("jobs")),
+    /** Generated revisions: provider, model, prompt version, tokens, duration. */
+    generation: v.optional(vGenerationMeta),
+    /** Generated revisions: the passages retrieved for the run (at most MAX_RETRIEVED_SOURCES). */
+    retrieved: v.optional(v.array(vRetrievedSource)),
     createdAt: v.number(),
   }).index("by_bilanId_and_createdAt", ["bilanId", "createdAt"]),
+
+  /**
+   * Every PDF a bilan has had (provisional and final), written by savePdf with the job that
+   * built it. Only the bilan's current `pdf` still has its file; older versions are history.
+   */
+  bilanReports: defineTable({
+    bilanId: v.id("bilans"),
+    version: v.number(),
+    final: v.boolean(),
+    size: v.number(),
+    jobId: v.optional(v.id("jobs")),
+    generatedAt: v.number(),
+  }).index("by_bilanId_and_version", ["bilanId", "version"]),
+
+  /**
+   * Which bilans cited which documents (one row per bilan and document), written when a
+   * generated synthesis is saved: the document page lists its citing bilans by index.
+   */
+  bilanCitations: defineTable({
+    documentId: v.id("documents"),
+    bilanId: v.id("bilans"),
+    /** The synthesis version that cited the document most recently. */
+    synthesisVersion: v.number(),
+    /** Distinct passages of the document cited by that version. */
+    passages: v.number(),
+    citedAt: v.number(),
+  })
+    .index("by_documentId_and_citedAt", ["documentId", "citedAt"])
+    .index("by_bilanId_and_documentId", ["bilanId", "documentId"]),
 };

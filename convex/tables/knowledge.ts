@@ -39,6 +39,21 @@ export const knowledgeTables = {
     // Is a file already a document's (upload claims, storage sweep)?
     .index("by_storageId", ["storageId"]),
 
+  /**
+   * How each page of a document's generation was read: its own text layer or OCR (with the
+   * OCR mean confidence, 0–100). Written by the ingest job before it activates the generation;
+   * stale generations are purged with their chunks.
+   */
+  documentPages: defineTable({
+    documentId: v.id("documents"),
+    generation: v.number(),
+    page: v.number(),
+    method: v.union(v.literal("text"), v.literal("ocr")),
+    confidence: v.optional(v.number()),
+    /** Non-space characters extracted from the page. */
+    chars: v.number(),
+  }).index("by_documentId_and_generation_and_page", ["documentId", "generation", "page"]),
+
   chunks: defineTable({
     documentId: v.id("documents"),
     generation: v.number(),

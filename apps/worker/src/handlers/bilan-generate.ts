@@ -17,16 +17,19 @@ import type { PipelineServices } from "../pipeline/services.ts";
 const WEAK_DOMAINS = 3;
 const CHUNKS_PER_DOMAIN = 3;
 
+/** A retrieved chunk and the document it comes from (kept on the revision for provenance). */
+export type RetrievedPassage = RetrievedChunk & { documentId?: Id<"documents"> };
+
 /** The weakest domains (below 60 %, else the two lowest) with the chunks retrieved for each. */
 export async function retrieveForWeakDomains(
   convex: WorkerConvex,
   context: BilanContext,
   log: Logger,
-): Promise<RetrievedChunk[]> {
+): Promise<RetrievedPassage[]> {
   const domains = [...(context.bilan.scores?.domains ?? [])].sort((a, b) => a.percent - b.percent);
   const weak = domains.filter((d) => d.percent < 60).slice(0, WEAK_DOMAINS);
   const targets = weak.length > 0 ? weak : domains.slice(0, 2);
-  const byId = new Map<string, RetrievedChunk>();
+  const byId = new Map<string, RetrievedPassage>();
   for (const domain of targets) {
     try {
       const hits = await convex.action(api.knowledge.searchForBilan, {
@@ -40,6 +43,7 @@ export async function retrieveForWeakDomains(
         else {
           byId.set(hit.chunkId, {
             chunkId: hit.chunkId,
+            documentId: hit.documentId,
             documentTitle: hit.documentTitle,
             page: hit.pageStart,
             text: hit.text,
@@ -62,7 +66,7 @@ export function bilanGenerateHandler(services: PipelineServices) {
     schema: jobPayloadSchemas["bilan.generate"],
     timeoutMs: 5 * 60_000,
     retry: { baseMs: 5_000, maxMs: 5 * 60_000 },
-    async run({ bilanId, instructions }, { convex, signal, progress, log }) {
+    async run({ bilanId, instructions }, { convex, signal, progress, log, job }) {
       const context = await loadBilanContext(convex, bilanId);
       const { bilan, student } = context;
       if (!bilan.scores || !bilan.profile) {
@@ -96,6 +100,13 @@ export function bilanGenerateHandler(services: PipelineServices) {
             bilanId: bilanId as Id<"bilans">,
             synthesis: result.synthesis,
             generation: result.meta,
+            jobId: job.id as Id<"jobs">,
+            retrieved: chunks.map(({ chunkId, documentId, documentTitle, page }) => ({
+              chunkId,
+              documentId,
+              documentTitle,
+              page,
+            })),
           }),
         );
         return {

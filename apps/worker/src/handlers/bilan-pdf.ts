@@ -15,7 +15,7 @@ export function bilanPdfHandler() {
     schema: jobPayloadSchemas["bilan.pdf"],
     timeoutMs: 2 * 60_000,
     retry: { baseMs: 2_000, maxMs: 60_000 },
-    async run({ bilanId, final }, { convex, signal, progress }) {
+    async run({ bilanId, final }, { convex, signal, progress, job }) {
       const { bilan, student, approverName } = await loadBilanContext(convex, bilanId);
       const expected = final ? "approved" : "review";
       if (bilan.status !== expected) {
@@ -80,6 +80,7 @@ export function bilanPdfHandler() {
           storageId,
           size: bytes.byteLength,
           final,
+          jobId: job.id as Id<"jobs">,
         }),
       );
       return recorded.accepted

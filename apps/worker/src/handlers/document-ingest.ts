@@ -4,6 +4,7 @@
 // throws: when the job fails for good or is cancelled, Convex marks the document `failed` and
 // discards the half-written generation (convex/model/jobOutcomes.ts).
 import { KnowledgeError } from "@nexus/knowledge/errors";
+import type { ExtractedPage } from "@nexus/knowledge/extract";
 import type { IngestStage } from "@nexus/knowledge/ingest";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { api } from "../../../../convex/_generated/api";
@@ -13,6 +14,20 @@ import { defineHandler } from "../handler.ts";
 import type { PipelineServices } from "../pipeline/services.ts";
 
 const BATCH = 32;
+const PAGE_BATCH = 200;
+
+/** How a page was read, as recorded on the document: method, OCR confidence, characters. */
+export function pageExtraction(page: ExtractedPage) {
+  return {
+    page: page.page,
+    method: page.source,
+    confidence:
+      page.source === "ocr" && page.confidence !== undefined
+        ? Math.round(page.confidence * 10) / 10
+        : undefined,
+    chars: page.text.replace(/\s+/g, "").length,
+  };
+}
 /** Share of the overall progress each stage ends at. */
 const STAGE_END: Record<IngestStage, number> = {
   extracting: 30,
@@ -105,6 +120,15 @@ export function documentIngestHandler(services: PipelineServices) {
               contentHash: chunk.contentHash,
               embedding: chunk.embedding,
             })),
+          });
+        }
+        // How each page was read (text layer or OCR, with its confidence), for staff.
+        for (let start = 0; start < prepared.pages.length; start += PAGE_BATCH) {
+          signal.throwIfAborted();
+          await convex.mutation(api.ingestion.recordPages, {
+            documentId: id,
+            generation: begun.generation,
+            pages: prepared.pages.slice(start, start + PAGE_BATCH).map(pageExtraction),
           });
         }
         await convex.mutation(api.ingestion.activateGeneration, {
