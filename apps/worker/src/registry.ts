@@ -8,6 +8,7 @@ import { bilanGenerateHandler } from "./handlers/bilan-generate.ts";
 import { bilanPdfHandler } from "./handlers/bilan-pdf.ts";
 import { documentIngestHandler } from "./handlers/document-ingest.ts";
 import { emailSendHandler } from "./handlers/email-send.ts";
+import { invitationSendHandler } from "./handlers/invitation-send.ts";
 import { systemEcho } from "./handlers/system-echo.ts";
 import type { PipelineServices } from "./pipeline/services.ts";
 
@@ -23,6 +24,7 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
     emailSendHandler(services),
     documentIngestHandler(services),
     alertsNotifyHandler(services),
+    invitationSendHandler(services),
   ];
 }
 
