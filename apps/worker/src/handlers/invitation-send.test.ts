@@ -119,7 +119,7 @@ describe("invitation.send", () => {
     const retryable = setup({
       fail: new EmailSendError("Resend indisponible", { provider: "resend", retryable: true }),
     });
-    const error: Error = await retryable.run().catch((e: Error) => e);
+    const error = (await retryable.run().catch((e: unknown) => e)) as Error;
     expect(error).not.toBeInstanceOf(NonRetryableError);
     expect(String(error.message)).toContain("Resend indisponible");
     expect(retryable.calls.at(-1)).toMatchObject({
