@@ -1,12 +1,15 @@
 // /admin/emails — every bilan e-mail, newest first, live: recipient, subject, bilan, status
 // and dates; the ones whose delivery is uncertain (« à confirmer ») first and highlighted,
-// with « Confirmer la réception » / « Non reçu » behind a confirmation. Status filter in the URL.
+// with « Confirmer la réception » / « Non reçu » behind a confirmation; « Renvoyer » for a failed
+// one (never a sent one); each e-mail's page shows it as received. Status filter in the URL;
+// 50 per page with « Charger plus », every loaded page live.
 import { api } from "@convex/_generated/api";
 import { formatWhenFr } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { FunctionReturnType } from "convex/server";
 import { EmailConfirmActions } from "~/components/admin/email-confirm";
+import { EmailResend } from "~/components/admin/email-resend";
 import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { requireRole } from "~/utils/auth.server";
@@ -19,12 +22,13 @@ import {
   recipientLine,
 } from "~/utils/emails-console";
 import { roundToMinute } from "~/utils/jobs-console";
+import { useLivePages } from "~/utils/live-pages";
 import { useLiveQuery } from "~/utils/live-query";
 import { useMinuteClock } from "~/utils/use-minute-clock";
 
 export const meta: MetaFunction = () => [{ title: "E-mails — Nexus Réussite" }];
 
-const LIMIT = 100;
+const PAGE_SIZE = 50;
 const UNCONFIRMED = { status: "unconfirmed" as const, limit: 50 };
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -32,14 +36,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const status = parseEmailStatus(new URL(request.url).searchParams);
   const convex = convexForRequest(token);
   const [emails, unconfirmed] = await Promise.all([
-    convex.query(api.emails.list, listArgs(status)),
+    convex.query(api.emails.page, {
+      ...listArgs(status),
+      paginationOpts: { numItems: PAGE_SIZE, cursor: null },
+    }),
     convex.query(api.emails.list, UNCONFIRMED),
   ]);
   return { status: status ?? null, emails, unconfirmed, now: roundToMinute(Date.now()) };
 }
 
 function listArgs(status: ReturnType<typeof parseEmailStatus>) {
-  return status ? { status, limit: LIMIT } : { limit: LIMIT };
+  return status ? { status } : {};
 }
 
 type EmailRow = FunctionReturnType<typeof api.emails.list>[number];
@@ -47,11 +54,11 @@ type EmailRow = FunctionReturnType<typeof api.emails.list>[number];
 export default function EmailsPage() {
   const data = useLoaderData<typeof loader>();
   const status = data.status ?? undefined;
-  const emails = useLiveQuery(api.emails.list, listArgs(status), data.emails);
+  const emails = useLivePages(api.emails.page, listArgs(status), data.emails, PAGE_SIZE);
   const unconfirmed = useLiveQuery(api.emails.list, UNCONFIRMED, data.unconfirmed);
   const now = useMinuteClock(data.now);
   // The « à confirmer » ones are listed above; the main list shows the others.
-  const others = emails.filter((email) => email.status !== "unconfirmed");
+  const others = emails.results.filter((email) => email.status !== "unconfirmed");
 
   return (
     <section aria-labelledby="page-titre">
@@ -115,13 +122,25 @@ export default function EmailsPage() {
               ? "Les e-mails à confirmer sont listés plus haut."
               : "Aucun e-mail avec ce statut."
             : "Aucun e-mail pour le moment."
-          : `${others.length} e-mail${others.length > 1 ? "s" : ""}${emails.length === LIMIT ? ` (les ${LIMIT} plus récents)` : ""}.`}
+          : `${others.length} e-mail${others.length > 1 ? "s" : ""}${emails.canLoadMore ? ` affiché${others.length > 1 ? "s" : ""} (les plus récents ; d'autres suivent)` : ""}.`}
       </p>
       <ul className="mt-3 space-y-3">
         {others.map((email) => (
           <EmailCard key={email._id} email={email} now={now} />
         ))}
       </ul>
+      {emails.canLoadMore || emails.loadingMore ? (
+        <div className="mt-4">
+          <Button
+            variant="secondary"
+            onClick={emails.loadMore}
+            disabled={emails.loadingMore}
+            data-testid="charger-plus-emails"
+          >
+            {emails.loadingMore ? "Chargement…" : `Charger ${PAGE_SIZE} e-mails de plus`}
+          </Button>
+        </div>
+      ) : null}
     </section>
   );
 }
@@ -182,11 +201,17 @@ function EmailCard({
           </div>
         ) : null}
       </dl>
-      {email.status === "unconfirmed" ? (
-        <div className="mt-3">
-          <EmailConfirmActions email={email} />
-        </div>
-      ) : null}
+      <div className="mt-3 flex flex-wrap items-center gap-3">
+        <Link
+          to={`/admin/emails/${email._id}`}
+          className="text-brand-800 underline underline-offset-4"
+          aria-label={`Voir l'e-mail : ${email.subject} à ${email.to}`}
+        >
+          Voir l'e-mail et sa pièce jointe
+        </Link>
+        {email.status === "unconfirmed" ? <EmailConfirmActions email={email} /> : null}
+        {email.status === "failed" ? <EmailResend email={email} /> : null}
+      </div>
     </li>
   );
 }

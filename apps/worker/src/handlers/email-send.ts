@@ -4,6 +4,7 @@
 // It only throws: a delivery failure is recorded on the bilan by Convex when the job fails
 // for good (convex/model/jobOutcomes.ts).
 import { EmailSendError } from "@nexus/email/email-sender";
+import { pdfFilename } from "@nexus/email/pdf-filename";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { redactSecrets } from "@nexus/shared/redact";
 import { api } from "../../../../convex/_generated/api";
@@ -18,16 +19,7 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** ASCII file name, e.g. "Bilan-maths-Zoe-Lefevre-v2.pdf". */
-export function pdfFilename(subject: string, firstName: string, lastName: string, version: number) {
-  const ascii = (text: string) =>
-    text
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .replace(/[^A-Za-z0-9]+/g, "-")
-      .replace(/^-|-$/g, "");
-  return `Bilan-${ascii(subject)}-${ascii(firstName)}-${ascii(lastName)}-v${version}.pdf`;
-}
+export { pdfFilename };
 
 export function emailSendHandler(services: PipelineServices) {
   return defineHandler({
