@@ -43,4 +43,10 @@ export const adminSections: AdminSection[] = [
     description:
       "Qui a fait quoi et quand : rôles, comptes, familles, bilans, documents ; filtrable par action ou par personne.",
   },
+  {
+    to: "/admin/statistiques",
+    title: "Statistiques",
+    description:
+      "Bilans par semaine et par matière, délai jusqu'à l'envoi, échecs des travaux, jetons et coût estimé des modèles, documents indexés.",
+  },
 ];
