@@ -12,6 +12,7 @@ import { orNotFound } from "~/utils/bilan.server";
 import { convexForRequest } from "~/utils/convex.server";
 import { formatAttempts, jobKindLabels, roundToMinute, stuckReason } from "~/utils/jobs-console";
 import { useLiveQuery } from "~/utils/live-query";
+import { targetPath } from "~/utils/provenance";
 import { useMinuteClock } from "~/utils/use-minute-clock";
 
 export const meta: MetaFunction = () => [{ title: "Détail d'une tâche — Nexus Réussite" }];
@@ -41,6 +42,22 @@ const eventLabels: Record<string, string> = {
   reprocess: "Retraitement",
   resend_requested: "Renvoi d'un e-mail demandé",
 };
+
+/** The record the job works on, linked to its provenance page. */
+function TargetField({ target }: { target: { table: string; id: string } }) {
+  const path = targetPath(target);
+  if (!path) return <Field label="Concerne" value={`${target.table} ${target.id}`} />;
+  return (
+    <div className="flex gap-2">
+      <dt className="font-medium text-slate-700">Concerne :</dt>
+      <dd>
+        <Link to={path} className="text-brand-800 underline underline-offset-4">
+          {target.table === "bilans" ? "Historique du bilan" : "Page du document"}
+        </Link>
+      </dd>
+    </div>
+  );
+}
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
@@ -76,9 +93,7 @@ export default function JobPage() {
         <Field label="Priorité" value={String(job.priority)} />
         {job.leaseOwner ? <Field label="Worker" value={job.leaseOwner} /> : null}
         {job.finishedAt ? <Field label="Finie" value={formatWhenFr(now, job.finishedAt)} /> : null}
-        {job.target ? (
-          <Field label="Concerne" value={`${job.target.table} ${job.target.id}`} />
-        ) : null}
+        {job.target ? <TargetField target={job.target} /> : null}
         {job.retriedAt ? <Field label="Relancée" value={formatWhenFr(now, job.retriedAt)} /> : null}
       </dl>
       {job.status === "running" ? (

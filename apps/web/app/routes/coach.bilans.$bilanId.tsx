@@ -23,6 +23,7 @@ import { requireRole } from "~/utils/auth.server";
 import { notFound, orNotFound } from "~/utils/bilan.server";
 import { convexForRequest } from "~/utils/convex.server";
 import { useLiveQuery } from "~/utils/live-query";
+import { bilanHistoryPath } from "~/utils/provenance";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -97,6 +98,12 @@ export default function ReviewPage() {
           disabled={!["review", "approved", "sent", "failed"].includes(bilan.status)}
         />
         {bilan.pdf ? <ReportDownload bilanId={bilanId} final={bilan.pdf.final} /> : null}
+        <Link
+          to={bilanHistoryPath(bilanId)}
+          className="text-brand-800 underline underline-offset-4 sm:ml-auto"
+        >
+          Historique complet du bilan
+        </Link>
       </div>
 
       {generating ? (

@@ -4,6 +4,7 @@ import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import { formatWhenFr } from "@nexus/shared/french-time";
 import { subjectLabels } from "@nexus/shared/vocabulary";
+import { Link } from "@remix-run/react";
 import { useMutation } from "convex/react";
 import type { FunctionReturnType } from "convex/server";
 import { useState } from "react";
@@ -12,6 +13,7 @@ import { Badge } from "~/components/ui/badge";
 import { Button } from "~/components/ui/button";
 import { documentStatusLabels, documentStatusTone, formatBytesFr } from "~/utils/documents-console";
 import { toUserError } from "~/utils/errors";
+import { documentPath } from "~/utils/provenance";
 
 export type DocumentRow = FunctionReturnType<typeof api.documents.list>[number];
 
@@ -78,7 +80,12 @@ export function DocumentTable({
           {documents.map((document) => (
             <tr key={document._id} data-testid="document" data-status={document.status}>
               <th scope="row" className="max-w-64 break-words px-3 py-2 font-medium text-slate-900">
-                {document.title}
+                <Link
+                  to={documentPath(document._id)}
+                  className="text-brand-800 underline underline-offset-4 hover:text-brand-900"
+                >
+                  {document.title}
+                </Link>
                 {document.status === "failed" && document.error ? (
                   <span className="mt-1 block text-sm font-normal text-red-800">
                     {document.error}
