@@ -92,6 +92,11 @@ export default function StudentPage() {
         people={relations.parents}
         personRole="parent"
         addLabel="Lier un parent"
+        extra={
+          <Button asChild size="sm" variant="secondary">
+            <Link to={`/admin/invitations?role=parent&eleve=${studentId}`}>Inviter un parent</Link>
+          </Button>
+        }
         pickLabel="Lier"
         removeLabel="Délier"
         onAdd={(parentId) => linkParent({ studentId, parentId })}
@@ -159,6 +164,7 @@ function RelationCard({
   removeLabel,
   onAdd,
   onRemove,
+  extra,
 }: {
   id: string;
   title: string;
@@ -170,6 +176,8 @@ function RelationCard({
   removeLabel: string;
   onAdd: (userId: Id<"users">) => Promise<unknown>;
   onRemove: (userId: Id<"users">) => Promise<unknown>;
+  /** Another action beside « add » (the parents' « Inviter un parent »). */
+  extra?: ReactNode;
 }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -187,9 +195,12 @@ function RelationCard({
     <Card aria-labelledby={`${id}-titre`}>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <CardTitle id={`${id}-titre`}>{title}</CardTitle>
-        <Button size="sm" onClick={() => setOpen(true)}>
-          {addLabel}
-        </Button>
+        <div className="flex flex-wrap gap-2">
+          {extra}
+          <Button size="sm" onClick={() => setOpen(true)}>
+            {addLabel}
+          </Button>
+        </div>
       </div>
       {people.length === 0 ? (
         <p className="mt-3 text-slate-700">{empty}</p>

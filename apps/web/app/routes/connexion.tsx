@@ -1,5 +1,7 @@
 // /connexion. Dev sign-in: the demo accounts grouped by role (one click) and any e-mail of an
 // existing user. With Clerk: Clerk's sign-in component. Both return to ?redirectTo afterwards.
+// On the way to an invitation's link (?redirectTo=/invitation/<token>), the invited e-mail may
+// sign in before it has an account (dev-sign-in.server.ts) and the page says so.
 import { DEMO_ACCOUNTS, type DemoAccount } from "@nexus/shared/demo-accounts";
 import type { Role } from "@nexus/shared/domain";
 import {
@@ -16,6 +18,7 @@ import { Card } from "~/components/ui/card";
 import { getSession } from "~/utils/auth.server";
 import { devSignIn } from "~/utils/dev-sign-in.server";
 import { authMode, getEnv } from "~/utils/env.server";
+import { invitationTokenOf } from "~/utils/invitations";
 import { safeRedirect } from "~/utils/redirect";
 
 export const meta: MetaFunction = () => [{ title: "Connexion — Nexus Réussite" }];
@@ -39,13 +42,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
           accounts: DEMO_ACCOUNTS.filter((account) => account.role === group.role),
         }))
       : [];
-  return { mode, redirectTo, groups };
+  return { mode, redirectTo, groups, invited: invitationTokenOf(redirectTo) !== undefined };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const redirectTo = safeRedirect(form.get("redirectTo"));
-  const result = await devSignIn(form.get("email"));
+  const result = await devSignIn(form.get("email"), {
+    invitationToken: invitationTokenOf(redirectTo),
+  });
   if (!result.ok) {
     return data({ error: result.message, email: String(form.get("email") ?? "") }, { status: 400 });
   }
@@ -75,7 +80,7 @@ function AccountButton({ account, redirectTo }: { account: DemoAccount; redirect
 }
 
 export default function SignInPage() {
-  const { mode, redirectTo, groups } = useLoaderData<typeof loader>();
+  const { mode, redirectTo, groups, invited } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   if (mode === "clerk") {
     return (
@@ -87,6 +92,13 @@ export default function SignInPage() {
   return (
     <div className="mx-auto max-w-4xl">
       <h1 className="text-3xl font-bold text-brand-900">Connexion</h1>
+      {invited ? (
+        <p className="mt-3 rounded-md border border-brand-200 bg-brand-50 p-3 text-slate-800">
+          Vous avez été invité(e) : connectez-vous avec l'adresse e-mail qui a reçu l'invitation,
+          même si vous n'avez pas encore de compte. Vous reviendrez ensuite à l'invitation pour
+          l'accepter.
+        </p>
+      ) : null}
       <p className="mt-2 text-slate-700">
         Version de démonstration : choisissez un compte pour entrer dans l'application avec son
         rôle, ou saisissez l'adresse e-mail d'un compte existant.

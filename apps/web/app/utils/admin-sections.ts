@@ -14,6 +14,12 @@ export const adminSections: AdminSection[] = [
       "Les élèves et leurs fiches, les parents liés et les coachs affectés ; les comptes, leurs rôles et leur activation.",
   },
   {
+    to: "/admin/invitations",
+    title: "Invitations",
+    description:
+      "Inviter un parent, un élève ou un coach par e-mail avec un lien à usage unique ; suivre, renvoyer ou révoquer les invitations.",
+  },
+  {
     to: "/admin/documents",
     title: "Base de connaissances",
     description:

@@ -46,6 +46,7 @@ export function navigationFor(role: Role | undefined): NavLink[] {
       return [
         { to: "/admin", label: "Tableau de bord" },
         { to: "/admin/familles", label: "Familles" },
+        { to: "/admin/invitations", label: "Invitations" },
         { to: "/admin/documents", label: "Documents" },
         { to: "/admin/travaux", label: "Travaux" },
         { to: "/admin/workers", label: "Workers et alertes" },
