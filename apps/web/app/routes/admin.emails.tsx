@@ -205,7 +205,7 @@ function EmailCard({
         <Link
           to={`/admin/emails/${email._id}`}
           className="text-brand-800 underline underline-offset-4"
-          aria-label={`Voir l'e-mail : ${email.subject} à ${email.to}`}
+          aria-label={`Voir l'e-mail et sa pièce jointe : ${email.subject} à ${email.to}`}
         >
           Voir l'e-mail et sa pièce jointe
         </Link>

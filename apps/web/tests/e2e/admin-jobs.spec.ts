@@ -118,6 +118,12 @@ test("l'assistante voit une tâche échouer en direct, la relance et la voit se 
   await expect(log).toContainText("Échec");
   await expect(log).toContainText("Relancée");
   await expect(log).toContainText("Terminée");
+  // The header marks « Travaux » as the section of this sub-page.
+  await expect(
+    page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", {
+      name: "Travaux",
+    }),
+  ).toHaveAttribute("aria-current", "true");
   await expectNoSeriousA11yViolations(page);
   await captureScreenshots(page, "admin-travaux-detail");
 
@@ -138,4 +144,38 @@ test("l'assistante voit une tâche échouer en direct, la relance et la voit se 
     await expect(coach.getByRole("heading", { level: 1, name: "Accès refusé" })).toBeVisible();
   }
   await expectNoSeriousA11yViolations(coach);
+});
+
+test("la liste des travaux se lit page après page, en direct", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "Nadia Benali");
+  const convex = await convexAs(page);
+  // 60 diagnostics jobs: more than one page of 50.
+  const ids: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const { job } = await convex.mutation(api.jobs.enqueue, {
+      kind: "system.echo",
+      payload: { sleepMs: 0 },
+    });
+    ids.push(job.id);
+  }
+  const oldest = ids[0]!;
+  await page.goto("/admin/travaux?type=system.echo");
+  const rows = page.getByTestId("tache");
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByTestId("resume-travaux")).toContainText("d'autres suivent");
+  await expect(page.locator(`[data-testid="tache"][data-job-id="${oldest}"]`)).toHaveCount(0);
+  await markNoReload(page);
+  const more = page.getByRole("button", { name: "Charger 50 tâches de plus" });
+  await more.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator(`[data-testid="tache"][data-job-id="${oldest}"]`)).toBeVisible();
+  expect(await rows.count()).toBeGreaterThan(50);
+  // The loaded pages stay live: the oldest one, on the second page, turns « Terminée ».
+  await expect(
+    page.locator(`[data-testid="tache"][data-job-id="${oldest}"] [data-job-status]`),
+  ).toHaveAttribute("data-job-status", "completed", { timeout: 60_000 });
+  await expectNotReloaded(page);
+  await expectNoSeriousA11yViolations(page);
+  await captureScreenshots(page, "admin-travaux-pages", { mobile: false });
 });
