@@ -1,7 +1,9 @@
 // The assistante's audit log and e-mails pages: Nadia Benali opens /admin/journal and sees the
 // seed's entry (« Données de démonstration créées », by the worker), filters on that action
 // (the URL keeps the filter), then opens /admin/emails and sees the e-mails of Camille's sent
-// NSI bilan once the worker has delivered them (live, no reload). Axe on every page.
+// NSI bilan once the worker has delivered them (live, no reload), opens the parent's one as
+// received (re-rendered message, attached report downloaded). Axe on every page.
+import { readFile } from "node:fs/promises";
 import { expectNoSeriousA11yViolations } from "./a11y";
 import { expect, test } from "./fixtures";
 import { captureScreenshots } from "./screenshots";
@@ -74,5 +76,42 @@ test("l'assistante lit le journal d'audit, le filtre, puis voit les e-mails envo
   await expect(page.locator('[data-testid="email"]:not([data-email-status="sent"])')).toHaveCount(
     0,
   );
+  // A sent e-mail is never offered for a second send.
+  await expect(parentEmail.first().getByRole("button", { name: /^Renvoyer/ })).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
+
+  // The e-mail as the parent received it: subject, recipient, the message (a re-render, said
+  // so) in a sandboxed frame, its text version, and the attached report, downloaded through the
+  // authorised link.
+  await parentEmail
+    .first()
+    .getByRole("link", { name: /^Voir l'e-mail/ })
+    .click();
+  await expect(page).toHaveURL(/\/admin\/emails\/[^/]+$/);
+  await expect(
+    page.getByRole("heading", {
+      level: 1,
+      name: `Bilan de ${NSI} de Camille Durand`,
+      exact: false,
+    }),
+  ).toBeVisible();
+  await expect(page.getByTestId("statut-email")).toContainText("Envoyé");
+  await expect(page.getByTestId("apercu-re-rendu")).toContainText("Aperçu recalculé");
+  const frame = page.frameLocator('[data-testid="apercu-email"]');
+  await expect(frame.getByText("Le bilan pédagogique de Camille Durand")).toBeVisible();
+  await expect(page.getByTestId("apercu-email")).toHaveAttribute("sandbox", "");
+  // The header marks the section on this sub-page.
+  await expect(
+    page.getByRole("navigation", { name: "Navigation principale" }).getByRole("link", {
+      name: "E-mails",
+    }),
+  ).toHaveAttribute("aria-current", "true");
+  await expectNoSeriousA11yViolations(page);
+  await captureScreenshots(page, "admin-email-detail");
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId("piece-jointe").click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+  const bytes = await readFile(await download.path());
+  expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
 });
