@@ -80,33 +80,31 @@ export default function StatisticsPage() {
 
       <Form
         method="get"
-        className="mt-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+        className="mt-3 flex flex-wrap items-center gap-3"
         aria-label="Choisir la période"
       >
-        <div>
-          <label htmlFor="periode" className="block text-sm font-medium text-slate-800">
-            Période
-          </label>
-          <select
-            id="periode"
-            name={periodParam}
-            key={data.weeks}
-            defaultValue={data.weeks}
-            className="mt-1 min-h-11 rounded-md border border-slate-300 bg-white px-2"
-          >
-            {periodOptions.map((weeks) => (
-              <option key={weeks} value={weeks}>
-                {weeks} dernières semaines
-              </option>
-            ))}
-          </select>
-        </div>
+        <label htmlFor="periode" className="text-sm font-medium text-slate-800">
+          Période
+        </label>
+        <select
+          id="periode"
+          name={periodParam}
+          key={data.weeks}
+          defaultValue={data.weeks}
+          className="min-h-11 rounded-md border border-slate-300 bg-white px-2"
+        >
+          {periodOptions.map((weeks) => (
+            <option key={weeks} value={weeks}>
+              {weeks} dernières semaines
+            </option>
+          ))}
+        </select>
         <Button type="submit">Afficher</Button>
       </Form>
 
       <h2 className="sr-only">Chiffres clés de la période</h2>
       <dl
-        className="mt-6 grid grid-cols-2 gap-3 lg:grid-cols-4"
+        className="mt-5 grid grid-cols-2 gap-3 lg:grid-cols-4"
         aria-live="polite"
         data-testid="chiffres-cles"
       >
@@ -119,7 +117,7 @@ export default function StatisticsPage() {
         <KeyFigure
           label="Tâches en échec"
           value={formatRate(failed, finished)}
-          detail={`${formatCount(failed)} sur ${formatCount(finished)} terminées ou échouées`}
+          detail={`${formatCount(failed)} échec${failed > 1 ? "s" : ""} sur ${formatCount(finished)} tâche${finished > 1 ? "s" : ""} finie${finished > 1 ? "s" : ""}`}
           testId="kpi-echecs"
         />
         <KeyFigure
@@ -188,6 +186,7 @@ function BilansCard({ stats }: { stats: Dashboard }) {
         </p>
       }
       emptyText="Aucun bilan sur la période."
+      footer={<SubjectTable subjects={subjects} />}
       chart={empty ? null : { categories, series, mode: "grouped", height: CHART_HEIGHT }}
       table={
         <StatsTable
@@ -222,10 +221,17 @@ function BilansCard({ stats }: { stats: Dashboard }) {
           </select>
         </div>
       ) : null}
+    </StatsCard>
+  );
+}
+
+function SubjectTable({ subjects }: { subjects: ReturnType<typeof bilanSubjectRows> }) {
+  return (
+    <>
       {subjects.length > 0 ? (
         <div className="mt-4 overflow-x-auto">
           <StatsTable
-            caption="Sur la période, par matière"
+            caption="Bilans sur la période, par matière et par étape"
             testId="table-bilans-matieres"
             columns={["Matière", ...bilanStages.map((stage) => bilanStageLabels[stage])]}
             rows={subjects.map((row) => ({
@@ -236,7 +242,7 @@ function BilansCard({ stats }: { stats: Dashboard }) {
           />
         </div>
       ) : null}
-    </StatsCard>
+    </>
   );
 }
 

@@ -52,6 +52,7 @@ export function navigationFor(role: Role | undefined): NavLink[] {
         { to: "/admin/workers", label: "Workers et alertes" },
         { to: "/admin/emails", label: "E-mails" },
         { to: "/admin/journal", label: "Journal" },
+        { to: "/admin/statistiques", label: "Statistiques" },
       ];
     default:
       return [];

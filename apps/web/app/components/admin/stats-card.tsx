@@ -16,6 +16,7 @@ export function StatsCard({
   table,
   testId,
   children,
+  footer,
 }: {
   title: string;
   description?: ReactNode;
@@ -24,7 +25,10 @@ export function StatsCard({
   emptyText: string;
   table: ReactNode;
   testId: string;
+  /** Above the chart (a filter). */
   children?: ReactNode;
+  /** Below the chart or its table (a second table). */
+  footer?: ReactNode;
 }) {
   const headingId = useId();
   const [hydrated, setHydrated] = useState(false);
@@ -72,6 +76,7 @@ export function StatsCard({
       ) : (
         <p className="mt-3 text-slate-700">{emptyText}</p>
       )}
+      {footer}
     </section>
   );
 }
