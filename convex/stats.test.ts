@@ -403,6 +403,10 @@ describe("seed and counters", () => {
     });
     expect(first.llm.reduce((sum, row) => sum + row.calls, 0)).toBe(generated.length);
     expect(first.llm.every((row) => row.provider === "local" && row.costMicroEur === 0)).toBe(true);
+    // The seed runs the generations of its reviewed and sent bilans itself, as completed jobs.
+    expect(first.jobs.map((row) => [row.kind, row.outcome, row.count])).toEqual([
+      ["bilan.generate", "completed", generated.length],
+    ]);
     await asWorker(t).mutation(api.seed.run, {});
     expect(await totals()).toEqual(first);
   });
