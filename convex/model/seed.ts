@@ -416,7 +416,8 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
         ctx,
         (await ctx.db.get(bilanId))!,
         { userId: userId(coach[0]), coachNote: demoCoachNote(student.firstName) },
-        now,
+        // Approved once written (the revision's time), never before it in the bilan's history.
+        Date.now(),
       );
     }
     created.bilans += 1;
