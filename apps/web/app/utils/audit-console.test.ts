@@ -53,3 +53,14 @@ describe("audit console", () => {
     expect(auditDetailsText("x".repeat(300), 10)).toHaveLength(10);
   });
 });
+
+describe("invitations in the journal", () => {
+  it("labels their actions and links to the invitations page", () => {
+    expect(auditActionLabel("invitation.accept")).toBe("Invitation acceptée");
+    expect(auditTarget({ table: "invitations", id: "k1" })).toEqual({
+      label: "Invitation",
+      id: "k1",
+      href: "/admin/invitations",
+    });
+  });
+});

@@ -33,6 +33,15 @@ export const auditActionGroups: { label: string; actions: Record<string, string>
     },
   },
   {
+    label: "Invitations",
+    actions: {
+      "invitation.create": "Invitation envoyée",
+      "invitation.resend": "Invitation renvoyée",
+      "invitation.revoke": "Invitation révoquée",
+      "invitation.accept": "Invitation acceptée",
+    },
+  },
+  {
     label: "Bilans",
     actions: {
       "bilan.submit": "Bilan soumis",
@@ -130,6 +139,7 @@ const targetLabels: Record<string, string> = {
   jobs: "Tâche",
   emails: "E-mail",
   apiKeys: "Clé d'API",
+  invitations: "Invitation",
 };
 
 /** The target in French with a link to its page when the console has one. */
@@ -147,7 +157,9 @@ export function auditTarget(target: { table: string; id: string } | null): {
         ? `/admin/familles/eleves/${target.id}`
         : target.table === "jobs"
           ? `/admin/travaux/${target.id}`
-          : null;
+          : target.table === "invitations"
+            ? "/admin/invitations"
+            : null;
   return { label, id: target.id, href };
 }
 

@@ -158,6 +158,10 @@ test("l'assistante invite un parent ; il accepte par le lien de l'e-mail et voit
   await guest.goto(invitationPath);
   await expectHeading(guest, "Invitation déjà utilisée");
   await expectNoSeriousA11yViolations(guest);
+  // A link no invitation has (mistyped, or replaced by a resend): its own page.
+  await guest.goto(`/invitation/${"x".repeat(43)}`);
+  await expectHeading(guest, "Lien d'invitation invalide");
+  await expectNoSeriousA11yViolations(guest);
   await context.close();
 
   // The staff list shows it accepted, live; then the demo family is put back as seeded.
