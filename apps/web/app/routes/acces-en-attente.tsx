@@ -23,6 +23,10 @@ export default function WaitingForAccess() {
         bilans ici.
       </p>
       <p className="mt-4 text-slate-700">
+        Vous avez reçu une invitation par e-mail ? Ouvrez le lien qu'elle contient et acceptez-la :
+        votre accès est ouvert aussitôt.
+      </p>
+      <p className="mt-4 text-slate-700">
         Vous pouvez revenir sur cette page plus tard ou contacter le centre si l'attente se
         prolonge.
       </p>
