@@ -290,6 +290,19 @@ describe("the link", () => {
     expect((await invitationRow(t, id)).expiresAt).toBeGreaterThan(Date.now());
   });
 
+  it("lets an expired invitation be replaced by a new one, then not resent beside it", async () => {
+    const { t, world } = await freshWorld();
+    const old = await inviteParent(t, world);
+    await t.run(async (ctx) => ctx.db.patch(old, { expiresAt: Date.now() - 1 }));
+    await inviteParent(t, world);
+    expect(
+      await errorOf(as(t, "assistante").mutation(api.invitations.resend, { invitationId: old })),
+    ).toMatchObject({
+      code: "INVALID_STATE",
+      message: expect.stringContaining("Une autre invitation"),
+    });
+  });
+
   it("dies when revoked, and a revoked invitation cannot be resent", async () => {
     const { t, world } = await freshWorld();
     const id = await inviteParent(t, world);

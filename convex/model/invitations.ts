@@ -218,6 +218,13 @@ export async function resendInvitation(
   }
   requireMayInvite(actor, invitation.role);
   await limitInvitation(ctx, actor);
+  const others = await pendingFor(ctx, invitation.email);
+  if (others.some((i) => i._id !== invitationId && !isExpired(i, now))) {
+    throw appError(
+      "INVALID_STATE",
+      "Une autre invitation est déjà en attente pour cette adresse : renvoyez plutôt celle-là.",
+    );
+  }
   const generation = invitation.generation + 1;
   await ctx.db.patch(invitationId, {
     generation,
