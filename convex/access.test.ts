@@ -375,15 +375,13 @@ const ACCOUNT_ROWS: Row[] = [
   {
     fn: "invitations:resend",
     targeted: false,
-    call: async (c, w) =>
-      c.mutation(api.invitations.resend, { invitationId: await invite(c, w) }),
+    call: async (c, w) => c.mutation(api.invitations.resend, { invitationId: await invite(c, w) }),
     expect: staffOnly,
   },
   {
     fn: "invitations:revoke",
     targeted: false,
-    call: async (c, w) =>
-      c.mutation(api.invitations.revoke, { invitationId: await invite(c, w) }),
+    call: async (c, w) => c.mutation(api.invitations.revoke, { invitationId: await invite(c, w) }),
     expect: staffOnly,
   },
   {

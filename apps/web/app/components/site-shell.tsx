@@ -8,7 +8,7 @@ import type { ReactNode } from "react";
 import { ClerkSignOutButton } from "~/components/clerk/clerk-lazy";
 import { cn } from "~/utils/cn";
 import { navStates } from "~/utils/nav-active";
-import { navigationFor, roleLabels } from "~/utils/roles";
+import { type NavLink, navigationFor, roleLabels } from "~/utils/roles";
 import { Button } from "./ui/button";
 
 export interface ShellUser {
@@ -52,11 +52,82 @@ function SignOut({ authMode }: { authMode: "clerk" | "dev" }) {
   );
 }
 
-export function SiteShell({ user, authMode, reviewCount, live, children }: ShellProps) {
-  const links = navigationFor(user?.role ?? undefined);
+/** Past a few links (staff), small screens get the list behind a « Menu » disclosure. */
+const COLLAPSE_AFTER = 3;
+
+function Navigation({
+  links,
+  reviewCount,
+  live,
+}: {
+  links: NavLink[];
+  reviewCount?: number | null;
+  live: boolean;
+}) {
   // The exact page is aria-current="page"; on a sub-page its section's link is marked too
   // (aria-current="true"), e.g. « Travaux » on /admin/travaux/<id>.
-  const states = navStates(useLocation().pathname, links);
+  const { pathname } = useLocation();
+  const states = navStates(pathname, links);
+  const list = (
+    <ul className="flex flex-wrap gap-1">
+      {links.map((link, index) => {
+        const state = states[index];
+        return (
+          <li key={link.to}>
+            <Link
+              to={link.to}
+              aria-current={state === "page" ? "page" : state === "section" ? "true" : undefined}
+              className={cn(
+                "inline-flex min-h-11 items-center rounded-md px-3 font-medium",
+                state
+                  ? "bg-brand-50 text-brand-900 underline underline-offset-4"
+                  : "text-slate-700 hover:bg-slate-100",
+              )}
+            >
+              {link.label}
+              {link.count === "reviewQueue" && typeof reviewCount === "number" ? (
+                live ? (
+                  <LiveReviewCount initial={reviewCount} />
+                ) : (
+                  <CountBubble count={reviewCount} />
+                )
+              ) : null}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+  if (links.length <= COLLAPSE_AFTER) {
+    return (
+      <nav aria-label="Navigation principale" className="order-3 w-full sm:order-none sm:w-auto">
+        {list}
+      </nav>
+    );
+  }
+  const current = links[states.findIndex((state) => state)];
+  // Only one of the two is displayed at a time (display: none hides the other from readers).
+  return (
+    <>
+      {/* Keyed by the path: a client-side navigation closes the menu. */}
+      <details key={pathname} className="order-3 w-full sm:hidden">
+        <summary className="inline-flex min-h-11 cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 font-medium text-slate-800">
+          Menu
+          {current ? <span className="text-slate-600">· {current.label}</span> : null}
+        </summary>
+        <nav aria-label="Navigation principale" className="mt-2">
+          {list}
+        </nav>
+      </details>
+      <nav aria-label="Navigation principale" className="hidden sm:block">
+        {list}
+      </nav>
+    </>
+  );
+}
+
+export function SiteShell({ user, authMode, reviewCount, live, children }: ShellProps) {
+  const links = navigationFor(user?.role ?? undefined);
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -71,41 +142,7 @@ export function SiteShell({ user, authMode, reviewCount, live, children }: Shell
             Nexus Réussite
           </Link>
           {links.length > 0 ? (
-            <nav
-              aria-label="Navigation principale"
-              className="order-3 w-full sm:order-none sm:w-auto"
-            >
-              <ul className="flex flex-wrap gap-1">
-                {links.map((link, index) => {
-                  const state = states[index];
-                  return (
-                    <li key={link.to}>
-                      <Link
-                        to={link.to}
-                        aria-current={
-                          state === "page" ? "page" : state === "section" ? "true" : undefined
-                        }
-                        className={cn(
-                          "inline-flex min-h-11 items-center rounded-md px-3 font-medium",
-                          state
-                            ? "bg-brand-50 text-brand-900 underline underline-offset-4"
-                            : "text-slate-700 hover:bg-slate-100",
-                        )}
-                      >
-                        {link.label}
-                        {link.count === "reviewQueue" && typeof reviewCount === "number" ? (
-                          live ? (
-                            <LiveReviewCount initial={reviewCount} />
-                          ) : (
-                            <CountBubble count={reviewCount} />
-                          )
-                        ) : null}
-                      </Link>
-                    </li>
-                  );
-                })}
-              </ul>
-            </nav>
+            <Navigation links={links} reviewCount={reviewCount} live={live} />
           ) : null}
           <div className="ml-auto flex items-center gap-3">
             {user ? (
