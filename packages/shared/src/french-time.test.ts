@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatClockFr, formatRetryWhenFr, formatWhenFr } from "./french-time";
+import { formatClockFr, formatRetryWhenFr, formatWhenFr, formatWhenFrAlone } from "./french-time";
 
 const NBSP = "\u00A0";
 const s = (text: string) => text.replaceAll(" ", NBSP);
@@ -89,5 +89,17 @@ describe("formatWhenFr", () => {
   it("speaks Paris time in summer", () => {
     const summer = paris("2026-07-01T22:00:00", "+02:00");
     expect(formatWhenFr(summer, paris("2026-07-01T21:45:00", "+02:00"))).toBe(`à ${s("21 h 45")}`);
+  });
+});
+
+describe("formatWhenFrAlone", () => {
+  const now = paris("2026-11-20T15:00:00", "+01:00");
+  it("says « aujourd'hui » for today and leaves other days as formatWhenFr says them", () => {
+    expect(formatWhenFrAlone(now, paris("2026-11-20T14:32:00", "+01:00"))).toBe(
+      `aujourd'hui à ${s("14 h 32")}`,
+    );
+    expect(formatWhenFrAlone(now, paris("2026-11-19T09:05:00", "+01:00"))).toBe(
+      `hier à ${s("9 h 05")}`,
+    );
   });
 });

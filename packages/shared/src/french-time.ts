@@ -93,3 +93,12 @@ export function formatWhenFr(nowMs: number, atMs: number): string {
     .join("");
   return `le ${date} à ${time}`;
 }
+
+/**
+ * The same instant as a value on its own (« Envoyé : aujourd'hui à 14 h 32 »), where
+ * formatWhenFr's « à 14 h 32 » would need its sentence around it.
+ */
+export function formatWhenFrAlone(nowMs: number, atMs: number): string {
+  const when = formatWhenFr(nowMs, atMs);
+  return when.startsWith("à ") ? `aujourd'hui ${when}` : when;
+}

@@ -112,6 +112,9 @@ function Navigation({
       {/* Keyed by the path: a client-side navigation closes the menu. */}
       <details key={pathname} className="order-3 w-full sm:hidden">
         <summary className="inline-flex min-h-11 cursor-pointer items-center gap-2 rounded-md border border-slate-300 px-3 font-medium text-slate-800">
+          <span aria-hidden="true" className="text-slate-500">
+            ☰
+          </span>
           Menu
           {current ? <span className="text-slate-600">· {current.label}</span> : null}
         </summary>

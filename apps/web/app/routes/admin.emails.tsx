@@ -4,7 +4,7 @@
 // one (never a sent one); each e-mail's page shows it as received. Status filter in the URL;
 // 50 per page with « Charger plus », every loaded page live.
 import { api } from "@convex/_generated/api";
-import { formatWhenFr } from "@nexus/shared/french-time";
+import { formatWhenFrAlone } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { FunctionReturnType } from "convex/server";
@@ -186,12 +186,12 @@ function EmailCard({
         ) : null}
         <div className="flex flex-wrap gap-x-2">
           <dt className="font-medium text-slate-700">Créé :</dt>
-          <dd>{formatWhenFr(now, email.createdAt)}</dd>
+          <dd>{formatWhenFrAlone(now, email.createdAt)}</dd>
         </div>
         {email.sentAt ? (
           <div className="flex flex-wrap gap-x-2">
             <dt className="font-medium text-slate-700">Envoyé :</dt>
-            <dd>{formatWhenFr(now, email.sentAt)}</dd>
+            <dd>{formatWhenFrAlone(now, email.sentAt)}</dd>
           </div>
         ) : null}
         {email.error ? (

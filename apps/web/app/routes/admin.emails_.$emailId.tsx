@@ -4,7 +4,7 @@
 // when the attached version is still the bilan's current one (an older PDF is not kept).
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { formatWhenFr } from "@nexus/shared/french-time";
+import { formatWhenFrAlone } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { EmailConfirmActions } from "~/components/admin/email-confirm";
@@ -71,8 +71,8 @@ export default function EmailPage() {
       </div>
       <dl className="mt-4 space-y-1 text-sm">
         <Row label="Destinataire" value={recipientLine(email)} />
-        <Row label="Créé" value={formatWhenFr(now, email.createdAt)} />
-        {email.sentAt ? <Row label="Envoyé" value={formatWhenFr(now, email.sentAt)} /> : null}
+        <Row label="Créé" value={formatWhenFrAlone(now, email.createdAt)} />
+        {email.sentAt ? <Row label="Envoyé" value={formatWhenFrAlone(now, email.sentAt)} /> : null}
         {email.provider ? (
           <Row
             label="Envoi"

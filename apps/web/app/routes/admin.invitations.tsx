@@ -5,7 +5,7 @@
 // ?role=parent&eleve=<studentId> pre-fills the form (the élève page's « Inviter un parent »).
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { formatWhenFr } from "@nexus/shared/french-time";
+import { formatWhenFr, formatWhenFrAlone } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useMutation, usePaginatedQuery } from "convex/react";
@@ -263,7 +263,7 @@ function InvitationCard({ invitation, now }: { invitation: InvitationRow; now: n
           </Row>
         ) : null}
         <Row term="Invitée par">{invitation.invitedBy.name}</Row>
-        <Row term="Créée">{formatWhenFr(now, invitation.createdAt)}</Row>
+        <Row term="Créée">{formatWhenFrAlone(now, invitation.createdAt)}</Row>
         <Row term="E-mail">
           {invitation.sentAt
             ? `envoyé ${formatWhenFr(now, invitation.sentAt)}${invitation.generation > 1 ? ` (envoi n° ${invitation.generation})` : ""}`
@@ -279,12 +279,12 @@ function InvitationCard({ invitation, now }: { invitation: InvitationRow; now: n
         ) : null}
         {invitation.acceptedAt ? (
           <Row term="Acceptée">
-            {formatWhenFr(now, invitation.acceptedAt)}
+            {formatWhenFrAlone(now, invitation.acceptedAt)}
             {invitation.acceptedBy ? ` par ${invitation.acceptedBy.name}` : ""}
           </Row>
         ) : null}
         {invitation.revokedAt ? (
-          <Row term="Révoquée">{formatWhenFr(now, invitation.revokedAt)}</Row>
+          <Row term="Révoquée">{formatWhenFrAlone(now, invitation.revokedAt)}</Row>
         ) : null}
       </dl>
       {open ? (

@@ -2,7 +2,7 @@
 // « Plus anciennes » to read further back; filtered (in the URL) by one action or one person.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { formatWhenFr } from "@nexus/shared/french-time";
+import { formatWhenFrAlone } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { usePaginatedQuery } from "convex/react";
@@ -143,7 +143,7 @@ export default function AuditPage() {
                 {entry.viaApiKey ? <Badge tone="info">via une clé d'API</Badge> : null}
               </div>
               <p className="mt-1 text-sm text-slate-700">
-                {formatWhenFr(now, entry.at)} ·{" "}
+                {formatWhenFrAlone(now, entry.at)} ·{" "}
                 {entry.actor && entry.actor.id !== filters.actorId ? (
                   <Link
                     to={`/admin/journal${auditFiltersSearch({ actorId: entry.actor.id })}`}

@@ -1,7 +1,7 @@
 // /admin/travaux/:jobId — one job, live: its state, payload, result, last error (stack folded),
 // the actions and its event log (the last 50 events, oldest first).
 import { api } from "@convex/_generated/api";
-import { formatWhenFr } from "@nexus/shared/french-time";
+import { formatWhenFrAlone } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { JobActions } from "~/components/admin/job-actions";
@@ -88,13 +88,17 @@ export default function JobPage() {
       {stuck ? <p className="mt-2 font-medium text-amber-900">{stuck}</p> : null}
       <dl className="mt-4 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
         <Field label="Tentatives" value={formatAttempts(job.attempts, job.maxAttempts)} />
-        <Field label="Créée" value={formatWhenFr(now, job.createdAt)} />
-        <Field label="Prévue" value={formatWhenFr(now, job.runAt)} />
+        <Field label="Créée" value={formatWhenFrAlone(now, job.createdAt)} />
+        <Field label="Prévue" value={formatWhenFrAlone(now, job.runAt)} />
         <Field label="Priorité" value={String(job.priority)} />
         {job.leaseOwner ? <Field label="Worker" value={job.leaseOwner} /> : null}
-        {job.finishedAt ? <Field label="Finie" value={formatWhenFr(now, job.finishedAt)} /> : null}
+        {job.finishedAt ? (
+          <Field label="Finie" value={formatWhenFrAlone(now, job.finishedAt)} />
+        ) : null}
         {job.target ? <TargetField target={job.target} /> : null}
-        {job.retriedAt ? <Field label="Relancée" value={formatWhenFr(now, job.retriedAt)} /> : null}
+        {job.retriedAt ? (
+          <Field label="Relancée" value={formatWhenFrAlone(now, job.retriedAt)} />
+        ) : null}
       </dl>
       {job.status === "running" ? (
         <JobProgress progress={job.progress} label="Avancement de la tâche" />
@@ -146,7 +150,7 @@ export default function JobPage() {
             >
               <p>
                 <span className="font-semibold">{eventLabels[event.type] ?? event.type}</span>{" "}
-                <span className="text-slate-600">{formatWhenFr(now, event.at)}</span>
+                <span className="text-slate-600">{formatWhenFrAlone(now, event.at)}</span>
               </p>
               {event.message ? <p className="mt-1 break-words">{event.message}</p> : null}
               {event.data !== null ? (

@@ -1,7 +1,7 @@
 // /admin/workers — every worker (online, stopping, offline) with its current jobs, last
 // heartbeat, version and host; the queue's alerts, open first, with their cause. Live.
 import { api } from "@convex/_generated/api";
-import { formatWhenFr } from "@nexus/shared/french-time";
+import { formatWhenFr, formatWhenFrAlone } from "@nexus/shared/french-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
@@ -82,7 +82,7 @@ export default function WorkersPage() {
                 <dl className="mt-2 space-y-1 text-sm">
                   <div className="flex flex-wrap gap-x-2">
                     <dt className="font-medium text-slate-700">Dernier signal :</dt>
-                    <dd>{formatWhenFr(now, worker.lastSeenAt)}</dd>
+                    <dd>{formatWhenFrAlone(now, worker.lastSeenAt)}</dd>
                   </div>
                   <div className="flex flex-wrap gap-x-2">
                     <dt className="font-medium text-slate-700">Version :</dt>
@@ -94,7 +94,7 @@ export default function WorkersPage() {
                   </div>
                   <div className="flex flex-wrap gap-x-2">
                     <dt className="font-medium text-slate-700">Démarré :</dt>
-                    <dd>{formatWhenFr(now, worker.startedAt)}</dd>
+                    <dd>{formatWhenFrAlone(now, worker.startedAt)}</dd>
                   </div>
                   <div className="flex flex-wrap gap-x-2">
                     <dt className="font-medium text-slate-700">Tâches en cours :</dt>

@@ -97,8 +97,12 @@ test("l'assistante lit le journal d'audit, le filtre, puis voit les e-mails envo
   ).toBeVisible();
   await expect(page.getByTestId("statut-email")).toContainText("Envoyé");
   await expect(page.getByTestId("apercu-re-rendu")).toContainText("Aperçu recalculé");
-  const frame = page.frameLocator('[data-testid="apercu-email"]');
-  await expect(frame.getByText("Le bilan pédagogique de Camille Durand")).toBeVisible();
+  // Read from the srcdoc: Chromium refuses Playwright's scripts inside a script-less sandbox
+  // (and logs it); the screenshot shows the frame as rendered.
+  await expect(page.getByTestId("apercu-email")).toHaveAttribute(
+    "srcdoc",
+    /Le bilan pédagogique de Camille Durand/,
+  );
   await expect(page.getByTestId("apercu-email")).toHaveAttribute("sandbox", "");
   // The header marks the section on this sub-page.
   await expect(
@@ -106,7 +110,8 @@ test("l'assistante lit le journal d'audit, le filtre, puis voit les e-mails envo
       name: "E-mails",
     }),
   ).toHaveAttribute("aria-current", "true");
-  await expectNoSeriousA11yViolations(page);
+  // The e-mail's frame is sandboxed without scripts on purpose: axe cannot run inside it.
+  await expectNoSeriousA11yViolations(page, { exclude: ['[data-testid="apercu-email"]'] });
   await captureScreenshots(page, "admin-email-detail");
   const downloading = page.waitForEvent("download");
   await page.getByTestId("piece-jointe").click();

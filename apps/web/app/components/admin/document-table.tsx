@@ -2,7 +2,7 @@
 // pages, OCR pages, chunks, size and date; re-index and delete, each behind a confirmation.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { formatWhenFr } from "@nexus/shared/french-time";
+import { formatWhenFrAlone } from "@nexus/shared/french-time";
 import { subjectLabels } from "@nexus/shared/vocabulary";
 import { Link } from "@remix-run/react";
 import { useMutation } from "convex/react";
@@ -115,7 +115,7 @@ export function DocumentTable({
                 {formatBytesFr(document.size)}
               </td>
               <td className="whitespace-nowrap px-3 py-2">
-                {formatWhenFr(now, document.createdAt)}
+                {formatWhenFrAlone(now, document.createdAt)}
               </td>
               <td className="px-3 py-2">
                 <div className="flex gap-2">
