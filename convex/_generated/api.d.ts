@@ -48,6 +48,7 @@ import type * as model_files from "../model/files.js";
 import type * as model_generationProgress from "../model/generationProgress.js";
 import type * as model_identity from "../model/identity.js";
 import type * as model_invitations from "../model/invitations.js";
+import type * as model_jobCounts from "../model/jobCounts.js";
 import type * as model_jobOutcomes from "../model/jobOutcomes.js";
 import type * as model_jobs from "../model/jobs.js";
 import type * as model_llmBudget from "../model/llmBudget.js";
@@ -133,6 +134,7 @@ declare const fullApi: ApiFromModules<{
   "model/generationProgress": typeof model_generationProgress;
   "model/identity": typeof model_identity;
   "model/invitations": typeof model_invitations;
+  "model/jobCounts": typeof model_jobCounts;
   "model/jobOutcomes": typeof model_jobOutcomes;
   "model/jobs": typeof model_jobs;
   "model/llmBudget": typeof model_llmBudget;

@@ -2,17 +2,18 @@
 // at a given time; `evaluateAlerts` (cron) opens an alert when due work waits
 // with no worker to take it or when jobs fail too often, enqueues ONE
 // alerts.notify job per incident, and resolves the alert once healthy again.
-import { type JobKind, jobKinds, jobStatuses } from "@nexus/shared/jobs";
+import { type JobKind, jobKinds } from "@nexus/shared/jobs";
 import { type Infer, v } from "convex/values";
 import type { Doc } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { pageSize } from "../lib/pagination";
-import { vJobKind } from "../validators";
+import { vJobKind, vJobStatus } from "../validators";
+import { jobCounts } from "./jobCounts";
 import { enqueueJob } from "./jobs";
 import { onlineWorkers } from "./workers";
 
 export const HOUR_MS = 3_600_000;
-/** Counts above this are reported as "at least" (capped reads keep queries cheap). */
+/** Finished jobs of the last hour above this are reported as "at least" (capped reads). */
 export const COUNT_CAP = 250;
 
 function envNumber(name: string, fallback: number): number {
@@ -30,18 +31,6 @@ export function alertThresholds() {
     /** …but only with at least this many failures (one failure out of two is not an incident). */
     minFailures: envNumber("ALERT_MIN_FAILURES", 5),
   };
-}
-
-async function countCapped(
-  ctx: QueryCtx,
-  status: Doc<"jobs">["status"],
-  kind: JobKind,
-): Promise<number> {
-  const rows = await ctx.db
-    .query("jobs")
-    .withIndex("by_status_and_kind_and_createdAt", (q) => q.eq("status", status).eq("kind", kind))
-    .take(COUNT_CAP + 1);
-  return rows.length;
 }
 
 async function finishedSince(ctx: QueryCtx, status: "completed" | "failed", since: number) {
@@ -109,20 +98,12 @@ export async function queueHealth(ctx: QueryCtx, now: number): Promise<QueueHeal
 
 export const vQueueStats = v.object({
   health: vQueueHealth,
-  counts: v.array(v.object({ kind: vJobKind, status: v.string(), count: v.number() })),
-  countCap: v.number(),
+  counts: v.array(v.object({ kind: vJobKind, status: vJobStatus, count: v.number() })),
 });
 
-/** Counts per status and kind (each capped at COUNT_CAP + 1) plus the health figures. */
+/** Exact counts per status and kind (model/jobCounts.ts) plus the health figures. */
 export async function queueStats(ctx: QueryCtx, now: number) {
-  const counts = [];
-  for (const status of jobStatuses) {
-    for (const kind of jobKinds) {
-      const count = await countCapped(ctx, status, kind);
-      if (count > 0) counts.push({ kind, status, count });
-    }
-  }
-  return { health: await queueHealth(ctx, now), counts, countCap: COUNT_CAP };
+  return { health: await queueHealth(ctx, now), counts: await jobCounts(ctx) };
 }
 
 // ---------------------------------------------------------------------------

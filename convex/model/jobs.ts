@@ -11,6 +11,7 @@ import { boundedPage } from "../lib/pagination";
 import { vJobKind, vJobStatus } from "../validators";
 import { resumeGeneration } from "./bilanPipeline";
 import { enqueueReindex } from "./documents";
+import { insertJob, patchJob } from "./jobCounts";
 import { jobCancelled, jobRetried } from "./jobOutcomes";
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
@@ -88,7 +89,7 @@ export async function enqueueJobWithOutcome<K extends JobKind>(
   }
   const now = Date.now();
   const priority = options.priority ?? 0;
-  const jobId = await ctx.db.insert("jobs", {
+  const jobId = await insertJob(ctx, {
     kind,
     payload: parsed,
     status: "pending",
@@ -304,7 +305,7 @@ export async function retryJob(ctx: MutationCtx, jobId: string, actor: string): 
     );
   }
   const now = Date.now();
-  await ctx.db.patch(job._id, {
+  await patchJob(ctx, job, {
     status: "pending",
     attempts: 0,
     runAt: now,
@@ -332,12 +333,12 @@ export async function cancelJob(ctx: MutationCtx, jobId: string, actor: string):
   const job = await requireJob(ctx, jobId);
   const now = Date.now();
   if (job.status === "pending") {
-    await ctx.db.patch(job._id, { status: "cancelled", finishedAt: now, updatedAt: now });
+    await patchJob(ctx, job, { status: "cancelled", finishedAt: now, updatedAt: now });
     await appendJobEvent(ctx, job._id, "cancelled", { data: { by: actor }, at: now });
     await jobCancelled(ctx, job);
   } else if (job.status === "running") {
     if (!job.cancelRequested) {
-      await ctx.db.patch(job._id, { cancelRequested: true, updatedAt: now });
+      await patchJob(ctx, job, { cancelRequested: true, updatedAt: now });
       await appendJobEvent(ctx, job._id, "cancel_requested", { data: { by: actor }, at: now });
     }
   } else {

@@ -12,6 +12,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { redactStored } from "../lib/redact";
 import { vJobKind } from "../validators";
+import { patchJob } from "./jobCounts";
 import { jobCancelled, jobFailed } from "./jobOutcomes";
 import { appendJobEvent } from "./jobs";
 import { countJobOutcome } from "./stats";
@@ -115,7 +116,7 @@ export async function reclaimExpiredLeases(
     const owner = job.leaseOwner;
     const lease = { leaseOwner: undefined, leaseExpiresAt: undefined, claimToken: undefined };
     if (job.cancelRequested) {
-      await ctx.db.patch(job._id, {
+      await patchJob(ctx, job, {
         ...lease,
         status: "cancelled",
         finishedAt: now,
@@ -129,7 +130,7 @@ export async function reclaimExpiredLeases(
       await jobCancelled(ctx, job);
     } else if (job.attempts >= job.maxAttempts) {
       const message = `Le worker ${owner ?? "?"} a cessé de répondre pendant la dernière tentative (${job.attempts}/${job.maxAttempts}).`;
-      await ctx.db.patch(job._id, {
+      await patchJob(ctx, job, {
         ...lease,
         status: "failed",
         finishedAt: now,
@@ -139,7 +140,7 @@ export async function reclaimExpiredLeases(
       await appendJobEvent(ctx, job._id, "failed", { message, data: { worker: owner }, at: now });
       await jobFailed(ctx, job, message);
     } else {
-      await ctx.db.patch(job._id, { ...lease, status: "pending", runAt: now, updatedAt: now });
+      await patchJob(ctx, job, { ...lease, status: "pending", runAt: now, updatedAt: now });
       await countJobOutcome(ctx, job, "retried", now);
       await appendJobEvent(ctx, job._id, "lease_expired", {
         message: `Bail expiré : le worker ${owner ?? "?"} ne répond plus, la tâche retourne dans la file.`,
@@ -167,7 +168,7 @@ export async function claimJob(
   const claimToken = crypto.randomUUID();
   const attempt = best.attempts + 1;
   const leaseExpiresAt = now + leaseMs;
-  await ctx.db.patch(best._id, {
+  await patchJob(ctx, best, {
     status: "running",
     attempts: attempt,
     leaseOwner: args.workerId,
@@ -238,7 +239,7 @@ export async function heartbeatJob(
           args.progress.percent === undefined ? undefined : clamp(args.progress.percent, 0, 100),
       }
     : undefined;
-  await ctx.db.patch(job._id, {
+  await patchJob(ctx, job, {
     leaseExpiresAt,
     updatedAt: now,
     ...(progress ? { progress } : {}),
@@ -263,7 +264,7 @@ export async function completeJob(
 ): Promise<null> {
   const job = await requireLease(ctx, args.jobId, args.claimToken);
   const now = Date.now();
-  await ctx.db.patch(job._id, {
+  await patchJob(ctx, job, {
     status: "completed",
     result: args.result,
     leaseExpiresAt: undefined,
@@ -311,7 +312,7 @@ export async function failJob(
   const lease = { leaseExpiresAt: undefined, claimToken: undefined };
   const eventData = { worker: job.leaseOwner, attempt: job.attempts, retryable: args.retryable };
   if (job.cancelRequested) {
-    await ctx.db.patch(job._id, {
+    await patchJob(ctx, job, {
       ...lease,
       status: "cancelled",
       lastError,
@@ -327,7 +328,7 @@ export async function failJob(
     return { status: "cancelled" };
   }
   if (!args.retryable || job.attempts >= job.maxAttempts) {
-    await ctx.db.patch(job._id, {
+    await patchJob(ctx, job, {
       ...lease,
       status: "failed",
       lastError,
@@ -349,7 +350,7 @@ export async function failJob(
       }
     : DEFAULT_BACKOFF;
   const runAt = now + backoffDelayMs(job.attempts, policy);
-  await ctx.db.patch(job._id, {
+  await patchJob(ctx, job, {
     ...lease,
     status: "pending",
     runAt,
@@ -374,7 +375,7 @@ export async function releaseJob(
   const now = Date.now();
   const lease = { leaseOwner: undefined, leaseExpiresAt: undefined, claimToken: undefined };
   if (job.cancelRequested) {
-    await ctx.db.patch(job._id, { ...lease, status: "cancelled", finishedAt: now, updatedAt: now });
+    await patchJob(ctx, job, { ...lease, status: "cancelled", finishedAt: now, updatedAt: now });
     await appendJobEvent(ctx, job._id, "cancelled", {
       message: redactStored(args.reason, 4_000),
       at: now,
@@ -382,7 +383,7 @@ export async function releaseJob(
     await jobCancelled(ctx, job);
     return null;
   }
-  await ctx.db.patch(job._id, {
+  await patchJob(ctx, job, {
     ...lease,
     status: "pending",
     attempts: Math.max(0, job.attempts - 1),

@@ -19,6 +19,7 @@ import type { MutationCtx } from "../_generated/server";
 import { audit } from "./audit";
 import { approveBilan, saveGeneratedSynthesis, startGeneration } from "./bilanPipeline";
 import { enqueueGeneration } from "./bilans";
+import { patchJob } from "./jobCounts";
 import { appendJobEvent } from "./jobs";
 import { countBilanStage, countJobOutcome } from "./stats";
 
@@ -243,7 +244,12 @@ async function writeDemoSynthesis(
   // recorded as the worker records it (completed job, revision naming it): the provenance
   // timeline of a seeded bilan reads like a real one.
   const jobId = await enqueueGeneration(ctx, bilanId, student.userId);
-  await ctx.db.patch(jobId, { status: "running", attempts: 1, claimedAt: now, updatedAt: now });
+  await patchJob(ctx, (await ctx.db.get(jobId))!, {
+    status: "running",
+    attempts: 1,
+    claimedAt: now,
+    updatedAt: now,
+  });
   await startGeneration(ctx, bilanId);
   const { synthesis, meta } = await generateSynthesis(
     {
@@ -261,7 +267,7 @@ async function writeDemoSynthesis(
     run: { jobId, retrieved: [] },
   });
   await countJobOutcome(ctx, { kind: "bilan.generate" }, "completed", now);
-  await ctx.db.patch(jobId, {
+  await patchJob(ctx, (await ctx.db.get(jobId))!, {
     status: "completed",
     result: { provider: meta.provider, model: meta.model, repaired: false, chunks: 0, sources: 0 },
     finishedAt: now,

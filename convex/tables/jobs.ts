@@ -73,6 +73,13 @@ export const jobTables = {
     // a record's jobs of one kind, newest first (bilans.progress finds the active generation)
     .index("by_targetId_and_kind_and_createdAt", ["target.id", "kind", "createdAt"]),
 
+  /** Jobs per (status, kind), kept by convex/model/jobCounts.ts with every job write. */
+  jobCounts: defineTable({
+    status: vJobStatus,
+    kind: vJobKind,
+    count: v.number(),
+  }).index("by_status_and_kind", ["status", "kind"]),
+
   jobEvents: defineTable({
     jobId: v.id("jobs"),
     type: v.string(),

@@ -379,14 +379,13 @@ export function buildProgram(io: CliIo): Command {
     .action(async (opts) => {
       const stats = await admin().stats(Date.now());
       if (opts.json) return printJson(stats);
-      const cap = (n: number) => (n > stats.countCap ? `${stats.countCap}+` : String(n));
       const kinds = [...new Set(stats.counts.map((c) => c.kind))];
       const count = (kind: string, status: string) =>
         stats.counts.find((c) => c.kind === kind && c.status === status)?.count ?? 0;
       print(
         table(
           ["TYPE", ...jobStatuses.map((s) => (STATUS_FR[s] ?? s).toUpperCase())],
-          kinds.map((k) => [k, ...jobStatuses.map((s) => cap(count(k, s)))]),
+          kinds.map((k) => [k, ...jobStatuses.map((s) => String(count(k, s)))]),
         ),
       );
       print("");
