@@ -47,7 +47,7 @@ export const notificationTargets = workerQuery({
     const admins = await ctx.db
       .query("users")
       .withIndex("by_role", (q) => q.eq("role", "admin"))
-      .take(20);
+      .take(50);
     return {
       alert: {
         kind: alert.kind,
@@ -57,7 +57,10 @@ export const notificationTargets = workerQuery({
         openedAt: alert.openedAt,
         notifiedAt: alert.notifiedAt,
       },
-      admins: admins.map((admin) => ({ name: admin.name, email: admin.email })),
+      // A deactivated admin is refused everywhere: no alarm e-mail either.
+      admins: admins
+        .filter((admin) => admin.deactivatedAt === undefined)
+        .map((admin) => ({ name: admin.name, email: admin.email })),
     };
   },
 });
