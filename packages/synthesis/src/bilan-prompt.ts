@@ -46,7 +46,7 @@ export function buildBilanPrompt(
   version = PROMPT_VERSION,
 ): BilanPrompt {
   const { student, scores, profile } = input;
-  const size = planSize(scores, student.niveau);
+  const size = planSize(scores, student.niveau, student.weeklyAvailabilityHours);
   const weak = weakDomains(scores);
   const chunks = input.chunks
     .map((c) => {

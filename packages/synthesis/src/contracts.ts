@@ -23,6 +23,8 @@ export const zSynthesisInput = z.object({
     niveau: zNiveau,
     statut: zStatut,
     specialites: z.array(z.string()),
+    /** Hours a week the student declared available for the subject: the plan fits in. */
+    weeklyAvailabilityHours: z.number().positive().max(40).optional(),
   }),
   subject: zSubject,
   scores: zBilanScores.refine((s) => s.domains.length > 0, "Le bilan ne contient aucun domaine."),

@@ -38,54 +38,48 @@ export const overallPhrases: Record<Mastery, string[]> = {
   ],
 };
 
+// Strengths and weaknesses are printed after their domain's label (« Fonctions : … »): the
+// sentence does not name the domain again, and openings vary.
 export const strengthPhrases: Record<"acquis" | "maitrise", DomainPhrase[]> = {
   maitrise: [
-    ({ L, P }) =>
-      `Le domaine ${L} est maîtrisé avec ${P} de réussite : les automatismes sont en place et permettent d’aborder des exercices exigeants.`,
-    ({ L, P }) =>
-      `Avec ${P} dans le domaine ${L}, les notions sont maîtrisées ; c’est un point d’appui solide pour la suite du programme.`,
-    ({ L, P }) =>
-      `Très bon résultat dans le domaine ${L} (${P}) : les méthodes sont sûres et bien appliquées.`,
+    ({ P }) =>
+      `Maîtrisé avec ${P} de réussite : les automatismes sont en place et permettent d’aborder des exercices exigeants.`,
+    ({ P }) =>
+      `Avec ${P}, les notions sont maîtrisées ; c’est un point d’appui solide pour la suite du programme.`,
+    ({ P }) => `Très bon résultat (${P}) : les méthodes sont sûres et bien appliquées.`,
   ],
   acquis: [
-    ({ L, P }) =>
-      `Le domaine ${L} est acquis (${P}) : les bases sont solides, il reste à gagner en régularité sur les questions difficiles.`,
-    ({ L, P }) =>
-      `Avec ${P} de réussite, le domaine ${L} est acquis ; quelques automatismes restent à consolider pour viser la maîtrise.`,
-    ({ L, P }) =>
-      `Résultat satisfaisant dans le domaine ${L} (${P}) : les notions essentielles sont comprises.`,
+    ({ P }) =>
+      `Acquis (${P}) : les bases sont solides, il reste à gagner en régularité sur les questions difficiles.`,
+    ({ P }) =>
+      `Avec ${P} de réussite, c’est acquis ; quelques automatismes restent à consolider pour viser la maîtrise.`,
+    ({ P }) => `Résultat satisfaisant (${P}) : les notions essentielles sont comprises.`,
   ],
 };
 
 export const weaknessPhrases: Record<Mastery, DomainPhrase[]> = {
   non_acquis: [
-    ({ L, P }) =>
-      `Le domaine ${L} n’est pas encore acquis (${P}) : les notions de base sont à reprendre pas à pas.`,
-    ({ L, P }) =>
-      `Avec ${P} de réussite, le domaine ${L} demande une reprise des fondamentaux avant d’aborder des exercices plus complexes.`,
-    ({ L, P }) =>
-      `Le domaine ${L} (${P}) est prioritaire : les erreurs montrent des bases encore fragiles.`,
+    ({ P }) => `Pas encore acquis (${P}) : les notions de base sont à reprendre pas à pas.`,
+    ({ P }) =>
+      `Avec ${P} de réussite, une reprise des fondamentaux s’impose avant d’aborder des exercices plus complexes.`,
+    ({ P }) => `Priorité du plan (${P}) : les erreurs montrent des bases encore fragiles.`,
   ],
   en_cours: [
-    ({ L, P }) =>
-      `Le domaine ${L} est en cours d’acquisition (${P}) : les notions sont connues mais leur application reste irrégulière.`,
-    ({ L, P }) =>
-      `Avec ${P}, le domaine ${L} progresse mais manque encore de régularité ; un entraînement ciblé devrait suffire pour le consolider.`,
-    ({ L, P }) =>
-      `Dans le domaine ${L} (${P}), les bases sont présentes mais les méthodes ne sont pas encore automatiques.`,
+    ({ P }) =>
+      `En cours d’acquisition (${P}) : les notions sont connues mais leur application reste irrégulière.`,
+    ({ P }) =>
+      `Avec ${P}, des progrès sont visibles mais manquent encore de régularité ; un entraînement ciblé devrait suffire.`,
+    ({ P }) =>
+      `Les bases sont présentes (${P}), mais les méthodes ne sont pas encore automatiques.`,
   ],
   // Used only when a percentage below the weak threshold carries a higher label,
   // or to name the margin of progress when no domain is weak.
   acquis: [
-    ({ L, P }) =>
-      `Le domaine ${L} est acquis (${P}), mais c’est là que la marge de progression est la plus nette.`,
-    ({ L, P }) =>
-      `Le domaine ${L} (${P}) est acquis ; c’est le domaine le moins assuré du bilan et le premier à consolider.`,
+    ({ P }) => `Acquis (${P}), mais c’est là que la marge de progression est la plus nette.`,
+    ({ P }) =>
+      `Acquis (${P}) ; c’est le domaine le moins assuré du bilan et le premier à consolider.`,
   ],
-  maitrise: [
-    ({ L, P }) =>
-      `Le domaine ${L} (${P}) est maîtrisé ; c’est néanmoins le moins avancé des domaines évalués.`,
-  ],
+  maitrise: [({ P }) => `Maîtrisé (${P}) ; c’est néanmoins le moins avancé des domaines évalués.`],
 };
 
 export const recommendationTitles: Record<Mastery, DomainPhrase[]> = {
@@ -228,37 +222,62 @@ export const issuePriority: ProfileDimension[] = [
 
 export const profileRecommendations: Record<
   ProfileDimension,
-  { title: string; body: (L: string) => string; habit: string }
+  { title: string; body: (L: string) => string; habits: readonly string[] }
 > = {
   stress: {
     title: "Apprivoiser le stress des évaluations",
     body: (L) =>
       `Des entraînements en temps limité, d’abord courts puis plus longs, sur le domaine ${L}, aident à gagner en confiance avant les contrôles.`,
-    habit: "Entraînement en temps limité, suivi d’une analyse calme des erreurs",
+    habits: [
+      "Entraînement en temps limité, suivi d’une analyse calme des erreurs",
+      "Exercice chronométré court, puis relecture posée de la copie",
+      "Questions de cours en temps limité pour gagner en confiance",
+      "Mini-évaluation à la maison dans les conditions d’un contrôle",
+    ],
   },
   organisation: {
     title: "Organiser son travail personnel",
     body: (L) =>
       `Des créneaux fixes dans la semaine, notés dans un agenda, permettent de revenir régulièrement sur le domaine ${L} au lieu de tout reprendre la veille des contrôles.`,
-    habit: "Planifier les séances de la semaine dans un agenda",
+    habits: [
+      "Planifier les séances de la semaine dans un agenda",
+      "Faire le point sur l’agenda : séances tenues, séances à replacer",
+      "Préparer le planning de la semaine suivante avant le week-end",
+      "Cocher dans l’agenda les objectifs atteints de la semaine",
+    ],
   },
   methodes: {
     title: "Renforcer ses méthodes de travail",
     body: (L) =>
       `Reformuler chaque méthode dans une fiche personnelle, avec un exemple résolu du domaine ${L}, aide à la retenir et à la réutiliser.`,
-    habit: "Construire une fiche de synthèse à partir des erreurs de la semaine",
+    habits: [
+      "Construire une fiche de synthèse à partir des erreurs de la semaine",
+      "Compléter le carnet d’erreurs et reformuler la méthode correcte",
+      "Refaire sans aide un exercice raté dans la semaine",
+      "Expliquer à voix haute une méthode de la semaine, sans notes",
+    ],
   },
   motivation: {
     title: "Entretenir la motivation",
     body: (L) =>
       `Se fixer chaque semaine un objectif court et atteignable dans le domaine ${L}, puis le faire valider, rend les progrès visibles et entretient l’envie de continuer.`,
-    habit: "Fixer un objectif court pour la semaine et le faire valider par le coach",
+    habits: [
+      "Fixer un objectif court pour la semaine et le faire valider par le coach",
+      "Noter les réussites de la semaine dans un carnet de progrès",
+      "Choisir avec le coach le défi de la semaine suivante",
+      "Relire le carnet de progrès et mesurer le chemin parcouru",
+    ],
   },
   autonomie: {
     title: "Gagner en autonomie",
     body: (L) =>
       `Commencer chaque exercice du domaine ${L} sans aide, noter ce qui bloque, puis en parler lors d’un point régulier avec le coach, développe l’autonomie pas à pas.`,
-    habit: "Point d’étape avec le coach sur le travail de la semaine",
+    habits: [
+      "Point d’étape avec le coach sur le travail de la semaine",
+      "Commencer seul chaque exercice et noter les blocages pour la séance",
+      "Corriger soi-même un exercice avec le corrigé, puis en parler au coach",
+      "Préparer les questions à poser au coach lors de la prochaine séance",
+    ],
   },
 };
 
@@ -267,3 +286,46 @@ export const closingSentences = [
   "Un travail régulier et ciblé permettra de progresser rapidement.",
   "Les résultats montrent un potentiel réel, qu’un travail suivi permettra de confirmer.",
 ];
+
+/** Weekly habits when the profile raises no particular issue. */
+export const defaultHabits: readonly string[] = [
+  "Auto-évaluation rapide des notions de la semaine",
+  "Carte mentale des notions travaillées dans la semaine",
+  "Questions flash sur les notions des semaines précédentes",
+  "Relecture active des fiches de la semaine, cahier fermé",
+];
+
+/**
+ * The survey's traits said in the writer's own words (a clause after « {name} »), so the
+ * questionnaire is paraphrased, not quoted. Unknown traits (another survey) fall back to the
+ * trait as a clause.
+ */
+export const traitParaphrases: Record<string, string> = {
+  "Consacre peu de temps à la matière en dehors des cours.":
+    "consacre pour l’instant peu de temps à la matière en dehors des cours",
+  "Consacre beaucoup de temps à la matière en dehors des cours.":
+    "investit déjà beaucoup de temps personnel dans la matière",
+  "Travaille à heures régulières.": "a pris l’habitude de travailler à heures fixes",
+  "Travaille surtout dans l'urgence, la veille des échéances.":
+    "travaille plutôt dans l’urgence, juste avant les échéances",
+  "Apprend en rédigeant des fiches de synthèse.": "retient mieux en écrivant ses propres fiches",
+  "Apprend en s'entraînant sur des exercices.": "apprend d’abord par la pratique des exercices",
+  "Apprend surtout en relisant son cours.": "révise surtout par relecture du cours",
+  "Apprend en expliquant les notions à d'autres.":
+    "consolide ses connaissances en les expliquant à d’autres",
+  "Apprend volontiers avec des vidéos explicatives.": "s’appuie volontiers sur des vidéos",
+  "N'a pas encore de méthode de travail établie.": "cherche encore sa méthode de travail",
+  "Analyse ses erreurs après une mauvaise note.": "revient sur ses erreurs après une mauvaise note",
+  "Vit mal les mauvaises notes et s'en inquiète longtemps.":
+    "garde longtemps en tête une mauvaise note",
+  "Tend à se décourager après un échec.": "perd vite confiance après un échec",
+  "Cherche d'abord dans son cours en cas de blocage.":
+    "se tourne d’abord vers son cours quand un exercice bloque",
+  "Sollicite rapidement de l'aide en cas de difficulté.":
+    "demande vite de l’aide devant une difficulté",
+  "Abandonne souvent un exercice difficile.": "lâche prise assez vite devant un exercice difficile",
+  "Préfère travailler en autonomie, au calme.": "travaille de préférence en autonomie, au calme",
+  "Aime travailler en petit groupe.": "apprécie le travail en petit groupe",
+  "Progresse bien avec un accompagnement individuel.": "tire profit d’un accompagnement individuel",
+  "Travaille avec un fond sonore.": "travaille volontiers avec un fond sonore",
+};

@@ -6,9 +6,10 @@ import type { SynthesisInput } from "./contracts";
 import { isWeakDomain } from "./domain-status";
 import { frenchDefects } from "./french-defects";
 import { checkGrounding } from "./grounding";
+import { traitParaphrases } from "./local-phrases";
 import { readCoachInstructions, writeLocalSynthesis } from "./local-writer";
 import { selectOffers } from "./offers";
-import { MAX_PLAN_WEEKS, MIN_PLAN_WEEKS } from "./study-plan";
+import { MAX_PLAN_WEEKS, MIN_PLAN_WEEKS, planSize } from "./study-plan";
 import { makeInput, masteryRotations, type ProfileKind } from "./test-fixtures";
 
 function write(input: SynthesisInput) {
@@ -66,11 +67,16 @@ describe("local writer with the survey's real traits", () => {
 
   it.each(
     surveyTraits.map((trait, i) => [trait, [trait, surveyTraits[(i + 1) % surveyTraits.length]!]]),
-  )("quotes « %s » in clean French", (_, traits) => {
+  )("paraphrases « %s » in clean French, without quoting it", (trait, traits) => {
     const input = makeInput({ subject: "nsi", masteries: ["en_cours"], traits });
     const { synthesis } = write(input);
-    expect(synthesis.summary).toContain("Éléments relevés dans le questionnaire");
+    expect(synthesis.summary).toContain(traitParaphrases[trait]!);
+    expect(synthesis.summary).not.toContain(trait.replace(/[.\s]+$/u, "").slice(1));
     expect(frenchDefects(synthesis.summary)).toEqual([]);
+  });
+
+  it("has a paraphrase for every trait of the survey", () => {
+    for (const trait of surveyTraits) expect(traitParaphrases[trait], trait).toBeDefined();
   });
 });
 
@@ -98,6 +104,9 @@ describe("local writer over every subject × mastery combination", () => {
     // A family reads the plan week by week: no two weeks may be the same.
     const weeks = synthesis.studyPlan.map((w) => JSON.stringify([w.objectives, w.activities]));
     expect(new Set(weeks).size).toBe(weeks.length);
+    // Nor the same activity sentence twice in one plan.
+    const activities = synthesis.studyPlan.flatMap((w) => w.activities.map((x) => x.description));
+    expect(new Set(activities).size).toBe(activities.length);
     expect(write(structuredClone(input)).synthesis).toEqual(synthesis);
     expect(
       checkGrounding(synthesis, { ...input, allowedOfferIds: offers.map((o) => o.offerId) }),
@@ -129,6 +138,24 @@ describe("local writer over every subject × mastery combination", () => {
     }
     if (!c.chunks)
       expect(synthesis.recommendations.every((r) => r.sources.length === 0)).toBe(true);
+  });
+});
+
+describe("study plan and the student's declared availability", () => {
+  it("caps the weekly hours at the declared availability, never under 1 h", () => {
+    const base = makeInput({ subject: "maths", masteries: ["non_acquis"], niveau: "terminale" });
+    expect(planSize(base.scores, "terminale").hoursPerWeek).toBe(3.5);
+    expect(planSize(base.scores, "terminale", 2.2).hoursPerWeek).toBe(2);
+    expect(planSize(base.scores, "terminale", 10).hoursPerWeek).toBe(3.5);
+    expect(planSize(base.scores, "terminale", 0.5).hoursPerWeek).toBe(1);
+    for (const available of [1, 1.5, 2, 2.5]) {
+      const input = { ...base, student: { ...base.student, weeklyAvailabilityHours: available } };
+      const { synthesis } = write(input);
+      for (const week of synthesis.studyPlan) {
+        const total = week.activities.reduce((sum, a) => sum + a.hours, 0);
+        expect(total, `semaine ${week.week}, ${available} h`).toBeLessThanOrEqual(available);
+      }
+    }
   });
 });
 

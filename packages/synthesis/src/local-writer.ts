@@ -22,6 +22,7 @@ import {
   activityPhrases,
   closingSentences,
   type DomainWords,
+  defaultHabits,
   issuePriority,
   methodTips,
   overallPhrases,
@@ -34,6 +35,7 @@ import {
   recommendationTitles,
   strengthPhrases,
   subjectWords,
+  traitParaphrases,
   weaknessPhrases,
 } from "./local-phrases";
 import { type Chooser, createChooser } from "./seeded-choice";
@@ -155,6 +157,16 @@ function sourcesSentence(chunks: RetrievedChunk[]): string {
   return `Ressources conseillées : ${joinList(refs)}.`;
 }
 
+/** An unknown trait (another survey) as a lower-case clause, or undefined when unusable. */
+function traitClause(trait: string): string | undefined {
+  const t = trait
+    .trim()
+    .replace(/'/gu, "’")
+    .replace(/[\s.]+$/u, "");
+  if (t.length === 0 || /\d|\{\{|\}\}|«|»|"/.test(t)) return undefined;
+  return t.charAt(0).toLocaleLowerCase("fr-FR") + t.slice(1);
+}
+
 function roundHalf(x: number): number {
   return Math.max(0.5, Math.round(x * 2) / 2);
 }
@@ -164,8 +176,16 @@ interface PlanContext {
   choose: Chooser;
   ordered: DomainScore[];
   weak: boolean;
-  habit: string;
+  /** Weekly habits, one per week in turn (never the same sentence twice in a plan). */
+  habits: readonly string[];
   intent: CoachIntent;
+}
+
+/** The first candidate not used yet in this plan (a family never reads the same line twice). */
+function fresh(used: Set<string>, candidates: readonly string[]): string | undefined {
+  const pick = candidates.find((c) => !used.has(c));
+  if (pick !== undefined) used.add(pick);
+  return pick;
 }
 
 function buildStudyPlan({
@@ -173,10 +193,10 @@ function buildStudyPlan({
   choose,
   ordered,
   weak,
-  habit,
+  habits,
   intent,
 }: PlanContext): Synthesis["studyPlan"] {
-  const size = planSize(input.scores, input.student.niveau);
+  const size = planSize(input.scores, input.student.niveau, input.student.weeklyAvailabilityHours);
   const weeks = intent.weeks ?? size.weeks;
   const hours = size.hoursPerWeek;
   const acts = activityPhrases[input.subject];
@@ -213,6 +233,9 @@ function buildStudyPlan({
   }
 
   const plan: Synthesis["studyPlan"] = [];
+  const used = new Set<string>();
+  const kinds = ["course", "practice", "challenge", "exam"] as const;
+  let habitTurn = 0;
   for (let w = 0; w < middle; w++) {
     const { d, phase, visit: seen } = focus[w]!;
     const dw = words(d);
@@ -220,23 +243,33 @@ function buildStudyPlan({
     if (w === 0 && intent.note) objectives.unshift(`Priorité fixée avec le coach : ${intent.note}`);
     const budget = hours - 0.5;
     const courseShare = phase === "reprise" ? 0.5 : phase === "consolidation" ? 0.4 : 0.3;
-    const first = roundHalf(budget * courseShare);
-    const second = roundHalf(budget - first);
     const [a, b] =
       phase === "reprise" || phase === "consolidation"
-        ? [acts.course, acts.practice]
+        ? (["course", "practice"] as const)
         : phase === "entrainement"
-          ? [acts.practice, acts.challenge]
-          : [acts.challenge, acts.exam];
-    plan.push({
-      week: w + 1,
-      objectives,
-      activities: [
-        { description: a(dw), hours: first },
-        { description: b(dw), hours: second },
-        { description: habit, hours: 0.5 },
-      ],
-    });
+          ? (["practice", "challenge"] as const)
+          : (["challenge", "exam"] as const);
+    // The phase's own activities first; on a revisit the other kinds of work for the domain,
+    // then the activity with its week number, so no sentence repeats within the plan.
+    const candidates = (first: (typeof kinds)[number]) => [
+      ...[first, ...kinds.filter((k) => k !== first)].map((k) => acts[k](dw)),
+    ];
+    const activityA = fresh(used, candidates(a)) ?? `${acts[a](dw)} (semaine ${w + 1})`;
+    const activityB = fresh(used, candidates(b));
+    const habit =
+      fresh(used, [...habits.slice(habitTurn % habits.length), ...habits]) ??
+      `${habits[0]} (semaine ${w + 1})`;
+    habitTurn++;
+    // Short weeks (availability of 1–1,5 h): one activity and the habit.
+    const activities =
+      budget < 1 || activityB === undefined
+        ? [{ description: activityA, hours: Math.max(0.5, budget) }]
+        : [
+            { description: activityA, hours: roundHalf(budget * courseShare) },
+            { description: activityB, hours: roundHalf(budget - roundHalf(budget * courseShare)) },
+          ];
+    activities.push({ description: habit, hours: 0.5 });
+    plan.push({ week: w + 1, objectives, activities });
   }
   const reviewed = [
     ...new Map(focus.slice(0, middle).map((f) => [f.d.domainId, f.d])).values(),
@@ -336,7 +369,7 @@ export function writeLocalSynthesis(input: SynthesisInput, offers: OfferSuggesti
     const rec = profileRecommendations[mainIssue.id];
     recommendations.push({
       title: rec.title,
-      text: `D’après le questionnaire pédagogique, ${profileIssue[mainIssue.id]!.clause} (${mainIssue.score}/100). ${rec.body(quote(target.label))}`,
+      text: `D’après le questionnaire pédagogique, ${profileIssue[mainIssue.id]!.clause}. ${rec.body(quote(target.label))}`,
       domainIds: [target.domainId],
       sources: [],
     });
@@ -387,10 +420,9 @@ export function writeLocalSynthesis(input: SynthesisInput, offers: OfferSuggesti
   }
   const asset = assets[0];
   if (!intent.concise && (asset || mainIssue)) {
-    const a = asset ? `${profileAsset[asset.id]!.clause} (${asset.score}/100)` : undefined;
-    const i = mainIssue
-      ? `${profileIssue[mainIssue.id]!.clause} (${mainIssue.score}/100)`
-      : undefined;
+    // No score here: the report's profile table gives each one on a « higher is better » scale.
+    const a = asset ? profileAsset[asset.id]!.clause : undefined;
+    const i = mainIssue ? profileIssue[mainIssue.id]!.clause : undefined;
     const clause = a && i ? `${a}, tandis que ${i}` : (a ?? i!);
     summary.push(
       choose("profile", [
@@ -404,29 +436,30 @@ export function writeLocalSynthesis(input: SynthesisInput, offers: OfferSuggesti
       "La préparation se faisant en candidature libre, le plan prévoit des repères réguliers pour remplacer le suivi de la classe.",
     );
   }
-  // Survey traits are whole sentences ("Apprend en s'entraînant…."): quoted inside a sentence
-  // they lose their final period and take the typographic apostrophe.
+  // Survey traits are paraphrased in the writer's words (traitParaphrases), never quoted:
+  // « Camille apprend d’abord par la pratique des exercices et travaille… ».
   const traits = profile.traits
-    .map((t) =>
-      t
-        .trim()
-        .replace(/'/gu, "’")
-        .replace(/[\s.]+$/u, ""),
-    )
-    .filter((t) => !/\d|\{\{|\}\}/.test(t) && t.length > 0)
+    .map((t) => traitParaphrases[t.trim()] ?? traitClause(t))
+    .filter((t): t is string => t !== undefined)
     .slice(0, 2);
   if (!intent.concise && traits.length > 0) {
     summary.push(
-      `Éléments relevés dans le questionnaire : ${joinList(traits.map((t) => quote(t)))}.`,
+      choose("traits", [
+        `Au fil du questionnaire, on apprend aussi ${elide("que", name)} ${joinList(traits)}.`,
+        `Il ressort des réponses au questionnaire ${elide("que", name)} ${joinList(traits)}.`,
+        `Côté habitudes de travail, ${name} ${joinList(traits)}.`,
+      ]),
     );
   }
   summary.push(choose("closing", closingSentences));
 
-  const habit = mainIssue
-    ? profileRecommendations[mainIssue.id].habit
-    : "Auto-évaluation rapide des notions de la semaine";
-  const studyPlan = buildStudyPlan({ input, choose, ordered, weak: hasWeak, habit, intent });
-  const weeklyHours = planSize(scores, student.niveau).hoursPerWeek;
+  const habits = mainIssue ? profileRecommendations[mainIssue.id].habits : defaultHabits;
+  const studyPlan = buildStudyPlan({ input, choose, ordered, weak: hasWeak, habits, intent });
+  const weeklyHours = planSize(
+    scores,
+    student.niveau,
+    student.weeklyAvailabilityHours,
+  ).hoursPerWeek;
 
   // Parent-facing summary: short, plain, no jargon.
   const parent: string[] = [
