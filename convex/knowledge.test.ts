@@ -100,6 +100,47 @@ describe("document upload", () => {
     expect(await t.run(async (ctx) => (await ctx.db.query("jobs").collect()).length)).toBe(1);
   });
 
+  // Mutants this catches: the duplicate lookup on the hash alone (or on scope + hash) in
+  // model/documents.ts createDocumentRow, which would hand one family another family's document.
+  it("keeps the same bytes for two students, and globally, as separate documents", async () => {
+    const { t, world } = await freshWorld();
+    const own = await createDoc(t, "assistante", {
+      title: "Copie de Camille",
+      scope: "student",
+      studentId: world.students.own,
+    });
+    const foreign = await createDoc(t, "assistante", {
+      title: "Copie d'un autre élève",
+      scope: "student",
+      studentId: world.students.foreign,
+    });
+    const global = await createDoc(t, "assistante", { title: "Fiche", scope: "global" });
+    for (const created of [own, foreign, global]) expect(created.duplicate).toBe(false);
+    expect(new Set([own.documentId, foreign.documentId, global.documentId]).size).toBe(3);
+    const rows = await t.run(
+      async (ctx) =>
+        await Promise.all([own, foreign, global].map(async (c) => await ctx.db.get(c.documentId))),
+    );
+    expect(rows.map((r) => [r?.scope, r?.studentId])).toEqual([
+      ["student", world.students.own],
+      ["student", world.students.foreign],
+      ["global", undefined],
+    ]);
+    expect(new Set(rows.map((r) => r?.sha256)).size).toBe(1);
+    // Each its own file and its own ingestion.
+    expect(new Set(rows.map((r) => r?.storageId)).size).toBe(3);
+    const ingests = await t.run(async (ctx) => await ctx.db.query("jobs").collect());
+    expect(ingests.filter((j) => j.kind === "document.ingest")).toHaveLength(3);
+    // The coach of the own student uploading the same bytes again for that student: a duplicate
+    // of that student's document, never the other family's.
+    const again = await createDoc(t, "coach", {
+      title: "Encore",
+      scope: "student",
+      studentId: world.students.own,
+    });
+    expect(again).toEqual({ documentId: own.documentId, duplicate: true });
+  });
+
   it("checks the type from the bytes and the size limit, deleting refused files and writing nothing", async () => {
     const { t } = await freshWorld();
     const before = await countRows(t);
