@@ -1,9 +1,11 @@
 // Documents, ingestion generations and hybrid search: upload checks, access, atomic
 // re-indexing, deletion, and scope isolation (a family never sees another family's chunks).
 import { LOCAL_EMBEDDING_MODEL, localEmbedding } from "@nexus/knowledge/local-embedder";
+import type { Subject } from "@nexus/shared/vocabulary";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { READABLE_STUDENTS_CAP } from "./model/access";
 import { uploadAs } from "./uploads.fixtures";
 import {
   as,
@@ -31,14 +33,20 @@ async function blobExists(t: T, id: Id<"_storage">) {
 }
 
 /** Indexes `texts` as the next generation of a document, the way the worker does. */
-async function index(t: T, documentId: Id<"documents">, texts: string[], activate = true) {
+async function index(
+  t: T,
+  documentId: Id<"documents">,
+  texts: string[],
+  activate = true,
+  embeddingModel = LOCAL_EMBEDDING_MODEL,
+) {
   const worker = asWorker(t);
   const begun = await worker.mutation(api.ingestion.beginGeneration, { documentId });
   const generation = begun!.generation;
   await worker.mutation(api.ingestion.insertChunks, {
     documentId,
     generation,
-    embeddingModel: LOCAL_EMBEDDING_MODEL,
+    embeddingModel,
     chunks: texts.map((text, ordinal) => ({
       ordinal,
       text,
@@ -52,7 +60,7 @@ async function index(t: T, documentId: Id<"documents">, texts: string[], activat
     await worker.mutation(api.ingestion.activateGeneration, {
       documentId,
       generation,
-      embeddingModel: LOCAL_EMBEDDING_MODEL,
+      embeddingModel,
       pages: texts.length,
       ocrPages: 0,
       chunkCount: texts.length,
@@ -64,7 +72,12 @@ async function index(t: T, documentId: Id<"documents">, texts: string[], activat
 async function createDoc(
   t: T,
   caller: Parameters<typeof as>[1],
-  args: { title: string; scope: "global" | "student"; studentId?: Id<"students"> },
+  args: {
+    title: string;
+    scope: "global" | "student";
+    studentId?: Id<"students">;
+    subject?: Subject;
+  },
   bytes: Uint8Array = PDF,
 ) {
   const upload = await uploadAs(t, as(t, caller), bytes);
@@ -292,6 +305,139 @@ describe("search", () => {
     expect(await outcomeOf(staff.action(api.knowledge.search, { query, studentId: removed }))).toBe(
       "NOT_FOUND",
     );
+  });
+
+  // Mutants this catches: the subject check dropped from loadCandidates (vector hits of another
+  // subject come back) or from textCandidates' search filter.
+  it("keeps to the subject asked for, on vector and on text hits", async () => {
+    const { t } = await freshWorld();
+    const text = "Méthode : erreur de signe dans un calcul";
+    const maths = await createDoc(t, "assistante", {
+      title: "Fiche maths",
+      scope: "global",
+      subject: "maths",
+    });
+    await index(t, maths.documentId, [`${text} de dérivée.`]);
+    const physique = await createDoc(
+      t,
+      "assistante",
+      { title: "Fiche physique", scope: "global", subject: "physique-chimie" },
+      new TextEncoder().encode("%PDF-1.4 physique"),
+    );
+    await index(t, physique.documentId, [`${text} de vitesse.`]);
+    const all = await as(t, "admin").action(api.knowledge.search, { query: text, limit: 20 });
+    expect(all.map((h) => h.documentTitle).sort()).toEqual(["Fiche maths", "Fiche physique"]);
+    const onlyMaths = await as(t, "admin").action(api.knowledge.search, {
+      query: text,
+      subject: "maths",
+      limit: 20,
+    });
+    expect(onlyMaths.map((h) => h.documentTitle)).toEqual(["Fiche maths"]);
+    // Each path on its own: the text ranking, then the candidates the vector index returns.
+    const textRanks = await t.query(internal.knowledge.textCandidates, {
+      query: text,
+      scopeKeys: ["global"],
+      subject: "maths",
+      embeddingModel: LOCAL_EMBEDDING_MODEL,
+    });
+    const mathsChunks = await t.run(async (ctx) =>
+      (await ctx.db.query("chunks").collect())
+        .filter((c) => c.documentId === maths.documentId)
+        .map((c) => c._id),
+    );
+    expect(textRanks).toEqual([mathsChunks]);
+    const everyChunk = await t.run(async (ctx) =>
+      (await ctx.db.query("chunks").collect()).map((c) => c._id),
+    );
+    const loaded = await t.query(internal.knowledge.loadCandidates, {
+      ids: everyChunk,
+      scopeKeys: ["global"],
+      embeddingModel: LOCAL_EMBEDDING_MODEL,
+      subject: "maths",
+    });
+    expect(loaded.map((c) => c.documentTitle)).toEqual(["Fiche maths"]);
+  });
+
+  // Mutant this catches: readableStudentIds returning only a parent's first child (`.first()`).
+  it("gives a parent of several children every child's documents, and no one else's", async () => {
+    const { t, world } = await indexedWorld();
+    const second = await t.run(async (ctx) => {
+      const { _id, _creationTime, ...row } = (await ctx.db.get(world.students.own))!;
+      const id = await ctx.db.insert("students", { ...row, firstName: "Léa", userId: undefined });
+      await ctx.db.insert("guardianships", {
+        parentId: world.users.parent,
+        studentId: id,
+        createdAt: 1,
+      });
+      return id;
+    });
+    const lea = await createDoc(
+      t,
+      "assistante",
+      { title: "Copie de Léa", scope: "student", studentId: second },
+      new TextEncoder().encode("%PDF-1.4 lea"),
+    );
+    await index(t, lea.documentId, ["Copie de Léa : erreur de signe sur la dérivée du quotient."]);
+    const query = "erreur de signe sur la dérivée du quotient";
+    const hits = await as(t, "parent").action(api.knowledge.search, { query, limit: 20 });
+    expect(hits.map((h) => h.documentTitle).sort()).toEqual([
+      "Copie d'Alice",
+      "Copie de Léa",
+      "Méthode : les suites",
+    ]);
+    // The élève of the first child still sees only their own.
+    const eleve = await as(t, "eleve").action(api.knowledge.search, { query, limit: 20 });
+    expect(eleve.map((h) => h.documentTitle).sort()).toEqual([
+      "Copie d'Alice",
+      "Méthode : les suites",
+    ]);
+  });
+
+  // The bound on a family's search: a vector filter takes a bounded list of scopes, so a parent's
+  // search covers at most READABLE_STUDENTS_CAP.parent children (model/access.ts). Mutant this
+  // catches: the cap removed or changed without this documented figure.
+  it("caps the children a parent's search covers at the documented figure", async () => {
+    const { t, world } = await freshWorld();
+    const cap = READABLE_STUDENTS_CAP.parent;
+    await t.run(async (ctx) => {
+      const { _id, _creationTime, ...row } = (await ctx.db.get(world.students.own))!;
+      for (let i = 0; i < cap + 1; i++) {
+        const id = await ctx.db.insert("students", { ...row, userId: undefined });
+        await ctx.db.insert("guardianships", {
+          parentId: world.users.parent,
+          studentId: id,
+          createdAt: 1,
+        });
+      }
+    });
+    const scope = await as(t, "parent").query(internal.knowledge.searchScope, {});
+    expect(cap).toBe(20);
+    expect(scope).toHaveLength(cap);
+  });
+
+  // Mutant this catches: textCandidates or loadCandidates no longer checking embeddingModel.
+  it("never returns chunks indexed with another embedding model", async () => {
+    const { t } = await freshWorld();
+    const other = await createDoc(t, "assistante", { title: "Ancien modèle", scope: "global" });
+    await index(
+      t,
+      other.documentId,
+      ["La loi d'Ohm relie tension et intensité."],
+      true,
+      "old-model",
+    );
+    const current = await createDoc(
+      t,
+      "assistante",
+      { title: "Modèle actuel", scope: "global" },
+      new TextEncoder().encode("%PDF-1.4 actuel"),
+    );
+    await index(t, current.documentId, ["La loi d'Ohm relie tension et intensité, U = RI."]);
+    const hits = await as(t, "admin").action(api.knowledge.search, {
+      query: "loi d'Ohm tension intensité",
+      limit: 20,
+    });
+    expect(hits.map((h) => h.documentTitle)).toEqual(["Modèle actuel"]);
   });
 
   it("documents.statuses reports each document's live status, null once deleted or not readable", async () => {

@@ -172,20 +172,28 @@ export async function requireWritableStudent(ctx: QueryCtx, user: User, studentI
   return student;
 }
 
+/**
+ * How many students readableStudentIds lists at most. A parent's search filters the vector
+ * index on one scope per child (a bounded `or`), so a family's search covers 20 children at
+ * most; a coach's documents list reads the documents of 200 followed students at most.
+ * Tested in knowledge.test.ts (« caps the children a parent's search covers »).
+ */
+export const READABLE_STUDENTS_CAP = { coach: 200, parent: 20 } as const;
+
 /** Students a coach, parent or élève reaches through a relationship (staff: none listed here). */
 export async function readableStudentIds(ctx: QueryCtx, user: User): Promise<Id<"students">[]> {
   if (user.role === "coach") {
     const rows = await ctx.db
       .query("coachAssignments")
       .withIndex("by_coachId_and_studentId", (q) => q.eq("coachId", user._id))
-      .take(200);
+      .take(READABLE_STUDENTS_CAP.coach);
     return rows.map((r) => r.studentId);
   }
   if (user.role === "parent") {
     const rows = await ctx.db
       .query("guardianships")
       .withIndex("by_parentId_and_studentId", (q) => q.eq("parentId", user._id))
-      .take(20);
+      .take(READABLE_STUDENTS_CAP.parent);
     return rows.map((r) => r.studentId);
   }
   if (user.role === "eleve") {
