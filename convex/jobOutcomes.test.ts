@@ -322,6 +322,54 @@ describe("bilan.pdf and email.send outcomes", () => {
     expect((await bilanRow(t, bilanId)).status).toBe("generating");
   });
 
+  // The PDF rules of docs/bilan-pipeline.md: a failed provisional PDF leaves the bilan in review
+  // (the coach keeps working; failure.stage "pdf" with the reason), a failed final PDF leaves it
+  // approved with the reason (above), and a PDF job failing for a bilan that moved on records
+  // nothing. Mutants this catches: servedBilan expecting "approved" for every PDF (the
+  // provisional failure is lost); a PDF failure routed to failGeneration (the bilan turns failed).
+  it("a failed provisional PDF keeps the bilan in review with the reason", async () => {
+    const { t, bilanId } = await generating();
+    await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "review" }));
+    const jobId = await t.run(
+      async (ctx) => await enqueueJob(ctx, "bilan.pdf", { bilanId, final: false }),
+    );
+    const { claimToken } = await claim(t, "bilan.pdf");
+    await asWorker(t).mutation(api.jobs.fail, {
+      jobId,
+      claimToken,
+      error: { message: "Police introuvable pour le rapport." },
+      retryable: false,
+    });
+    const bilan = await bilanRow(t, bilanId);
+    expect(bilan.status).toBe("review");
+    expect(bilan.failure).toMatchObject({
+      stage: "pdf",
+      message: "Police introuvable pour le rapport.",
+    });
+    // The coach can still approve: the final PDF is its own job.
+    await (await asStaffMember(t)).mutation(api.jobs.retry, { jobId });
+    expect((await bilanRow(t, bilanId)).failure).toBeUndefined();
+  });
+
+  it("a provisional PDF failing after the bilan was approved records nothing", async () => {
+    const { t, bilanId } = await generating();
+    await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "review" }));
+    const jobId = await t.run(
+      async (ctx) => await enqueueJob(ctx, "bilan.pdf", { bilanId, final: false }),
+    );
+    const { claimToken } = await claim(t, "bilan.pdf");
+    await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "approved" }));
+    await asWorker(t).mutation(api.jobs.fail, {
+      jobId,
+      claimToken,
+      error: { message: "Police introuvable pour le rapport." },
+      retryable: false,
+    });
+    const bilan = await bilanRow(t, bilanId);
+    expect(bilan.status).toBe("approved");
+    expect(bilan.failure).toBeUndefined();
+  });
+
   it("a cancelled email job says so on the bilan", async () => {
     const { t, bilanId, jobId } = await approvedWith("email.send");
     await (await asStaffMember(t)).mutation(api.jobs.cancel, { jobId });
