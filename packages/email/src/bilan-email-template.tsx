@@ -29,6 +29,10 @@ export interface BilanEmailContent {
   attachment: string;
   closing: string;
   signature: string[];
+  /** One sentence on the progress since the previous bilan. */
+  progress?: string;
+  /** Centre's address, how to reach the coach, the RGPD notice (and its link when configured). */
+  footer: { lines: string[]; privacyUrl?: string; privacyLabel: string };
 }
 
 const colors = { navy: "#1F3A5F", accent: "#2A9D8F", ink: "#1E2430", muted: "#5F6B7A" };
@@ -60,6 +64,18 @@ export function BilanEmail(props: BilanEmailContent) {
             <Text style={{ color: colors.ink, fontSize: 15, lineHeight: "23px" }}>
               {props.intro}
             </Text>
+            {props.progress ? (
+              <Text
+                style={{
+                  color: colors.ink,
+                  fontSize: 15,
+                  lineHeight: "23px",
+                  fontWeight: 700,
+                }}
+              >
+                {props.progress}
+              </Text>
+            ) : null}
             <Section
               style={{
                 backgroundColor: "#F2F5F9",
@@ -118,6 +134,30 @@ export function BilanEmail(props: BilanEmailContent) {
                 {line}
               </Text>
             ))}
+          </Section>
+          <Section
+            style={{
+              backgroundColor: "#F7F9FB",
+              borderTop: "1px solid #D5DBE3",
+              borderRadius: "0 0 6px 6px",
+              padding: "14px 28px 18px",
+            }}
+          >
+            {props.footer.lines.map((line) => (
+              <Text
+                key={line}
+                style={{ color: colors.muted, fontSize: 12, lineHeight: "18px", margin: "4px 0" }}
+              >
+                {line}
+              </Text>
+            ))}
+            {props.footer.privacyUrl ? (
+              <Text style={{ fontSize: 12, lineHeight: "18px", margin: "4px 0" }}>
+                <Link href={props.footer.privacyUrl} style={{ color: colors.navy }}>
+                  {props.footer.privacyLabel}
+                </Link>
+              </Text>
+            ) : null}
           </Section>
         </Container>
       </Body>

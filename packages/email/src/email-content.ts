@@ -7,6 +7,12 @@ export const zCentre = z
   .object({
     name: z.string().trim().min(1).default(defaultCentreName),
     contact: z.string().trim().min(1).optional(),
+    /** Footer of the bilan e-mail (see @nexus/shared/centre); each optional. */
+    address: z.string().trim().min(1).optional(),
+    phone: z.string().trim().min(1).optional(),
+    email: z.email().optional(),
+    privacyUrl: z.url({ protocol: /^https?$/ }).optional(),
+    bookingUrl: z.url({ protocol: /^https?$/ }).optional(),
   })
   .default({ name: defaultCentreName });
 

@@ -3,7 +3,11 @@ import { renderAlertEmail } from "./render-alert-email";
 import { type BilanEmailProps, renderBilanEmail } from "./render-bilan-email";
 
 const base: BilanEmailProps = {
-  recipient: { name: "Mme Hélène Lefèvre", role: "parent" },
+  recipient: {
+    name: "Hélène Lefèvre",
+    role: "parent",
+    salutation: { style: "civilite", civility: "Madame", lastName: "Lefèvre" },
+  },
   student: { firstName: "Zoé", lastName: "Lefèvre-Garçon", niveau: "premiere" },
   subject: "maths",
   parentSummary:
@@ -11,7 +15,14 @@ const base: BilanEmailProps = {
   dashboardUrl: "https://app.nexus-reussite.fr/bilans/b_123?version=2",
   pdfFilename: "bilan-zoe-lefevre-garcon-maths-v2.pdf",
   coachName: "Mme Côté",
-  centre: { name: "Nexus Réussite", contact: "contact@nexus-reussite.fr · 01 23 45 67 89" },
+  centre: {
+    name: "Nexus Réussite",
+    contact: "contact@nexus-reussite.fr · 01 23 45 67 89",
+    address: "12 rue des Écoles, 75005 Paris",
+    phone: "01 23 45 67 89",
+    email: "contact@nexus-reussite.fr",
+    privacyUrl: "https://nexus-reussite.fr/confidentialite",
+  },
 };
 
 describe("renderBilanEmail for a parent", () => {
@@ -19,7 +30,7 @@ describe("renderBilanEmail for a parent", () => {
     const email = await renderBilanEmail(base);
     expect(email.subject).toBe("Bilan de Mathématiques de Zoé Lefèvre-Garçon – Nexus Réussite");
     for (const body of [email.html, email.text]) {
-      expect(body).toContain("Bonjour Mme Hélène Lefèvre,");
+      expect(body).toContain("Bonjour Madame Lefèvre,");
       expect(body).toContain("Zoé Lefèvre-Garçon");
       expect(body).toContain("Mathématiques (Première)");
       expect(body).toContain("validé par Mme Côté");
@@ -42,6 +53,48 @@ describe("renderBilanEmail for a parent", () => {
     expect(text).not.toMatch(/<[a-z/!]/i);
     expect(text).not.toContain("undefined");
     expect(text).toContain("Le rapport complet est joint à ce message au format PDF");
+  });
+});
+
+describe("greeting, footer and progress", () => {
+  it("greets as the family prefers, never with the full account name", async () => {
+    const greet = async (salutation?: BilanEmailProps["recipient"]["salutation"]) =>
+      (await renderBilanEmail({ ...base, recipient: { ...base.recipient, salutation } })).text;
+    expect(await greet({ style: "prenom", firstName: "Hélène" })).toContain("Bonjour Hélène,");
+    expect(await greet({ style: "civilite", civility: "Monsieur", lastName: "Garçon" })).toContain(
+      "Bonjour Monsieur Garçon,",
+    );
+    const plain = await greet(undefined);
+    expect(plain).toContain("Bonjour,");
+    expect(plain).not.toContain("Bonjour Hélène Lefèvre");
+  });
+
+  it("ends with the centre's address, how to reach the coach and the RGPD notice", async () => {
+    const email = await renderBilanEmail(base);
+    for (const body of [email.html, email.text]) {
+      expect(body).toContain("Nexus Réussite – 12 rue des Écoles, 75005 Paris");
+      expect(body).toContain(
+        "Pour joindre Mme Côté, répondez simplement à ce message ou contactez le centre (01 23 45 67 89 · contact@nexus-reussite.fr).",
+      );
+      expect(body).toContain("conformément au RGPD");
+    }
+    expect(email.html).toContain('href="https://nexus-reussite.fr/confidentialite"');
+    expect(email.text).toContain("https://nexus-reussite.fr/confidentialite");
+  });
+
+  it("says the progress since the previous bilan in one sentence, when there is one", async () => {
+    const progress =
+      "Depuis le bilan du 8 octobre 2026, la réussite globale passe de 48\u00a0% à 63\u00a0% (+15\u00a0points).";
+    const email = await renderBilanEmail({ ...base, progress });
+    expect(email.text).toContain(progress);
+    expect(email.html).toContain("la réussite globale passe de 48");
+    expect((await renderBilanEmail(base)).text).not.toContain("Depuis le bilan");
+  });
+
+  it("names the student and the subject in the subject line", async () => {
+    const { subject } = await renderBilanEmail(base);
+    expect(subject).toContain("Zoé Lefèvre-Garçon");
+    expect(subject).toContain("Mathématiques");
   });
 });
 
