@@ -16,6 +16,6 @@ describe("configuration errors", () => {
       'LOG_LEVEL : Option invalide : une valeur parmi "debug"|"info"|"warn"|"error" attendue',
     ],
   ])("%j is explained in French", (env, message) => {
-    expect(() => loadHealthConfig(env)).toThrow(`Configuration invalide :\n  - ${message}`);
+    expect(() => loadHealthConfig(env)).toThrow(`Configuration invalide : ${message}`);
   });
 });

@@ -112,8 +112,9 @@ function readEnv(env: Record<string, string | undefined>) {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")} : ${i.message}`);
-    throw new ConfigError(`Configuration invalide :\n${lines.join("\n")}`);
+    // One line, naming every variable at fault: it is what the process prints before exiting.
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`);
+    throw new ConfigError(`Configuration invalide : ${issues.join(" ; ")}`);
   }
   return parsed.data;
 }

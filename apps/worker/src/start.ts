@@ -8,11 +8,14 @@ import { startHealthServer } from "./health-server.ts";
 import { createLogger, errorFields } from "./logger.ts";
 import { createPipelineServices } from "./pipeline/services.ts";
 import { createRegistry, productHandlers } from "./registry.ts";
+import { checkWorkerEnvironment } from "./startup.ts";
 import { Worker } from "./worker.ts";
 import { createWorkerConvex } from "./worker-convex.ts";
 
 export async function startWorker(env: Record<string, string | undefined>): Promise<number> {
   const config = loadWorkerConfig(env);
+  // Before anything connects: production variables and every provider's settings (one line).
+  const modes = checkWorkerEnvironment(env, config.convexUrl);
   // Secrets never reach a log line or a stored job error: the environment's and the worker key's.
   const secrets = [
     ...secretValuesFromEnv(env),
@@ -23,6 +26,7 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
     bindings: { workerId: config.workerId },
     secrets,
   });
+  log.info("worker.config", { ...modes });
   const { queue, client } = createConvexQueueClient({
     convexUrl: config.convexUrl,
     tokens: workerTokens(config.workerKey, config.workerId),

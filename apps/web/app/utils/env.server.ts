@@ -12,6 +12,8 @@ const zEnv = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     CONVEX_URL: z.url().default("http://127.0.0.1:3210"),
+    /** The URL browsers use for Convex when it differs from the server's (Docker: an internal name). */
+    CONVEX_PUBLIC_URL: z.url().optional(),
     /** Signs the session cookie; at least 32 characters. Required in production. */
     SESSION_SECRET: z.string().min(32, "SESSION_SECRET: au moins 32 caractères").optional(),
     CLERK_PUBLISHABLE_KEY: optionalText,
@@ -39,7 +41,19 @@ const zEnv = z
         message: "SESSION_SECRET is required in production",
       });
     }
+    // The dev sign-in is refused in production: without Clerk, nobody could sign in safely.
+    if (env.NODE_ENV === "production" && !env.CLERK_PUBLISHABLE_KEY && !env.CLERK_SECRET_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CLERK_PUBLISHABLE_KEY"],
+        message:
+          "required in production (the dev sign-in is refused with NODE_ENV=production): set CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY",
+      });
+    }
   });
+
+/** Variables production must set explicitly: their defaults only make sense offline. */
+export const PRODUCTION_REQUIRED = ["CONVEX_URL"] as const;
 
 export type ServerEnv = z.infer<typeof zEnv>;
 export type AuthMode = "clerk" | "dev";
@@ -49,10 +63,45 @@ export function parseEnv(source: Record<string, string | undefined>): ServerEnv 
     Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
   );
   const parsed = zEnv.safeParse(present);
-  if (!parsed.success) {
-    throw new Error(`Invalid web environment:\n${z.prettifyError(parsed.error)}`);
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join(".") || "?"}: ${issue.message}`);
+  if (present.NODE_ENV === "production") {
+    for (const name of PRODUCTION_REQUIRED) {
+      if (!present[name]) issues.unshift(`${name}: required in production`);
+    }
   }
+  if (!parsed.success || issues.length > 0) throw new EnvError(issues);
   return parsed.data;
+}
+
+/** A refused environment: `message` is ONE line naming every variable at fault. */
+export class EnvError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid web environment: ${issues.join("; ")}`);
+    this.name = "EnvError";
+  }
+}
+
+export type ConvexMode = "cloud" | "self-hosted" | "local";
+
+/** Which Convex the URL points at: a *.convex.cloud deployment, the local runtime, or self-hosted. */
+export function convexMode(url: string): ConvexMode {
+  const { hostname } = new URL(url);
+  if (hostname.endsWith(".convex.cloud")) return "cloud";
+  if (hostname === "127.0.0.1" || hostname === "localhost" || hostname === "[::1]") return "local";
+  return "self-hosted";
+}
+
+/** What the web app is wired to, logged once at start (never a secret: modes and URLs only). */
+export function describeModes(env: ServerEnv) {
+  return {
+    nodeEnv: env.NODE_ENV,
+    convex: convexMode(env.CONVEX_URL),
+    convexUrl: env.CONVEX_URL,
+    browserConvexUrl: env.CONVEX_PUBLIC_URL ?? env.CONVEX_URL,
+    auth: authMode(env) === "clerk" ? "clerk" : "dev sign-in",
+  };
 }
 
 let cached: ServerEnv | undefined;
@@ -70,7 +119,7 @@ export function authMode(env: ServerEnv): AuthMode {
 /** The allow-list of what the browser may see. */
 export function publicEnv(env: ServerEnv) {
   return {
-    CONVEX_URL: env.CONVEX_URL,
+    CONVEX_URL: env.CONVEX_PUBLIC_URL ?? env.CONVEX_URL,
     AUTH_MODE: authMode(env),
     CLERK_PUBLISHABLE_KEY: authMode(env) === "clerk" ? env.CLERK_PUBLISHABLE_KEY : undefined,
   };
