@@ -38,7 +38,7 @@ describe("chunkPages", () => {
       expect(chunk.ordinal).toBe(i);
       expect(chunk.text.trim().length).toBeGreaterThan(0);
       expect(chunk.tokens).toBe(countTokens(chunk.text));
-      expect(chunk.tokens).toBeLessThanOrEqual(800 * 1.05);
+      expect(chunk.tokens).toBeLessThanOrEqual(800);
       expect(chunk.splitSentence).toBe(false);
     });
     // All but the last are reasonably full.
@@ -124,7 +124,48 @@ describe("chunkPages", () => {
     expect(out.every((chunk) => chunk.splitSentence)).toBe(true);
     const seen = new Set(out.flatMap((chunk) => chunk.text.replace(/\.$/, "").split(" ")));
     for (const word of words) expect(seen.has(word)).toBe(true);
-    for (const chunk of out) expect(chunk.tokens).toBeLessThanOrEqual(800 * 1.05);
+    for (const chunk of out) expect(chunk.tokens).toBeLessThanOrEqual(800);
+  });
+
+  // With an additive counter (one token a word) the target is exact: no chunk exceeds it.
+  // Mutants this catches: the "drop the overlap rather than exceed the target" branch removed
+  // (the second chunk below would be overlap + sentence = 105 > 100), or the flush test using
+  // >= target * 1.05 instead of > target.
+  describe("at the exact target", () => {
+    const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
+    const phrase = (tag: string, n: number) =>
+      `${tag} ${Array.from({ length: n - 2 }, (_, i) => `${tag.toLowerCase()}${i}`).join(" ")} fin.`;
+    const exact = {
+      embeddingModel: "m",
+      targetTokens: 100,
+      overlapRatio: 0.15,
+      countTokens: words,
+    };
+
+    it("drops the overlap when it leaves no room for the next sentence", () => {
+      const [a, b, c] = [phrase("Alpha", 80), phrase("Beta", 20), phrase("Gamma", 85)];
+      const out = chunkPages([{ page: 1, text: `${a} ${b} ${c}` }], exact);
+      expect(out.map((chunk) => chunk.text)).toEqual([`${a} ${b}`, c]);
+      expect(out.map((chunk) => chunk.tokens)).toEqual([100, 85]);
+    });
+
+    it("keeps the overlap when the next sentence fits after it", () => {
+      const [a, b, c] = [phrase("Alpha", 80), phrase("Beta", 20), phrase("Gamma", 70)];
+      const out = chunkPages([{ page: 1, text: `${a} ${b} ${c}` }], exact);
+      expect(out.map((chunk) => chunk.text)).toEqual([`${a} ${b}`, `${b} ${c}`]);
+      expect(out.map((chunk) => chunk.tokens)).toEqual([100, 90]);
+    });
+
+    it("never exceeds the target on a long document", () => {
+      const text = Array.from({ length: 60 }, (_, i) =>
+        phrase(`Mot${i}`, 7 + ((i * 13) % 29)),
+      ).join(" ");
+      const out = chunkPages([{ page: 1, text }], exact);
+      expect(out.length).toBeGreaterThan(5);
+      for (const chunk of out) expect(chunk.tokens).toBeLessThanOrEqual(100);
+      // Some chunk reaches the target exactly or nearly: the bound is not met by tiny chunks.
+      expect(Math.max(...out.map((chunk) => chunk.tokens))).toBeGreaterThan(85);
+    });
   });
 
   it("returns no chunk for pages without text", () => {
