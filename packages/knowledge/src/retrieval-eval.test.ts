@@ -80,7 +80,12 @@ describe("retrieval over the starter knowledge base", () => {
   });
 
   it("finds the scanned (OCR) sheet", () => {
+    // A question about the scanned sheet exists, and its page is in the top 5 (rank 1..5).
+    // `expect(scan?.rank.fusion).not.toBeNull()` passed on a missing question (undefined).
     const scan = report.outcomes.find((o) => o.expected.filename.endsWith(".png"));
-    expect(scan?.rank.fusion).not.toBeNull();
+    expect(scan, "no labelled question about the scanned sheet").toBeDefined();
+    expect(scan!.rank.fusion).toBeTypeOf("number");
+    expect(scan!.rank.fusion).toBeGreaterThanOrEqual(1);
+    expect(scan!.rank.fusion).toBeLessThanOrEqual(5);
   });
 });
