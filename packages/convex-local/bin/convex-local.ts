@@ -47,6 +47,11 @@ const program = new Command()
   .option("--watch", "reload the functions when the folder changes (data is kept)", false)
   .option("--quiet", "do not print function log lines", false)
   .option(
+    "--allow-remote-admin",
+    "accept the admin key from non-loopback addresses (or CONVEX_LOCAL_ALLOW_REMOTE_ADMIN=1)",
+    false,
+  )
+  .option(
     "--max-upload-size <size>",
     "largest file an upload URL accepts, in bytes or with KiB/MiB/GiB (default 100MiB, or CONVEX_LOCAL_MAX_UPLOAD_BYTES)",
     byteSize,
@@ -63,6 +68,7 @@ const options = program.opts<{
   watch: boolean;
   quiet: boolean;
   maxUploadSize?: number;
+  allowRemoteAdmin: boolean;
 }>();
 
 if (options.watch) {
@@ -83,6 +89,7 @@ if (options.watch) {
     options.hostname,
     ...(options.envFile ? ["--env-file", options.envFile] : []),
     ...(options.quiet ? ["--quiet"] : []),
+    ...(options.allowRemoteAdmin ? ["--allow-remote-admin"] : []),
     ...(options.maxUploadSize === undefined
       ? []
       : ["--max-upload-size", String(options.maxUploadSize)]),
@@ -100,9 +107,14 @@ try {
     hostname: options.hostname,
     echoFunctionLogs: !options.quiet,
     maxUploadBytes: options.maxUploadSize,
+    allowRemoteAdmin: options.allowRemoteAdmin || undefined,
   });
   console.log(`Convex local runtime ready at ${runtime.url}`);
   console.log(`Convex local HTTP actions at ${runtime.siteUrl}`);
+  console.log(
+    `Convex local admin key ${runtime.adminKeyCreated ? "generated in" : "in"} ${runtime.adminKeyFile} (mode 600): ` +
+      `CONVEX_SELF_HOSTED_URL=${runtime.url} CONVEX_SELF_HOSTED_ADMIN_KEY="$(cat ${runtime.adminKeyFile})" bunx convex …`,
+  );
   console.log(
     `This is convex-local, the embedded OFFLINE Convex runtime (${runtime.functionCount} functions from ${resolve(options.functions)}, data in ${resolve(options.data)}): for development and tests, not a production backend.`,
   );

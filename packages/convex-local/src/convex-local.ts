@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import type { Server, ServerWebSocket } from "bun";
+import { AdminApi } from "./admin-api.ts";
+import { AdminKeys, loadOrCreateAdminKey } from "./admin-key.ts";
 import { type CronJob, cronJobsOf } from "./cron-schedule.ts";
 import { DEFAULT_BLOB_GRACE_MS, DurableStore } from "./durable-store.ts";
 import { ConvexEngine, runtimeConsole } from "./engine.ts";
@@ -45,12 +47,21 @@ export interface ConvexLocalOptions {
    * or CONVEX_LOCAL_BLOB_GRACE_MS). Uploads in progress are never collected.
    */
   blobGraceMs?: number;
+  /**
+   * Accept the admin key from non-loopback addresses (default false, or
+   * CONVEX_LOCAL_ALLOW_REMOTE_ADMIN=1). Only behind something that encrypts.
+   */
+  allowRemoteAdmin?: boolean;
 }
 
 export interface ConvexLocal {
   url: string;
   siteUrl: string;
   functionCount: number;
+  /** The file holding the admin key (CONVEX_SELF_HOSTED_ADMIN_KEY for the Convex CLI). */
+  adminKeyFile: string;
+  /** Whether this start generated the admin key (first start on this data folder). */
+  adminKeyCreated: boolean;
   stop(): Promise<void>;
 }
 
@@ -181,7 +192,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
           if (server.upgrade(request, { data: { session: null } })) return undefined;
           return new Response("Expected a WebSocket upgrade", { status: 400 });
         }
-        return await handleApiRequest(deps!, request);
+        return await handleApiRequest(deps!, request, server.requestIP(request)?.address ?? null);
       },
       websocket: {
         open(ws: ServerWebSocket<SocketData>) {
@@ -190,6 +201,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
               ws.send(text);
             },
             close: (code, reason) => ws.close(code, reason),
+            remoteAddress: ws.remoteAddress,
           });
         },
         message(ws: ServerWebSocket<SocketData>, message) {
@@ -241,6 +253,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     const secret = store.secret();
     const tokens = uploadTokens(secret, store);
     let onCommitted: (event: import("./engine.ts").CommitEvent) => void = () => {};
+    let onExecution: (execution: import("./engine.ts").FunctionExecution) => void = () => {};
     const engine = new ConvexEngine({
       schema: schemaModule?.default,
       folder,
@@ -252,13 +265,21 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
       fileUrlKey: createHmac("sha256", secret).update("file-url-key").digest(),
       echoLogs: options.echoFunctionLogs ?? true,
       onCommit: (event) => onCommitted(event),
+      onExecution: (execution) => onExecution(execution),
     });
+    const adminKey = loadOrCreateAdminKey(dataDir);
+    const adminKeys = new AdminKeys(
+      adminKey.key,
+      options.allowRemoteAdmin ?? process.env.CONVEX_LOCAL_ALLOW_REMOTE_ADMIN === "1",
+    );
+    const admin = new AdminApi(engine, store, adminKeys);
+    onExecution = (execution) => admin.logs.record(execution);
     const functions = await engine.listFunctions();
     const crons: CronJob[] = folder.files.has("crons")
       ? cronJobsOf((await folder.load("crons")).default)
       : [];
 
-    sync = new SyncServer(engine, verifier);
+    sync = new SyncServer(engine, verifier, {}, adminKeys);
     scheduler = new FunctionScheduler(engine);
     const liveSync = sync;
     const liveScheduler = scheduler;
@@ -292,7 +313,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     collectBlobs();
     const blobTimer = setInterval(collectBlobs, BLOB_COLLECTION_INTERVAL_MS);
     blobTimer.unref();
-    deps = { engine, verifier, beginUpload: tokens.begin, maxUploadBytes };
+    deps = { engine, verifier, beginUpload: tokens.begin, maxUploadBytes, admin };
     await scheduler.start(crons);
     markReady();
 
@@ -301,6 +322,8 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
       url,
       siteUrl,
       functionCount: functions.length,
+      adminKeyFile: adminKey.file,
+      adminKeyCreated: adminKey.created,
       stop() {
         stopped ??= (async () => {
           clearInterval(blobTimer);

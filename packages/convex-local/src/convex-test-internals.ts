@@ -18,6 +18,9 @@ export interface DatabaseFake {
   get(table: string | undefined, id: string): StoredDocument | null;
   insert(table: string, value: Record<string, Value>): string;
   patch(table: string, id: string, value: Record<string, unknown>): void;
+  delete(table: string, id: string): void;
+  _addWrite(id: string, value: StoredDocument | null): void;
+  _validate(table: string, doc: Record<string, unknown>): void;
   _iterateDocs(table: string, callback: (doc: StoredDocument) => void): void;
   _resolveQuerySource(query: unknown): ResolvedSource;
   paginate(args: PaginateArgs): PageResult;

@@ -62,6 +62,11 @@ export interface CallAuth {
   identity: UserIdentity | null;
   /** Cache key for the identity (the raw token); "" when anonymous. */
   key: string;
+  /**
+   * Authenticated with the admin key (admin-key.ts): may call internal
+   * functions and the `_system/` admin functions.
+   */
+  admin?: boolean;
 }
 
 export const ANONYMOUS: CallAuth = { identity: null, key: "" };
@@ -119,7 +124,27 @@ export interface EngineOptions {
   echoLogs: boolean;
   /** Called synchronously after each top-level commit (already persisted). */
   onCommit: (event: CommitEvent) => void;
+  /** Called after every function execution (for `convex logs`). */
+  onExecution?: (execution: FunctionExecution) => void;
 }
+
+/** One finished function execution, as `convex logs` shows it. */
+export interface FunctionExecution {
+  udfPath: string;
+  kind: FunctionKind;
+  startedAt: number;
+  durationMs: number;
+  logLines: string[];
+  error: string | null;
+}
+
+/**
+ * A `_system/...` admin function (system-functions.ts): runs outside
+ * convex-test on committed state, for admin callers only.
+ */
+export type SystemFunction = (
+  args: Record<string, Value>,
+) => { value: Value; tables: string[] } | Promise<{ value: Value; tables: string[] }>;
 
 // ---- call context (one per function execution started by the runtime) ----
 
@@ -984,11 +1009,13 @@ export class ConvexEngine {
       const reads = ctx.reads ?? { ...emptyReadSet(), all: true };
       return { ...outcome, logLines: ctx.logLines, reads, journal, commitTs };
     };
+    const auth = options.auth ?? ANONYMOUS;
+    if (path.startsWith("_system/")) return await this.callSystem(path, args, auth, finish);
     const info = await this.describe(path).catch((error: unknown) => {
       ctx.logLines.push(`[ERROR] '${String(error)}'`);
       return null;
     });
-    if (info === null || (options.publicOnly && info.visibility !== "public")) {
+    if (info === null || (options.publicOnly && !auth.admin && info.visibility !== "public")) {
       return finish({
         ok: false,
         message: `Could not find public function for '${path}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`,
@@ -1003,8 +1030,10 @@ export class ConvexEngine {
         data: undefined,
       });
     }
-    const accessor = this.accessor(options.auth ?? ANONYMOUS);
+    const accessor = this.accessor(auth);
     const fnPath = { udfPath: path, componentPath: "" };
+    const startedAt = Date.now();
+    let result: CallResult;
     try {
       const value = await callStorage.run(ctx, () =>
         kind === "query"
@@ -1015,11 +1044,53 @@ export class ConvexEngine {
       );
       // Values cross the wire as Convex JSON: reject what cannot be encoded here.
       convexToJson(value);
-      return finish({ ok: true, value });
+      result = finish({ ok: true, value });
+    } catch (error) {
+      result = finish({ ok: false, ...describeFailure(error) });
+    }
+    this.options.onExecution?.({
+      udfPath: path,
+      kind,
+      startedAt,
+      durationMs: Date.now() - startedAt,
+      logLines: result.logLines,
+      error: result.ok ? null : result.message,
+    });
+    return result;
+  }
+
+  /** `_system/...` admin functions: admin callers only, on committed state. */
+  private async callSystem(
+    path: string,
+    args: Record<string, Value>,
+    auth: CallAuth,
+    finish: (
+      outcome: { ok: true; value: Value } | { ok: false; message: string; data: Value | undefined },
+    ) => CallResult,
+  ): Promise<CallResult> {
+    const fn = auth.admin ? this.systemFunctions.get(path) : undefined;
+    if (fn === undefined) {
+      return finish({
+        ok: false,
+        message: auth.admin
+          ? `convex-local does not implement the system function '${path}'.`
+          : `Could not find public function for '${path}'. Admin functions need the admin key.`,
+        data: undefined,
+      });
+    }
+    try {
+      const { value, tables } = await fn(args);
+      const result = finish({ ok: true, value });
+      // Re-run subscriptions when these tables change.
+      result.reads = { ...emptyReadSet(), tables: new Set(tables) };
+      return result;
     } catch (error) {
       return finish({ ok: false, ...describeFailure(error) });
     }
   }
+
+  /** Registered `_system/...` functions (system-functions.ts). */
+  readonly systemFunctions = new Map<string, SystemFunction>();
 
   /**
    * Runs `work` while holding the transaction lock, so every query it runs
@@ -1103,7 +1174,66 @@ export class ConvexEngine {
       journal: null,
       onCommit: null,
     };
-    return await callStorage.run(ctx, () => this.accessor(auth).fetch(path, init));
+    const startedAt = Date.now();
+    let error: string | null = null;
+    try {
+      const response = await callStorage.run(ctx, () => this.accessor(auth).fetch(path, init));
+      if (response.status >= 500) error = `HTTP ${response.status}`;
+      return response;
+    } catch (thrown) {
+      error = describeFailure(thrown).message;
+      throw thrown;
+    } finally {
+      this.options.onExecution?.({
+        udfPath: `${init.method ?? "GET"} ${path.split("?")[0]}`,
+        kind: "httpAction",
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        logLines: ctx.logLines,
+        error,
+      });
+    }
+  }
+
+  /**
+   * Writes documents with their ids and creation times (snapshot import),
+   * validated against the schema, and deletes others, in one transaction.
+   */
+  async importDocuments(
+    deletes: string[],
+    inserts: Array<{ table: string; doc: StoredDocument }>,
+  ): Promise<void> {
+    const db = this.db;
+    await this.t.run(async () => {
+      for (const id of deletes) {
+        const table = tableNameFromId(id);
+        if (table !== null && db.get(table, id) !== null) db.delete(table, id);
+      }
+      for (const { table, doc } of inserts) {
+        const { _id, _creationTime, ...fields } = doc;
+        const id = String(_id);
+        if (tableNameFromId(id) !== table) throw new Error(`Document id ${id} is not in ${table}.`);
+        if (db.get(table, id) !== null) {
+          throw new Error(`A document with id ${id} already exists in ${table}.`);
+        }
+        if (!table.startsWith("_")) db._validate(table, fields);
+        db._addWrite(id, { ...fields, _id: id, _creationTime });
+        if (typeof _creationTime === "number" && _creationTime > db._lastCreationTime) {
+          db._lastCreationTime = _creationTime;
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Names of the tables that have committed documents. */
+  tableNames(): string[] {
+    return [...this.tableIds.entries()].filter(([, ids]) => ids.size > 0).map(([name]) => name);
+  }
+
+  /** Tables declared in the schema. */
+  schemaTableNames(): string[] {
+    return [...(this.db._schema?.tables.keys() ?? [])];
   }
 
   get hasHttpRouter(): boolean {

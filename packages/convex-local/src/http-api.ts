@@ -4,6 +4,8 @@
 // file storage upload and download URLs.
 import { convexToJson, jsonToConvex, type Value } from "convex/values";
 import { z } from "zod";
+import type { AdminApi } from "./admin-api.ts";
+import type { AdminKeys } from "./admin-key.ts";
 import { BlobTooLargeError } from "./durable-store.ts";
 import { ANONYMOUS, type CallAuth, type CallResult, type ConvexEngine } from "./engine.ts";
 import { AuthFailure, type TokenVerifier } from "./jwt-auth.ts";
@@ -92,16 +94,41 @@ function functionBodyTooLarge(): Response {
   );
 }
 
-/** The identity of an HTTP request's `Authorization: Bearer <jwt>` header. */
+/** An admin key refused (wrong key: 401, from a non-loopback address: 403). */
+export class AdminAuthFailure extends AuthFailure {
+  constructor(
+    message: string,
+    readonly status: 401 | 403,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The identity of an HTTP request's `Authorization` header: `Bearer <jwt>`,
+ * or `Convex <admin key>` when `admin` is given (the deployment URL; HTTP
+ * actions never take admin keys).
+ */
 export async function authFromRequest(
   request: Request,
   verifier: TokenVerifier,
+  admin?: { keys: AdminKeys; remoteAddress: string | null },
 ): Promise<CallAuth> {
   const header = request.headers.get("authorization");
   if (!header) return ANONYMOUS;
   const [scheme, token] = header.split(/\s+/, 2);
   if (scheme === "Convex") {
-    throw new AuthFailure("Admin keys are not supported by convex-local.");
+    if (admin === undefined || !token) {
+      throw new AuthFailure("Admin keys are not accepted here.");
+    }
+    const check = admin.keys.check(token, admin.remoteAddress);
+    if (!check.ok) throw new AdminAuthFailure(check.message, check.status, check.code);
+    return {
+      identity: check.actingAs,
+      key: `admin|${check.actingAs?.tokenIdentifier ?? ""}`,
+      admin: true,
+    };
   }
   if (scheme !== "Bearer" || !token) {
     throw new AuthFailure("The Authorization header must be `Bearer <JWT>`.");
@@ -153,12 +180,15 @@ export interface HttpApiDeps {
   beginUpload(token: string): UploadTicket;
   /** Cap of an uploaded file, in bytes. */
   maxUploadBytes: number;
+  /** Admin key checks and the Convex CLI's admin endpoints (none: admin keys refused). */
+  admin?: AdminApi;
 }
 
 async function callFunction(
   deps: HttpApiDeps,
   request: Request,
   kind: Kind | "any",
+  remoteAddress: string | null,
   pathFromUrl?: string,
 ): Promise<Response> {
   // A declared oversized body is refused before auth and before reading it.
@@ -166,8 +196,16 @@ async function callFunction(
   if (declared !== null && declared > MAX_FUNCTION_BODY_BYTES) return functionBodyTooLarge();
   let auth: CallAuth;
   try {
-    auth = await authFromRequest(request, deps.verifier);
+    auth = await authFromRequest(
+      request,
+      deps.verifier,
+      deps.admin ? { keys: deps.admin.keys, remoteAddress } : undefined,
+    );
   } catch (error) {
+    if (error instanceof AdminAuthFailure) {
+      // Admin key refusals say why (the key is not the runtime's, or the caller is not local).
+      return badRequest(error.code, error.detail, error.status);
+    }
     return badRequest(
       "Unauthenticated",
       error instanceof Error ? error.message : String(error),
@@ -195,7 +233,9 @@ async function callFunction(
     return badRequest("BadJsonBody", error instanceof Error ? error.message : String(error));
   }
   let resolved: Kind;
-  if (kind === "any") {
+  if (kind === "any" && udfPath.startsWith("_system/")) {
+    resolved = "query";
+  } else if (kind === "any") {
     const info = await deps.engine.describe(udfPath);
     resolved = info?.kind === "mutation" || info?.kind === "action" ? info.kind : "query";
   } else {
@@ -261,26 +301,37 @@ function download(deps: HttpApiDeps, token: string, method: string): Response {
   return new Response(Bun.file(file.path), { headers });
 }
 
-/** Answers a request of the deployment URL (the WebSocket upgrade is handled by the caller). */
-export async function handleApiRequest(deps: HttpApiDeps, request: Request): Promise<Response> {
+/**
+ * Answers a request of the deployment URL (the WebSocket upgrade is handled
+ * by the caller). `remoteAddress` is the peer's IP (admin keys are accepted
+ * from loopback only, unless configured).
+ */
+export async function handleApiRequest(
+  deps: HttpApiDeps,
+  request: Request,
+  remoteAddress: string | null = null,
+): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname;
   if (request.method === "OPTIONS") return withCors(new Response(null, { status: 204 }));
+  // The CLI's admin endpoints: no CORS headers (browsers have no business there).
+  const adminResponse = await deps.admin?.handle(request, url, remoteAddress);
+  if (adminResponse) return adminResponse;
   let response: Response;
   if (request.method === "POST") {
     switch (path) {
       case "/api/query":
       case "/api/query_at_ts":
-        response = await callFunction(deps, request, "query");
+        response = await callFunction(deps, request, "query", remoteAddress);
         break;
       case "/api/mutation":
-        response = await callFunction(deps, request, "mutation");
+        response = await callFunction(deps, request, "mutation", remoteAddress);
         break;
       case "/api/action":
-        response = await callFunction(deps, request, "action");
+        response = await callFunction(deps, request, "action", remoteAddress);
         break;
       case "/api/function":
-        response = await callFunction(deps, request, "any");
+        response = await callFunction(deps, request, "any", remoteAddress);
         break;
       case "/api/query_ts":
         // query_at_ts runs at the latest state: there is no history here.
@@ -296,7 +347,13 @@ export async function handleApiRequest(deps: HttpApiDeps, request: Request): Pro
           response =
             fn === undefined || segments.length === 0
               ? badRequest("BadRequest", "Expected /api/run/<module path>/<function name>.", 404)
-              : await callFunction(deps, request, "any", `${segments.join("/")}:${fn}`);
+              : await callFunction(
+                  deps,
+                  request,
+                  "any",
+                  remoteAddress,
+                  `${segments.join("/")}:${fn}`,
+                );
         } else {
           response = badRequest("NotFound", `No route for POST ${path}`, 404);
         }

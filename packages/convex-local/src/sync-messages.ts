@@ -3,7 +3,9 @@
 // on the session (query set, identity, awaited timestamp) and ask for a
 // pass; the queries themselves are re-run by sliced-rerun.ts. Mutations
 // and actions answer directly on the socket.
+import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type Value } from "convex/values";
+import type { AdminKeys } from "./admin-key.ts";
 import { ANONYMOUS, type ConvexEngine } from "./engine.ts";
 import { AUTH_FAILURE_MESSAGE, AuthFailure, type TokenVerifier } from "./jwt-auth.ts";
 import { checkNotExpired, closeWithAuthError, type SessionRegistry } from "./session-auth.ts";
@@ -14,6 +16,8 @@ import type { SessionAuth, SyncSession } from "./sync-session.ts";
 export interface SyncContext extends SessionRegistry {
   engine: ConvexEngine;
   verifier: TokenVerifier;
+  /** Admin key checks (absent: admin authentication refused). */
+  admin?: AdminKeys;
   requestPass(): void;
 }
 
@@ -56,14 +60,36 @@ export async function onAuthenticate(
   let auth: SessionAuth;
   if (message.tokenType === "None") {
     auth = { ...ANONYMOUS, expiresAt: null };
-  } else if (message.tokenType === "Admin" || !message.value) {
-    closeWithAuthError(
-      ctx,
-      session,
-      message.baseVersion,
-      "Admin authentication is not supported by convex-local.",
-      true,
-    );
+  } else if (message.tokenType === "Admin") {
+    const check =
+      ctx.admin && message.value
+        ? ctx.admin.check(message.value, session.socket.remoteAddress)
+        : ({ ok: false, message: "Admin keys are not accepted by this runtime." } as const);
+    if (!check.ok) {
+      closeWithAuthError(ctx, session, message.baseVersion, check.message, true);
+      return;
+    }
+    const impersonating = message.impersonating as Partial<UserIdentity> | undefined;
+    const identity =
+      check.actingAs ??
+      (impersonating && typeof impersonating === "object"
+        ? ({
+            ...impersonating,
+            subject: impersonating.subject ?? "admin",
+            issuer: impersonating.issuer ?? "convex-local",
+            tokenIdentifier:
+              impersonating.tokenIdentifier ??
+              `${impersonating.issuer ?? "convex-local"}|${impersonating.subject ?? "admin"}`,
+          } as UserIdentity)
+        : null);
+    auth = {
+      identity,
+      key: `admin|${identity?.tokenIdentifier ?? ""}`,
+      admin: true,
+      expiresAt: null,
+    };
+  } else if (!message.value) {
+    closeWithAuthError(ctx, session, message.baseVersion, "A User token needs a value.", true);
     return;
   } else {
     try {

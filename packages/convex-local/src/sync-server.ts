@@ -11,6 +11,7 @@
 //   transitions.ts    what a Transition carries (dirty sets → stale queries)
 //   query-runs.ts     identical queries run once per state (dedupe)
 //   sync-limits.ts    caps per session and identity, budgets of query time
+import type { AdminKeys } from "./admin-key.ts";
 import { type ConvexEngine, runInRootContext, runtimeConsole } from "./engine.ts";
 import type { TokenVerifier } from "./jwt-auth.ts";
 import { checkNotExpired } from "./session-auth.ts";
@@ -36,7 +37,12 @@ export class SyncServer {
   private readonly rerun: SlicedRerun;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(engine: ConvexEngine, verifier: TokenVerifier, limits: Partial<SyncLimits> = {}) {
+  constructor(
+    engine: ConvexEngine,
+    verifier: TokenVerifier,
+    limits: Partial<SyncLimits> = {},
+    admin?: AdminKeys,
+  ) {
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...limits };
     const drop = (session: SyncSession) => {
       this.sessions.delete(session);
@@ -52,6 +58,7 @@ export class SyncServer {
     this.context = {
       engine,
       verifier,
+      admin,
       drop,
       requestPass: () => this.rerun.requestPass(),
     };

@@ -16,6 +16,8 @@ import type { QuerySetModification, StateVersion } from "./sync-protocol.ts";
 export interface SyncSocket {
   send(text: string): void;
   close(code?: number, reason?: string): void;
+  /** The peer's IP address (admin keys are accepted from loopback only, unless configured). */
+  remoteAddress?: string;
 }
 
 export interface SessionAuth extends CallAuth {
