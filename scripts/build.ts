@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 // `bun run build`: the production artefacts, exactly what the Docker images run.
-// - apps/web/build: the Remix app (`remix vite:build`), served by apps/web/server.ts;
+// - apps/web/build: the Remix app (`remix vite:build`) and its server build/server.js
+//   (apps/web/server.ts bundled; npm packages stay in node_modules);
 // - apps/worker/dist: the worker and CLI in one Bun bundle (dist/bin/nexus-worker.js) plus the
 //   files it reads beside itself (dist/prompts, the synthesis prompts). Packages that load files
 //   or native code from their own folder at run time stay external and come from node_modules:
@@ -55,6 +56,18 @@ async function buildWeb() {
     env: { ...process.env, NODE_ENV: "production" },
   });
   if ((await proc.exited) !== 0) throw new Error("remix vite:build failed");
+  // The server (apps/web/server.ts) beside the build; npm packages come from node_modules.
+  const server = await Bun.build({
+    entrypoints: [join(root, "apps/web/server.ts")],
+    outdir: join(root, "apps/web/build"),
+    naming: "server.js",
+    target: "bun",
+    packages: "external",
+  });
+  if (!server.success) {
+    for (const log of server.logs) console.error(log);
+    throw new Error("bun build of apps/web/server.ts failed");
+  }
   const build = join(root, "apps/web/build");
   console.log(
     `  apps/web/build: client ${mb(sizeOf(join(build, "client")))}, server ${mb(sizeOf(join(build, "server")))}`,

@@ -1,5 +1,5 @@
 /// <reference types="bun-types" />
-// `bun run start:web`: the production web server (what the Docker image runs). Serves the
+// `bun run start:web` (build/server.js): the production web server (what the Docker image runs). Serves the
 // built Remix app (apps/web/build, made by `bun run build`) with Bun: hashed assets from
 // build/client with a year of cache, every other request through Remix's request handler.
 // The environment is validated before anything listens: a missing or malformed variable stops
@@ -9,7 +9,11 @@ import { join, normalize } from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { describeModes, parseEnv } from "./app/utils/env.server";
 
-const buildDir = join(import.meta.dir, "build");
+// Bundled by `bun run build` into build/server.js (beside build/server/ and build/client/), or
+// run from source as apps/web/server.ts (the build is then ./build).
+const buildDir = existsSync(join(import.meta.dir, "server", "index.js"))
+  ? import.meta.dir
+  : join(import.meta.dir, "build");
 
 let env: ReturnType<typeof parseEnv>;
 try {
