@@ -74,7 +74,12 @@ describe("Worker", () => {
     const worker = makeWorker(queue, { pollIntervalMs: 50 });
     await worker.start();
     await until(() => queue.get(echo).status === "completed");
-    await new Promise((r) => setTimeout(r, 120)); // a couple of polls
+    // Two more claims after the echo (polls, counted, not a fixed sleep a loaded machine could
+    // outlast): each had its chance to take the ingest job. Mutant this catches: the worker
+    // claiming every job kind instead of its handlers' kinds.
+    const claims = () => queue.calls.filter((call) => call === "claim").length;
+    const before = claims();
+    await until(() => claims() >= before + 2);
     expect(queue.get(ingest).status).toBe("pending");
     await worker.shutdown();
   });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateServiceKeyPair, signWorkerToken } from "@nexus/service-auth/service-tokens";
-import { ConvexHttpClient } from "convex/browser";
+import { ConvexClient, ConvexHttpClient } from "convex/browser";
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex/server";
 import { api } from "../../../convex/_generated/api.js";
 import { startDevAuth } from "./dev-auth.ts";
@@ -101,6 +101,14 @@ function track(child: ChildProcess): Proc {
 
 export interface Runtime {
   url: string;
+  /** Resolves with the first result of a query (as the admin, by subscription) that passes `check`. */
+  waitForQuery<Q extends FunctionReference<"query">, T>(
+    ref: Q,
+    args: FunctionArgs<Q>,
+    check: (value: FunctionReturnType<Q>) => T | undefined | null | false,
+    timeoutMs?: number,
+    what?: string,
+  ): Promise<T>;
   siteUrl: string;
   proc: Proc;
   /** Calls as the worker (its service token). */
@@ -137,8 +145,38 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
     async () => (await signWorkerToken(workerKeys.privateJwk, "test")).token,
   );
   const apiKey = await bootstrapStaffKey(url, worker);
+  // One WebSocket client as the admin: waits are pushed updates, not polls a loaded machine
+  // could outrun (a state that lasts a second is still seen).
+  const live = new ConvexClient(url);
+  live.setAuth(() => apiKeyToken(siteUrl, apiKey));
   return {
     url,
+    waitForQuery(ref, args, check, timeoutMs = 20_000, what = "a query result") {
+      return new Promise((resolve, reject) => {
+        let done = false;
+        const timer = setTimeout(
+          () => finish(new Error(`timed out waiting for ${what}`)),
+          timeoutMs,
+        );
+        const finish = (error: Error | null, value?: unknown) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          queueMicrotask(() => unsubscribe());
+          if (error) reject(error);
+          else resolve(value as never);
+        };
+        const unsubscribe = live.onUpdate(
+          ref,
+          args,
+          (value) => {
+            const passed = check(value);
+            if (passed) finish(null, passed);
+          },
+          (error) => finish(error),
+        );
+      });
+    },
     siteUrl,
     proc,
     worker,
@@ -146,6 +184,7 @@ export async function startRuntime(env: Record<string, string> = {}): Promise<Ru
     apiKey,
     cliEnv: { NEXUS_API_KEY: apiKey, CONVEX_SITE_URL: siteUrl },
     async stop() {
+      await live.close();
       proc.kill("SIGTERM");
       const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
       await proc.exited;
@@ -169,14 +208,16 @@ async function bootstrapStaffKey(url: string, worker: Client): Promise<string> {
 
 /** An API key's calls: exchanged at the deployment's token route, as the CLI does. */
 export function apiKeyClient(url: string, siteUrl: string, apiKey: string): Client {
-  return client(url, async () => {
-    const response = await fetch(`${siteUrl}/auth/api-key/token`, {
-      method: "POST",
-      headers: { "x-api-key": apiKey },
-    });
-    if (!response.ok) throw new Error(`token exchange: HTTP ${response.status}`);
-    return ((await response.json()) as { token: string }).token;
+  return client(url, () => apiKeyToken(siteUrl, apiKey));
+}
+
+async function apiKeyToken(siteUrl: string, apiKey: string): Promise<string> {
+  const response = await fetch(`${siteUrl}/auth/api-key/token`, {
+    method: "POST",
+    headers: { "x-api-key": apiKey },
   });
+  if (!response.ok) throw new Error(`token exchange: HTTP ${response.status}`);
+  return ((await response.json()) as { token: string }).token;
 }
 
 export type Client = ReturnType<typeof client>;

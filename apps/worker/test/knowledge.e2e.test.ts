@@ -322,10 +322,15 @@ describe("knowledge base (offline, real processes)", () => {
       endedAt: number;
     }[] = [];
     let writing = true;
+    // Each step below waits for a whole search that started after it (an event of the loop),
+    // never a fixed sleep: on a loaded machine a search may take longer than any fixed window.
+    const waiters: { after: number; resolve: () => void }[] = [];
+    const searchStartedAfter = (after: number) =>
+      new Promise<void>((resolve) => waiters.push({ after, resolve }));
     const searcher = staffClient();
     const loop = (async () => {
       while (writing) {
-        const startedAt = Date.now();
+        const startedAt = performance.now();
         const hits = (await searcher.action(api.knowledge.search, { query, limit: 20 })).filter(
           (h) => h.documentId === documentId,
         );
@@ -335,8 +340,12 @@ describe("knowledge base (offline, real processes)", () => {
           generation: marked === 0 ? 1 : marked === hits.length ? 2 : "mixed",
           size: hits.length,
           startedAt,
-          endedAt: Date.now(),
+          endedAt: performance.now(),
         });
+        for (const waiter of waiters.splice(0)) {
+          if (startedAt > waiter.after) waiter.resolve();
+          else waiters.push(waiter);
+        }
       }
     })();
 
@@ -347,7 +356,7 @@ describe("knowledge base (offline, real processes)", () => {
       `${MARK} : la récolte du potager pédagogique est pesée en juin par les élèves.`,
       `${MARK} : bilan du potager pédagogique, semis, arrosage et récolte des élèves.`,
     ];
-    await new Promise((r) => setTimeout(r, 300));
+    await searchStartedAfter(performance.now());
     const begun = await runtime.worker.mutation(api.ingestion.beginGeneration, { documentId });
     expect(begun?.generation).toBe(2);
     let windowStart = 0;
@@ -367,10 +376,10 @@ describe("knowledge base (offline, real processes)", () => {
           },
         ],
       });
-      windowStart ||= Date.now();
-      await new Promise((r) => setTimeout(r, 150));
+      windowStart ||= performance.now();
+      await searchStartedAfter(performance.now());
     }
-    const windowEnd = Date.now();
+    const windowEnd = performance.now();
     await runtime.worker.mutation(api.ingestion.activateGeneration, {
       documentId,
       generation: 2,
@@ -379,7 +388,7 @@ describe("knowledge base (offline, real processes)", () => {
       ocrPages: 0,
       chunkCount: texts.length,
     });
-    await new Promise((r) => setTimeout(r, 400));
+    await searchStartedAfter(performance.now());
     writing = false;
     await loop;
 

@@ -102,8 +102,11 @@ describe("worker processes against the local runtime", () => {
     const leaseEnv = { LEASE_MS: "1500", POLL_INTERVAL_MS: "300" };
     const victim = await spawnWorker({ ...leaseEnv, WORKER_ID: "it-victim" });
     const id = await enqueueEcho({ sleepMs: 2_500 });
-    await waitFor(
-      async () => (await getJob(id)).job.leaseOwner === "it-victim",
+    // By subscription: the claim is seen when it happens, well inside the job's 2.5 s.
+    await runtime.waitForQuery(
+      api.jobs.get,
+      { jobId: id },
+      (got) => got.job.status === "running" && got.job.leaseOwner === "it-victim",
       10_000,
       "victim claim",
     );
@@ -130,8 +133,12 @@ describe("worker processes against the local runtime", () => {
   it("on SIGTERM lets running jobs finish and leaves nothing running", async () => {
     const w = await spawnWorker({ WORKER_ID: "it-term", WORKER_CONCURRENCY: "system.echo=2" });
     const ids = [await enqueueEcho({ sleepMs: 1_500 }), await enqueueEcho({ sleepMs: 1_500 })];
-    await waitFor(
-      async () => (await Promise.all(ids.map(getJob))).every((g) => g.job.status === "running"),
+    // By subscription, not a 100 ms poll with a token exchange per call that a loaded machine
+    // could stretch past the jobs' 1.5 s.
+    await runtime.waitForQuery(
+      api.jobs.list,
+      { status: "running", paginationOpts: { numItems: 10, cursor: null } },
+      (page) => ids.every((id) => page.page.some((job) => job.id === id)),
       10_000,
       "both jobs running",
     );
