@@ -14,6 +14,7 @@ export default defineConfig({
       },
       "packages/*/vitest.config.ts",
       "apps/*/vitest.config.ts",
+      "docker/vitest.config.ts",
     ],
   },
 });

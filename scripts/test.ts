@@ -48,7 +48,7 @@ function gate(label: string, ok: boolean) {
 
 /** Every folder with a tsconfig.json that `tsc` must accept. */
 function typecheckProjects(): string[] {
-  const dirs = [".", "convex"];
+  const dirs = [".", "convex", "docker"];
   for (const parent of ["apps", "packages"]) {
     for (const name of readdirSync(join(root, parent))) {
       if (existsSync(join(root, parent, name, "tsconfig.json"))) dirs.push(join(parent, name));
