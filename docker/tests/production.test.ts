@@ -200,7 +200,7 @@ describe("the built artefacts against the local runtime", () => {
       workers.flatMap((w, replica) =>
         parsed(w, "job.finished")
           .filter((l) => l.outcome === "completed" && ids.has(l.jobId))
-          .map((l) => ({ ...l, replica })),
+          .map((l) => ({ jobId: l.jobId as string, replica })),
       );
     await waitFor(async () => completedLines().length >= JOBS, 120_000, `${JOBS} completions`);
     const drainSeconds = (performance.now() - started) / 1000;
