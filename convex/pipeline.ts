@@ -16,19 +16,31 @@ import {
 import { claimEmail } from "./model/emailDelivery";
 import { storageReference } from "./model/uploads";
 import schema from "./schema";
-import { vGenerationMeta, vRetrievedSource, vSynthesis } from "./tables/bilans";
+import { vBilanScores, vGenerationMeta, vRetrievedSource, vSynthesis } from "./tables/bilans";
+import { vSalutation } from "./tables/people";
 import { vEmailStatus } from "./validators";
 
 const vPerson = v.object({ userId: v.id("users"), name: v.string(), email: v.string() });
+const vGuardian = v.object({
+  userId: v.id("users"),
+  name: v.string(),
+  email: v.string(),
+  salutation: v.optional(vSalutation),
+});
 
 export const bilanContext = workerQuery({
   args: { bilanId: v.id("bilans") },
   returns: v.object({
     bilan: doc(schema, "bilans"),
     student: doc(schema, "students"),
-    guardians: v.array(vPerson),
+    guardians: v.array(vGuardian),
     studentAccount: v.union(vPerson, v.null()),
     approverName: v.union(v.string(), v.null()),
+    /** The previous approved bilan of the same subject, for the progress shown to the family. */
+    previous: v.union(
+      v.object({ bilanId: v.id("bilans"), date: v.number(), scores: vBilanScores }),
+      v.null(),
+    ),
   }),
   handler: async (ctx, { bilanId }) => await loadBilanContext(ctx, bilanId),
 });

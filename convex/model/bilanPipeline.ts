@@ -39,7 +39,13 @@ export async function loadBilanContext(ctx: QueryCtx, bilanId: Id<"bilans">) {
   const guardians = [];
   for (const link of guardianships) {
     const parent = await ctx.db.get(link.parentId);
-    if (parent) guardians.push({ userId: parent._id, name: parent.name, email: parent.email });
+    if (parent)
+      guardians.push({
+        userId: parent._id,
+        name: parent.name,
+        email: parent.email,
+        ...(parent.salutation ? { salutation: parent.salutation } : {}),
+      });
   }
   const studentUser = student.userId ? await ctx.db.get(student.userId) : null;
   const approver = bilan.review?.approvedBy ? await ctx.db.get(bilan.review.approvedBy) : null;
@@ -51,6 +57,44 @@ export async function loadBilanContext(ctx: QueryCtx, bilanId: Id<"bilans">) {
       ? { userId: studentUser._id, name: studentUser.name, email: studentUser.email }
       : null,
     approverName: approver?.name ?? null,
+    previous: await previousApprovedBilan(ctx, bilan),
+  };
+}
+
+/** Bilans of the same student and subject read back when looking for the previous approved one. */
+const PREVIOUS_BILAN_SCAN = 20;
+
+/**
+ * The latest bilan of the same student and subject created before this one, approved or sent,
+ * with scores: what the report and the e-mail compare against. Index read, newest first,
+ * bounded (a student has a handful of bilans per subject).
+ */
+export async function previousApprovedBilan(
+  ctx: QueryCtx,
+  bilan: Doc<"bilans">,
+): Promise<{
+  bilanId: Id<"bilans">;
+  date: number;
+  scores: NonNullable<Doc<"bilans">["scores"]>;
+} | null> {
+  const earlier = await ctx.db
+    .query("bilans")
+    .withIndex("by_studentId_and_subject_and_createdAt", (q) =>
+      q
+        .eq("studentId", bilan.studentId)
+        .eq("subject", bilan.subject)
+        .lt("createdAt", bilan.createdAt),
+    )
+    .order("desc")
+    .take(PREVIOUS_BILAN_SCAN);
+  const found = earlier.find(
+    (b) => (b.status === "approved" || b.status === "sent") && b.scores !== undefined,
+  );
+  if (!found?.scores) return null;
+  return {
+    bilanId: found._id,
+    date: found.review?.approvedAt ?? found.submittedAt ?? found.createdAt,
+    scores: found.scores,
   };
 }
 

@@ -11,7 +11,8 @@ import { DEMO_ACCOUNTS, DEMO_DOMAIN } from "@nexus/shared/demo-accounts";
 import type { BilanStatus, Niveau, Statut, Subject } from "@nexus/shared/domain";
 import type { Questionnaire, Survey } from "@nexus/shared/questionnaire";
 import { getSurvey, questionnaireFor } from "@nexus/shared/questionnaires";
-import type { BilanAnswers } from "@nexus/shared/results";
+import type { BilanAnswers, ProfileDimension } from "@nexus/shared/results";
+import type { HolidayZone } from "@nexus/shared/school-calendar";
 import { generateSynthesis } from "@nexus/synthesis/generate";
 import { LocalWriterProvider } from "@nexus/synthesis/local-writer-provider";
 import type { Doc, Id } from "../_generated/dataModel";
@@ -46,6 +47,10 @@ export interface DemoStudent {
   statut: Statut;
   specialites: string[];
   school?: string;
+  /** School holiday zone of the school's académie (none for a candidat libre: no skipping). */
+  holidayZone?: HolidayZone;
+  /** Hours a week declared available for personal work in a subject. */
+  weeklyAvailabilityHours?: number;
 }
 
 export const DEMO_STUDENTS: readonly DemoStudent[] = [
@@ -57,6 +62,8 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     statut: "scolarise",
     specialites: ["Mathématiques", "NSI"],
     school: "Lycée Victor-Hugo, Paris",
+    holidayZone: "C",
+    weeklyAvailabilityHours: 4,
   },
   {
     accountEmail: `lucas.durand@${DEMO_DOMAIN}`,
@@ -66,6 +73,8 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     statut: "scolarise",
     specialites: ["Mathématiques", "Physique-chimie", "SVT"],
     school: "Lycée Victor-Hugo, Paris",
+    holidayZone: "C",
+    weeklyAvailabilityHours: 4,
   },
   {
     accountEmail: `yasmine.haddad@${DEMO_DOMAIN}`,
@@ -75,6 +84,8 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     statut: "scolarise",
     specialites: ["Mathématiques", "SES", "HGGSP"],
     school: "Lycée Jean-Moulin, Lyon",
+    holidayZone: "A",
+    weeklyAvailabilityHours: 2,
   },
   {
     accountEmail: `theo.lambert@${DEMO_DOMAIN}`,
@@ -84,6 +95,7 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     statut: "scolarise",
     specialites: ["Mathématiques", "Physique-chimie"],
     school: "Lycée Montaigne, Bordeaux",
+    holidayZone: "A",
   },
   {
     accountEmail: `ines.fontaine@${DEMO_DOMAIN}`,
@@ -92,8 +104,24 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     niveau: "terminale",
     statut: "candidat_libre",
     specialites: ["NSI", "Mathématiques"],
+    weeklyAvailabilityHours: 6,
   },
 ];
+
+function demoSalutation(email: string, name: string) {
+  const preference = DEMO_SALUTATIONS[email];
+  if (!preference) return {};
+  const [firstName, ...rest] = name.split(" ");
+  return { salutation: { ...preference, firstName, lastName: rest.join(" ") } };
+}
+
+/** How each demo parent wishes to be greeted in e-mails (Nathalie Lambert has no preference). */
+export const DEMO_SALUTATIONS: Readonly<
+  Record<string, { style: "civilite" | "prenom"; civility?: "Madame" | "Monsieur" }>
+> = {
+  [`isabelle.durand@${DEMO_DOMAIN}`]: { style: "civilite", civility: "Madame" },
+  [`karim.haddad@${DEMO_DOMAIN}`]: { style: "prenom", civility: "Monsieur" },
+};
 
 /** [parent email, student account email]: Isabelle Durand has two children; Inès has no linked parent. */
 export const DEMO_GUARDIANSHIPS: readonly (readonly [string, string])[] = [
@@ -128,6 +156,12 @@ export interface DemoBilan {
   /** Seed of the deterministic answer generator, so each student gets a different profile. */
   seed: number;
   daysAgo: number;
+  /**
+   * The student's tendency per profile dimension, 0–1 on the stored scale (for stress, 1 =
+   * very stressed): survey answers are drawn around it, so the five demo students read as
+   * contrasted profiles instead of five « Moyen ». Absent: uniform answers.
+   */
+  tendency?: Partial<Record<ProfileDimension, number>>;
 }
 
 export const DEMO_BILANS: readonly DemoBilan[] = [
@@ -139,6 +173,7 @@ export const DEMO_BILANS: readonly DemoBilan[] = [
     correct: 0.8,
     seed: 11,
     daysAgo: 21,
+    tendency: { motivation: 0.9, organisation: 0.8, methodes: 0.75, stress: 0.8, autonomie: 0.7 },
   },
   {
     studentEmail: `camille.durand@${DEMO_DOMAIN}`,
@@ -148,6 +183,7 @@ export const DEMO_BILANS: readonly DemoBilan[] = [
     correct: 0.65,
     seed: 12,
     daysAgo: 3,
+    tendency: { motivation: 0.75, organisation: 0.8, methodes: 0.7, stress: 0.85, autonomie: 0.65 },
   },
   {
     studentEmail: `yasmine.haddad@${DEMO_DOMAIN}`,
@@ -157,6 +193,7 @@ export const DEMO_BILANS: readonly DemoBilan[] = [
     correct: 0.45,
     seed: 21,
     daysAgo: 1,
+    tendency: { motivation: 0.5, organisation: 0.15, methodes: 0.3, stress: 0.45, autonomie: 0.25 },
   },
   {
     studentEmail: `lucas.durand@${DEMO_DOMAIN}`,
@@ -166,6 +203,7 @@ export const DEMO_BILANS: readonly DemoBilan[] = [
     correct: 0.55,
     seed: 31,
     daysAgo: 0,
+    tendency: { motivation: 0.25, organisation: 0.5, methodes: 0.45, stress: 0.1, autonomie: 0.6 },
   },
   {
     studentEmail: `theo.lambert@${DEMO_DOMAIN}`,
@@ -175,6 +213,7 @@ export const DEMO_BILANS: readonly DemoBilan[] = [
     correct: 0.7,
     seed: 41,
     daysAgo: 0,
+    tendency: { motivation: 0.7, organisation: 0.6, methodes: 0.9, stress: 0.3, autonomie: 0.9 },
   },
 ];
 
@@ -194,7 +233,7 @@ function generator(seed: number): () => number {
 export function demoAnswers(
   questionnaire: Questionnaire,
   survey: Survey,
-  plan: Pick<DemoBilan, "answered" | "correct" | "seed">,
+  plan: Pick<DemoBilan, "answered" | "correct" | "seed" | "tendency">,
 ): BilanAnswers {
   const random = generator(plan.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -205,17 +244,54 @@ export function demoAnswers(
     qcm[question.id] = random() < plan.correct ? question.correct : pick(wrong).id;
   }
   const answers: BilanAnswers["survey"] = {};
+  const tendency = plan.tendency;
+  // With a tendency, an answer lands near the target (±1 step on a Likert scale, the closest
+  // options for a choice); the random draws stay in the same order, so the QCM answers above
+  // are the same with or without one.
+  const closeness = (contributions: Partial<Record<ProfileDimension, number>>) => {
+    const dims = Object.entries(contributions).filter(
+      ([d]) => tendency?.[d as ProfileDimension] !== undefined,
+    );
+    if (dims.length === 0) return 50;
+    return (
+      dims.reduce(
+        (sum, [d, v]) => sum + Math.abs(v! - 100 * tendency![d as ProfileDimension]!),
+        0,
+      ) / dims.length
+    );
+  };
   for (const item of survey.items) {
     if (random() >= plan.answered) continue;
     if (item.kind === "likert") {
-      answers[item.id] =
-        item.scale.min + Math.floor(random() * (item.scale.max - item.scale.min + 1));
+      const { min, max } = item.scale;
+      const target = tendency?.[item.dimension];
+      if (target === undefined) {
+        answers[item.id] = min + Math.floor(random() * (max - min + 1));
+      } else {
+        const direct = item.reverse ? 1 - target : target;
+        const jitter = Math.floor(random() * 3) - 1;
+        answers[item.id] = Math.min(
+          max,
+          Math.max(min, Math.round(min + direct * (max - min)) + jitter),
+        );
+      }
     } else if (item.kind === "single") {
-      answers[item.id] = pick(item.options).id;
+      const ranked = tendency
+        ? [...item.options].sort((a, b) => closeness(a.contributions) - closeness(b.contributions))
+        : item.options;
+      answers[item.id] = tendency ? ranked[random() < 0.8 ? 0 : 1]!.id : pick(item.options).id;
     } else {
       const most = Math.min(item.maxChoices ?? item.options.length, 2);
       const chosen = new Set<string>();
-      while (chosen.size < most) chosen.add(pick(item.options).id);
+      if (tendency) {
+        const ranked = [...item.options].sort(
+          (a, b) => closeness(a.contributions) - closeness(b.contributions),
+        );
+        for (const option of ranked.slice(0, most)) chosen.add(option.id);
+        random();
+      } else {
+        while (chosen.size < most) chosen.add(pick(item.options).id);
+      }
       answers[item.id] = [...chosen];
     }
   }
@@ -315,6 +391,7 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
         role: account.role,
         createdAt: now,
         lastSeenAt: now,
+        ...demoSalutation(account.email, account.name),
       });
       user = (await ctx.db.get(id))!;
       created.users += 1;

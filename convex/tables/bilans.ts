@@ -65,6 +65,8 @@ export const bilanTables = {
     sentAt: v.optional(v.number()),
   })
     .index("by_studentId_and_createdAt", ["studentId", "createdAt"])
+    // The previous approved bilan of the same subject (progress in the report and e-mail).
+    .index("by_studentId_and_subject_and_createdAt", ["studentId", "subject", "createdAt"])
     .index("by_status_and_updatedAt", ["status", "updatedAt"])
     // Is a file already a bilan's report (upload claims, recordPdf, storage sweep)?
     .index("by_pdfStorageId", ["pdf.storageId"]),

@@ -4,6 +4,15 @@ import { defineTable } from "convex/server";
 import { v } from "convex/values";
 import { vNiveau, vRole, vStatut } from "../validators";
 
+/** How a parent wishes to be greeted in e-mails (see @nexus/email's zSalutation). */
+export const vSalutation = v.object({
+  style: v.union(v.literal("civilite"), v.literal("prenom")),
+  civility: v.optional(v.union(v.literal("Madame"), v.literal("Monsieur"))),
+  firstName: v.optional(v.string()),
+  lastName: v.optional(v.string()),
+});
+export const vHolidayZone = v.union(v.literal("A"), v.literal("B"), v.literal("C"));
+
 export const peopleTables = {
   /** One row per signed-in identity. `role` is absent until an admin assigns one. */
   users: defineTable({
@@ -15,6 +24,8 @@ export const peopleTables = {
     lastSeenAt: v.number(),
     /** Set by an admin (users.setActive): every function then refuses this account. */
     deactivatedAt: v.optional(v.number()),
+    /** Parents: greeting preferred in e-mails; absent: « Bonjour, ». */
+    salutation: v.optional(vSalutation),
   })
     .index("by_tokenIdentifier", ["tokenIdentifier"])
     .index("by_email", ["email"])
@@ -30,6 +41,10 @@ export const peopleTables = {
     school: v.optional(v.string()),
     /** The student's own account, when they have one. */
     userId: v.optional(v.id("users")),
+    /** School holiday zone: the report's dated plan skips its holidays; absent: none skipped. */
+    holidayZone: v.optional(vHolidayZone),
+    /** Hours a week declared available for personal work in a subject (caps the plan). */
+    weeklyAvailabilityHours: v.optional(v.number()),
     createdAt: v.number(),
     updatedAt: v.number(),
   })

@@ -20,7 +20,7 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
   return [
     systemEcho,
     bilanGenerateHandler(services),
-    bilanPdfHandler(),
+    bilanPdfHandler(services),
     emailSendHandler(services),
     documentIngestHandler(services),
     alertsNotifyHandler(services),

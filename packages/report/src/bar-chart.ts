@@ -12,6 +12,8 @@ export interface BarItem {
   color: Color;
   /** Text printed at the end of the bar, e.g. « 65 % ». */
   valueLabel: string;
+  /** The previous bilan's percentage: drawn as a dark tick on the bar. */
+  previous?: number;
 }
 
 export interface LegendItem {
@@ -27,7 +29,7 @@ const LABEL_WIDTH = 150;
 const GAP = 10;
 const VALUE_SPACE = 38;
 const BAR_HEIGHT = 10;
-const MIN_ROW = 19;
+const MIN_ROW = 17;
 const TICKS = [0, 25, 50, 75, 100];
 
 function clampLines(lines: string[], maxWidth: number, measure: Measurer): string[] {
@@ -57,8 +59,8 @@ export function barChartFigure(
     return { item, lines, height: Math.max(MIN_ROW, lines.length * lh + 7) };
   });
   const plotHeight = rows.reduce((sum, r) => sum + r.height, 0);
-  const axisHeight = 16;
-  const legendHeight = legend.length > 0 ? 18 : 0;
+  const axisHeight = 14;
+  const legendHeight = legend.length > 0 ? 14 : 0;
   const topPad = 4;
   const height = topPad + plotHeight + axisHeight + legendHeight;
 
@@ -134,12 +136,24 @@ export function barChartFigure(
           height: BAR_HEIGHT,
           fill: row.item.color,
         });
+      if (row.item.previous !== undefined) {
+        const px = xAt(row.item.previous);
+        out.push({
+          kind: "line",
+          x1: px,
+          y1: mid - BAR_HEIGHT / 2 - 2.5,
+          x2: px,
+          y2: mid + BAR_HEIGHT / 2 + 2.5,
+          color: palette.navy,
+          lineWidth: 1.6,
+        });
+      }
       text(row.item.valueLabel, plotLeft + barWidth + 4, mid + valueStyle.size * 0.36, valueStyle);
       rowTop += row.height;
     }
 
     if (legend.length > 0) {
-      const ly = bottom + axisHeight + 6;
+      const ly = bottom + axisHeight + 5;
       const intro = "Niveau de maîtrise :";
       text(intro, x, ly, tickStyle);
       let lx = x + measure.width(intro, tickStyle.font, tickStyle.size) + 8;
@@ -147,6 +161,18 @@ export function barChartFigure(
         out.push({ kind: "rect", x: lx, y: ly - 6.5, width: 8, height: 8, fill: entry.color });
         text(entry.label, lx + 11, ly, tickStyle, palette.ink);
         lx += 11 + measure.width(entry.label, tickStyle.font, tickStyle.size) + 14;
+      }
+      if (items.some((i) => i.previous !== undefined)) {
+        out.push({
+          kind: "line",
+          x1: lx + 3,
+          y1: ly - 8,
+          x2: lx + 3,
+          y2: ly + 1.5,
+          color: palette.navy,
+          lineWidth: 1.6,
+        });
+        text("bilan précédent", lx + 9, ly, tickStyle, palette.ink);
       }
     }
     return out;

@@ -2,6 +2,15 @@
 // running header/footer. Pure: every number printed comes from the validated
 // input (scores, profile) and is formatted here, never recomputed.
 import { masteryLabels, masteryLevels, niveauLabels, subjectLabels } from "@nexus/shared/domain";
+import { chooseNextStep } from "@nexus/shared/next-step";
+import { readProfile } from "@nexus/shared/profile-reading";
+import { compareBilans, deltaArrow, formatDeltaFr } from "@nexus/shared/progress";
+import {
+  type DatedPlan,
+  datePlanWeeks,
+  formatDayFr,
+  formatWeekRangeFr,
+} from "@nexus/shared/school-calendar";
 import { barChartFigure } from "./bar-chart";
 import { coverFigure } from "./cover";
 import {
@@ -21,8 +30,9 @@ import {
 } from "./layout/paginate";
 import type { DrawCommand, Measurer, TextCommand, TextStyle } from "./layout/types";
 import type { Run } from "./layout/wrap";
+import { panelFigure } from "./panel";
 import type { ParsedReportInput } from "./report-input";
-import { masteryColors, page, palette, profileLevelLabels, styles } from "./theme";
+import { masteryColors, page, palette, styles } from "./theme";
 
 /** Section headings, in order; tests check every one is in the PDF. */
 export const sectionHeadings = {
@@ -36,7 +46,15 @@ export const sectionHeadings = {
   studyPlan: "Plan de travail",
   offers: "Accompagnement proposé",
   review: "Mot du coach et validation",
+  nextStep: "Prochaine étape et contacts",
+  howToRead: "Comment lire ce bilan",
 } as const;
+
+/** The dated weeks of the plan: from the approval (else the bilan's date), holidays of the zone skipped. */
+export function planDates(input: ParsedReportInput): DatedPlan {
+  const start = input.review?.approvedAt ?? input.date;
+  return datePlanWeeks(input.synthesis.studyPlan.length + 1, start, input.student.holidayZone);
+}
 
 const BULLET_INDENT = 14;
 
@@ -137,6 +155,58 @@ export function bilanBlocks(input: ParsedReportInput, measure: Measurer): Block[
     );
   }
 
+  const progress = input.previous ? compareBilans(input.previous, scores) : undefined;
+  const previousPercent = new Map(
+    progress?.domains.filter((d) => d.status === "compared").map((d) => [d.domainId, d.before!]),
+  );
+  if (progress) {
+    blocks.push(h1(`Progrès depuis le bilan du ${formatDateFr(progress.previousDate)}`));
+    const change = (d: { before?: number; after?: number; delta?: number; status: string }) =>
+      d.status === "added"
+        ? "nouveau domaine"
+        : d.status === "removed"
+          ? "plus évalué"
+          : `${deltaArrow(d.delta!)} ${formatDeltaFr(d.delta!)}`;
+    blocks.push(
+      table(
+        [
+          { header: "Domaine", weight: 5 },
+          { header: "Avant", weight: 1.4, align: "right" },
+          { header: "Maintenant", weight: 1.7, align: "right" },
+          { header: "Évolution", weight: 2.7 },
+        ],
+        [
+          ...progress.domains.map((d) => ({
+            cells: [
+              d.label,
+              d.before === undefined ? "—" : formatPercentFr(d.before),
+              d.after === undefined ? "—" : formatPercentFr(d.after),
+              change(d),
+            ],
+          })),
+          {
+            cells: [
+              "Ensemble du questionnaire",
+              formatPercentFr(progress.overall.before),
+              formatPercentFr(progress.overall.after),
+              change({ ...progress.overall, status: "compared" }),
+            ],
+            bold: true,
+            fill: palette.panel,
+          },
+        ],
+      ),
+    );
+    if (progress.domains.some((d) => d.status !== "compared")) {
+      blocks.push(
+        paragraph(
+          "Le questionnaire a évolué entre les deux bilans : un domaine nouveau ou plus évalué n’a pas d’évolution chiffrée.",
+          { style: styles.small },
+        ),
+      );
+    }
+  }
+
   blocks.push(h2(sectionHeadings.chart));
   blocks.push(
     barChartFigure(
@@ -145,33 +215,159 @@ export function bilanBlocks(input: ParsedReportInput, measure: Measurer): Block[
         percent: d.percent,
         color: masteryColors[d.mastery],
         valueLabel: formatPercentFr(d.percent),
+        previous: previousPercent.get(d.domainId),
       })),
       masteryLevels.map((m) => ({ label: masteryLabels[m], color: masteryColors[m] })),
       measure,
     ),
   );
 
-  // Pedagogical profile.
+  // Next step, contacts and how to read: on page 1, where a parent looks first.
+  const dated = planDates(input);
+  const planWeeks = synthesis.studyPlan.length;
+  const coachName = input.review?.coachName;
+  const next = chooseNextStep(scores, {
+    coachName,
+    planWeeks,
+    firstName: input.student.firstName,
+  });
+  const nextBilanWeek = dated.weeks[planWeeks];
+  const centre = input.centre;
+  const contactLine = [centre.address, centre.phone, centre.email].filter(Boolean).join(" · ");
+  const nextParagraphs: Run[][] = [
+    [
+      { text: `${next.title}. `, font: "bold" },
+      { text: next.detail, font: "regular" },
+      ...(next.domains.length > 0
+        ? [
+            { text: " À revoir d’abord : ", font: "bold" as const },
+            {
+              text: `${next.domains.map((l) => `« ${l} »`).join(", ")}.`,
+              font: "regular" as const,
+            },
+          ]
+        : []),
+    ],
+  ];
+  nextParagraphs.push([
+    { text: "Prochain bilan : ", font: "bold" },
+    {
+      text: nextBilanWeek
+        ? `à partir du ${formatDayFr(nextBilanWeek.startDay)}, à la fin du plan de ${planWeeks} semaines.`
+        : `à la fin du plan de ${planWeeks} semaines.`,
+      font: "regular",
+    },
+  ]);
+  nextParagraphs.push([
+    { text: "Contacts : ", font: "bold" },
+    {
+      text: `${coachName ? `${coachName}, coach` : "l’équipe pédagogique"} – ${centre.name}${
+        contactLine ? `, ${contactLine}` : centre.contact ? `, ${centre.contact}` : ""
+      }.`,
+      font: "regular",
+    },
+  ]);
+  const links: string[] = [];
+  if (centre.bookingUrl) links.push(`réserver une séance : ${centre.bookingUrl}`);
+  if (input.bilanUrl) links.push(`ce bilan en ligne : ${input.bilanUrl}`);
+  if (links.length > 0) {
+    nextParagraphs.push([
+      { text: "En ligne : ", font: "bold" },
+      { text: `${links.join(" ; ")}.`, font: "regular" },
+    ]);
+  }
+  blocks.push(
+    panelFigure(
+      {
+        title: sectionHeadings.nextStep,
+        paragraphs: nextParagraphs,
+        fill: palette.successPanel,
+        accent: palette.success,
+        titleStyle: styles.h2,
+        bodyStyle: styles.panel,
+      },
+      measure,
+      page,
+    ),
+  );
+  const zone = input.student.holidayZone;
+  blocks.push(
+    panelFigure(
+      {
+        title: sectionHeadings.howToRead,
+        bullets: true,
+        paragraphs: [
+          [
+            { text: "Réussite : ", font: "bold" },
+            {
+              text: "part des points obtenus, chaque question pesant selon sa difficulté. Non acquis sous 40 %, en cours de 40 à 59 %, acquis de 60 à 79 %, maîtrisé à partir de 80 %.",
+              font: "regular",
+            },
+          ],
+          [
+            { text: "Profil : ", font: "bold" },
+            {
+              text: "chaque dimension est notée sur 100 et plus la note est haute, mieux c’est (le stress est exprimé en sérénité). Point d’attention sous 40, à renforcer de 40 à 54, plutôt solide de 55 à 69, point d’appui à partir de 70.",
+              font: "regular",
+            },
+          ],
+          [
+            { text: "Plan : ", font: "bold" },
+            {
+              text: `les semaines sont datées à partir de la validation du bilan${
+                zone
+                  ? ` ; les vacances scolaires de la zone ${zone} sont sautées.`
+                  : " ; la zone de vacances n’étant pas renseignée, aucune semaine de vacances n’est sautée."
+              }`,
+              font: "regular",
+            },
+          ],
+        ],
+        fill: palette.panel,
+        accent: palette.accent,
+        titleStyle: styles.h2,
+        bodyStyle: styles.panel,
+      },
+      measure,
+      page,
+    ),
+  );
+
+  // Pedagogical profile, on one scale where higher is better.
   blocks.push(h1(sectionHeadings.profile));
   blocks.push(
     table(
       [
-        { header: "Dimension", weight: 5 },
-        { header: "Score", weight: 1.5, align: "right" },
-        { header: "Niveau", weight: 2 },
+        { header: "Dimension", weight: 3.1 },
+        { header: "Sur 100", weight: 1.3, align: "right" },
+        { header: "Niveau", weight: 2.2 },
+        { header: "Ce que cela signifie", weight: 7 },
       ],
-      profile.dimensions.map((d) => ({
-        cells: [
-          d.id === "stress" ? `${d.label} (un score élevé signale un stress important)` : d.label,
-          `${d.score} / 100`,
-          profileLevelLabels[d.level],
-        ],
+      readProfile(profile).map((d) => ({
+        cells: [d.label, String(d.score), d.levelLabel, d.meaning],
       })),
     ),
   );
   if (profile.traits.length > 0) {
-    blocks.push(h2("Traits observés"));
-    for (const trait of profile.traits) blocks.push(bullet(trait));
+    blocks.push(
+      paragraph(
+        [
+          { text: "Réponses marquantes au questionnaire : ", font: "bold" },
+          {
+            text: `${profile.traits
+              .map((t) =>
+                t
+                  .trim()
+                  .replace(/[.\s]+$/u, "")
+                  .replace(/'/g, "’"),
+              )
+              .join(" ; ")}.`,
+            font: "regular",
+          },
+        ],
+        { style: styles.small, spaceBefore: 2 },
+      ),
+    );
   }
 
   // Synthesis.
@@ -231,6 +427,27 @@ export function bilanBlocks(input: ParsedReportInput, measure: Measurer): Block[
 
   // Study plan.
   blocks.push(h1(sectionHeadings.studyPlan));
+  const weeklyMax = Math.max(
+    ...synthesis.studyPlan.map((w) => w.activities.reduce((sum, a) => sum + a.hours, 0)),
+  );
+  const first = dated.weeks[0];
+  const skippedText =
+    dated.skipped.length > 0
+      ? ` Semaines sans travail prévu (${[...new Set(dated.skipped.map((k) => k.holiday))].join(", ")}) : ${dated.skipped
+          .map((k) => formatWeekRangeFr(k.startDay, k.endDay))
+          .join(", ")}.`
+      : "";
+  const availability = input.student.weeklyAvailabilityHours;
+  blocks.push(
+    paragraph(
+      `${first ? `Le plan commence le lundi ${formatDayFr(first.startDay)}` : "Le plan commence dès la validation"}, avec au plus ${formatHoursFr(weeklyMax)} de travail par semaine${
+        availability !== undefined
+          ? `, dans la limite des ${formatHoursFr(availability)} déclarées disponibles`
+          : ""
+      }.${skippedText}`,
+      { keepWithNext: true },
+    ),
+  );
   const totalHours = synthesis.studyPlan.reduce(
     (sum, week) => sum + week.activities.reduce((s, a) => s + a.hours, 0),
     0,
@@ -238,15 +455,17 @@ export function bilanBlocks(input: ParsedReportInput, measure: Measurer): Block[
   blocks.push(
     table(
       [
-        { header: "Semaine", weight: 1.2, align: "center" },
-        { header: "Objectifs", weight: 4 },
-        { header: "Activités", weight: 5 },
+        { header: "Semaine", weight: 1.6, align: "center" },
+        { header: "Objectifs", weight: 3.8 },
+        { header: "Activités", weight: 4.8 },
         { header: "Heures", weight: 1.3, align: "right" },
       ],
       [
-        ...synthesis.studyPlan.map((week) => ({
+        ...synthesis.studyPlan.map((week, i) => ({
           cells: [
-            String(week.week),
+            dated.weeks[i]
+              ? `${week.week}\n${formatWeekRangeFr(dated.weeks[i]!.startDay, dated.weeks[i]!.endDay)}`
+              : String(week.week),
             week.objectives.map((o) => `• ${o}`).join("\n"),
             week.activities.map((a) => `• ${a.description} (${formatHoursFr(a.hours)})`).join("\n"),
             formatHoursFr(week.activities.reduce((s, a) => s + a.hours, 0)),
@@ -256,6 +475,9 @@ export function bilanBlocks(input: ParsedReportInput, measure: Measurer): Block[
       ],
     ),
   );
+  // The plan's rows are tall: it may start with two weeks and break between rows (header
+  // repeated) rather than leave a page two-thirds empty; its intro stays with it.
+  (blocks[blocks.length - 1] as TableBlock).minStartRows = 2;
 
   // Offers.
   blocks.push(h1(sectionHeadings.offers));
@@ -411,12 +633,43 @@ export interface BilanLayout {
   pages: LaidOutPage[];
   blocks: Block[];
   blockPages: number[];
+  /** Share of each page's frame height filled by content (header and footer excluded), 0–1. */
+  fill: number[];
+}
+
+/** A page under a third full reads as a mistake; only the last page may be. */
+export const MIN_PAGE_FILL = 1 / 3;
+
+/** Indexes of the pages, other than the last, filled below `min` (see pageFill). */
+export function underfilledPages(fill: readonly number[], min = MIN_PAGE_FILL): number[] {
+  return fill.flatMap((f, i) => (i < fill.length - 1 && f < min ? [i] : []));
+}
+
+/** How far down its frame each page's content reaches (0 = empty, 1 = full). */
+export function pageFill(pages: readonly LaidOutPage[]): number[] {
+  const top = page.margin.top;
+  const height = page.height - page.margin.bottom - top;
+  return pages.map((p) => {
+    let bottom = top;
+    for (const c of p.commands) {
+      const y =
+        c.kind === "text"
+          ? c.y + c.size * 0.25
+          : c.kind === "rect"
+            ? c.y + c.height
+            : Math.max(c.y1, c.y2);
+      // The cover band bleeds above the frame; only what lies in the frame counts.
+      if (y > bottom) bottom = Math.min(y, top + height);
+    }
+    return (bottom - top) / height;
+  });
 }
 
 /** Lays the whole report out: content flow first, then header/footer once the page count is known. */
 export function layoutBilanReport(input: ParsedReportInput, measure: Measurer): BilanLayout {
   const blocks = bilanBlocks(input, measure);
   const flow = paginate(blocks, page, measure);
+  const fill = pageFill(flow.pages);
   const pages = decoratePages(flow.pages, pageDecorations(input, measure));
-  return { pages, blocks, blockPages: flow.blockPages };
+  return { pages, blocks, blockPages: flow.blockPages, fill };
 }

@@ -1,7 +1,9 @@
 // The input of a bilan report, validated at the entry with zod: what the
 // `bilan.pdf` job gathers from the bilan, the student and the review.
 import { zNiveau, zSubject } from "@nexus/shared/domain";
+import { zPreviousBilan } from "@nexus/shared/progress";
 import { zBilanScores, zPedagogicalProfile } from "@nexus/shared/results";
+import { zHolidayZone } from "@nexus/shared/school-calendar";
 import { zSynthesis } from "@nexus/shared/synthesis";
 import { formatIssues } from "@nexus/shared/zod-fr";
 import { z } from "zod";
@@ -20,6 +22,12 @@ export const zReportInput = z
         name: text.default(defaultCentre.name),
         tagline: z.string().trim().optional(),
         contact: z.string().trim().optional(),
+        /** Contact block (« Prochaine étape et contacts »); see @nexus/shared/centre. */
+        address: z.string().trim().min(1).optional(),
+        phone: z.string().trim().min(1).optional(),
+        email: z.email().optional(),
+        hours: z.string().trim().min(1).optional(),
+        bookingUrl: z.url({ protocol: /^https?$/ }).optional(),
       })
       .default({ name: defaultCentre.name, tagline: defaultCentre.tagline }),
     student: z.object({
@@ -27,6 +35,10 @@ export const zReportInput = z
       lastName: text,
       niveau: zNiveau,
       specialites: z.array(text),
+      /** School holiday zone: the plan skips its holidays; absent, nothing is skipped (said so). */
+      holidayZone: zHolidayZone.optional(),
+      /** Hours a week the student declared available for this subject (the plan fits in). */
+      weeklyAvailabilityHours: z.number().positive().max(40).optional(),
     }),
     subject: zSubject,
     questionnaireTitle: text,
@@ -44,6 +56,10 @@ export const zReportInput = z
         approvedAt: z.number().int().positive().optional(),
       })
       .optional(),
+    /** The previous approved bilan of the same subject: the report shows the progress. */
+    previous: zPreviousBilan.optional(),
+    /** The bilan's page in the web app (printed in the contact block). */
+    bilanUrl: z.url({ protocol: /^https?$/ }).optional(),
     version: z.number().int().min(1),
     final: z.boolean(),
   })

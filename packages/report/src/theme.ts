@@ -51,6 +51,7 @@ export const styles = {
   body: style("regular", 9.8, palette.ink, 1.42),
   bodyBold: style("bold", 9.8, palette.ink, 1.42),
   small: style("regular", 8.3, palette.muted, 1.35),
+  panel: style("regular", 8.7, palette.ink, 1.36),
   h1: style("bold", 13.5, palette.navy, 1.25),
   h2: style("bold", 10.5, palette.navy, 1.3),
   table: style("regular", 8.8, palette.ink, 1.3),

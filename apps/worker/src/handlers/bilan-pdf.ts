@@ -1,6 +1,7 @@
 // bilan.pdf: assemble the report with @nexus/report, upload it to Convex storage and make it
 // the bilan's current PDF (provisional during review, final once approved → email.send).
 // It only throws: a failure is recorded on the bilan by Convex (convex/model/jobOutcomes.ts).
+import { type CentreContact, defaultCentreContact } from "@nexus/shared/centre";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { getQuestionnaire } from "@nexus/shared/questionnaires";
 import { api } from "../../../../convex/_generated/api";
@@ -9,14 +10,32 @@ import { NonRetryableError } from "../errors.ts";
 import { defineHandler } from "../handler.ts";
 import { loadBilanContext, orNonRetryable } from "../pipeline/bilan-context.ts";
 
-export function bilanPdfHandler() {
+/** The report's centre block from the configured contact (CENTRE_* variables). */
+export function reportCentre(centre: CentreContact) {
+  return {
+    name: centre.name,
+    contact: [centre.phone, centre.email].join(" · "),
+    address: centre.address,
+    phone: centre.phone,
+    email: centre.email,
+    hours: centre.hours,
+    bookingUrl: centre.bookingUrl,
+  };
+}
+
+export function bilanPdfHandler(
+  services: { appUrl: string; centre: CentreContact } = {
+    appUrl: "http://localhost:3000",
+    centre: defaultCentreContact,
+  },
+) {
   return defineHandler({
     kind: "bilan.pdf",
     schema: jobPayloadSchemas["bilan.pdf"],
     timeoutMs: 2 * 60_000,
     retry: { baseMs: 2_000, maxMs: 60_000 },
     async run({ bilanId, final }, { convex, signal, progress, job }) {
-      const { bilan, student, approverName } = await loadBilanContext(convex, bilanId);
+      const { bilan, student, approverName, previous } = await loadBilanContext(convex, bilanId);
       const expected = final ? "approved" : "review";
       if (bilan.status !== expected) {
         // The bilan moved on (regenerated, approved meanwhile…): this PDF would be stale.
@@ -34,12 +53,18 @@ export function bilanPdfHandler() {
       let bytes: Uint8Array;
       try {
         bytes = await renderBilanReport({
+          centre: reportCentre(services.centre),
           student: {
             firstName: student.firstName,
             lastName: student.lastName,
             niveau: student.niveau,
             specialites: student.specialites,
+            holidayZone: student.holidayZone,
+            weeklyAvailabilityHours: student.weeklyAvailabilityHours,
           },
+          // The previous approved bilan of the same subject (index read in Convex): progress.
+          previous: previous ? { date: previous.date, scores: previous.scores } : undefined,
+          bilanUrl: `${services.appUrl}/bilans/${bilanId}`,
           subject: bilan.subject,
           questionnaireTitle: getQuestionnaire(bilan.questionnaireId).title,
           date: bilan.submittedAt ?? bilan.createdAt,

@@ -6,6 +6,7 @@
 import { EmailSendError } from "@nexus/email/email-sender";
 import { pdfFilename } from "@nexus/email/pdf-filename";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
+import { compareBilans, progressSentence } from "@nexus/shared/progress";
 import { redactSecrets } from "@nexus/shared/redact";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
@@ -29,7 +30,7 @@ export function emailSendHandler(services: PipelineServices) {
     retry: { baseMs: 10_000, maxMs: 10 * 60_000 },
     async run({ bilanId, pdfVersion }, { convex, signal, progress, log }) {
       const context = await loadBilanContext(convex, bilanId);
-      const { bilan, student, guardians, studentAccount } = context;
+      const { bilan, student, guardians, studentAccount, previous } = context;
       const id = bilanId as Id<"bilans">;
       if (!bilan.pdf?.final || bilan.pdf.version !== pdfVersion) {
         return {
@@ -54,6 +55,13 @@ export function emailSendHandler(services: PipelineServices) {
       const filename = pdfFilename(bilan.subject, student.firstName, student.lastName, pdfVersion);
 
       const { renderBilanEmail } = await import("@nexus/email/render-bilan-email");
+      const { formatDateFr } = await import("@nexus/report/french-format");
+      // One sentence on the progress since the previous approved bilan of the same subject.
+      const progressText =
+        previous && bilan.scores
+          ? progressSentence(compareBilans(previous, bilan.scores), formatDateFr)
+          : undefined;
+      const centre = services.centre;
       const sender = await services.emailSender();
       const recipients = [
         ...guardians.map((person) => ({ ...person, role: "parent" as const })),
@@ -64,7 +72,11 @@ export function emailSendHandler(services: PipelineServices) {
       for (const [index, person] of recipients.entries()) {
         progress("send", Math.round((index / recipients.length) * 100), person.email);
         const email = await renderBilanEmail({
-          recipient: { name: person.name, role: person.role },
+          recipient: {
+            name: person.name,
+            role: person.role,
+            salutation: "salutation" in person ? person.salutation : undefined,
+          },
           student: {
             firstName: student.firstName,
             lastName: student.lastName,
@@ -75,6 +87,15 @@ export function emailSendHandler(services: PipelineServices) {
           dashboardUrl: `${services.appUrl}/bilans/${bilanId}`,
           pdfFilename: filename,
           coachName: context.approverName ?? undefined,
+          progress: progressText,
+          centre: {
+            name: centre.name,
+            address: centre.address,
+            phone: centre.phone,
+            email: centre.email,
+            privacyUrl: centre.privacyUrl,
+            bookingUrl: centre.bookingUrl,
+          },
         });
         const row = await orNonRetryable(
           convex.mutation(api.pipeline.beginEmail, {

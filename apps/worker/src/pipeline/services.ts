@@ -6,6 +6,7 @@
 import type { EmailSender } from "@nexus/email/email-sender";
 import type { Embedder } from "@nexus/knowledge/embedder";
 import type { OcrPool } from "@nexus/knowledge/ocr-pool";
+import { type CentreContact, centreContactFromEnv } from "@nexus/shared/centre";
 import { formatIssues } from "@nexus/shared/zod-fr";
 import type { SynthesisProvider } from "@nexus/synthesis/contracts";
 import { z } from "zod";
@@ -28,6 +29,8 @@ const zPipelineEnv = z.object({
 
 export interface PipelineServices {
   appUrl: string;
+  /** The centre's contact (CENTRE_* variables), printed in reports and e-mails. */
+  centre: CentreContact;
   documentMaxBytes: number;
   synthesisProvider(): Promise<SynthesisProvider>;
   emailSender(): Promise<EmailSender>;
@@ -57,6 +60,7 @@ export function createPipelineServices(
     throw new Error(`Configuration du pipeline invalide :\n${formatIssues(parsed.error)}`);
   }
   const config = parsed.data;
+  const centre = centreContactFromEnv(env);
   const provider = once(async () => {
     const { createProviderFromEnv, parseLlmEnv } = await import("@nexus/synthesis/provider-env");
     const llm = parseLlmEnv(env);
@@ -93,6 +97,7 @@ export function createPipelineServices(
   });
   return {
     appUrl: config.PUBLIC_APP_URL.replace(/\/$/, ""),
+    centre,
     documentMaxBytes: config.DOCUMENT_MAX_BYTES,
     synthesisProvider: provider.get,
     emailSender: sender.get,

@@ -59,6 +59,11 @@ export interface TableBlock extends Spacing {
   zebraFill?: Color;
   borderColor: Color;
   padding: number;
+  /**
+   * Rows the table must start with on a page (default: all rows of a short table, else 3).
+   * A tall table of few rows (the study plan) can start with fewer and break between rows.
+   */
+  minStartRows?: number;
 }
 
 export interface FigureBlock extends Spacing {
@@ -199,7 +204,12 @@ export function paginate(blocks: readonly Block[], page: PageGeometry, measure: 
       case "table": {
         // Short tables are kept whole; longer ones start with at least three rows.
         const rows = tableRowsOf(block);
-        const kept = rows.length <= SHORT_TABLE_ROWS ? rows : rows.slice(0, 3);
+        const kept =
+          block.minStartRows !== undefined
+            ? rows.slice(0, block.minStartRows)
+            : rows.length <= SHORT_TABLE_ROWS
+              ? rows
+              : rows.slice(0, 3);
         return headerHeight(block) + kept.reduce((s, r) => s + rowHeight(block, r.lineCount), 0);
       }
       case "figure":
