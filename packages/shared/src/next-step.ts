@@ -33,7 +33,7 @@ export function chooseNextStep(
     return {
       kind: "book-session",
       title: `Réserver une séance avec ${coach}`,
-      detail: `Les bases sont à reprendre dans plusieurs domaines : une première séance permet de fixer les priorités avec ${options.firstName} et de lancer le plan de travail.`,
+      detail: `Une première séance fixe les priorités avec ${options.firstName} et lance le plan de travail.`,
       domains,
       nextBilanWeeks,
     };
@@ -41,10 +41,8 @@ export function chooseNextStep(
   if (weak.length > 0) {
     return {
       kind: "revise",
-      title: "Commencer le plan de travail par les domaines prioritaires",
-      detail: `Les premières semaines portent sur ${
-        domains.length > 1 ? "les domaines" : "le domaine"
-      } à consolider ; ${coach} fait le point à chaque séance.`,
+      title: "Commencer le plan par les domaines à consolider",
+      detail: `${coach.charAt(0).toUpperCase()}${coach.slice(1)} fait le point à chaque séance.`,
       domains,
       nextBilanWeeks,
     };

@@ -60,9 +60,9 @@ const meanings: Record<ProfileDimension, Record<ReadingLevel, string>> = {
       "Les méthodes d’apprentissage sont actives et efficaces (exercices, fiches, analyse des erreurs).",
     solide: "Les méthodes sont correctes ; l’analyse des erreurs peut encore les renforcer.",
     fragile:
-      "L’apprentissage repose surtout sur la relecture ; s'entraîner activement sera plus efficace.",
+      "L’apprentissage repose surtout sur la relecture ; s’entraîner activement sera plus efficace.",
     attention:
-      "Il n’y a pas encore de méthode de travail établie : c'est à construire avec le coach.",
+      "Il n’y a pas encore de méthode de travail établie : c’est à construire avec le coach.",
   },
   stress: {
     appui: "Les évaluations sont abordées avec calme.",
@@ -70,7 +70,7 @@ const meanings: Record<ProfileDimension, Record<ReadingLevel, string>> = {
     fragile:
       "Le stress des évaluations pèse parfois sur les résultats ; des entraînements en temps limité aideront.",
     attention:
-      "Le stress fait perdre ses moyens pendant les évaluations : c'est une priorité du suivi.",
+      "Le stress fait perdre ses moyens pendant les évaluations : c’est une priorité du suivi.",
   },
   autonomie: {
     appui: "Le travail se lance sans qu’on ait à le rappeler et les blocages se règlent seul.",
