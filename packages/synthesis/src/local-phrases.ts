@@ -242,7 +242,7 @@ export const profileRecommendations: Record<
     habits: [
       "Planifier les séances de la semaine dans un agenda",
       "Faire le point sur l’agenda : séances tenues, séances à replacer",
-      "Préparer le planning de la semaine suivante avant le week-end",
+      "Préparer dès le vendredi le planning de la semaine suivante",
       "Cocher dans l’agenda les objectifs atteints de la semaine",
     ],
   },
