@@ -4,6 +4,7 @@ import { apiKeyHint, generateApiKey, hashApiKey, looksLikeApiKey } from "./api-k
 import {
   generateServiceKeyPair,
   jwksDataUri,
+  mergeJwks,
   parsePrivateJwk,
   publicJwksOf,
   SERVICE_AUDIENCE,
@@ -66,5 +67,19 @@ describe("API keys", () => {
     expect(await hashApiKey(a)).toBe(hash);
     expect(await hashApiKey(b)).not.toBe(hash);
     expect(apiKeyHint(a)).toBe(`${a.slice(0, 10)}…`);
+  });
+});
+
+describe("mergeJwks (worker key rotation)", () => {
+  it("holds each kid once, in order, and refuses private keys and keys without kid", async () => {
+    const a = await generateServiceKeyPair("a");
+    const b = await generateServiceKeyPair("b");
+    expect(mergeJwks(a.publicJwks, b.publicJwks, a.publicJwks).keys.map((k) => k.kid)).toEqual([
+      "a",
+      "b",
+    ]);
+    expect(() => mergeJwks({ keys: [a.privateJwk] })).toThrow(/private key/);
+    const { kid: _kid, ...noKid } = b.publicJwks.keys[0] ?? {};
+    expect(() => mergeJwks({ keys: [noKid] })).toThrow(/kid/);
   });
 });

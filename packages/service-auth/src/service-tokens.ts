@@ -57,6 +57,28 @@ export function publicJwksOf(privateJwk: JWK): { keys: JWK[] } {
   return { keys: [publicJwk] };
 }
 
+/**
+ * One JWKS holding the public keys of several sets, each kid once (first wins). During a
+ * rotation of the worker key, WORKER_JWKS holds the old and the new public key: Convex picks
+ * the key by the token's `kid`, so workers signing with either are accepted until the old
+ * key is removed.
+ */
+export function mergeJwks(...sets: { keys: JWK[] }[]): { keys: JWK[] } {
+  const keys: JWK[] = [];
+  const seen = new Set<string>();
+  for (const set of sets) {
+    for (const key of set.keys) {
+      if (typeof key.d === "string")
+        throw new Error("mergeJwks: a private key has no place in a JWKS.");
+      if (!key.kid) throw new Error("mergeJwks: every key needs a kid to be told apart.");
+      if (seen.has(key.kid)) continue;
+      seen.add(key.kid);
+      keys.push(key);
+    }
+  }
+  return { keys };
+}
+
 /** A `data:` URI carrying a JWKS, the form Convex accepts for a customJwt provider. */
 export function jwksDataUri(jwks: { keys: JWK[] }): string {
   const bytes = new TextEncoder().encode(JSON.stringify(jwks));

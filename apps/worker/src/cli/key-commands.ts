@@ -1,13 +1,22 @@
 // `nexus-worker keys …`: personal API keys and the deployment's service keys.
 // - generate: new key material for a deployment (worker key pair, API-key signing key),
 //   written to files with mode 0600, never printed unless asked for the env lines;
+// - rotate: a new worker key in worker-private-key.json, the old one kept as
+//   worker-private-key.previous.json, and worker-jwks.json accepting both; `rotate --finish`
+//   drops the old one (the JWKS then accepts the new key alone);
 // - bootstrap: the operator, signed in as the worker (WORKER_PRIVATE_KEY), makes a person
 //   who signed in once the first admin and issues their first key;
 // - create / list / revoke: staff manage keys with their own key (NEXUS_API_KEY).
 // A new key is written to a file (or shown once on a terminal); it is never an argument.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateServiceKeyPair, signWorkerToken } from "@nexus/service-auth/service-tokens";
+import {
+  generateServiceKeyPair,
+  mergeJwks,
+  parsePrivateJwk,
+  publicJwksOf,
+  signWorkerToken,
+} from "@nexus/service-auth/service-tokens";
 import type { Command } from "commander";
 import { ConvexHttpClient } from "convex/browser";
 import { api } from "../../../../convex/_generated/api.js";
@@ -16,6 +25,15 @@ import { loadCliConfig } from "../config.ts";
 import { UsageError } from "./cli-errors.ts";
 import type { CommandDeps } from "./document-commands.ts";
 import { formatDate, table } from "./format.ts";
+
+/** The key files of a deployment's key folder (`keys generate`, `keys rotate`). */
+export function rotationFiles(dir: string) {
+  return {
+    current: join(dir, "worker-private-key.json"),
+    previous: join(dir, "worker-private-key.previous.json"),
+    jwks: join(dir, "worker-jwks.json"),
+  };
+}
 
 function writeSecret(path: string, content: string) {
   if (existsSync(path)) throw new UsageError(`${path} existe déjà : choisissez un autre chemin.`);
@@ -60,6 +78,63 @@ export function registerKeyCommands(program: Command, deps: CommandDeps): void {
           "Par exemple :",
           `  bunx convex env set WORKER_JWKS "$(cat ${join(opts.dir, "worker-jwks.json")})"`,
           `  bunx convex env set API_KEY_SIGNING_KEY "$(cat ${join(opts.dir, "api-key-signing-key.json")})"`,
+        ].join("\n"),
+      );
+    });
+
+  keys
+    .command("rotate")
+    .description(
+      "rotation de la clé du worker : nouvelle clé, l'ancienne gardée à côté, JWKS acceptant les deux ; --finish : la nouvelle seule",
+    )
+    .requiredOption("--dir <dossier>", "dossier des clés (celui de « keys generate »)")
+    .option("--finish", "termine la rotation : l'ancienne clé est retirée du JWKS")
+    .action(async (opts: { dir: string; finish?: boolean }) => {
+      const files = rotationFiles(opts.dir);
+      const readKey = (path: string) => {
+        if (!existsSync(path)) throw new UsageError(`${path} introuvable.`);
+        return parsePrivateJwk(readFileSync(path, "utf8"), path);
+      };
+      const setCommand = `bunx convex env set WORKER_JWKS "$(cat ${files.jwks})"`;
+      if (opts.finish) {
+        const currentKey = readKey(files.current);
+        if (!existsSync(files.previous)) {
+          throw new UsageError(`${files.previous} introuvable : aucune rotation en cours.`);
+        }
+        rmSync(files.previous);
+        writeFileSync(files.jwks, `${JSON.stringify(publicJwksOf(currentKey))}\n`);
+        print(
+          [
+            `Rotation terminée : ${files.jwks} n'accepte plus que la clé ${currentKey.kid}.`,
+            "Appliquez-le (l'ancienne clé est alors refusée) :",
+            `  ${setCommand}`,
+            "  bunx convex deploy   (auth.config.ts relit WORKER_JWKS au déploiement)",
+            "(docker/scripts/deploy.ts fait ces deux étapes.)",
+          ].join("\n"),
+        );
+        return;
+      }
+      if (existsSync(files.previous)) {
+        throw new UsageError(
+          `${files.previous} existe : une rotation est en cours (terminez-la avec --finish).`,
+        );
+      }
+      const oldKey = readKey(files.current);
+      const fresh = await generateServiceKeyPair();
+      renameSync(files.current, files.previous);
+      writeFileSync(files.current, `${JSON.stringify(fresh.privateJwk)}\n`, { mode: 0o600 });
+      writeFileSync(
+        files.jwks,
+        `${JSON.stringify(mergeJwks(publicJwksOf(oldKey), fresh.publicJwks))}\n`,
+      );
+      print(
+        [
+          `Nouvelle clé du worker dans ${files.current} (kid ${fresh.privateJwk.kid}) ; l'ancienne (kid ${oldKey.kid}) est gardée dans ${files.previous}.`,
+          `${files.jwks} accepte les deux. Tout de suite :`,
+          `1. ${setCommand}`,
+          "   bunx convex deploy        (ou docker/scripts/deploy.ts, qui fait les deux)",
+          "2. Redémarrez les workers un à un : chacun lit la nouvelle clé ; les autres, encore sur l'ancienne, restent acceptés.",
+          `3. nexus-worker keys rotate --finish --dir ${opts.dir}, puis de nouveau l'étape 1 : l'ancienne clé est refusée.`,
         ].join("\n"),
       );
     });
