@@ -34,7 +34,7 @@ export function readWorkerKey(env: Record<string, string | undefined>): JWK {
   const found = fromEnvOrFile(env, "WORKER_PRIVATE_KEY");
   if (!found) {
     throw new ConfigError(
-      "WORKER_PRIVATE_KEY (ou WORKER_PRIVATE_KEY_FILE) est obligatoire : la clé privée du worker, dont la clé publique est dans la variable WORKER_JWKS du déploiement Convex (voir « nexus-worker keys worker-keypair »).",
+      "WORKER_PRIVATE_KEY (ou WORKER_PRIVATE_KEY_FILE) est obligatoire : la clé privée du worker, dont la clé publique est dans la variable WORKER_JWKS du déploiement Convex (voir « nexus-worker keys generate »).",
     );
   }
   try {
