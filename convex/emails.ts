@@ -11,6 +11,8 @@ import { loadBilanContext } from "./model/bilanPipeline";
 import { confirmEmail, resendEmail } from "./model/emailDelivery";
 import { emailsForStudent, vFamilyEmail } from "./model/familyEmails";
 import schema from "./schema";
+import { vBilanScores } from "./tables/bilans";
+import { vSalutation } from "./tables/people";
 import { vEmailStatus, vNiveau, vSubject } from "./validators";
 
 const vEmail = doc(schema, "emails");
@@ -63,6 +65,8 @@ export const preview = staffQuery({
     v.object({
       email: vEmail,
       recipientRole: v.union(v.literal("parent"), v.literal("eleve"), v.null()),
+      /** How the recipient wishes to be greeted (parents), as the worker's email.send reads it. */
+      recipientSalutation: v.union(vSalutation, v.null()),
       bilan: v.union(
         v.null(),
         v.object({
@@ -75,6 +79,9 @@ export const preview = staffQuery({
             v.null(),
             v.object({ version: v.number(), final: v.boolean(), size: v.number() }),
           ),
+          /** Scores of this bilan and the previous approved one: the e-mail's progress sentence. */
+          scores: v.union(vBilanScores, v.null()),
+          previous: v.union(v.object({ date: v.number(), scores: vBilanScores }), v.null()),
         }),
       ),
     }),
@@ -88,12 +95,15 @@ export const preview = staffQuery({
         : email.template === "bilan-eleve"
           ? ("eleve" as const)
           : null;
+    const recipient = email.recipientUserId ? await ctx.db.get(email.recipientUserId) : null;
+    const recipientSalutation = recipient?.salutation ?? null;
     const source = email.bilanId ? await ctx.db.get(email.bilanId) : null;
-    if (!source) return { email, recipientRole, bilan: null };
-    const { bilan, student, approverName } = await loadBilanContext(ctx, source._id);
+    if (!source) return { email, recipientRole, recipientSalutation, bilan: null };
+    const { bilan, student, approverName, previous } = await loadBilanContext(ctx, source._id);
     return {
       email,
       recipientRole,
+      recipientSalutation,
       bilan: {
         id: bilan._id,
         subject: bilan.subject,
@@ -107,6 +117,8 @@ export const preview = staffQuery({
         report: bilan.pdf
           ? { version: bilan.pdf.version, final: bilan.pdf.final, size: bilan.pdf.size }
           : null,
+        scores: bilan.scores ?? null,
+        previous: previous ? { date: previous.date, scores: previous.scores } : null,
       },
     };
   },

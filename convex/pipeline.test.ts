@@ -413,3 +413,67 @@ describe("review (coach functions)", () => {
     await expectCode(coachT.mutation(api.review.requestRegeneration, { bilanId }), "INVALID_STATE");
   });
 });
+
+describe("bilanContext: the previous approved bilan of the same subject", () => {
+  it("finds the latest earlier approved or sent bilan of the subject, by index, and the guardian's greeting", async () => {
+    const { t, bilanId, studentId, eleveUser, parent } = await setup();
+    const worker = asWorker(t);
+    expect((await worker.query(api.pipeline.bilanContext, { bilanId })).previous).toBeNull();
+    const current = (await t.run(async (ctx) => await ctx.db.get(bilanId)))!;
+    const older = (days: number) => current.createdAt - days * 24 * 3600 * 1000;
+    const earlier = { ...scores, overall: { ...scores.overall, percent: 40 } };
+    const insert = (
+      subject: "maths" | "nsi",
+      status: "sent" | "approved" | "review",
+      createdAt: number,
+      percent: number,
+    ) =>
+      t.run(async (ctx) =>
+        ctx.db.insert("bilans", {
+          studentId,
+          subject,
+          niveau: "premiere",
+          questionnaireId: `${subject}-premiere`,
+          status,
+          answers: { qcm: {}, survey: {} },
+          scores: { ...earlier, overall: { ...earlier.overall, percent } },
+          profile,
+          review: { approvedAt: createdAt + 1000 },
+          createdBy: eleveUser,
+          createdAt,
+          updatedAt: createdAt,
+          submittedAt: createdAt,
+        }),
+      );
+    const sentLongAgo = await insert("maths", "sent", older(200), 30);
+    const approved = await insert("maths", "approved", older(90), 41);
+    await insert("maths", "review", older(10), 50); // not approved: ignored
+    await insert("nsi", "sent", older(5), 90); // another subject: ignored
+    await t.run(async (ctx) =>
+      ctx.db.patch(parent, {
+        salutation: {
+          style: "civilite",
+          civility: "Monsieur",
+          firstName: "Paul",
+          lastName: "Parent",
+        },
+      }),
+    );
+    const context = await worker.query(api.pipeline.bilanContext, { bilanId });
+    expect(context.previous).toEqual({
+      bilanId: approved,
+      date: older(90) + 1000,
+      scores: { ...earlier, overall: { ...earlier.overall, percent: 41 } },
+    });
+    expect(context.previous?.bilanId).not.toBe(sentLongAgo);
+    expect(context.guardians[0]?.salutation).toEqual({
+      style: "civilite",
+      civility: "Monsieur",
+      firstName: "Paul",
+      lastName: "Parent",
+    });
+    // A later bilan is never the "previous" one of an earlier bilan.
+    const context2 = await worker.query(api.pipeline.bilanContext, { bilanId: approved });
+    expect(context2.previous?.bilanId).toBe(sentLongAgo);
+  });
+});

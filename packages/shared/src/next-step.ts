@@ -50,7 +50,7 @@ export function chooseNextStep(
   return {
     kind: "deepen",
     title: "Approfondir avec des sujets plus exigeants",
-    detail: `Tous les domaines sont acquis : le plan vise l’approfondissement et des sujets de type examen, avec ${coach}.`,
+    detail: `Tous les domaines sont acquis : le plan vise des sujets de type examen, avec ${coach}.`,
     domains: [],
     nextBilanWeeks,
   };

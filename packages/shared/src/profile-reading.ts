@@ -73,7 +73,7 @@ const meanings: Record<ProfileDimension, Record<ReadingLevel, string>> = {
       "Le stress fait perdre ses moyens pendant les évaluations : c’est une priorité du suivi.",
   },
   autonomie: {
-    appui: "Le travail se lance sans qu’on ait à le rappeler et les blocages se règlent seul.",
+    appui: "Le travail se lance sans qu’on ait à le rappeler et les blocages se règlent sans aide.",
     solide: "Une bonne part du travail se fait en autonomie ; l’aide reste utile sur les blocages.",
     fragile: "Le travail attend souvent un rappel ou une vérification d’un adulte.",
     attention:

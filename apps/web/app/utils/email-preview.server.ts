@@ -5,6 +5,9 @@
 import type { api } from "@convex/_generated/api";
 import { pdfFilename } from "@nexus/email/pdf-filename";
 import { renderBilanEmail } from "@nexus/email/render-bilan-email";
+import { centreContactFromEnv } from "@nexus/shared/centre";
+import { compareBilans, progressSentence } from "@nexus/shared/progress";
+import { formatDayFr, parisDayNumber } from "@nexus/shared/school-calendar";
 import type { FunctionReturnType } from "convex/server";
 
 type Preview = NonNullable<FunctionReturnType<typeof api.emails.preview>>;
@@ -21,7 +24,7 @@ export async function renderEmailPreview(
   preview: Preview,
   appUrl: string,
 ): Promise<RenderedPreview | null> {
-  const { email, recipientRole, bilan } = preview;
+  const { email, recipientRole, recipientSalutation, bilan } = preview;
   if (!bilan || !recipientRole || !bilan.parentSummary || email.pdfVersion === undefined) {
     return null;
   }
@@ -31,14 +34,33 @@ export async function renderEmailPreview(
     bilan.student.lastName,
     email.pdfVersion,
   );
+  const centre = centreContactFromEnv(process.env);
   const rendered = await renderBilanEmail({
-    recipient: { name: email.recipientName ?? email.to, role: recipientRole },
+    recipient: {
+      name: email.recipientName ?? email.to,
+      role: recipientRole,
+      salutation: recipientSalutation ?? undefined,
+    },
     student: bilan.student,
     subject: bilan.subject,
     parentSummary: bilan.parentSummary,
     dashboardUrl: `${appUrl}/bilans/${bilan.id}`,
     pdfFilename: filename,
     coachName: bilan.coachName ?? undefined,
+    progress:
+      bilan.previous && bilan.scores
+        ? progressSentence(compareBilans(bilan.previous, bilan.scores), (ms) =>
+            formatDayFr(parisDayNumber(ms)),
+          )
+        : undefined,
+    centre: {
+      name: centre.name,
+      address: centre.address,
+      phone: centre.phone,
+      email: centre.email,
+      privacyUrl: centre.privacyUrl,
+      bookingUrl: centre.bookingUrl,
+    },
   });
   return { ...rendered, filename };
 }
