@@ -70,8 +70,10 @@ export function exportJson(value: Value | undefined): string {
   }
   if (value instanceof ArrayBuffer) return JSON.stringify(convexToJson(value));
   if (Array.isArray(value)) return `[${value.map((v) => exportJson(v)).join(",")}]`;
+  // Keys in sorted order, as the Convex backend writes them (a BTreeMap).
   const fields = Object.entries(value as Record<string, Value | undefined>)
     .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, v]) => `${JSON.stringify(k)}:${exportJson(v)}`);
   return `{${fields.join(",")}}`;
 }
@@ -81,16 +83,72 @@ export function exportJson(value: Value | undefined): string {
  * float64; `{"$bytes": …}`, `{"$float": …}`, `{"$integer": …}` are decoded.
  */
 export function parseExportJson(text: string): Value {
-  const raw = JSON.parse(
-    text,
-    function (this: unknown, _key, value, context?: { source?: string }) {
-      if (typeof value === "number" && context?.source !== undefined) {
-        return /^-?\d+$/.test(context.source) ? BigInt(context.source) : value;
-      }
-      return value;
-    },
-  ) as unknown;
+  const raw = SOURCE_TEXT_ACCESS
+    ? (JSON.parse(text, (_key, value, context?: { source?: string }) =>
+        typeof value === "number" && context?.source !== undefined && /^-?\d+$/.test(context.source)
+          ? BigInt(context.source)
+          : value,
+      ) as unknown)
+    : parseJsonKeepingIntegers(text);
   return decodeSpecial(raw);
+}
+
+/** Whether JSON.parse gives revivers the source text (Bun, Node 21+). */
+const SOURCE_TEXT_ACCESS = (() => {
+  let seen = false;
+  JSON.parse("1", (_key, value, context?: { source?: string }) => {
+    seen = context?.source === "1";
+    return value;
+  });
+  return seen;
+})();
+
+// Sticky: matched at `lastIndex` without copying the rest of the text.
+const JSON_LITERAL = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
+
+/** JSON.parse where integer literals become bigints (engines without source text access). */
+function parseJsonKeepingIntegers(text: string): unknown {
+  let pos = 0;
+  const ws = () => {
+    while (pos < text.length && " \t\n\r".includes(text[pos] as string)) pos++;
+  };
+  const value = (): unknown => {
+    ws();
+    const char = text[pos];
+    if (char === "{" || char === "[") {
+      pos++;
+      const object = char === "{";
+      const out: Record<string, unknown> | unknown[] = object ? {} : [];
+      ws();
+      if (text[pos] === (object ? "}" : "]")) {
+        pos++;
+        return out;
+      }
+      for (;;) {
+        if (object) {
+          const key = value() as string;
+          ws();
+          if (text[pos++] !== ":") throw new SyntaxError(`Expected ':' at position ${pos - 1}`);
+          (out as Record<string, unknown>)[key] = value();
+        } else {
+          (out as unknown[]).push(value());
+        }
+        ws();
+        const next = text[pos++];
+        if (next === (object ? "}" : "]")) return out;
+        if (next !== ",") throw new SyntaxError(`Expected ',' at position ${pos - 1}`);
+      }
+    }
+    JSON_LITERAL.lastIndex = pos;
+    const literal = JSON_LITERAL.exec(text);
+    if (!literal) throw new SyntaxError(`Invalid JSON at position ${pos}`);
+    pos += literal[0].length;
+    return /^-?\d+$/.test(literal[0]) ? BigInt(literal[0]) : JSON.parse(literal[0]);
+  };
+  const out = value();
+  ws();
+  if (pos !== text.length) throw new SyntaxError(`Unexpected data at position ${pos}`);
+  return out;
 }
 
 function decodeSpecial(value: unknown): Value {

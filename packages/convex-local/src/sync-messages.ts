@@ -66,7 +66,10 @@ export async function onAuthenticate(
         ? ctx.admin.check(message.value, session.socket.remoteAddress)
         : ({ ok: false, message: "Admin keys are not accepted by this runtime." } as const);
     if (!check.ok) {
-      closeWithAuthError(ctx, session, message.baseVersion, check.message, true);
+      // FatalError, not AuthError: an admin client has no token to refresh, and
+      // would reconnect forever; this way the CLI stops with the message.
+      session.fatal(check.message);
+      ctx.drop(session);
       return;
     }
     const impersonating = message.impersonating as Partial<UserIdentity> | undefined;

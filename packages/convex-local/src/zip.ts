@@ -3,7 +3,8 @@
 // dependency. Entries are held in memory one at a time while writing, the
 // whole archive while reading (the runtime is a development tool).
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { crc32, deflateRawSync, inflateRawSync } from "node:zlib";
+// A namespace import: `crc32` is Bun's and Node 22's (the reader also runs in tests under Node 20).
+import * as zlib from "node:zlib";
 
 interface CentralEntry {
   name: Buffer;
@@ -37,12 +38,12 @@ export class ZipWriter {
     if (this.offset > 0xfffffffe || bytes.length > 0xfffffffe) {
       throw new Error("Snapshot too large for this ZIP writer (4 GiB).");
     }
-    const deflated = deflateRawSync(bytes);
+    const deflated = zlib.deflateRawSync(bytes);
     const stored = deflated.length >= bytes.length;
     const body = stored ? bytes : deflated;
     const entry: CentralEntry = {
       name: Buffer.from(name, "utf8"),
-      crc: crc32(bytes) >>> 0,
+      crc: zlib.crc32(bytes) >>> 0,
       compressedSize: body.length,
       size: bytes.length,
       method: stored ? 0 : 8,
@@ -163,7 +164,7 @@ export function readZip(input: string | Buffer): ZipEntry[] {
         const body = zip.subarray(dataStart, dataStart + compressedSize);
         let out: Buffer;
         if (method === 0) out = Buffer.from(body);
-        else if (method === 8) out = inflateRawSync(body);
+        else if (method === 8) out = zlib.inflateRawSync(body);
         else throw new Error(`ZIP entry ${name} uses compression method ${method} (only deflate).`);
         if (out.length !== size) throw new Error(`ZIP entry ${name} is truncated.`);
         return out;
