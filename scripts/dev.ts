@@ -14,7 +14,9 @@ const root = join(import.meta.dir, "..");
 const dataDir = resolve(root, process.env.NEXUS_DATA_DIR || ".data");
 const LOCAL_PORT = Number(process.env.CONVEX_LOCAL_PORT ?? 3210);
 const SITE_PORT = Number(process.env.CONVEX_LOCAL_SITE_PORT ?? 3211);
-const WEB_PORT = 3000;
+// NEXUS_WEB_PORT moves the web app (and the dev sign-in issuer with it): the test of this
+// script (apps/worker/test/dev-command.test.ts) runs on free ports beside the e2e stack's.
+const WEB_PORT = Number(process.env.NEXUS_WEB_PORT ?? 3000);
 
 const children: Subprocess[] = [];
 let stopping = false;
@@ -199,10 +201,12 @@ if (existsSync(workerBin)) {
   log("The worker is not available yet in this checkout (apps/worker/bin/nexus-worker.ts).");
 }
 
+const webListening = waitForLine("web", /Local:/, 120_000);
 start(
   "web",
   ["bunx", "remix", "vite:dev", "--port", String(WEB_PORT), "--strictPort"],
   shared,
   join(root, "apps/web"),
 );
-log(`web: http://localhost:${WEB_PORT}   convex: ${convexUrl}   (Ctrl+C to stop)`);
+await webListening.catch((error: Error) => log(`${error.message}; see its output above.`));
+log(`ready — web: http://localhost:${WEB_PORT}   convex: ${convexUrl}   (Ctrl+C to stop)`);
