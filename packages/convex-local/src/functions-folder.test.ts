@@ -33,6 +33,7 @@ describe("function modules", () => {
       "messages",
       "samples",
       "schema",
+      "settings",
     ]);
     expect(Object.keys(folder.convexTestModules).some((key) => key.includes("_generated"))).toBe(
       true,
