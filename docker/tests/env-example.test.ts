@@ -37,7 +37,7 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-export function variablesRead(text: string): Set<string> {
+function variablesRead(text: string): Set<string> {
   const names = new Set<string>();
   const patterns = [
     /process\.env(?:\.([A-Z][A-Z0-9_]+)|\[\s*["'`]([A-Z][A-Z0-9_]+)["'`]\s*\])/g,
