@@ -9,6 +9,7 @@ export default defineConfig({
           name: "convex",
           include: ["convex/**/*.test.ts"],
           environment: "edge-runtime",
+          setupFiles: ["./test-support/console-guard.ts"],
           server: { deps: { inline: ["convex-test"] } },
         },
       },
