@@ -109,6 +109,19 @@ const ROWS: Row[] = [
     expect: adminOnly,
   },
   {
+    fn: "users:setMySalutation",
+    targeted: false,
+    // Always the caller's own row (no user argument): parents only.
+    call: (c) => c.mutation(api.users.setMySalutation, { choice: { style: "neutre" } }),
+    expect: {
+      admin: "FORBIDDEN",
+      assistante: "FORBIDDEN",
+      coach: "FORBIDDEN",
+      parent: "ok",
+      eleve: "FORBIDDEN",
+    },
+  },
+  {
     fn: "users:search",
     targeted: false,
     call: (c) => c.query(api.users.search, { text: "parent" }),
@@ -252,6 +265,12 @@ const ROWS: Row[] = [
     fn: "bilans:progress",
     targeted: true,
     call: (c, w, target) => c.query(api.bilans.progress, { bilanId: w.bilans[target] }),
+    expect: readers,
+  },
+  {
+    fn: "bilans:previousResults",
+    targeted: true,
+    call: (c, w, target) => c.query(api.bilans.previousResults, { bilanId: w.bilans[target] }),
     expect: readers,
   },
   {

@@ -5,12 +5,14 @@
 // - get, listForStudent: whoever may read the student (parents included:
 //   they see answers, scores and profile; the synthesis once approved);
 // - questionnaire, availableSubjects, progress: whoever may read the bilan or student
-//   (never a correct answer; the family never sees a worker error).
+//   (never a correct answer; the family never sees a worker error);
+// - previousResults: whoever may read the bilan (the earlier bilan is the same student's).
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { userMutation, userQuery } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
 import { requireAnyRole, requireReadableStudent } from "./model/access";
+import { previousApprovedBilan } from "./model/bilanPipeline";
 import {
   bilanSummary,
   bilanView,
@@ -28,7 +30,7 @@ import {
   vAvailableSubjects,
   vBilanQuestionnaire,
 } from "./model/questionnaireView";
-import { vBilanAnswers } from "./tables/bilans";
+import { vBilanAnswers, vBilanScores } from "./tables/bilans";
 import { vSubject } from "./validators";
 
 export const createDraft = userMutation({
@@ -113,5 +115,23 @@ export const progress = userQuery({
   handler: async (ctx, { bilanId }) => {
     requireAnyRole(ctx.user);
     return await generationProgress(ctx, ctx.user, bilanId);
+  },
+});
+
+/**
+ * The previous approved (or sent) bilan of the same student and subject, with its per-domain
+ * scores: the results pages show the change since then (compareBilans, as the report does).
+ * Null when there is none. Read through by_studentId_and_subject_and_createdAt, bounded.
+ */
+export const previousResults = userQuery({
+  args: { bilanId: v.id("bilans") },
+  returns: v.union(
+    v.object({ bilanId: v.id("bilans"), date: v.number(), scores: vBilanScores }),
+    v.null(),
+  ),
+  handler: async (ctx, { bilanId }) => {
+    requireAnyRole(ctx.user);
+    const bilan = await requireReadableBilan(ctx, ctx.user, bilanId);
+    return await previousApprovedBilan(ctx, bilan);
   },
 });

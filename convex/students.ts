@@ -22,6 +22,7 @@ import {
 } from "./model/students";
 import { userSummary, vUserSummary } from "./model/users";
 import schema from "./schema";
+import { vHolidayZone } from "./tables/people";
 import { vNiveau, vStatut } from "./validators";
 
 const vStudent = doc(schema, "students");
@@ -53,6 +54,10 @@ export const update = userMutation({
     specialites: v.optional(v.array(v.string())),
     school: v.optional(v.string()),
     userId: v.optional(v.id("users")),
+    /** School holiday zone for the dated plan; null: none (no holidays skipped). */
+    holidayZone: v.optional(v.union(vHolidayZone, v.null())),
+    /** Hours a week available for personal work in a subject; null: not stated. */
+    weeklyAvailabilityHours: v.optional(v.union(v.number(), v.null())),
   },
   returns: v.null(),
   handler: async (ctx, { studentId, ...fields }) => {

@@ -15,10 +15,12 @@ import {
 } from "./model/access";
 import {
   searchUsers,
+  setOwnSalutation,
   setUserActive,
   setUserRole,
   upsertFromIdentity,
   userSummary,
+  vSalutationChoice,
   vUserSummary,
 } from "./model/users";
 import schema from "./schema";
@@ -93,5 +95,15 @@ export const search = userQuery({
   handler: async (ctx, { text, role }) => {
     requireStaff(ctx.user);
     return (await searchUsers(ctx, text, role)).map(userSummary);
+  },
+});
+
+/** A parent's own greeting in the e-mails (« Madame Durand », « Isabelle » or neutral); audited. */
+export const setMySalutation = userMutation({
+  args: { choice: vSalutationChoice },
+  returns: vUser,
+  handler: async (ctx, { choice }) => {
+    requireRole(ctx.user, ["parent"]);
+    return await setOwnSalutation(ctx, ctx.user, choice);
   },
 });

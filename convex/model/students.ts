@@ -2,6 +2,7 @@
 // Callers check roles first (students.ts); these functions enforce the data
 // rules: linked accounts hold the right role, links are unique and idempotent.
 import type { Niveau, Statut } from "@nexus/shared/domain";
+import type { HolidayZone } from "@nexus/shared/school-calendar";
 import { MAX_SPECIALITES, textLimits } from "@nexus/shared/text";
 import type { PaginationOptions, PaginationResult } from "convex/server";
 import type { Doc, Id } from "../_generated/dataModel";
@@ -100,16 +101,58 @@ export async function createStudent(
   return studentId;
 }
 
+/** Most hours a week a student may declare (the synthesis and report contracts' bound). */
+export const MAX_WEEKLY_AVAILABILITY_HOURS = 40;
+
+/** What the dated study plan uses: the holiday zone and the weekly availability (null clears). */
+export interface StudentPlanning {
+  holidayZone?: HolidayZone | null;
+  weeklyAvailabilityHours?: number | null;
+}
+
+/** Half hours from 0.5 to 40 h; INVALID_ARGUMENT in French otherwise. */
+export function checkWeeklyAvailability(hours: number): number {
+  if (
+    !Number.isFinite(hours) ||
+    hours <= 0 ||
+    hours > MAX_WEEKLY_AVAILABILITY_HOURS ||
+    !Number.isInteger(hours * 2)
+  ) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      `La disponibilité hebdomadaire s'indique en heures ou demi-heures, de 0,5 à ${MAX_WEEKLY_AVAILABILITY_HOURS} h.`,
+    );
+  }
+  return hours;
+}
+
+/** The patch of the planning fields: null removes a field (Convex: undefined). */
+function planningPatch(fields: StudentPlanning) {
+  const patch: { holidayZone?: HolidayZone; weeklyAvailabilityHours?: number } = {};
+  if (fields.holidayZone !== undefined) patch.holidayZone = fields.holidayZone ?? undefined;
+  if (fields.weeklyAvailabilityHours !== undefined) {
+    patch.weeklyAvailabilityHours =
+      fields.weeklyAvailabilityHours === null
+        ? undefined
+        : checkWeeklyAvailability(fields.weeklyAvailabilityHours);
+  }
+  return patch;
+}
+
 export async function updateStudent(
   ctx: MutationCtx,
   actor: Doc<"users">,
   studentId: Id<"students">,
-  fields: Partial<StudentIdentity> & { userId?: Id<"users"> },
+  allFields: Partial<StudentIdentity> & StudentPlanning & { userId?: Id<"users"> },
   now: number,
 ): Promise<void> {
   const student = await ctx.db.get(studentId);
   if (!student) throw appError("NOT_FOUND", "Élève introuvable.");
-  const patch = cleanIdentity(fields);
+  const { holidayZone, weeklyAvailabilityHours, ...fields } = allFields;
+  const patch = {
+    ...cleanIdentity(fields),
+    ...planningPatch({ holidayZone, weeklyAvailabilityHours }),
+  };
   if (fields.userId !== undefined && fields.userId !== student.userId) {
     await requireFreeStudentAccount(ctx, fields.userId);
   }
@@ -120,7 +163,7 @@ export async function updateStudent(
     action: "student.update",
     targetTable: "students",
     targetId: studentId,
-    details: { fields: Object.keys(fields) },
+    details: { fields: Object.keys(allFields) },
   });
 }
 

@@ -5,7 +5,7 @@
 import type { Role } from "@nexus/shared/domain";
 import { cleanText, textLimits } from "@nexus/shared/text";
 import type { UserIdentity } from "convex/server";
-import { v } from "convex/values";
+import { type Infer, v } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
@@ -207,4 +207,56 @@ export async function searchUsers(
     out.push(user);
   }
   return out.slice(0, SEARCH_LIMIT);
+}
+
+/** How a parent asks to be greeted: civility + last name, first name, or neutral (« Bonjour, »). */
+export const vSalutationChoice = v.union(
+  v.object({
+    style: v.literal("civilite"),
+    civility: v.union(v.literal("Madame"), v.literal("Monsieur")),
+    lastName: v.string(),
+  }),
+  v.object({ style: v.literal("prenom"), firstName: v.string() }),
+  v.object({ style: v.literal("neutre") }),
+);
+export type SalutationChoice = Infer<typeof vSalutationChoice>;
+
+/**
+ * The caller's own greeting in e-mails (users.salutation, read by the bilan e-mail). Parents
+ * only: they are the guardians written to. Names cleaned and required; « neutre » removes the
+ * preference. Audited (`user.setSalutation`) without the names.
+ */
+export async function setOwnSalutation(
+  ctx: MutationCtx,
+  user: Doc<"users">,
+  choice: SalutationChoice,
+): Promise<Doc<"users">> {
+  if (user.role !== "parent") {
+    throw appError(
+      "FORBIDDEN",
+      "Seuls les parents choisissent la formule de politesse des e-mails.",
+    );
+  }
+  const name = (value: string, label: string) =>
+    cleanArg(value, { label, max: textLimits.personName, required: true });
+  const salutation =
+    choice.style === "civilite"
+      ? {
+          style: "civilite" as const,
+          civility: choice.civility,
+          lastName: name(choice.lastName, "Le nom"),
+        }
+      : choice.style === "prenom"
+        ? { style: "prenom" as const, firstName: name(choice.firstName, "Le prénom") }
+        : undefined;
+  await ctx.db.patch(user._id, { salutation });
+  await audit(ctx, {
+    actorKind: "user",
+    actorId: user._id,
+    action: "user.setSalutation",
+    targetTable: "users",
+    targetId: user._id,
+    details: { style: choice.style },
+  });
+  return (await ctx.db.get(user._id))!;
 }

@@ -10,6 +10,7 @@ export const auditActionGroups: { label: string; actions: Record<string, string>
       "user.deactivate": "Compte désactivé",
       "user.reactivate": "Compte réactivé",
       "user.bootstrapAdmin": "Premier administrateur créé",
+      "user.setSalutation": "Formule de politesse choisie",
     },
   },
   {
