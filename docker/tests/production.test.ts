@@ -1,11 +1,14 @@
 // The production artefacts, built exactly as the Dockerfiles build them (`bun run build`), run
 // against the local runtime: the built web server (NODE_ENV=production, Clerk mode) and three
-// replicas of the bundled worker with no WORKER_ID (each names itself host-pid, as each
-// container does). Health endpoints answer, and 300 system.echo jobs are completed exactly once
-// across the replicas.
+// replicas of the bundled worker (laid out as in its image: bundle + externals only) with no WORKER_ID (each names itself host-pid, as each
+// container does). Health endpoints answer, 300 system.echo jobs are completed exactly once
+// across the replicas, a scanned page and a PDF are indexed (OCR and pdf.js from the bundle's
+// externals), and SIGTERM drains every replica to exit 0.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { renderStarterDocument, starterSources } from "@nexus/knowledge/starter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Runtime,
@@ -86,6 +89,8 @@ let runtime: Runtime;
 let web: Started;
 const workers: Started[] = [];
 let buildSeconds = 0;
+const workerImage = mkdtempSync(join(tmpdir(), "nexus-worker-image-"));
+const workerBundle = join(workerImage, "bin/nexus-worker.js");
 
 beforeAll(async () => {
   const started = performance.now();
@@ -93,12 +98,23 @@ beforeAll(async () => {
   buildSeconds = (performance.now() - started) / 1000;
   if (build.status !== 0)
     throw new Error(`bun run build failed:\n${build.stdout}\n${build.stderr}`);
+  // The worker image's layout: the bundle, its prompts, and only the externals of
+  // dist/package.json installed beside it (the Dockerfile's runtime-deps stage), outside the
+  // repository so nothing resolves from the workspace's node_modules.
+  cpSync(join(repoRoot, "apps/worker/dist"), workerImage, { recursive: true });
+  const install = spawnSync("bun", ["install", "--production", "--no-save"], {
+    cwd: workerImage,
+    encoding: "utf8",
+  });
+  if (install.status !== 0)
+    throw new Error(`bun install in the worker image failed:\n${install.stderr}`);
   runtime = await startRuntime();
 });
 
 afterAll(async () => {
   await Promise.all([stop(web), ...workers.map(stop)]);
   await runtime?.stop();
+  rmSync(workerImage, { recursive: true, force: true });
 });
 
 describe("the built artefacts against the local runtime", () => {
@@ -147,7 +163,7 @@ describe("the built artefacts against the local runtime", () => {
   it(`drains ${JOBS} system.echo jobs exactly once across ${REPLICAS} bundled worker replicas`, async () => {
     for (let i = 0; i < REPLICAS; i++) {
       workers.push(
-        start(["apps/worker/dist/bin/nexus-worker.js", "start"], {
+        start([workerBundle, "start"], {
           NODE_ENV: "production",
           CONVEX_URL: runtime.url,
           PUBLIC_APP_URL: "https://app.nexus.example",
@@ -224,8 +240,52 @@ describe("the built artefacts against the local runtime", () => {
       expect(job).toMatchObject({ status: "completed", attempts: 1 });
       expect(workerIds.has(job.leaseOwner ?? "")).toBe(true);
     }
+  });
 
-    // SIGTERM drains and exits 0 (what `docker compose stop` sends before stop_grace_period).
+  it("indexes a scanned page and a PDF through the bundle's externals (tesseract fra+eng, pdf.js)", async () => {
+    // The bundled CLI uploads, the bundled workers extract, OCR, chunk and embed.
+    const dir = mkdtempSync(join(tmpdir(), "nexus-production-docs-"));
+    const sources = starterSources();
+    const scan = sources.find((s) => s.format === "scan");
+    const pdf = sources.find((s) => s.format === "pdf");
+    if (!scan || !pdf) throw new Error("the starter set has a scan and a PDF");
+    const files = [];
+    for (const source of [scan, pdf]) {
+      const rendered = await renderStarterDocument(source);
+      const path = join(dir, rendered.filename);
+      writeFileSync(path, rendered.bytes);
+      files.push(path);
+    }
+    const add = spawnSync(
+      "bun",
+      [workerBundle, "documents", "add", ...files, "--json", "--timeout", "120"],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "/tmp",
+          CONVEX_URL: runtime.url,
+          ...runtime.cliEnv,
+        },
+      },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    // (Live progress goes to stderr.)
+    expect(add.status, `${add.stdout}\n${add.stderr}`).toBe(0);
+    const documents = await runtime.staff.query(api.documents.list, { limit: 10 });
+    const png = documents.find((d) => d.mime === "image/png");
+    expect(png).toMatchObject({ status: "indexed", ocrPages: 1 });
+    expect(documents.find((d) => d.mime === "application/pdf")).toMatchObject({
+      status: "indexed",
+    });
+    const finished = workers.flatMap((w) => parsed(w, "job.finished"));
+    expect(
+      finished.filter((l) => l.kind === "document.ingest" && l.outcome === "completed"),
+    ).toHaveLength(2);
+  });
+
+  it("drains on SIGTERM and exits 0 (what `docker compose stop` sends before stop_grace_period)", async () => {
     const codes = await Promise.all(workers.map(stop));
     expect(codes).toEqual([0, 0, 0]);
   });
