@@ -39,12 +39,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const bilanId = params.bilanId as Id<"bilans">;
   const convex = convexForRequest(token);
   const bilan = await orNotFound(() => convex.query(api.bilans.get, { bilanId }));
-  const [student, revisions, progress] = await Promise.all([
+  const [student, revisions, progress, previous] = await Promise.all([
     convex.query(api.students.get, { studentId: bilan.studentId }),
     orNotFound(() => convex.query(api.review.revisions, { bilanId })),
     convex.query(api.bilans.progress, { bilanId }),
+    convex.query(api.bilans.previousResults, { bilanId }),
   ]);
-  return { me: user._id, bilan, student, revisions, progress };
+  return { me: user._id, bilan, student, revisions, progress, previous };
 }
 
 export default function ReviewPage() {
@@ -53,6 +54,7 @@ export default function ReviewPage() {
   const bilan = useLiveQuery(api.bilans.get, { bilanId }, data.bilan);
   const revisions = useLiveQuery(api.review.revisions, { bilanId }, data.revisions);
   const progress = useLiveQuery(api.bilans.progress, { bilanId }, data.progress);
+  const previous = useLiveQuery(api.bilans.previousResults, { bilanId }, data.previous);
   const studentName = `${data.student.firstName} ${data.student.lastName}`;
   const labels = new Map(bilan.scores?.domains.map((d) => [d.domainId, d.label]) ?? []);
   const domainLabel = (id: string) => labels.get(id) ?? id;
@@ -150,7 +152,7 @@ export default function ReviewPage() {
           )}
         </Card>
         <div className="space-y-6">
-          {bilan.scores ? <ScoresPanel scores={bilan.scores} /> : null}
+          {bilan.scores ? <ScoresPanel scores={bilan.scores} previous={previous} /> : null}
           {bilan.profile ? <ProfilePanel profile={bilan.profile} /> : null}
           <Card aria-labelledby="historique-titre">
             <CardTitle id="historique-titre">Historique des versions</CardTitle>

@@ -36,8 +36,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const convex = convexForRequest(token);
   const bilan = await orPageError(convex.query(api.bilans.get, { bilanId }));
   if (bilan.status === "draft") throw redirect(`/eleve/bilans/${bilanId}/questionnaire`);
-  const progress = await convex.query(api.bilans.progress, { bilanId });
-  return { bilan, progress };
+  const [progress, previous] = await Promise.all([
+    convex.query(api.bilans.progress, { bilanId }),
+    convex.query(api.bilans.previousResults, { bilanId }),
+  ]);
+  return { bilan, progress, previous };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -67,6 +70,7 @@ export default function BilanResults() {
   const data = useLoaderData<typeof loader>();
   const bilanId = data.bilan._id as Id<"bilans">;
   const bilan = useLiveQuery(api.bilans.get, { bilanId }, data.bilan);
+  const previous = useLiveQuery(api.bilans.previousResults, { bilanId }, data.previous);
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const downloading = navigation.state !== "idle" && navigation.formMethod === "POST";
@@ -102,7 +106,7 @@ export default function BilanResults() {
           </Form>
         ) : null}
       </Card>
-      {bilan.scores ? <ScoresPanel scores={bilan.scores} /> : null}
+      {bilan.scores ? <ScoresPanel scores={bilan.scores} previous={previous} /> : null}
       {bilan.synthesis ? <SynthesisView synthesis={bilan.synthesis} /> : null}
     </div>
   );

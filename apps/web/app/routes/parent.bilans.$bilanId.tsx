@@ -32,16 +32,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!params.bilanId) throw notFound();
   const convex = convexForRequest(token);
   const bilan = await readBilanOr404(convex, params.bilanId);
-  const [student, emails, progress] = await Promise.all([
+  const [student, emails, progress, previous] = await Promise.all([
     convex.query(api.students.get, { studentId: bilan.studentId }),
     convex.query(api.emails.forStudent, { studentId: bilan.studentId }),
     convex.query(api.bilans.progress, { bilanId: bilan._id }),
+    convex.query(api.bilans.previousResults, { bilanId: bilan._id }),
   ]);
   return {
     bilan,
     student: { firstName: student.firstName, lastName: student.lastName },
     emails,
     progress,
+    previous,
     /** One clock for the server and the first browser render (« envoyé à 14 h 32 »). */
     now: Date.now(),
   };
@@ -51,6 +53,7 @@ export default function ParentBilanPage() {
   const data = useLoaderData<typeof loader>();
   const bilanId = data.bilan._id;
   const bilan = useLiveQuery(api.bilans.get, { bilanId }, data.bilan);
+  const previous = useLiveQuery(api.bilans.previousResults, { bilanId }, data.previous);
   const allEmails = useLiveQuery(
     api.emails.forStudent,
     { studentId: data.bilan.studentId },
@@ -99,6 +102,8 @@ export default function ParentBilanPage() {
             <DomainResults
               scores={bilan.scores}
               caption={`Résultats de ${firstName} par domaine, en ${subject}`}
+              previous={previous}
+              progressCaption={`Progrès de ${firstName} par domaine en ${subject}, depuis le bilan précédent`}
             />
           </div>
         ) : (

@@ -68,10 +68,12 @@ function wrapLabel(label: string, maxWidth: number): string[] {
 
 function Bars({
   domains,
+  previous,
   width,
   height,
 }: {
   domains: DomainScore[];
+  previous?: Record<string, number>;
   width: number;
   height: number;
 }) {
@@ -110,6 +112,7 @@ function Bars({
           const centre = (y(domain.domainId) ?? 0) + y.bandwidth() / 2;
           const barWidth = x(domain.percent);
           const lines = wrapLabel(domain.label, labelWidth - MARGIN.gap);
+          const before = previous?.[domain.domainId];
           return (
             <Group key={domain.domainId} top={centre} data-chart-bar={domain.domainId}>
               <text
@@ -137,6 +140,15 @@ function Bars({
               <text x={barWidth + 6} dominantBaseline="central" fontSize={FONT_SIZE} fill={INK}>
                 {percentLabel(domain.percent)}
               </text>
+              {before !== undefined ? (
+                <Line
+                  data-chart-previous={domain.domainId}
+                  from={{ x: x(before), y: -barHeight / 2 - 4 }}
+                  to={{ x: x(before), y: barHeight / 2 + 4 }}
+                  stroke={INK}
+                  strokeWidth={2.5}
+                />
+              ) : null}
             </Group>
           );
         })}
@@ -162,7 +174,17 @@ function useWidth<T extends HTMLElement>() {
   return [ref, width] as const;
 }
 
-export default function ScoresChart({ domains }: { domains: DomainScore[] }) {
+/**
+ * `previous`: the previous bilan's percentage per domain still assessed, drawn as a dark tick
+ * across the bar (the PDF report's « bilan précédent » mark).
+ */
+export default function ScoresChart({
+  domains,
+  previous,
+}: {
+  domains: DomainScore[];
+  previous?: Record<string, number>;
+}) {
   const height = chartHeight(domains.length);
   const [ref, width] = useWidth<HTMLDivElement>();
   return (
@@ -173,7 +195,9 @@ export default function ScoresChart({ domains }: { domains: DomainScore[] }) {
       className="w-full"
       data-testid="scores-chart"
     >
-      {width > 0 ? <Bars domains={domains} width={width} height={height} /> : null}
+      {width > 0 ? (
+        <Bars domains={domains} previous={previous} width={width} height={height} />
+      ) : null}
     </div>
   );
 }

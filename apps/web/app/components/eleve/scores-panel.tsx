@@ -1,11 +1,20 @@
 // « Mes résultats »: the overall score, the per-domain chart (lazy, client only) and the
-// table of the same numbers (the accessible version of the chart).
+// table of the same numbers (the accessible version of the chart); with an earlier approved
+// bilan of the subject, the progress since then (shared with the parent and coach pages).
+import type { PreviousBilan } from "@nexus/shared/progress";
 import type { BilanScores } from "@nexus/shared/results";
 import { LazyScoresChart } from "~/components/eleve/lazy-scores-chart";
+import { DomainProgress, previousPercents } from "~/components/results/domain-progress";
 import { Card, CardTitle } from "~/components/ui/card";
 import { MasteryBadge } from "./mastery";
 
-export function ScoresPanel({ scores }: { scores: BilanScores }) {
+export function ScoresPanel({
+  scores,
+  previous,
+}: {
+  scores: BilanScores;
+  previous?: PreviousBilan | null;
+}) {
   return (
     <Card aria-labelledby="resultats-titre" className="space-y-5">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -17,7 +26,7 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
           <MasteryBadge mastery={scores.overall.mastery} />
         </p>
       </div>
-      <LazyScoresChart domains={scores.domains} />
+      <LazyScoresChart domains={scores.domains} previous={previousPercents(previous, scores)} />
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Scores par thème et niveau de maîtrise</caption>
@@ -55,6 +64,13 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
           </tbody>
         </table>
       </div>
+      {previous ? (
+        <DomainProgress
+          previous={previous}
+          scores={scores}
+          caption="Mes scores par thème, au bilan précédent et maintenant"
+        />
+      ) : null}
       {scores.unanswered > 0 ? (
         <p className="text-sm text-slate-600">
           {scores.unanswered === 1

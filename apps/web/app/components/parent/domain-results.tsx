@@ -1,12 +1,26 @@
 // A bilan's results per domain for a parent: the overall score, the élève pages' chart
 // (hidden from screen readers) and a real table with every figure and the mastery
-// level in words. Figures come from the bilan's stored scores only.
+// level in words. Figures come from the bilan's stored scores only. With an earlier approved
+// bilan of the subject, the progress since then (components/results/domain-progress.tsx).
 
+import type { PreviousBilan } from "@nexus/shared/progress";
 import type { BilanScores } from "@nexus/shared/results";
 import { LazyScoresChart } from "~/components/eleve/lazy-scores-chart";
 import { MasteryBadge } from "~/components/eleve/mastery";
+import { DomainProgress, previousPercents } from "~/components/results/domain-progress";
 
-export function DomainResults({ scores, caption }: { scores: BilanScores; caption: string }) {
+export function DomainResults({
+  scores,
+  caption,
+  previous,
+  progressCaption,
+}: {
+  scores: BilanScores;
+  caption: string;
+  previous?: PreviousBilan | null;
+  /** The progress table's caption (whose progress, in which subject). */
+  progressCaption?: string;
+}) {
   return (
     <div>
       <p className="text-slate-800">
@@ -14,7 +28,11 @@ export function DomainResults({ scores, caption }: { scores: BilanScores; captio
         <strong className="text-2xl text-brand-900">{scores.overall.percent} %</strong>{" "}
         <MasteryBadge mastery={scores.overall.mastery} />
       </p>
-      <LazyScoresChart domains={scores.domains} className="mt-4" />
+      <LazyScoresChart
+        domains={scores.domains}
+        previous={previousPercents(previous, scores)}
+        className="mt-4"
+      />
       <div className="mt-4 overflow-x-auto">
         <table className="w-full border-collapse text-left">
           <caption className="sr-only">{caption}</caption>
@@ -54,6 +72,14 @@ export function DomainResults({ scores, caption }: { scores: BilanScores; captio
           </tbody>
         </table>
       </div>
+      {previous ? (
+        <DomainProgress
+          previous={previous}
+          scores={scores}
+          caption={progressCaption ?? "Scores par domaine au bilan précédent et maintenant"}
+          className="mt-6"
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,9 +1,11 @@
 // Scores per domain and the pedagogical profile. The chart (visx, the élève pages' one,
 // loaded lazily in the browser) is hidden from screen readers; the table carries the numbers.
 
+import type { PreviousBilan } from "@nexus/shared/progress";
 import type { BilanScores, PedagogicalProfile, ProfileLevel } from "@nexus/shared/results";
 import { type Mastery, masteryLabels } from "@nexus/shared/vocabulary";
 import { LazyScoresChart } from "~/components/eleve/lazy-scores-chart";
+import { DomainProgress, previousPercents } from "~/components/results/domain-progress";
 import { Badge, type BadgeTone } from "~/components/ui/badge";
 import { Card, CardTitle } from "~/components/ui/card";
 
@@ -20,7 +22,13 @@ const levelLabels: Record<ProfileLevel, string> = {
   eleve: "Élevé",
 };
 
-export function ScoresPanel({ scores }: { scores: BilanScores }) {
+export function ScoresPanel({
+  scores,
+  previous,
+}: {
+  scores: BilanScores;
+  previous?: PreviousBilan | null;
+}) {
   return (
     <Card aria-labelledby="scores-titre">
       <CardTitle id="scores-titre">Résultats par domaine</CardTitle>
@@ -29,7 +37,11 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
         {masteryLabels[scores.overall.mastery]}
         {scores.unanswered > 0 ? ` · ${scores.unanswered} question(s) sans réponse` : ""}
       </p>
-      <LazyScoresChart domains={scores.domains} className="mt-3" />
+      <LazyScoresChart
+        domains={scores.domains}
+        previous={previousPercents(previous, scores)}
+        className="mt-3"
+      />
       <div className="mt-3 overflow-x-auto">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Score et niveau de maîtrise par domaine</caption>
@@ -64,6 +76,14 @@ export function ScoresPanel({ scores }: { scores: BilanScores }) {
           </tbody>
         </table>
       </div>
+      {previous ? (
+        <DomainProgress
+          previous={previous}
+          scores={scores}
+          caption="Score par domaine au bilan précédent et dans celui-ci"
+          className="mt-5"
+        />
+      ) : null}
     </Card>
   );
 }
