@@ -1,5 +1,6 @@
 // /admin/familles/eleves/$studentId — one élève for the staff: identity (edited in a dialog),
-// parents (link/unlink) and coaches (assign/unassign), all live.
+// the report's plan settings (holiday zone, weekly availability), parents (link/unlink) and
+// coaches (assign/unassign), all live.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import { niveauLabels } from "@nexus/shared/vocabulary";
@@ -9,6 +10,7 @@ import { useMutation } from "convex/react";
 import type { FunctionReturnType } from "convex/server";
 import { type ReactNode, useState } from "react";
 import { PersonPicker } from "~/components/familles/person-picker";
+import { PlanningForm } from "~/components/familles/planning-form";
 import { StudentForm } from "~/components/familles/student-form";
 import { Dialog } from "~/components/review/dialog";
 import { Button } from "~/components/ui/button";
@@ -18,6 +20,7 @@ import { convexForRequest } from "~/utils/convex.server";
 import { toUserError } from "~/utils/errors";
 import { statutLabels, studentName } from "~/utils/families";
 import { useLiveQuery } from "~/utils/live-query";
+import { availabilityLabel, zoneLabel } from "~/utils/planning";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -82,7 +85,17 @@ export default function StudentPage() {
             {student.specialites.length ? student.specialites.join(", ") : "Aucune indiquée"}
           </Item>
           <Item term="Établissement">{student.school ?? "Non renseigné"}</Item>
+          <Item term="Zone de vacances">{zoneLabel(student.holidayZone)}</Item>
+          <Item term="Disponibilité">{availabilityLabel(student.weeklyAvailabilityHours)}</Item>
         </dl>
+      </Card>
+
+      <Card aria-labelledby="plan-titre">
+        <CardTitle id="plan-titre">Plan de travail du rapport</CardTitle>
+        <p className="mt-1 text-sm text-slate-700">
+          Le rapport date chaque semaine du plan à partir de la validation du bilan.
+        </p>
+        <PlanningForm key={student._id} student={student} />
       </Card>
 
       <RelationCard
