@@ -11,7 +11,7 @@
 // 6. the first admin (ADMIN_EMAIL, once signed in): an API key in docker/secrets/admin-api-key.
 // The plan is computed by deploy-plan.ts (pure, tested); --dry-run prints it and changes nothing.
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateServiceKeyPair } from "@nexus/service-auth/service-tokens";
 import {
@@ -50,11 +50,24 @@ function readSecret(name: string): string | null {
 
 function writeSecret(name: string, content: string) {
   mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
-  const path = join(secretsDir, name);
-  writeFileSync(path, `${content}\n`, { mode: 0o600 });
-  // Compose mounts the file as is: the container's user must be able to read it.
-  if (name === SECRET_FILES.workerPrivateKey && process.getuid?.() === 0) {
+  writeFileSync(join(secretsDir, name), `${content}\n`, { mode: 0o600 });
+}
+
+/**
+ * Compose mounts docker/secrets/worker-private-key.json into the worker as is (owner and mode):
+ * the image's user (uid 1000) must be able to read it. As root: owned by 1000, mode 600. As
+ * another user: mode 644, the folder staying 700 so nobody else on the host can reach it.
+ * Run before the containers start, on every deploy (after `keys rotate` too).
+ */
+function fixWorkerKeyAccess() {
+  const path = join(secretsDir, SECRET_FILES.workerPrivateKey);
+  if (!existsSync(path)) return;
+  chmodSync(secretsDir, 0o700);
+  if (process.getuid?.() === 0) {
     chownSync(path, CONTAINER_UID, CONTAINER_UID);
+    chmodSync(path, 0o600);
+  } else {
+    chmodSync(path, 0o644);
   }
 }
 
@@ -160,6 +173,7 @@ async function execute(step: Step, state: DeployState) {
       run(step.command, { env: step.env });
       return;
     case "start-app":
+      fixWorkerKeyAccess();
       run(step.command);
       return;
     case "bootstrap-admin": {
