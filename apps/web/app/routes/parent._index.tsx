@@ -1,9 +1,11 @@
 // « Mes enfants »: one card per child with their latest bilans (live statuses) and the next
 // step. First paint from the loader, then live through students.listMineWithLatestBilan.
+// Below, « Mes préférences »: how the centre's e-mails greet the parent.
 import { api } from "@convex/_generated/api";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ChildCard } from "~/components/parent/child-card";
+import { PreferencesForm } from "~/components/parent/preferences-form";
 import { requireRole } from "~/utils/auth.server";
 import { convexForRequest } from "~/utils/convex.server";
 import { useLiveQuery } from "~/utils/live-query";
@@ -19,11 +21,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     api.students.listMineWithLatestBilan,
     CARDS_ARGS,
   );
-  return { name: user.name, cards };
+  return { name: user.name, salutation: user.salutation, cards };
 }
 
 export default function ParentHome() {
-  const { name, cards: initial } = useLoaderData<typeof loader>();
+  const { name, salutation, cards: initial } = useLoaderData<typeof loader>();
   const cards = useLiveQuery(api.students.listMineWithLatestBilan, CARDS_ARGS, initial);
   const children = cards.page;
   return (
@@ -47,6 +49,7 @@ export default function ParentHome() {
           ))}
         </div>
       )}
+      <PreferencesForm accountName={name} salutation={salutation} />
     </section>
   );
 }
