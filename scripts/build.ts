@@ -12,12 +12,14 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = join(import.meta.dir, "..");
@@ -98,6 +100,7 @@ async function buildWorker() {
     join(dist, "package.json"),
     `${JSON.stringify({ name: "nexus-worker-dist", private: true, type: "module", dependencies: externalVersions() }, null, 2)}\n`,
   );
+  lockExternals(dist);
   const bundle = join(dist, "bin", "nexus-worker.js");
   if (!existsSync(bundle)) throw new Error(`${bundle} was not written`);
   console.log(`  apps/worker/dist: bundle ${mb(statSync(bundle).size)}, total ${mb(sizeOf(dist))}`);
@@ -117,6 +120,29 @@ export function externalVersions(): Record<string, string> {
     }
   }
   return out;
+}
+
+/**
+ * dist/bun.lock: the externals' whole dependency tree, resolved once here so that the image
+ * (`bun install --production --frozen-lockfile`) and the production test install the same
+ * packages. Resolved in a temporary folder: bun must not see the workspace around dist/.
+ */
+function lockExternals(dist: string) {
+  const scratch = mkdtempSync(join(tmpdir(), "nexus-worker-lock-"));
+  try {
+    cpSync(join(dist, "package.json"), join(scratch, "package.json"));
+    const lock = Bun.spawnSync(["bun", "install", "--lockfile-only", "--save-text-lockfile"], {
+      cwd: scratch,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    if (lock.exitCode !== 0) {
+      throw new Error(`bun install --lockfile-only failed: ${lock.stderr.toString()}`);
+    }
+    cpSync(join(scratch, "bun.lock"), join(dist, "bun.lock"));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 const started = performance.now();

@@ -102,7 +102,7 @@ beforeAll(async () => {
   // dist/package.json installed beside it (the Dockerfile's runtime-deps stage), outside the
   // repository so nothing resolves from the workspace's node_modules.
   cpSync(join(repoRoot, "apps/worker/dist"), workerImage, { recursive: true });
-  const install = spawnSync("bun", ["install", "--production", "--no-save"], {
+  const install = spawnSync("bun", ["install", "--production", "--frozen-lockfile"], {
     cwd: workerImage,
     encoding: "utf8",
   });
@@ -126,6 +126,7 @@ describe("the built artefacts against the local runtime", () => {
       "apps/worker/dist/bin/nexus-worker.js",
       "apps/worker/dist/prompts/bilan-v1.system.md",
       "apps/worker/dist/package.json",
+      "apps/worker/dist/bun.lock",
     ]) {
       expect(existsSync(join(repoRoot, artefact)), artefact).toBe(true);
     }
