@@ -497,6 +497,36 @@ const ACCOUNT_ROWS: Row[] = [
     expect: staffOnly,
   },
   {
+    fn: "jobs:pauses",
+    targeted: false,
+    call: (c) => c.query(api.jobs.pauses, {}),
+    expect: staffOnly,
+  },
+  {
+    fn: "jobs:pause",
+    targeted: false,
+    call: (c) => c.mutation(api.jobs.pause, { kind: "system.echo" }),
+    expect: staffOnly,
+  },
+  {
+    fn: "jobs:resume",
+    targeted: false,
+    call: (c) => c.mutation(api.jobs.resume, { kind: "system.echo" }),
+    expect: staffOnly,
+  },
+  {
+    fn: "operator:listBilans",
+    targeted: false,
+    call: (c) => c.query(api.operator.listBilans, { limit: 5 }),
+    expect: staffOnly,
+  },
+  {
+    fn: "operator:bilanDetail",
+    targeted: true,
+    call: (c, w, target) => c.query(api.operator.bilanDetail, { bilanId: w.bilans[target] }),
+    expect: staffOnly,
+  },
+  {
     fn: "audit:list",
     targeted: false,
     call: (c) => c.query(api.audit.list, { paginationOpts: page }),

@@ -9,6 +9,7 @@ import { v } from "convex/values";
 import { internalMutation } from "./_generated/server";
 import { staffMutation, staffQuery, workerMutation, workerQuery } from "./lib/functions";
 import { queueStats, vQueueStats } from "./model/alerts";
+import { listPauses, pauseKind, resumeKind, vJobPause } from "./model/jobPauses";
 import {
   cancelJob,
   enqueueJobWithOutcome,
@@ -121,6 +122,25 @@ export const stats = staffQuery({
   handler: async (ctx, { now }) => {
     return await queueStats(ctx, now);
   },
+});
+
+/** Paused kinds (`nexus-worker jobs pause <kind>`): no worker claims them until resumed. */
+export const pauses = staffQuery({
+  args: {},
+  returns: v.array(vJobPause),
+  handler: async (ctx) => await listPauses(ctx),
+});
+
+export const pause = staffMutation({
+  args: { kind: vJobKind, reason: v.optional(v.string()) },
+  returns: v.object({ kind: vJobKind, changed: v.boolean() }),
+  handler: async (ctx, { kind, reason }) => await pauseKind(ctx, kind, ctx.user._id, reason),
+});
+
+export const resume = staffMutation({
+  args: { kind: vJobKind },
+  returns: v.object({ kind: vJobKind, changed: v.boolean() }),
+  handler: async (ctx, { kind }) => await resumeKind(ctx, kind, ctx.user._id),
 });
 
 // --- the worker protocol -------------------------------------------------------

@@ -14,6 +14,7 @@ import { redactStored } from "../lib/redact";
 import { vJobKind } from "../validators";
 import { patchJob } from "./jobCounts";
 import { jobCancelled, jobFailed } from "./jobOutcomes";
+import { unpausedKinds } from "./jobPauses";
 import { appendJobEvent } from "./jobs";
 import { countJobOutcome } from "./stats";
 
@@ -159,7 +160,8 @@ export async function claimJob(
   const now = Date.now();
   await reclaimExpiredLeases(ctx, now, RECLAIM_BATCH);
   let best: Doc<"jobs"> | null = null;
-  for (const kind of new Set(args.kinds)) {
+  // A kind paused by an operator is not handed out, whichever worker asks.
+  for (const kind of await unpausedKinds(ctx, args.kinds)) {
     const candidate = await bestDueOfKind(ctx, kind, now);
     if (candidate && (!best || better(candidate, best))) best = candidate;
   }
@@ -408,7 +410,8 @@ export const vDueWork = v.array(v.object({ kind: vJobKind, earliestRunAt: v.numb
  */
 export async function dueWork(ctx: QueryCtx, kinds: JobKind[]) {
   const out: { kind: JobKind; earliestRunAt: number }[] = [];
-  for (const kind of new Set(kinds)) {
+  // Paused kinds are not due: resuming one changes this result and wakes the workers.
+  for (const kind of await unpausedKinds(ctx, kinds)) {
     const first = await ctx.db
       .query("jobs")
       .withIndex("by_status_and_kind_and_runAt", (q) => q.eq("status", "pending").eq("kind", kind))

@@ -80,6 +80,17 @@ export const jobTables = {
     count: v.number(),
   }).index("by_status_and_kind", ["status", "kind"]),
 
+  /**
+   * Kinds an operator paused (`nexus-worker jobs pause <kind>`): one row per paused kind,
+   * read by jobs.claim and jobs.dueWork, so every worker stops taking that kind at once.
+   */
+  jobPauses: defineTable({
+    kind: vJobKind,
+    pausedBy: v.optional(v.id("users")),
+    pausedAt: v.number(),
+    reason: v.optional(v.string()),
+  }).index("by_kind", ["kind"]),
+
   jobEvents: defineTable({
     jobId: v.id("jobs"),
     type: v.string(),
