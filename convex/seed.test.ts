@@ -59,6 +59,50 @@ describe("seed:run", () => {
     expect(await countRows(t)).toEqual(afterFirst);
   });
 
+  it("seeds two maths bilans for Camille, the earlier one approved: the review shows her progress", async () => {
+    const t = makeConvexTest();
+    await asWorker(t).mutation(api.seed.run, {});
+    const camille = await t.run(async (ctx) =>
+      ctx.db
+        .query("students")
+        .withIndex("by_lastName_and_firstName", (q) =>
+          q.eq("lastName", "Durand").eq("firstName", "Camille"),
+        )
+        .unique(),
+    );
+    const maths = await t.run(async (ctx) =>
+      (
+        await ctx.db
+          .query("bilans")
+          .withIndex("by_studentId_and_subject_and_createdAt", (q) =>
+            q.eq("studentId", camille!._id).eq("subject", "maths"),
+          )
+          .collect()
+      ).map((b) => ({ id: b._id, status: b.status, overall: b.scores?.overall.percent })),
+    );
+    expect(maths.map((b) => b.status)).toEqual(["approved", "review"]);
+    // Her parent reads, on the bilan in review, the earlier approved one's scores.
+    const isabelle = t.withIdentity(identityFor("isabelle.durand@demo.nexus-reussite.fr"));
+    const previous = await isabelle.query(api.bilans.previousResults, { bilanId: maths[1]!.id });
+    expect(previous?.bilanId).toBe(maths[0]!.id);
+    expect(previous!.scores.overall.percent).toBeLessThan(maths[1]!.overall!);
+  });
+
+  it("adds a later-listed demo bilan of a subject the student already has, once", async () => {
+    const t = makeConvexTest();
+    await asWorker(t).mutation(api.seed.run, {});
+    // A database seeded before Camille's first maths bilan was in the list: remove it.
+    await t.run(async (ctx) => {
+      const all = await ctx.db.query("bilans").collect();
+      const earlier = all
+        .filter((b) => b.subject === "maths" && b.status === "approved")
+        .sort((a, b) => a.createdAt - b.createdAt)[0]!;
+      await ctx.db.delete(earlier._id);
+    });
+    expect((await asWorker(t).mutation(api.seed.run, {})).created.bilans).toBe(1);
+    expect((await asWorker(t).mutation(api.seed.run, {})).created.bilans).toBe(0);
+  });
+
   it("has one account per role as required, each signing in through the dev issuer", async () => {
     const count = (role: string) => DEMO_ACCOUNTS.filter((a) => a.role === role).length;
     expect([
@@ -208,7 +252,11 @@ describe("seed:run", () => {
         expect(pdfJobs.map((j) => j.payload)).toEqual([{ bilanId: bilan._id, final: true }]);
       }
     }
-    expect(written.map((b) => b.status).sort()).toEqual(["approved", "review"]);
+    // Seeded `sent` plans stop at approved: the worker builds the PDF and sends it.
+    expect(written.map((b) => b.status).sort()).toEqual(
+      planned.map((p) => (p.status === "sent" ? "approved" : p.status)).sort(),
+    );
+    expect(written.filter((b) => b.status === "approved")).toHaveLength(2);
   });
 
   it("uses DEV_AUTH_ISSUER when the deployment sets it", async () => {

@@ -215,6 +215,21 @@ export const DEMO_BILANS: readonly DemoBilan[] = [
     daysAgo: 0,
     tendency: { motivation: 0.7, organisation: 0.6, methodes: 0.9, stress: 0.3, autonomie: 0.9 },
   },
+  {
+    // Camille's first maths bilan, two weeks before the one in review: approved and sent, so
+    // the review, the family's pages, the report and the e-mail show her progress since.
+    // Listed last: a database seeded before it gets it added (see the ordinal below).
+    studentEmail: `camille.durand@${DEMO_DOMAIN}`,
+    subject: "maths",
+    status: "sent",
+    answered: 1,
+    // Seed 15: 46 % overall, then 69 % in review: most domains up, « Limites et continuité »
+    // down, one stable — a progress table with every kind of row.
+    correct: 0.3,
+    seed: 15,
+    daysAgo: 18,
+    tendency: { motivation: 0.6, organisation: 0.7, methodes: 0.5, stress: 0.75, autonomie: 0.55 },
+  },
 ];
 
 /** mulberry32: a tiny deterministic generator, so seeded answers are the same on every machine. */
@@ -371,7 +386,7 @@ export interface SeedResult {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Inserts every demo row that is absent (users by email, students by name, links by pair, bilans by student and subject). */
+/** Inserts every demo row that is absent (users by email, students by name, links by pair, bilans by student, subject and rank). */
 export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedResult> {
   const issuer = devAuthIssuer();
   const created = { users: 0, students: 0, guardianships: 0, coachAssignments: 0, bilans: 0 };
@@ -452,7 +467,7 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
   }
 
   const survey = getSurvey();
-  for (const plan of DEMO_BILANS) {
+  for (const [index, plan] of DEMO_BILANS.entries()) {
     const student = students.get(plan.studentEmail)!;
     const label = `${student.firstName} ${student.lastName} — ${plan.subject}`;
     const questionnaire = questionnaireFor(plan.subject, student.niveau);
@@ -464,7 +479,12 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
       .query("bilans")
       .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", student._id))
       .take(100);
-    if (existing.some((b) => b.subject === plan.subject)) continue;
+    // A student may have several demo bilans of one subject: the n-th plan of a (student,
+    // subject) pair is inserted while fewer than n + 1 bilans of that subject exist.
+    const ordinal = DEMO_BILANS.slice(0, index).filter(
+      (p) => p.studentEmail === plan.studentEmail && p.subject === plan.subject,
+    ).length;
+    if (existing.filter((b) => b.subject === plan.subject).length > ordinal) continue;
 
     const at = now - plan.daysAgo * DAY_MS;
     const answers = demoAnswers(questionnaire, survey, plan);

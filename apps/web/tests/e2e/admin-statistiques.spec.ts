@@ -1,7 +1,7 @@
 // The analytics page (/admin/statistiques): Nadia Benali, assistante, finds the seeded figures
-// once the worker has done the seed's work (Camille's NSI bilan, submitted 21 days ago, sent:
-// the only bilan in the « Plus de 3 jours » delay bucket, whatever other scenarios sent in
-// minutes; the demo generations by the local writer at no cost; the starter documents
+// once the worker has done the seed's work (Camille's NSI and first maths bilans, submitted 21
+// and 18 days ago, sent: the only two bilans in the « Plus de 3 jours » delay bucket, whatever
+// other scenarios sent in minutes; the demo generations by the local writer at no cost; the starter documents
 // indexed), sees a diagnostic job she enqueues counted live without reload, switches a chart
 // to its table, and changes the period. Axe on each state; screenshots.
 import { api } from "@convex/_generated/api";
@@ -45,11 +45,11 @@ test("l'assistante lit les statistiques du centre, qui bougent en direct", async
   await expect(page.getByRole("heading", { level: 1, name: "Statistiques" })).toBeVisible();
   await expect(page.getByLabel("Période", { exact: true })).toHaveValue("12");
 
-  // The seeded sent bilan (submitted 21 days ago) lands in « Plus de 3 jours » once the worker
-  // has built its PDF and e-mailed the family: live, the page is not reloaded.
+  // The two seeded sent bilans (submitted 21 and 18 days ago) land in « Plus de 3 jours » once
+  // the worker has built their PDFs and e-mailed the family: live, the page is not reloaded.
   const overThreeDays = row(page, "table-delai", /Plus de 3 jours/).getByRole("cell");
-  await expect(overThreeDays).toHaveText("1", { timeout: 90_000 });
-  expect(await numberIn(page.getByTestId("kpi-envoyes"))).toBeGreaterThanOrEqual(1);
+  await expect(overThreeDays).toHaveText("2", { timeout: 90_000 });
+  expect(await numberIn(page.getByTestId("kpi-envoyes"))).toBeGreaterThanOrEqual(2);
   // Camille's NSI bilan: created, submitted, validated and sent.
   const nsi = row(page, "table-bilans-matieres", "Numérique et sciences informatiques");
   const nsiCells = nsi.getByRole("cell");
@@ -106,11 +106,12 @@ test("l'assistante lit les statistiques du centre, qui bougent en direct", async
   await delayCard.scrollIntoViewIfNeeded();
   await captureScreenshots(page, "admin-statistiques-tableau", { mobile: false });
 
-  // Another period: the URL keeps it; a four-week range still holds the seeded bilan (21 days).
+  // Another period: the URL keeps it; a four-week range still holds the seeded bilans (21 and
+  // 18 days).
   await page.getByLabel("Période", { exact: true }).selectOption("4");
   await page.getByRole("button", { name: "Afficher" }).click();
   await expect(page).toHaveURL(/\/admin\/statistiques\?semaines=4$/);
   await expect(page.getByTestId("table-bilans-semaines").locator("tbody tr")).toHaveCount(4);
-  await expect(row(page, "table-delai", /Plus de 3 jours/).getByRole("cell")).toHaveText("1");
+  await expect(row(page, "table-delai", /Plus de 3 jours/).getByRole("cell")).toHaveText("2");
   await expectNoSeriousA11yViolations(page);
 });
