@@ -78,7 +78,13 @@ describe("seed:run", () => {
             q.eq("studentId", camille!._id).eq("subject", "maths"),
           )
           .collect()
-      ).map((b) => ({ id: b._id, status: b.status, overall: b.scores?.overall.percent })),
+      ).map((b) => ({
+        id: b._id,
+        status: b.status,
+        overall: b.scores?.overall.percent,
+        createdAt: b.createdAt,
+        submittedAt: b.submittedAt,
+      })),
     );
     expect(maths.map((b) => b.status)).toEqual(["approved", "review"]);
     // Her parent reads, on the bilan in review, the earlier approved one's scores.
@@ -86,6 +92,10 @@ describe("seed:run", () => {
     const previous = await isabelle.query(api.bilans.previousResults, { bilanId: maths[1]!.id });
     expect(previous?.bilanId).toBe(maths[0]!.id);
     expect(previous!.scores.overall.percent).toBeLessThan(maths[1]!.overall!);
+    // Dated when Camille took it (18 days ago), not when the seed approved it (today): the
+    // pages never say « depuis le bilan du » a day after the current one was started.
+    expect(previous!.date).toBe(maths[0]!.submittedAt);
+    expect(previous!.date).toBeLessThan(maths[1]!.createdAt);
   });
 
   it("adds a later-listed demo bilan of a subject the student already has, once", async () => {

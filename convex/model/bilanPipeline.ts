@@ -93,7 +93,9 @@ export async function previousApprovedBilan(
   if (!found?.scores) return null;
   return {
     bilanId: found._id,
-    date: found.review?.approvedAt ?? found.submittedAt ?? found.createdAt,
+    // The day the student took it (its scores date from the submission), not the later
+    // approval: « depuis le bilan du 13 novembre » names when the earlier level was measured.
+    date: found.submittedAt ?? found.createdAt,
     scores: found.scores,
   };
 }

@@ -6,7 +6,7 @@ import { zBilanScores } from "./results";
 
 /** What the worker passes about the previous approved bilan of the same subject. */
 export const zPreviousBilan = z.object({
-  /** When the previous bilan was approved (else submitted), epoch ms. */
+  /** When the previous bilan was taken (submitted, else created), epoch ms: its scores' date. */
   date: z.number().int().positive(),
   scores: zBilanScores,
 });
