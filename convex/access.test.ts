@@ -878,7 +878,43 @@ function expected(row: Row, caller: MatrixCaller, target: Target): Outcome {
   return typeof rule === "string" ? rule : rule[target];
 }
 
-const ALL_ROWS = [...ROWS, ...ACCOUNT_ROWS, ...PIPELINE_ROWS];
+/** Personal data and notifications (issue 16): always the caller's own rows. */
+const RGPD_ROWS: Row[] = [
+  {
+    fn: "notifications:list",
+    targeted: false,
+    call: (c) => c.query(api.notifications.list, { paginationOpts: page }),
+    expect: everyone,
+  },
+  {
+    fn: "notifications:unreadCount",
+    targeted: false,
+    call: (c) => c.query(api.notifications.unreadCount, {}),
+    expect: everyone,
+  },
+  {
+    fn: "notifications:markRead",
+    targeted: false,
+    // Nobody's notification: NOT_FOUND for every role (someone else's: notifications.test.ts).
+    call: (c) =>
+      c.mutation(api.notifications.markRead, { notificationId: nowhere("notifications") }),
+    expect: {
+      admin: "NOT_FOUND",
+      assistante: "NOT_FOUND",
+      coach: "NOT_FOUND",
+      parent: "NOT_FOUND",
+      eleve: "NOT_FOUND",
+    },
+  },
+  {
+    fn: "notifications:markAllRead",
+    targeted: false,
+    call: (c) => c.mutation(api.notifications.markAllRead, {}),
+    expect: everyone,
+  },
+];
+
+const ALL_ROWS = [...ROWS, ...ACCOUNT_ROWS, ...PIPELINE_ROWS, ...RGPD_ROWS];
 
 function casesFor<C extends MatrixCaller>(callers: readonly C[]) {
   return ALL_ROWS.flatMap((row) =>

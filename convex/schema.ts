@@ -9,6 +9,7 @@ import { jobTables } from "./tables/jobs";
 import { knowledgeTables } from "./tables/knowledge";
 import { llmTables } from "./tables/llm";
 import { messageTables } from "./tables/messages";
+import { notificationTables } from "./tables/notifications";
 import { peopleTables } from "./tables/people";
 import { presenceTables } from "./tables/presence";
 import { rateLimitTables } from "./tables/rateLimits";
@@ -27,4 +28,5 @@ export default defineSchema({
   ...rateLimitTables,
   ...statTables,
   ...invitationTables,
+  ...notificationTables,
 });

@@ -9,6 +9,7 @@ import {
   subjects,
 } from "@nexus/shared/domain";
 import { jobKinds, jobStatuses } from "@nexus/shared/jobs";
+import { notificationKinds } from "@nexus/shared/notifications";
 import { type Validator, v } from "convex/values";
 
 function literals<T extends string>(values: readonly T[]): Validator<T, "required", never> {
@@ -25,6 +26,7 @@ export const vBilanStatus = literals(bilanStatuses);
 export const vMastery = literals(masteryLevels);
 export const vJobKind = literals(jobKinds);
 export const vJobStatus = literals(jobStatuses);
+export const vNotificationKind = literals(notificationKinds);
 export const vDocumentScope = v.union(v.literal("global"), v.literal("student"));
 export const vDocumentStatus = v.union(
   v.literal("uploaded"),

@@ -31,7 +31,9 @@ export const fileTables = {
     .index("by_storageId", ["storageId"])
     // Pending slots still within their hour (storage sweep); old slots to prune.
     .index("by_status_and_expiresAt", ["status", "expiresAt"])
-    .index("by_expiresAt", ["expiresAt"]),
+    .index("by_expiresAt", ["expiresAt"])
+    // A person's slots (personal-data erasure).
+    .index("by_userId", ["userId"]),
 
   /**
    * Short-lived download grants (files.bilanReportUrl, files.documentUrl): the URL carries a
@@ -50,7 +52,9 @@ export const fileTables = {
     // The /files/ route finds a grant by the hash of the presented token.
     .index("by_tokenHash", ["tokenHash"])
     // The cron deletes expired grants, oldest first.
-    .index("by_expiresAt", ["expiresAt"]),
+    .index("by_expiresAt", ["expiresAt"])
+    // A person's grants (personal-data erasure).
+    .index("by_userId", ["userId"]),
 
   /** One row: where the storage sweep resumes in `_storage` (null cursor: from the start). */
   storageSweep: defineTable({

@@ -26,7 +26,9 @@ export const messageTables = {
     .index("by_idempotencyKey", ["idempotencyKey"])
     .index("by_bilanId", ["bilanId"])
     .index("by_status_and_createdAt", ["status", "createdAt"])
-    .index("by_createdAt", ["createdAt"]),
+    .index("by_createdAt", ["createdAt"])
+    // A person's e-mails (personal-data export and erasure).
+    .index("by_recipientUserId_and_createdAt", ["recipientUserId", "createdAt"]),
 
   auditLogs: defineTable({
     actorKind: vActorKind,

@@ -15,5 +15,7 @@ export const presenceTables = {
     // list: who was seen on this bilan lately; heartbeat prunes this bilan's stale rows
     .index("by_bilanId_and_lastSeenAt", ["bilanId", "lastSeenAt"])
     // the prune cron deletes the oldest rows first
-    .index("by_lastSeenAt", ["lastSeenAt"]),
+    .index("by_lastSeenAt", ["lastSeenAt"])
+    // a person's rows (personal-data erasure)
+    .index("by_userId", ["userId"]),
 };

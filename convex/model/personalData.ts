@@ -1,0 +1,479 @@
+// The personal-data registry: one entry per table that holds data about a person (a users row
+// or a students row). Export (right of access), erasure (right to be forgotten) and their dry
+// run all read this list, and nothing else, to know where a person's rows are; a test
+// (personalData.test.ts) walks the schema's validators and fails when a table with a
+// v.id("users") or v.id("students") field — or one of those fields — is missing here.
+//
+// Adding a table that references a person: add an entry below with, for each referencing
+// field (dotted path, "[]" for an array element):
+//   - `to`: "users" or "students";
+//   - `onErase`: what erasing the referenced person does to the row:
+//       "delete"    the row goes (it is that person's data);
+//       "anonymise" the row stays, `anonymise(row)` removes the reference and any identifying
+//                   text (e.g. the audit log keeps the action under a pseudonym);
+//       "keep"      the row stays untouched: it belongs to someone else (a bilan a coach created
+//                   is the student's) and the id no longer resolves once the person is gone;
+//   - `find(ctx, id)`: an indexed query of the rows whose field is `id` (needed for "delete"
+//     and "anonymise", and for export), unless `cascade` says which parent entry deletes them.
+// and `export: true` when the rows go into the person's export (one JSON file per table).
+// `delete`/`anonymise` must make the row leave `find`'s result: erasure re-runs `find` batch
+// after batch until nothing is left, which makes it resumable and idempotent.
+import type { GenericId, GenericValidator } from "convex/values";
+import type { Doc, Id, TableNames } from "../_generated/dataModel";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
+
+export type PersonTable = "users" | "students";
+export type OnErase = "delete" | "anonymise" | "keep";
+
+/** Something that can be read in bounded pieces: an indexed (ordered) query. */
+export interface RowQuery<T extends TableNames> {
+  take(n: number): Promise<Doc<T>[]>;
+}
+
+export interface RefField<T extends TableNames> {
+  to: PersonTable;
+  onErase: OnErase;
+  /** The rows whose field equals `id`, through an index. */
+  find?: (ctx: QueryCtx, id: GenericId<PersonTable>) => RowQuery<T>;
+  /** Rows reached through another entry's cascade (e.g. chunks through their document). */
+  cascade?: { from: TableNames; why: string };
+  /** Why the row is kept (onErase "keep"): whose data it is. */
+  why?: string;
+}
+
+export interface PersonalDataEntry<T extends TableNames = TableNames> {
+  table: T;
+  /** French name of the table in the dry run, the export README and the CLI. */
+  label: string;
+  /** English: what the table holds about the person (for the export's documented schema). */
+  description: string;
+  /** The rows go into the person's export (one JSON file per table). */
+  export: boolean;
+  refs: Record<string, RefField<T>>;
+  /** Required when a ref is "anonymise": the patch that removes the reference. */
+  anonymise?: (row: Doc<T>, pseudonym: string) => Partial<Doc<T>>;
+  /**
+   * Deletes what hangs off a row before the row is deleted (storage files, child rows);
+   * returns how many child rows and files it removed. Must be bounded and idempotent.
+   */
+  beforeDelete?: (ctx: MutationCtx, row: Doc<T>) => Promise<{ rows: number; files: number }>;
+  /** Stored files of a row (exported as files, deleted with the row). */
+  files?: (row: Doc<T>) => Id<"_storage">[];
+}
+
+function entry<T extends TableNames>(e: PersonalDataEntry<T>): PersonalDataEntry<TableNames> {
+  return e as unknown as PersonalDataEntry<TableNames>;
+}
+
+const uid = (id: GenericId<PersonTable>) => id as Id<"users">;
+const sid = (id: GenericId<PersonTable>) => id as Id<"students">;
+
+/** Deletes up to `limit` rows of a cascade query; returns how many it deleted. */
+async function deleteSome<T extends TableNames>(
+  ctx: MutationCtx,
+  query: RowQuery<T>,
+  limit = 200,
+): Promise<number> {
+  const rows = await query.take(limit);
+  for (const row of rows) await ctx.db.delete(row._id);
+  return rows.length;
+}
+
+async function deleteFile(ctx: MutationCtx, storageId: Id<"_storage">): Promise<number> {
+  if (!(await ctx.db.system.get(storageId))) return 0;
+  await ctx.storage.delete(storageId);
+  return 1;
+}
+
+export const PERSONAL_DATA: PersonalDataEntry[] = [
+  entry({
+    table: "users",
+    label: "Compte",
+    description: "The account: e-mail, name, role, greeting, sign-in and activity dates.",
+    export: true,
+    // The person's own row: erasure deletes it last (see model/erasure.ts), so it is found by id.
+    refs: {},
+  }),
+  entry({
+    table: "students",
+    label: "Fiche élève",
+    description: "The student record: names, level, status, school, specialities, availability.",
+    export: true,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "anonymise",
+        find: (ctx, id) =>
+          ctx.db.query("students").withIndex("by_userId", (q) => q.eq("userId", uid(id))),
+        why: "Erasing only the élève's account keeps the student record (erase the student to remove it).",
+      },
+    },
+    anonymise: () => ({ userId: undefined }),
+  }),
+  entry({
+    table: "guardianships",
+    label: "Liens parent–enfant",
+    description: "Which parent guards which student.",
+    export: true,
+    refs: {
+      parentId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("guardianships")
+            .withIndex("by_parentId_and_studentId", (q) => q.eq("parentId", uid(id))),
+      },
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("guardianships")
+            .withIndex("by_studentId", (q) => q.eq("studentId", sid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "coachAssignments",
+    label: "Suivi par les coachs",
+    description: "Which coach follows which student.",
+    export: true,
+    refs: {
+      coachId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("coachAssignments")
+            .withIndex("by_coachId_and_studentId", (q) => q.eq("coachId", uid(id))),
+      },
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("coachAssignments")
+            .withIndex("by_studentId", (q) => q.eq("studentId", sid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "apiKeys",
+    label: "Clés d’API",
+    description: "The person's CLI keys (label, hint, dates; never the key itself).",
+    export: true,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db.query("apiKeys").withIndex("by_userId", (q) => q.eq("userId", uid(id))),
+      },
+      createdBy: {
+        to: "users",
+        onErase: "keep",
+        why: "The admin who created someone else's key: that key is its holder's.",
+      },
+    },
+  }),
+  entry({
+    table: "bilans",
+    label: "Bilans",
+    description: "The student's bilans: answers, scores, profile, synthesis, review, report.",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("bilans")
+            .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", sid(id))),
+      },
+      createdBy: {
+        to: "users",
+        onErase: "keep",
+        why: "A bilan is its student's data; its creator's id no longer resolves once erased.",
+      },
+      "review.approvedBy": {
+        to: "users",
+        onErase: "keep",
+        why: "The approving coach of someone else's bilan.",
+      },
+    },
+    files: (row) => (row.pdf ? [row.pdf.storageId] : []),
+    beforeDelete: async (ctx, bilan) => {
+      let rows = 0;
+      rows += await deleteSome(
+        ctx,
+        ctx.db
+          .query("bilanRevisions")
+          .withIndex("by_bilanId_and_createdAt", (q) => q.eq("bilanId", bilan._id)),
+      );
+      rows += await deleteSome(
+        ctx,
+        ctx.db
+          .query("bilanReports")
+          .withIndex("by_bilanId_and_version", (q) => q.eq("bilanId", bilan._id)),
+      );
+      rows += await deleteSome(
+        ctx,
+        ctx.db
+          .query("bilanCitations")
+          .withIndex("by_bilanId_and_documentId", (q) => q.eq("bilanId", bilan._id)),
+      );
+      rows += await deleteSome(
+        ctx,
+        ctx.db
+          .query("presence")
+          .withIndex("by_bilanId_and_lastSeenAt", (q) => q.eq("bilanId", bilan._id)),
+      );
+      const files = bilan.pdf ? await deleteFile(ctx, bilan.pdf.storageId) : 0;
+      return { rows, files };
+    },
+  }),
+  entry({
+    table: "bilanRevisions",
+    label: "Versions des synthèses",
+    description: "Every synthesis a bilan has had (generated or edited by a coach).",
+    export: false,
+    refs: {
+      authorId: {
+        to: "users",
+        onErase: "keep",
+        cascade: { from: "bilans", why: "Deleted with their bilan (the student's data)." },
+        why: "A coach's edit of a student's synthesis is the student's data.",
+      },
+    },
+  }),
+  entry({
+    table: "jobs",
+    label: "Traitements",
+    description: "Background jobs started by the person (kept 30 days after they finish).",
+    export: false,
+    refs: {
+      createdBy: {
+        to: "users",
+        onErase: "keep",
+        why: "Technical rows, removed by retention 30 days after they finish.",
+      },
+    },
+  }),
+  entry({
+    table: "emails",
+    label: "E-mails envoyés",
+    description: "E-mails sent to the person: address, subject, template, status, dates.",
+    export: true,
+    refs: {
+      recipientUserId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("emails")
+            .withIndex("by_recipientUserId_and_createdAt", (q) => q.eq("recipientUserId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "auditLogs",
+    label: "Journal d’audit",
+    description: "Actions the person performed (kept under a pseudonym after erasure).",
+    export: true,
+    refs: {
+      actorId: {
+        to: "users",
+        onErase: "anonymise",
+        find: (ctx, id) =>
+          ctx.db.query("auditLogs").withIndex("by_actorId_and_at", (q) => q.eq("actorId", uid(id))),
+      },
+    },
+    anonymise: (_row, pseudonym) => ({ actorId: undefined, details: { pseudonym } }),
+  }),
+  entry({
+    table: "uploads",
+    label: "Envois de fichiers",
+    description: "Upload slots issued to the person.",
+    export: false,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db.query("uploads").withIndex("by_userId", (q) => q.eq("userId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "fileGrants",
+    label: "Liens de téléchargement",
+    description: "Short-lived download links issued to the person.",
+    export: false,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db.query("fileGrants").withIndex("by_userId", (q) => q.eq("userId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "invitations",
+    label: "Invitations",
+    description: "Invitations naming the person (by e-mail, or the student they link to).",
+    export: false,
+    refs: {
+      "studentIds[]": {
+        to: "students",
+        onErase: "keep",
+        why: "Accepting an invitation whose student is gone links nothing; it expires in days.",
+      },
+      invitedBy: {
+        to: "users",
+        onErase: "keep",
+        why: "The staff member who invited someone else.",
+      },
+      acceptedBy: {
+        to: "users",
+        onErase: "keep",
+        why: "Accepted invitations are history; the id no longer resolves once erased.",
+      },
+      revokedBy: { to: "users", onErase: "keep", why: "The staff member who revoked it." },
+    },
+  }),
+  entry({
+    table: "documents",
+    label: "Documents déposés",
+    description: "Documents filed for the student (the files themselves are in the export).",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db.query("documents").withIndex("by_studentId", (q) => q.eq("studentId", sid(id))),
+      },
+      ownerId: {
+        to: "users",
+        onErase: "keep",
+        why: "Who uploaded a document: global documents are the centre's, student ones the student's.",
+      },
+    },
+    files: (row) => [row.storageId],
+    beforeDelete: async (ctx, doc) => {
+      let rows = 0;
+      // A document has at most a few thousand chunks: delete them batch by batch (the
+      // document itself goes only when none is left, so a crash resumes here).
+      rows += await deleteSome(
+        ctx,
+        ctx.db
+          .query("chunks")
+          .withIndex("by_documentId_and_generation_and_ordinal", (q) =>
+            q.eq("documentId", doc._id),
+          ),
+        500,
+      );
+      rows += await deleteSome(
+        ctx,
+        ctx.db
+          .query("documentPages")
+          .withIndex("by_documentId_and_generation_and_page", (q) => q.eq("documentId", doc._id)),
+        500,
+      );
+      rows += await deleteSome(
+        ctx,
+        ctx.db
+          .query("bilanCitations")
+          .withIndex("by_documentId_and_citedAt", (q) => q.eq("documentId", doc._id)),
+      );
+      const files = await deleteFile(ctx, doc.storageId);
+      return { rows, files };
+    },
+  }),
+  entry({
+    table: "chunks",
+    label: "Passages indexés",
+    description: "Indexed passages of the student's documents (search only).",
+    export: false,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        cascade: { from: "documents", why: "Deleted with their document." },
+      },
+    },
+  }),
+  entry({
+    table: "presence",
+    label: "Présence sur les pages",
+    description: "Who had a bilan page open (deleted after 10 minutes).",
+    export: false,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db.query("presence").withIndex("by_userId", (q) => q.eq("userId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "notifications",
+    label: "Notifications",
+    description: "In-app notifications sent to the person.",
+    export: true,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("notifications")
+            .withIndex("by_userId_and_createdAt", (q) => q.eq("userId", uid(id))),
+      },
+    },
+  }),
+];
+
+/** Dotted paths of the fields of `validator` that are ids of users or students ("[]": array element). */
+export function personRefs(validator: GenericValidator, prefix = ""): Map<string, PersonTable> {
+  const found = new Map<string, PersonTable>();
+  const walk = (node: GenericValidator, path: string) => {
+    const v = node as unknown as {
+      kind: string;
+      tableName?: string;
+      fields?: Record<string, GenericValidator>;
+      element?: GenericValidator;
+      members?: GenericValidator[];
+      value?: GenericValidator;
+    };
+    switch (v.kind) {
+      case "id":
+        if (v.tableName === "users" || v.tableName === "students") found.set(path, v.tableName);
+        break;
+      case "object":
+        for (const [name, field] of Object.entries(v.fields ?? {})) {
+          walk(field, path ? `${path}.${name}` : name);
+        }
+        break;
+      case "array":
+        walk(v.element!, `${path}[]`);
+        break;
+      case "union":
+        for (const member of v.members ?? []) walk(member, path);
+        break;
+      case "record":
+        walk(v.value!, `${path}{}`);
+        break;
+    }
+  };
+  walk(validator, prefix);
+  return found;
+}
+
+/** The entry of `table`, if it holds personal data. */
+export function personalDataEntry(table: string): PersonalDataEntry | undefined {
+  return PERSONAL_DATA.find((e) => e.table === table);
+}
