@@ -85,6 +85,8 @@ const envSchema = z.object({
 export function loadHealthConfig(env: Record<string, string | undefined>): {
   host: string;
   port: number;
+  /** json for machines (production); pretty for people (`bun run dev` sets it). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
 } {
   const e = readEnv(env);
   return { host: e.WORKER_HEALTH_HOST, port: e.WORKER_HEALTH_PORT };
@@ -111,6 +113,7 @@ function readEnv(env: Record<string, string | undefined>) {
   // Empty variables count as unset, as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(cleaned);
+  logFormat: "json" | "pretty";
   if (!parsed.success) {
     // One line, naming every variable at fault: it is what the process prints before exiting.
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`);
@@ -143,6 +146,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
 export interface CliConfig {
   convexUrl: string;
   siteUrl: string;
+    logFormat: e.LOG_FORMAT,
 }
 
 /** Where the CLI calls; its credentials are read when a command needs them (auth/credentials.ts). */

@@ -1,7 +1,7 @@
 // QueueClient over a ConvexClient (WebSocket): mutations for the protocol, a
 // live query for the due-work wake-up. The client is signed in with the worker's own
 // service tokens, renewed before they expire.
-import { ConvexClient } from "convex/browser";
+import { ConvexClient, type ConvexClientOptions } from "convex/browser";
 import { api } from "../../../convex/_generated/api.js";
 import type { Id } from "../../../convex/_generated/dataModel.js";
 import type { TokenSource } from "./auth/credentials.ts";
@@ -9,11 +9,18 @@ import type { QueueClient } from "./queue-client.ts";
 
 type JobId = Id<"jobs">;
 
-export function createConvexQueueClient(options: { convexUrl: string; tokens: TokenSource }): {
+export function createConvexQueueClient(options: {
+  convexUrl: string;
+  tokens: TokenSource;
+  logger?: ConvexClientOptions["logger"];
+}): {
   queue: QueueClient;
   client: ConvexClient;
 } {
-  const client = new ConvexClient(options.convexUrl, { unsavedChangesWarning: false });
+  const client = new ConvexClient(options.convexUrl, {
+    unsavedChangesWarning: false,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   client.setAuth(options.tokens);
   const queue: QueueClient = {
     register: async (info) => {

@@ -2,6 +2,7 @@
 //   GET /livez  → 200 while the process runs its event loop
 //   GET /readyz → 200 when connected to Convex and the last claim/poll
 //                 succeeded recently, 503 otherwise (body says why)
+//   GET /metrics → Prometheus text format (metrics.ts), when metrics are given
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { WorkerStatus } from "./worker.ts";
@@ -29,6 +30,7 @@ export async function startHealthServer(options: {
   host?: string;
   status: () => WorkerStatus;
   staleAfterMs: number;
+  metrics?: { render(): Promise<string>; contentType: string };
 }): Promise<{ host: string; port: number; close: () => Promise<void> }> {
   const startedAt = Date.now();
   const server: Server = createServer((req, res) => {
@@ -43,8 +45,20 @@ export async function startHealthServer(options: {
     } else if (path === "/readyz") {
       const r = readiness(status, Date.now(), options.staleAfterMs);
       send(r.ready ? 200 : 503, { ...r, ...status });
+    } else if (path === "/metrics" && options.metrics) {
+      const metrics = options.metrics;
+      metrics.render().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.contentType });
+          res.end(text);
+        },
+        (error: unknown) => send(500, { error: String(error) }),
+      );
     } else {
-      send(404, { error: "not found", routes: ["/livez", "/readyz"] });
+      send(404, {
+        error: "not found",
+        routes: ["/livez", "/readyz", ...(options.metrics ? ["/metrics"] : [])],
+      });
     }
   });
   await new Promise<void>((resolve, reject) => {

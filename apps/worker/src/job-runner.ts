@@ -41,6 +41,8 @@ export interface RunJobOptions {
   retryBaseMsOverride?: number;
   /** Secret values of this worker (keys, tokens), removed from the error it reports. */
   secrets?: readonly string[];
+  /** Told how every attempt ended (metrics): its outcome, duration and the handler's result. */
+  onFinished?: (info: { outcome: JobOutcome; durationMs: number; result: unknown }) => void;
 }
 
 /** Progress is sent at most this often outside regular heartbeats. */
@@ -118,6 +120,7 @@ export async function runJob(options: RunJobOptions): Promise<JobOutcome> {
 
   let outcome: JobOutcome;
   let failure: unknown;
+  let handlerResult: unknown;
   try {
     if (!handler) throw new NonRetryableError(`Aucun gestionnaire pour le type « ${job.kind} ».`);
     const parsed = handler.schema.safeParse(job.payload);
@@ -125,6 +128,7 @@ export async function runJob(options: RunJobOptions): Promise<JobOutcome> {
       throw new NonRetryableError(`Données de la tâche invalides : ${parsed.error.message}`);
     }
     const result = await raceAbort(handler.run(parsed.data, helpers), controller.signal);
+    handlerResult = result;
     clearTimers();
     await queue.complete({ jobId: job.jobId, claimToken: job.claimToken, result: result ?? null });
     outcome = "completed";
@@ -141,6 +145,7 @@ export async function runJob(options: RunJobOptions): Promise<JobOutcome> {
   if (outcome === "failed" || outcome === "lease_lost") log.error("job.finished", fields);
   else if (outcome === "retry_scheduled") log.warn("job.finished", fields);
   else log.info("job.finished", fields);
+  options.onFinished?.({ outcome, durationMs, result: handlerResult });
   return outcome;
 
   function clearTimers() {

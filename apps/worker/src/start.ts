@@ -5,7 +5,8 @@ import { workerTokens } from "./auth/credentials.ts";
 import { loadWorkerConfig } from "./config.ts";
 import { createConvexQueueClient } from "./convex-queue-client.ts";
 import { startHealthServer } from "./health-server.ts";
-import { createLogger, errorFields } from "./logger.ts";
+import { convexClientLogger, createLogger, errorFields } from "./logger.ts";
+import { createWorkerMetrics } from "./metrics.ts";
 import { createPipelineServices } from "./pipeline/services.ts";
 import { createRegistry, productHandlers } from "./registry.ts";
 import { checkWorkerEnvironment } from "./startup.ts";
@@ -25,14 +26,18 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
     level: config.logLevel,
     bindings: { workerId: config.workerId },
     secrets,
+    format: config.logFormat,
   });
   log.info("worker.config", { ...modes });
   const { queue, client } = createConvexQueueClient({
     convexUrl: config.convexUrl,
     tokens: workerTokens(config.workerKey, config.workerId),
+    // The client's own lines (reconnecting, auth) in our log format, not bare console output.
+    logger: convexClientLogger(log),
   });
   const convex = createWorkerConvex(client);
   const services = createPipelineServices(env, convex, log);
+  const metrics = createWorkerMetrics({ workerId: config.workerId });
   const worker = new Worker({
     queue,
     registry: createRegistry(productHandlers(services)),
@@ -48,12 +53,14 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
     disableSubscription: config.disableSubscription,
     retryBaseMsOverride: config.retryBaseMsOverride,
     secrets,
+    metrics,
   });
   const health = await startHealthServer({
     port: config.healthPort,
     host: config.healthHost,
     status: () => worker.status(),
     staleAfterMs: Math.max(3 * config.pollIntervalMs, 15_000),
+    metrics,
   });
   log.info("worker.health_listening", {
     host: health.host,

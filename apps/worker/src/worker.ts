@@ -11,6 +11,7 @@ import { convexErrorCode } from "./errors.ts";
 import type { WorkerConvex } from "./handler.ts";
 import { type JobOutcome, runJob } from "./job-runner.ts";
 import { errorFields, type Logger } from "./logger.ts";
+import type { WorkerMetrics } from "./metrics.ts";
 import type { ClaimedJob, DueWork, QueueClient } from "./queue-client.ts";
 import { claimableKinds, type Registry } from "./registry.ts";
 
@@ -32,6 +33,8 @@ export interface WorkerOptions {
   retryBaseMsOverride?: number;
   /** Secret values removed from reported job errors (logs are redacted by the logger). */
   secrets?: readonly string[];
+  /** Prometheus metrics (GET /metrics); absent in tests that do not read them. */
+  metrics?: WorkerMetrics;
 }
 
 export interface WorkerStatus {
@@ -252,6 +255,7 @@ export class Worker {
   private startJob(job: ClaimedJob) {
     const { options } = this;
     this.perKind.set(job.kind, (this.perKind.get(job.kind) ?? 0) + 1);
+    options.metrics?.jobClaimed(job);
     const done = runJob({
       queue: options.queue,
       handler: options.registry.get(job.kind),
@@ -263,6 +267,8 @@ export class Worker {
       shutdownSignal: this.shutdownController.signal,
       retryBaseMsOverride: options.retryBaseMsOverride,
       secrets: options.secrets,
+      onFinished: ({ outcome, durationMs, result }) =>
+        options.metrics?.jobFinished(job, outcome, durationMs, result),
     });
     this.running.set(job.jobId, { job, startedAt: Date.now(), done });
     void done.then((outcome) => {

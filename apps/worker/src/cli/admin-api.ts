@@ -3,7 +3,8 @@
 // needed), over HTTP, plus one live subscription (WebSocket) to follow document ingestion.
 
 import type { Subject } from "@nexus/shared/domain";
-import { ConvexClient, ConvexHttpClient } from "convex/browser";
+import type { JobKind } from "@nexus/shared/jobs";
+import { ConvexClient, type ConvexClientOptions, ConvexHttpClient } from "convex/browser";
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from "convex/server";
 import { api } from "../../../../convex/_generated/api.js";
 import type { Id } from "../../../../convex/_generated/dataModel.js";
@@ -11,7 +12,11 @@ import type { TokenSource } from "../auth/credentials.ts";
 
 export type AdminApi = ReturnType<typeof createAdminApi>;
 
-export function createAdminApi(convexUrl: string, tokens: TokenSource) {
+export function createAdminApi(
+  convexUrl: string,
+  tokens: TokenSource,
+  liveOptions: Pick<ConvexClientOptions, "logger"> = {},
+) {
   const client = new ConvexHttpClient(convexUrl);
   const signedIn = async () => {
     client.setAuth(await tokens());
@@ -66,9 +71,50 @@ export function createAdminApi(convexUrl: string, tokens: TokenSource) {
     watchDocuments(
       documentIds: string[],
       onUpdate: (statuses: DocumentStatus[]) => void,
+    pauses: () => query(api.jobs.pauses, {}),
+    pause: (kind: JobKind, reason?: string) => mutation(api.jobs.pause, { kind, reason }),
+    resume: (kind: JobKind) => mutation(api.jobs.resume, { kind }),
+    listStudents: (cursor: string | null, numItems: number) =>
+      query(api.students.listMine, { paginationOpts: { cursor, numItems } }),
+    searchStudents: (text: string) => query(api.students.search, { text }),
+    getStudent: (studentId: string) =>
+      query(api.students.get, { studentId: studentId as Id<"students"> }),
+    studentRelations: (studentId: string) =>
+      query(api.students.relations, { studentId: studentId as Id<"students"> }),
+    studentBilans: (studentId: string, numItems: number) =>
+      query(api.bilans.listForStudent, {
+        studentId: studentId as Id<"students">,
+        paginationOpts: { cursor: null, numItems },
+      }),
+    studentDocuments: (studentId: string, limit: number) =>
+      query(api.documents.list, { studentId: studentId as Id<"students">, limit }),
+    studentEmails: (studentId: string) =>
+      query(api.emails.forStudent, { studentId: studentId as Id<"students"> }),
+    listBilans: (args: FunctionArgs<typeof api.operator.listBilans>) =>
+      query(api.operator.listBilans, args),
+    bilanDetail: (bilanId: string) => query(api.operator.bilanDetail, { bilanId }),
+    /** Calls `onUpdate` with the newest jobs matching the filter now and after every change. */
+    watchJobs(
+      args: FunctionArgs<typeof api.jobs.list>,
+      onUpdate: (jobs: JobView[]) => void,
       onError: (error: Error) => void,
     ): () => Promise<void> {
-      const live = new ConvexClient(convexUrl, { unsavedChangesWarning: false });
+      const live = new ConvexClient(convexUrl, { unsavedChangesWarning: false, ...liveOptions });
+      live.setAuth(tokens);
+      const unsubscribe = live.onUpdate(
+        api.jobs.list,
+        args,
+        (page) => onUpdate(page.page),
+        onError,
+      );
+      return async () => {
+        unsubscribe();
+        await live.close();
+      };
+    },
+      onError: (error: Error) => void,
+    ): () => Promise<void> {
+      const live = new ConvexClient(convexUrl, { unsavedChangesWarning: false, ...liveOptions });
       live.setAuth(tokens);
       const unsubscribe = live.onUpdate(
         api.documents.statuses,

@@ -32,6 +32,7 @@ import {
   type ProgressState,
 } from "./ingest-progress.ts";
 import type { CliIo } from "./program.ts";
+import { byScore, relevanceOf } from "./relevance.ts";
 
 export interface CommandDeps {
   io: CliIo;
@@ -174,15 +175,15 @@ export function registerDocumentCommands(program: Command, deps: CommandDeps): v
     .description("base de connaissances : ajouter, lister, supprimer des documents");
 
   documents
-    .command("add <files...>")
+    .command("add <fichiers...>")
     .description("ajoute des fichiers PDF, PNG, JPEG ou WebP et suit leur indexation")
     .addOption(
-      new Option("--scope <scope>", "global ou student:<id de l'élève>")
+      new Option("--scope <portée>", "global ou student:<id de l'élève>")
         .argParser(parseScopeOption)
         .default({ scope: "global" }, "global"),
     )
-    .option("--title <title>", "titre (un seul fichier ; par défaut le nom du fichier)")
-    .addOption(new Option("--subject <subject>", "matière").argParser(parseSubject))
+    .option("--title <titre>", "titre (un seul fichier ; par défaut le nom du fichier)")
+    .addOption(new Option("--subject <matière>", "matière").argParser(parseSubject))
     .addOption(new Option("--niveau <niveau>", "niveau").argParser(parseNiveau))
     .option("--no-wait", "ne pas attendre la fin de l'indexation")
     .option("--timeout <s>", "attente maximale de l'indexation, en secondes", parseSeconds, 1800)
@@ -339,9 +340,9 @@ export function registerSearchCommand(program: Command, deps: CommandDeps): void
       "cherche dans la base de connaissances (documents communs, et un élève avec --student)",
     )
     .option("--student <id>", "inclure les documents de cet élève")
-    .addOption(new Option("--subject <subject>", "seulement cette matière").argParser(parseSubject))
+    .addOption(new Option("--subject <matière>", "seulement cette matière").argParser(parseSubject))
     .option("--limit <n>", "nombre de résultats (1 à 20)", parseLimit, 5)
-    .option("--json", "sortie JSON (extraits avec titre, pages et score)")
+    .option("--json", "sortie JSON (extraits du plus au moins pertinent, avec score et pertinence)")
     .action(async (question: string, opts) => {
       const hits = await admin()
         .search({
@@ -357,14 +358,16 @@ export function registerSearchCommand(program: Command, deps: CommandDeps): void
               : errorMessage(error),
           );
         });
-      if (opts.json) return printJson(hits);
-      if (hits.length === 0) return print("Aucun résultat.");
-      const blocks = hits.map((hit, i) => {
+      // Best first, whatever order the diversified search returned them in.
+      const sorted = byScore(hits).map((hit) => ({ ...hit, relevance: relevanceOf(hit.score) }));
+      if (opts.json) return printJson(sorted);
+      if (sorted.length === 0) return print("Aucun résultat.");
+      const blocks = sorted.map((hit, i) => {
         const pages =
           hit.pageStart === hit.pageEnd
             ? `p. ${hit.pageStart}`
             : `p. ${hit.pageStart}-${hit.pageEnd}`;
-        return `${i + 1}. « ${hit.documentTitle} », ${pages}  (score ${hit.score.toFixed(4)})\n   ${truncate(hit.text, 200)}`;
+        return `${i + 1}. « ${hit.documentTitle} », ${pages} — ${hit.relevance.label} (${hit.relevance.percent} %)\n   ${truncate(hit.text, 200)}`;
       });
       print(blocks.join("\n\n"));
     });

@@ -41,7 +41,7 @@ export function registerEmailCommands(program: Command, deps: CommandDeps): void
     });
 
   emails
-    .command("confirm <emailId>")
+    .command("confirm <idEmail>")
     .description("pour un envoi interrompu : il est arrivé (--delivered) ou non (--not-delivered)")
     .option("--delivered", "le message est bien arrivé")
     .option("--not-delivered", "le message n'est pas arrivé : la relance le renverra")

@@ -169,7 +169,7 @@ export function registerKeyCommands(program: Command, deps: CommandDeps): void {
     .command("create")
     .description("crée une clé d'API pour vous, ou pour une autre personne (--user)")
     .requiredOption("--label <nom>", "nom de la clé (ex. « portable »)")
-    .option("--user <userId>", "identifiant du compte (par défaut : vous)")
+    .option("--user <idCompte>", "identifiant du compte (par défaut : vous)")
     .option("--out <fichier>", "fichier où écrire la clé (mode 600)")
     .option("--json", "sortie JSON")
     .action(async (opts: { label: string; user?: string; out?: string; json?: boolean }) => {
@@ -189,7 +189,7 @@ export function registerKeyCommands(program: Command, deps: CommandDeps): void {
   keys
     .command("list")
     .description("vos clés d'API (ou celles d'une autre personne avec --user)")
-    .option("--user <userId>", "identifiant du compte")
+    .option("--user <idCompte>", "identifiant du compte")
     .option("--json", "sortie JSON")
     .action(async (opts: { user?: string; json?: boolean }) => {
       const rows = await admin().listKeys(opts.user);
@@ -211,7 +211,7 @@ export function registerKeyCommands(program: Command, deps: CommandDeps): void {
     });
 
   keys
-    .command("revoke <keyId>")
+    .command("revoke <idClé>")
     .description("révoque une clé d'API (effet immédiat)")
     .option("--json", "sortie JSON")
     .action(async (keyId: string, opts: { json?: boolean }) => {

@@ -4,7 +4,7 @@
 // every other command acts as the person who owns NEXUS_API_KEY, with their role.
 import { createInterface } from "node:readline/promises";
 import { jobKinds, jobStatuses, zJobKind, zJobStatus } from "@nexus/shared/jobs";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { apiKeyTokens, readApiKey } from "../auth/credentials.ts";
 import { ConfigError, loadCliConfig } from "../config.ts";
 import { errorMessage } from "../errors.ts";
@@ -14,7 +14,11 @@ import { registerDocumentCommands, registerSearchCommand } from "./document-comm
 import { registerEmailCommands } from "./email-commands.ts";
 import { formatDate, formatDuration, table, truncate } from "./format.ts";
 import { registerKeyCommands } from "./key-commands.ts";
+import { FrenchCommand } from "./french-commander.ts";
 
+import { isFinishedJob, JOB_STATUS_FR, jobEventFr, jobProgressText } from "./labels.ts";
+import { registerPeopleCommands } from "./people-commands.ts";
+import { unreachableMessage } from "./unreachable.ts";
 export interface CliIo {
   env: Record<string, string | undefined>;
   stdout: (text: string) => void;
@@ -27,6 +31,8 @@ export interface CliIo {
   /** Runs the daemon (only `start` needs it). */
   startWorker: (env: Record<string, string | undefined>) => Promise<number>;
 }
+  /** Resolves on Ctrl-C or SIGTERM (`jobs list --follow` stops there). */
+  interrupted?: () => Promise<void>;
 
 export { UsageError };
 
@@ -68,13 +74,7 @@ function parseStatus(value: string) {
   return r.data;
 }
 
-const STATUS_FR: Record<string, string> = {
-  pending: "en attente",
-  running: "en cours",
-  completed: "terminée",
-  failed: "échouée",
-  cancelled: "annulée",
-};
+const STATUS_FR = JOB_STATUS_FR;
 
 function jobRows(jobs: JobView[]): string[][] {
   return jobs.map((j) => [
@@ -104,12 +104,9 @@ function showJob(job: JobView, events: JobEvent[]): string {
     `  données       ${JSON.stringify(job.payload)}`,
   ];
   if (job.target) lines.push(`  cible         ${job.target.table} ${job.target.id}`);
-  if (job.progress) {
-    const pct = job.progress.percent === undefined ? "" : ` ${job.progress.percent} %`;
-    lines.push(
-      `  progression   ${job.progress.stage}${pct} ${job.progress.message ?? ""}`.trimEnd(),
-    );
-  }
+  // A finished job shows no stale progress (the last heartbeat's « 40 % »).
+  const progress = jobProgressText(job);
+  if (progress && !isFinishedJob(job.status)) lines.push(`  progression   ${progress}`);
   if (job.retriedBy) {
     lines.push(`  relancée      ${formatDate(job.retriedAt)} par ${job.retriedBy}`);
   }
@@ -133,7 +130,7 @@ function showJob(job: JobView, events: JobEvent[]): string {
       ["DATE", "ÉVÉNEMENT", "DÉTAIL"],
       events.map((e) => [
         formatDate(e.at),
-        e.type,
+        jobEventFr(e.type),
         truncate(e.message ?? (e.data ? JSON.stringify(e.data) : ""), 90),
       ]),
     ),
@@ -142,7 +139,9 @@ function showJob(job: JobView, events: JobEvent[]): string {
 }
 
 function jobJson(job: JobView, events?: JobEvent[]) {
-  return events ? { ...job, events } : job;
+/** A job for --json: a finished job carries no leftover progress from its last heartbeat. */
+  const clean = isFinishedJob(job.status) ? { ...job, progress: undefined } : job;
+  return events ? { ...clean, events } : clean;
 }
 
 async function listAll(
@@ -171,14 +170,20 @@ export function buildProgram(io: CliIo): Command {
   const admin = (): AdminApi => {
     if (cachedApi) return cachedApi;
     const config = loadCliConfig(io.env);
-    cachedApi = createAdminApi(config.convexUrl, apiKeyTokens(config.siteUrl, readApiKey(io.env)));
+    cachedApi = createAdminApi(
+      config.convexUrl,
+      apiKeyTokens(config.siteUrl, readApiKey(io.env)),
+      // The live client's own messages (reconnecting…) go to stderr, in French words.
+      { logger: quietConvexLogger(io) },
+    );
     return cachedApi;
   };
 
-  const program = new Command("nexus-worker")
+  const program = new FrenchCommand("nexus-worker")
+    .frenchHelp()
     .description("Worker Nexus Réussite et administration de la file de tâches")
-    .version("0.1.0")
-    .showHelpAfterError()
+    .version("0.1.0", "-V, --version", "affiche la version")
+    .showHelpAfterError("(ajoutez --help pour l’aide)")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -195,13 +200,25 @@ export function buildProgram(io: CliIo): Command {
   jobs
     .command("list")
     .description("liste les tâches, les plus récentes d'abord")
-    .addOption(new Option("--status <status>", "filtrer par statut").argParser(parseStatus))
-    .addOption(new Option("--kind <kind>", "filtrer par type").argParser(parseKind))
+    .addOption(new Option("--status <statut>", "filtrer par statut").argParser(parseStatus))
+    .addOption(new Option("--kind <type>", "filtrer par type").argParser(parseKind))
     .option("--since <date>", "créées depuis cette date", parseDate)
     .option("--limit <n>", "nombre maximal de tâches", parsePositiveInt, 20)
-    .option("--json", "sortie JSON (tableau de tâches)")
+    .option(
+      "--follow",
+      "suit les tâches en direct (abonnement) : une ligne par changement, jusqu’à Ctrl-C",
+    )
+    .option("--json", "sortie JSON (tableau de tâches ; avec --follow, un objet par ligne)")
     .action(async (opts) => {
       const list = await listAll(
+      if (opts.follow) {
+        return await followJobs(
+          admin(),
+          { status: opts.status, kind: opts.kind, since: opts.since },
+          opts.limit,
+          { io, json: Boolean(opts.json), print },
+        );
+      }
         admin(),
         { status: opts.status, kind: opts.kind, since: opts.since },
         opts.limit,
@@ -226,7 +243,7 @@ export function buildProgram(io: CliIo): Command {
     .description("relance une tâche échouée ou annulée, ou toutes les tâches échouées (--failed)")
     .option("--failed", "relancer toutes les tâches échouées (avec --kind, --since)")
     .addOption(
-      new Option("--kind <kind>", "avec --failed : seulement ce type").argParser(parseKind),
+      new Option("--kind <type>", "avec --failed : seulement ce type").argParser(parseKind),
     )
     .option("--since <date>", "avec --failed : seulement celles créées depuis", parseDate)
     .option("--yes", "ne pas demander de confirmation")
@@ -292,9 +309,9 @@ export function buildProgram(io: CliIo): Command {
     });
 
   jobs
-    .command("reprocess <target> <id>")
+    .command("reprocess <cible> <id>")
     .description(
-      "crée une nouvelle tâche pour le même objet : bilan <bilanId> | document <documentId>",
+      "crée une nouvelle tâche pour le même objet : bilan <idBilan> | document <idDocument>",
     )
     .option("--json", "sortie JSON")
     .action(async (target: string, id: string, opts) => {
@@ -307,19 +324,59 @@ export function buildProgram(io: CliIo): Command {
     });
 
   jobs
-    .command("enqueue <kind>")
+    .command("pause <type>")
+    .description("suspend un type de tâche : plus aucun worker n’en prend (en cours : terminées)")
+    .option("--reason <texte>", "pourquoi (gardé dans le journal d’audit)")
+    .option("--json", "sortie JSON")
+    .action(async (kindArg: string, opts) => {
+      const kind = kindOrUsage(kindArg);
+      const r = await admin().pause(kind, opts.reason);
+      if (opts.json) return printJson({ ...r, paused: true });
+      print(
+        r.changed
+          ? `Type ${kind} suspendu : aucun worker n’en prendra avant « jobs resume ${kind} ».`
+          : `Type ${kind} déjà suspendu.`,
+      );
+    });
+
+  jobs
+    .command("resume <type>")
+    .description("reprend un type de tâche suspendu")
+    .option("--json", "sortie JSON")
+    .action(async (kindArg: string, opts) => {
+      const kind = kindOrUsage(kindArg);
+      const r = await admin().resume(kind);
+      if (opts.json) return printJson({ ...r, paused: false });
+      print(r.changed ? `Type ${kind} repris.` : `Type ${kind} n’était pas suspendu.`);
+    });
+
+  jobs
+    .command("paused")
+    .description("liste les types de tâches suspendus")
+    .option("--json", "sortie JSON")
+    .action(async (opts) => {
+      const pauses = await admin().pauses();
+      if (opts.json) return printJson(pauses);
+      if (pauses.length === 0) return print("Aucun type suspendu.");
+      print(
+        table(
+          ["TYPE", "SUSPENDU LE", "RAISON"],
+          pauses.map((p) => [p.kind, formatDate(p.pausedAt), p.reason ?? ""]),
+        ),
+      );
+    });
+
+  jobs
+    .command("enqueue <type>")
     .description("ajoute une tâche (diagnostic), ex. system.echo --payload '{\"sleepMs\":100}'")
     .requiredOption("--payload <json>", "données de la tâche en JSON")
     .option("--priority <n>", "priorité (plus haut = plus tôt)", parseInteger)
     .option("--run-at <date>", "pas avant cette date", parseDate)
     .option("--max-attempts <n>", "tentatives au plus", parsePositiveInt)
-    .option("--idempotency-key <key>", "renvoie la tâche existante si la clé a déjà servi")
+    .option("--idempotency-key <clé>", "renvoie la tâche existante si la clé a déjà servi")
     .option("--json", "sortie JSON (la tâche créée)")
     .action(async (kindArg: string, opts) => {
-      const kind = zJobKind.safeParse(kindArg);
-      if (!kind.success) {
-        throw new UsageError(`type inconnu « ${kindArg} » (connus : ${jobKinds.join(", ")})`);
-      }
+      const kind = { data: kindOrUsage(kindArg) };
       let payload: unknown;
       try {
         payload = JSON.parse(opts.payload);
@@ -344,6 +401,7 @@ export function buildProgram(io: CliIo): Command {
   registerKeyCommands(program, deps);
   registerEmailCommands(program, deps);
 
+  registerPeopleCommands(program, deps);
   program
     .command("workers")
     .description("liste les workers connus")
@@ -450,7 +508,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`${error.message}\n`);
       return 2;
     }
-    io.stderr(`Échec : ${errorMessage(error)}\n`);
+    const unreachable = unreachableMessage(error, io.env);
+    io.stderr(`Échec : ${unreachable ?? errorMessage(error)}\n`);
     return 1;
   }
 }
@@ -472,4 +531,84 @@ export function terminalIo(): CliIo {
     },
     startWorker: async (env) => (await import("../start.ts")).startWorker(env),
   };
+}
+    interrupted: () =>
+      new Promise((resolve) => {
+        process.once("SIGINT", () => resolve());
+        process.once("SIGTERM", () => resolve());
+      }),
+
+function kindOrUsage(value: string) {
+  const kind = zJobKind.safeParse(value);
+  if (!kind.success) {
+    throw new UsageError(`type inconnu « ${value} » (connus : ${jobKinds.join(", ")})`);
+  }
+  return kind.data;
+}
+
+/** The Convex client's messages on stderr, only warnings and errors. */
+function quietConvexLogger(io: CliIo) {
+  const line = (...args: unknown[]) =>
+    io.stderr(`Convex : ${args.map((a) => (typeof a === "string" ? a : String(a))).join(" ")}\n`);
+  return { logVerbose: () => {}, log: () => {}, warn: line, error: line };
+}
+
+/** One line per job change: time, id, type, status, progress while running. */
+function followLine(job: JobView): string {
+  const progress = jobProgressText(job);
+  const error =
+    job.status === "failed" && job.lastError ? ` — ${truncate(job.lastError.message, 80)}` : "";
+  return [
+    formatDate(job.updatedAt ?? job.createdAt),
+    job.id,
+    job.kind,
+    STATUS_FR[job.status] ?? job.status,
+    ...(progress && job.status === "running" ? [progress] : []),
+  ]
+    .join("  ")
+    .concat(error);
+}
+
+/**
+ * `jobs list --follow`: the newest jobs matching the filter through a live subscription;
+ * the current ones first (oldest first), then a line whenever one appears or changes
+ * (status, attempts, progress), until Ctrl-C. A lost subscription is an operation failure.
+ */
+async function followJobs(
+  api: AdminApi,
+  filter: { status?: JobView["status"]; kind?: JobView["kind"]; since?: number },
+  limit: number,
+  out: { io: CliIo; json: boolean; print: (text: string) => void },
+): Promise<void> {
+  const seen = new Map<string, string>();
+  const signature = (j: JobView) =>
+    JSON.stringify([j.status, j.attempts, j.cancelRequested ?? false, jobProgressText(j)]);
+  let failure: Error | null = null;
+  let wake: () => void = () => {};
+  const failed = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  if (!out.json) {
+    out.io.stderr("Suivi des tâches en direct (Ctrl-C pour arrêter)…\n");
+  }
+  const stop = api.watchJobs(
+    { ...filter, paginationOpts: { numItems: Math.min(limit, 200), cursor: null } },
+    (jobs) => {
+      for (const job of [...jobs].reverse()) {
+        const sig = signature(job);
+        if (seen.get(job.id) === sig) continue;
+        seen.set(job.id, sig);
+        if (out.json) {
+          out.io.stdout(`${JSON.stringify(jobJson(job))}\n`);
+        } else out.print(followLine(job));
+      }
+    },
+    (error) => {
+      failure = error;
+      wake();
+    },
+  );
+  await Promise.race([out.io.interrupted?.() ?? new Promise<void>(() => {}), failed]);
+  await stop();
+  if (failure) throw failure;
 }

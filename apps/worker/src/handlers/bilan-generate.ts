@@ -115,6 +115,9 @@ export function bilanGenerateHandler(services: PipelineServices) {
           repaired: result.repaired,
           chunks: chunks.length,
           sources: result.synthesis.recommendations.reduce((n, r) => n + r.sources.length, 0),
+          // For the worker's metrics (LLM tokens by provider).
+          inputTokens: result.meta.inputTokens,
+          outputTokens: result.meta.outputTokens,
         };
       } catch (error) {
         // A provider error says whether retrying can help (ungrounded output after the repair: no).
