@@ -1,18 +1,31 @@
 // Text per page: the PDF's own text layer when it has one, OCR otherwise
 // (scanned pages, images). Headings are kept as Markdown-style "#" markers
 // derived from font sizes so the chunker can follow the document's structure.
-import { getDocumentProxy, renderPageAsImage } from "unpdf";
+import { createIsomorphicCanvasFactory, getDocumentProxy } from "unpdf";
 import { KnowledgeError, throwIfAborted } from "./errors.ts";
 import type { OcrPool } from "./ocr-pool.ts";
+import { type ImageEncoding, type PagePlan, planOcrPages, type Rotation } from "./pdf-images.ts";
 import type { AcceptedMime } from "./sniff.ts";
+
+/**
+ * How a page was read: its text layer, OCR of the page's own embedded image (a scan, at
+ * the image's resolution; an uploaded image), or OCR of the page rendered through pdf.js
+ * (mixed pages, undecodable images, broken text layers without an image).
+ */
+export type PageMethod = "text" | "ocr-image" | "ocr-render";
 
 export interface ExtractedPage {
   /** 1-based page number. */
   page: number;
   text: string;
   source: "text" | "ocr";
+  method?: PageMethod;
   /** OCR mean confidence 0–100 (OCR pages only). */
   confidence?: number;
+  /** For `ocr-image` PDF pages: the embedded image's encoding, resolution and the turn applied. */
+  encoding?: ImageEncoding;
+  dpi?: number;
+  rotation?: Rotation;
 }
 
 export type ExtractionStage = "extracting" | "ocr";
@@ -24,9 +37,9 @@ export type ProgressCallback<Stage extends string> = (
 
 export interface ExtractOptions {
   ocrPool: OcrPool;
-  /** Pages with fewer non-space characters than this are OCR'd. */
+  /** Pages with fewer non-space characters than this (or a garbage text layer) are OCR'd. */
   minTextChars?: number;
-  /** Rasterisation resolution for OCR'd PDF pages. */
+  /** Rasterisation resolution for PDF pages OCR'd through pdf.js (mixed pages). */
   dpi?: number;
   signal?: AbortSignal;
   onProgress?: ProgressCallback<ExtractionStage>;
@@ -137,11 +150,75 @@ export function linesToText(items: readonly TextItemLike[]): string {
   return out.join("");
 }
 
+/**
+ * Is this text layer unusable (a copier's bad OCR layer, a font without a Unicode map)?
+ * Too few letters among the visible characters, or too few word-like tokens.
+ */
+export function isGarbageText(text: string): boolean {
+  const visible = text.replace(/\s+/g, "");
+  if (visible.length === 0) return false;
+  const letters = (visible.match(/\p{L}/gu) ?? []).length;
+  if (letters / visible.length < 0.5) return true;
+  const tokens = text.split(/\s+/).filter(Boolean);
+  // A word: letters (apostrophes, hyphens inside) with a vowel, optional punctuation around.
+  const wordLike = tokens.filter(
+    (token) =>
+      /^[«(“"']?\p{L}[\p{L}'’-]*[.,;:!?»)”"]*$/u.test(token) &&
+      /[aeiouyàâäéèêëîïôöùûüÿæœ]/iu.test(token),
+  ).length;
+  return tokens.length >= 5 && wordLike / tokens.length < 0.4;
+}
+
+/** Why a page is OCR'd: its text layer is (nearly) empty, or garbage. */
+export function ocrReason(text: string, minTextChars: number): "empty" | "garbage" | null {
+  if (countNonSpace(text) < minTextChars) return "empty";
+  return isGarbageText(text) ? "garbage" : null;
+}
+
+type PdfProxy = Awaited<ReturnType<typeof getDocumentProxy>>;
+
+/** Renders a page through pdf.js on a white background and returns it as a grayscale PGM. */
+export async function renderPageForOcr(
+  pdf: PdfProxy,
+  pageNumber: number,
+  dpi: number,
+): Promise<Uint8Array> {
+  const CanvasFactory = await createIsomorphicCanvasFactory(() => import("@napi-rs/canvas"));
+  const page = await pdf.getPage(pageNumber);
+  // The page's /Rotate is applied by the viewport: the rendering is upright.
+  const viewport = page.getViewport({ scale: dpi / 72 });
+  const factory = new CanvasFactory();
+  const drawing = factory.create(Math.round(viewport.width), Math.round(viewport.height));
+  try {
+    const context = drawing.context as CanvasRenderingContext2D;
+    // Tesseract reads transparent pixels as black (slow and noisy): paint on white.
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, drawing.canvas.width, drawing.canvas.height);
+    await page.render({
+      canvas: drawing.canvas as HTMLCanvasElement,
+      canvasContext: context,
+      viewport,
+    }).promise;
+    const { width, height } = drawing.canvas;
+    const rgba = context.getImageData(0, 0, width, height).data;
+    const header = new TextEncoder().encode(`P5\n${width} ${height}\n255\n`);
+    const out = new Uint8Array(header.length + width * height);
+    out.set(header);
+    for (let i = 0, j = header.length; i < rgba.length; i += 4, j++) {
+      out[j] = (rgba[i]! * 77 + rgba[i + 1]! * 150 + rgba[i + 2]! * 29) >> 8;
+    }
+    return out;
+  } finally {
+    factory.destroy(drawing);
+    page.cleanup();
+  }
+}
+
 async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedPage[]> {
   const minTextChars = options.minTextChars ?? DEFAULT_MIN_TEXT_CHARS;
   const dpi = options.dpi ?? DEFAULT_OCR_DPI;
   // pdf.js transfers (detaches) the buffer it is given: hand it a copy.
-  let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
+  let pdf: PdfProxy;
   try {
     pdf = await getDocumentProxy(new Uint8Array(bytes));
   } catch (error) {
@@ -154,35 +231,54 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
   try {
     const total = pdf.numPages;
     const pages: ExtractedPage[] = [];
-    const needsOcr: number[] = [];
+    const reasons = new Map<number, "empty" | "garbage">();
     for (let n = 1; n <= total; n++) {
       throwIfAborted(options.signal);
       const page = await pdf.getPage(n);
       const content = await page.getTextContent();
       const text = linesToText(toTextItems(content.items));
-      pages.push({ page: n, text, source: "text" });
-      if (countNonSpace(text) < minTextChars) needsOcr.push(n);
+      pages.push({ page: n, text, source: "text", method: "text" });
+      const reason = ocrReason(text, minTextChars);
+      if (reason) reasons.set(n, reason);
       page.cleanup();
       options.onProgress?.("extracting", n, total);
     }
-    let done = 0;
-    if (needsOcr.length > 0) options.onProgress?.("ocr", 0, needsOcr.length);
-    for (const n of needsOcr) {
-      throwIfAborted(options.signal);
-      const png = await renderPageAsImage(pdf, n, {
-        canvasImport: () => import("@napi-rs/canvas"),
-        scale: dpi / 72,
-      });
-      const result = await options.ocrPool.recognize(await flattenOnWhite(new Uint8Array(png)), {
-        signal: options.signal,
-      });
+    if (reasons.size === 0) return pages;
+
+    const needsOcr = [...reasons.keys()];
+    const plans = await planOcrPages(bytes, needsOcr);
+    options.onProgress?.("ocr", 0, needsOcr.length);
+    await ocrPagesConcurrently(needsOcr, options, async (n, signal, owner) => {
       const existing = pages[n - 1]!;
-      // Keep the (short) text layer when OCR finds nothing better.
-      if (countNonSpace(result.text) >= countNonSpace(existing.text)) {
-        pages[n - 1] = { page: n, text: result.text, source: "ocr", confidence: result.confidence };
+      let plan: PagePlan = plans.get(n) ?? { kind: "render", reason: "no-image" };
+      // A short but readable text layer over a full-page image: a mixed page, render it all.
+      if (plan.kind === "image" && reasons.get(n) === "empty" && countNonSpace(existing.text) > 0) {
+        plan = { kind: "render", reason: "mixed" };
       }
-      options.onProgress?.("ocr", ++done, needsOcr.length);
-    }
+      const image =
+        plan.kind === "image"
+          ? await plan.load()
+          : await renderPageForOcr(pdf, n, plan.reason === "undecodable" ? (plan.dpi ?? dpi) : dpi);
+      throwIfAborted(signal);
+      const result = await options.ocrPool.recognize(image, { signal, owner });
+      // Keep the text layer when OCR finds nothing better: fewer characters than a short
+      // layer, or garbage again in place of a garbage layer.
+      const better =
+        reasons.get(n) === "garbage"
+          ? countNonSpace(result.text) > 0 && !isGarbageText(result.text)
+          : countNonSpace(result.text) >= countNonSpace(existing.text);
+      if (!better) return;
+      pages[n - 1] = {
+        page: n,
+        text: result.text,
+        source: "ocr",
+        method: plan.kind === "image" ? "ocr-image" : "ocr-render",
+        confidence: result.confidence,
+        ...(plan.kind === "image"
+          ? { encoding: plan.encoding, dpi: Math.round(plan.dpi), rotation: plan.rotation }
+          : {}),
+      };
+    });
     return pages;
   } finally {
     await pdf.loadingTask.destroy();
@@ -190,18 +286,48 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
 }
 
 /**
- * pdf.js renders pages on a transparent canvas; Tesseract reads transparent
- * pixels as black, which slows it down badly and adds noise. Paint on white.
+ * Runs `ocr` on every page, several at once: as many as the pool has workers plus one being
+ * prepared, so a long scan neither holds memory nor floods the pool (whose workers serve
+ * documents in turn). On the first failure or on abort, the other pages are cancelled and
+ * awaited: once this returns or throws, none of its pages is queued or being recognised.
  */
-async function flattenOnWhite(png: Uint8Array): Promise<Uint8Array> {
-  const { createCanvas, loadImage } = await import("@napi-rs/canvas");
-  const image = await loadImage(Buffer.from(png));
-  const canvas = createCanvas(image.width, image.height);
-  const ctx = canvas.getContext("2d");
-  ctx.fillStyle = "#ffffff";
-  ctx.fillRect(0, 0, image.width, image.height);
-  ctx.drawImage(image, 0, 0);
-  return new Uint8Array(await canvas.encode("png"));
+async function ocrPagesConcurrently(
+  pageNumbers: readonly number[],
+  options: ExtractOptions,
+  ocr: (page: number, signal: AbortSignal, owner: object) => Promise<void>,
+): Promise<void> {
+  const owner = {};
+  const inner = new AbortController();
+  const onAbort = () => inner.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  let cursor = 0;
+  let done = 0;
+  const lane = async () => {
+    while (cursor < pageNumbers.length) {
+      throwIfAborted(inner.signal);
+      await ocr(pageNumbers[cursor++]!, inner.signal, owner);
+      options.onProgress?.("ocr", ++done, pageNumbers.length);
+    }
+  };
+  const width = Math.min(pageNumbers.length, Math.max(1, (options.ocrPool.size ?? 1) + 1));
+  try {
+    const settled = await Promise.allSettled(
+      Array.from({ length: width }, () =>
+        lane().catch((error: unknown) => {
+          inner.abort(error);
+          throw error;
+        }),
+      ),
+    );
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failure) {
+      throwIfAborted(options.signal);
+      throw failure.reason;
+    }
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
 }
 
 /** Tesseract reads PNG and JPEG natively; WebP goes through a PNG re-encode for safety. */
@@ -225,7 +351,15 @@ async function extractImage(
   const image = await toOcrImage(bytes, mime);
   const result = await options.ocrPool.recognize(image, { signal: options.signal });
   options.onProgress?.("ocr", 1, 1);
-  return [{ page: 1, text: result.text, source: "ocr", confidence: result.confidence }];
+  return [
+    {
+      page: 1,
+      text: result.text,
+      source: "ocr",
+      method: "ocr-image",
+      confidence: result.confidence,
+    },
+  ];
 }
 
 /** Extracts the text of every page (1-based, in order). */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { createOcrPool, prepareTessdataFolder } from "./ocr-pool.ts";
+import { createOcrPool, defaultOcrPoolSize, prepareTessdataFolder } from "./ocr-pool.ts";
 import { renderTextPageImage } from "./page-image.ts";
 import { characterErrorRate } from "./text-metrics.ts";
 
@@ -35,6 +35,30 @@ describe("OCR pool", () => {
       workersRecycled: 1,
     });
   }, 60_000);
+
+  it("serves documents in turn: a long scan queued first does not hold the pool", async () => {
+    const fair = createOcrPool({ size: 1 });
+    try {
+      const finished: string[] = [];
+      const scan = Array.from({ length: 5 }, (_, i) =>
+        fair.recognize(image, { owner: "scan" }).then(() => finished.push(`scan${i + 1}`)),
+      );
+      // Another document's page arrives once the scan's first page is being recognised.
+      const other = fair.recognize(image, { owner: "bilan" }).then(() => finished.push("other"));
+      await Promise.all([...scan, other]);
+      // Served at the next free worker, not after the whole scan. Mutant caught: one FIFO.
+      expect(finished).toEqual(["scan1", "other", "scan2", "scan3", "scan4", "scan5"]);
+      expect(fair.stats()).toMatchObject({ pagesRecognised: 6, busyWorkers: 0, queued: 0 });
+    } finally {
+      await fair.terminate();
+    }
+  }, 60_000);
+
+  it("sizes the default pool from the machine: cores − 1, at least 1", () => {
+    expect(defaultOcrPoolSize(1)).toBe(1);
+    expect(defaultOcrPoolSize(2)).toBe(1);
+    expect(defaultOcrPoolSize(8)).toBe(7);
+  });
 
   it("fails a page that exceeds the timeout and keeps working afterwards", async () => {
     const slow = createOcrPool({ pageTimeoutMs: 1 });

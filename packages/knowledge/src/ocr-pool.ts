@@ -4,7 +4,7 @@
 // WASM core in a worker_threads Worker in both.
 import { existsSync, mkdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createWorker, OEM, type Worker } from "tesseract.js";
 import { z } from "zod";
@@ -18,7 +18,7 @@ export type OcrModel = z.infer<typeof zOcrModel>;
 
 export const zOcrPoolOptions = z.object({
   /** Number of tesseract workers (each uses one core while recognising). */
-  size: z.number().int().min(1).max(8).default(1),
+  size: z.number().int().min(1).max(32).default(1),
   /** Workers are terminated and replaced after this many pages (memory grows with reuse). */
   recycleAfterPages: z.number().int().min(1).default(40),
   /** A page taking longer fails with `ocr_timeout` and its worker is replaced. */
@@ -42,12 +42,25 @@ export interface OcrPoolStats {
   workersCreated: number;
   workersRecycled: number;
   activeWorkers: number;
+  /** Workers recognising a page right now. */
+  busyWorkers?: number;
   queued: number;
 }
 
+export interface RecognizeOptions {
+  signal?: AbortSignal;
+  /**
+   * Who the page is for (one document's extraction). Free workers serve owners in turn, so
+   * a long scan queued first does not hold the pool while another document waits.
+   */
+  owner?: unknown;
+}
+
 export interface OcrPool {
-  /** Recognises one page image (PNG, JPEG, WebP bytes). */
-  recognize(image: Uint8Array, options?: { signal?: AbortSignal }): Promise<OcrPageResult>;
+  /** Number of workers (pages recognised at once). */
+  readonly size?: number;
+  /** Recognises one page image (PNG, JPEG, WebP, PNM, TIFF bytes). */
+  recognize(image: Uint8Array, options?: RecognizeOptions): Promise<OcrPageResult>;
   stats(): OcrPoolStats;
   /** Stops every worker; pending pages are rejected. The pool cannot be used afterwards. */
   terminate(): Promise<void>;
@@ -102,7 +115,13 @@ interface Slot {
   busy: boolean;
 }
 
+/** `OCR_POOL_SIZE` default: one worker per core but one (kept for the event loop), at least 1. */
+export function defaultOcrPoolSize(cores = availableParallelism()): number {
+  return Math.max(1, cores - 1);
+}
+
 interface Task {
+  owner: unknown;
   image: Uint8Array;
   signal: AbortSignal | undefined;
   resolve: (result: OcrPageResult) => void;
@@ -117,7 +136,40 @@ export function createOcrPool(input: OcrPoolOptions = {}): OcrPool {
     pagesDone: 0,
     busy: false,
   }));
-  const queue: Task[] = [];
+  // One FIFO per owner. A free worker takes the next page of the owner with the fewest pages
+  // being recognised, then the one served longest ago: documents take turns, and a page of a
+  // newly arrived document is next, however long the scan queued before it.
+  const queues = new Map<unknown, Task[]>();
+  const inFlight = new Map<unknown, number>();
+  const lastServed = new Map<unknown, number>();
+  let dispatches = 0;
+  const queued = () => [...queues.values()].reduce((sum, tasks) => sum + tasks.length, 0);
+  const next = (): Task | undefined => {
+    let best: unknown;
+    let bestKey: [number, number] | undefined;
+    for (const owner of queues.keys()) {
+      const key: [number, number] = [inFlight.get(owner) ?? 0, lastServed.get(owner) ?? -1];
+      if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
+        best = owner;
+        bestKey = key;
+      }
+    }
+    if (!bestKey) return undefined;
+    const tasks = queues.get(best)!;
+    const task = tasks.shift()!;
+    if (tasks.length === 0) queues.delete(best);
+    inFlight.set(best, (inFlight.get(best) ?? 0) + 1);
+    lastServed.set(best, dispatches++);
+    return task;
+  };
+  const settle = (owner: unknown) => {
+    const left = (inFlight.get(owner) ?? 1) - 1;
+    if (left > 0) inFlight.set(owner, left);
+    else {
+      inFlight.delete(owner);
+      if (!queues.has(owner)) lastServed.delete(owner);
+    }
+  };
   const counters = { pagesRecognised: 0, workersCreated: 0, workersRecycled: 0 };
   let terminated = false;
 
@@ -199,23 +251,41 @@ export function createOcrPool(input: OcrPoolOptions = {}): OcrPool {
   const pump = () => {
     for (const slot of slots) {
       if (terminated || slot.busy) continue;
-      const task = queue.shift();
+      const task = next();
       if (!task) return;
       slot.busy = true;
       void runTask(slot, task).finally(() => {
         slot.busy = false;
+        settle(task.owner);
         pump();
       });
     }
   };
 
   return {
-    recognize(image, { signal } = {}) {
+    size: options.size,
+    recognize(image, { signal, owner } = {}) {
       if (terminated) {
         return Promise.reject(new KnowledgeError("ocr_failed", "Le service OCR est arrêté."));
       }
       return new Promise<OcrPageResult>((resolve, reject) => {
-        queue.push({ image, signal, resolve, reject });
+        const task: Task = { owner, image, signal, resolve, reject };
+        const tasks = queues.get(owner) ?? [];
+        tasks.push(task);
+        queues.set(owner, tasks);
+        // A page cancelled while still queued leaves the queue at once.
+        signal?.addEventListener(
+          "abort",
+          () => {
+            const list = queues.get(owner);
+            const index = list?.indexOf(task) ?? -1;
+            if (!list || index < 0) return;
+            list.splice(index, 1);
+            if (list.length === 0) queues.delete(owner);
+            reject(new KnowledgeError("aborted", "Traitement du document interrompu."));
+          },
+          { once: true },
+        );
         pump();
       });
     },
@@ -223,14 +293,18 @@ export function createOcrPool(input: OcrPoolOptions = {}): OcrPool {
       return {
         ...counters,
         activeWorkers: slots.filter((slot) => slot.worker !== null).length,
-        queued: queue.length,
+        busyWorkers: slots.filter((slot) => slot.busy).length,
+        queued: queued(),
       };
     },
     async terminate() {
       terminated = true;
-      for (const task of queue.splice(0)) {
-        task.reject(new KnowledgeError("ocr_failed", "Le service OCR est arrêté."));
+      for (const tasks of queues.values()) {
+        for (const task of tasks) {
+          task.reject(new KnowledgeError("ocr_failed", "Le service OCR est arrêté."));
+        }
       }
+      queues.clear();
       await Promise.all(slots.map(discardWorker));
     },
   };
