@@ -7,6 +7,7 @@ import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
+import { ARIA_ROWS, ARIA_WORKER_ROWS } from "./ariaAccess.fixtures";
 import { modules } from "./test.setup";
 import {
   as,
@@ -914,7 +915,7 @@ const RGPD_ROWS: Row[] = [
   },
 ];
 
-const ALL_ROWS = [...ROWS, ...ACCOUNT_ROWS, ...PIPELINE_ROWS, ...RGPD_ROWS];
+const ALL_ROWS = [...ROWS, ...ACCOUNT_ROWS, ...PIPELINE_ROWS, ...RGPD_ROWS, ...ARIA_ROWS];
 
 function casesFor<C extends MatrixCaller>(callers: readonly C[]) {
   return ALL_ROWS.flatMap((row) =>
@@ -1167,6 +1168,7 @@ const WORKER_ROWS: WorkerRow[] = [
     call: (c, w) =>
       c.mutation(api.pipeline.completeEmails, { bilanId: w.bilans.own, pdfVersion: 1 }),
   },
+  ...ARIA_WORKER_ROWS,
   { fn: "seed:run", call: (c) => c.mutation(api.seed.run, {}) },
 ];
 

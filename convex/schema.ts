@@ -1,6 +1,7 @@
 // The whole data model. Each table group lives in convex/tables/ with a header
 // saying who writes and reads it; access rules live in convex/model/access.ts.
 import { defineSchema } from "convex/server";
+import { ariaTables } from "./tables/aria";
 import { bilanTables } from "./tables/bilans";
 import { credentialTables } from "./tables/credentials";
 import { fileTables } from "./tables/files";
@@ -28,5 +29,6 @@ export default defineSchema({
   ...rateLimitTables,
   ...statTables,
   ...invitationTables,
+  ...ariaTables,
   ...notificationTables,
 });

@@ -12,6 +12,7 @@
 import type { JobKind } from "@nexus/shared/jobs";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
+import { ariaJobOutcomes } from "./ariaJobs";
 import {
   clearStageFailure,
   failGeneration,
@@ -135,6 +136,7 @@ export const jobOutcomes: Partial<Record<JobKind, JobOutcomeHooks>> = {
       if (documentId) await restartDocument(ctx, documentId);
     },
   },
+  ...ariaJobOutcomes,
 };
 
 export async function jobFailed(ctx: MutationCtx, job: Doc<"jobs">, reason: string) {

@@ -21,6 +21,7 @@
 import type { GenericId, GenericValidator } from "convex/values";
 import type { Doc, Id, TableNames } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { ARIA_PERSONAL_DATA } from "./ariaPersonalData";
 
 export type PersonTable = "users" | "students";
 export type OnErase = "delete" | "anonymise" | "keep";
@@ -435,6 +436,7 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
       },
     },
   }),
+  ...ARIA_PERSONAL_DATA,
 ];
 
 /** Dotted paths of the fields of `validator` that are ids of users or students ("[]": array element). */

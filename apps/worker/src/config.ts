@@ -15,6 +15,9 @@ export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   "system.echo": 4,
   "alerts.notify": 1,
   "invitation.send": 2,
+  "aria.answer": 4,
+  "aria.memory": 1,
+  "aria.sheet": 1,
 };
 
 export class ConfigError extends Error {

@@ -1,7 +1,8 @@
 // Finds the scanned pages of a PDF — one image covering the page — and hands their image to
 // OCR at its own resolution, without rasterising the page: JPEG (DCTDecode) as is, Flate with
 // PNG predictors wrapped as a PNG (no decompression), other Flate images as PNM after
-// inflating, CCITT fax as a TIFF. The page's /Rotate and the image's own orientation become
+// inflating. Other encodings (CCITT, JBIG2, JPX) are rendered by pdf.js at the scan's own
+// resolution. The page's /Rotate and the image's own orientation become
 // an EXIF-style orientation that tesseract.js applies inside its worker (no pixel work on the
 // main thread). Anything else (mixed pages, masks, exotic colour spaces or filters) is
 // rendered through pdf.js by the caller.
@@ -32,7 +33,7 @@ const inflateAsync = promisify(inflate);
 /** Clockwise rotation that makes the raw image upright. */
 export type Rotation = 0 | 90 | 180 | 270;
 
-export type ImageEncoding = "jpeg" | "flate-png" | "flate-pnm" | "ccitt";
+export type ImageEncoding = "jpeg" | "flate-png" | "flate-pnm";
 
 export type PagePlan =
   | {
@@ -278,43 +279,6 @@ export function jpegWithOrientation(jpeg: Uint8Array, rotation: Rotation): Uint8
   ]);
 }
 
-/** A one-strip big-endian TIFF around CCITT fax data (G3 1-D/2-D or G4). */
-export function wrapCcittTiff(
-  data: Uint8Array,
-  width: number,
-  height: number,
-  k: number,
-  rotation: Rotation,
-): Uint8Array {
-  const entries: [number, number, number][] = [
-    [256, 4, width],
-    [257, 4, height],
-    [258, 3, 1],
-    [259, 3, k < 0 ? 4 : 3],
-    [262, 3, 0], // WhiteIsZero: the fax convention
-    [273, 4, 0], // strip offset, patched below
-    [274, 3, EXIF[rotation]],
-    [277, 3, 1],
-    [278, 4, height],
-    [279, 4, data.length],
-    [k < 0 ? 293 : 292, 4, k > 0 ? 1 : 0],
-  ];
-  const ifdSize = 2 + entries.length * 12 + 4;
-  const dataOffset = 8 + ifdSize;
-  const ifd = new Uint8Array(ifdSize);
-  const view = new DataView(ifd.buffer);
-  view.setUint16(0, entries.length);
-  entries.forEach(([tag, type, value], i) => {
-    const at = 2 + i * 12;
-    view.setUint16(at, tag);
-    view.setUint16(at + 2, type);
-    view.setUint32(at + 4, 1);
-    if (type === 3) view.setUint16(at + 8, value);
-    else view.setUint32(at + 8, tag === 273 ? dataOffset : value);
-  });
-  return concat([new Uint8Array([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8]), ifd, data]);
-}
-
 /** Clockwise turn of a drawn image as the reader sees it, or null for a skew or a mirror. */
 export function drawnRotation(ctm: Matrix, pageRotate: number): Rotation | null {
   const [a, b, c, d] = ctm;
@@ -368,18 +332,8 @@ function planImage(draw: ImageDraw, pageRotate: number): PagePlan {
   const base = { kind: "image" as const, widthPx: width, heightPx: height, dpi, rotation };
   const filter = filters[0];
 
-  if (filter === "CCITTFaxDecode") {
-    const k = num(parm("K")) ?? 0;
-    const columns = num(parm("Columns")) ?? 1728;
-    const align = parm("EncodedByteAlign");
-    if (columns !== width || (align instanceof PDFBool && align.asBoolean())) return undecodable;
-    return {
-      ...base,
-      encoding: "ccitt",
-      load: async () => wrapCcittTiff(raw, width, height, k, rotation),
-    };
-  }
-
+  // CCITT fax images (and JBIG2, JPX…) go through pdf.js, rendered at the scan's own
+  // resolution: tesseract.js reads TIFF, but no G3/G4 sample was at hand to test a wrapper.
   const channels = components(dict.lookup(PDFName.of("ColorSpace")));
   if (channels === undefined) return undecodable;
   if (filter === "DCTDecode") {

@@ -13,6 +13,12 @@ export const jobPayloadSchemas = {
   "alerts.notify": z.object({ alertId: id }),
   /** The invitation e-mail of one token generation; the worker mints the token at send time. */
   "invitation.send": z.object({ invitationId: id, generation: z.number().int().min(1) }),
+  /** ARIA: write the answer of one assistant message (docs/decisions/0008-aria-streaming.md). */
+  "aria.answer": z.object({ messageId: id }),
+  /** ARIA: summarise an idle conversation into memories about the student. */
+  "aria.memory": z.object({ conversationId: id }),
+  /** ARIA: a one-page revision sheet (PDF) from an answer. */
+  "aria.sheet": z.object({ sheetId: id }),
   "system.echo": z.object({
     sleepMs: z.number().int().min(0).max(600_000),
     failTimes: z.number().int().min(0).optional(),

@@ -22,6 +22,9 @@ export const jobKindLabels: Record<JobKind, string> = {
   "document.ingest": "Indexation d'un document",
   "alerts.notify": "Notification d'alerte",
   "invitation.send": "Envoi d'une invitation",
+  "aria.answer": "Réponse d'ARIA",
+  "aria.memory": "Mémoire d'ARIA",
+  "aria.sheet": "Fiche de révision",
   "system.echo": "Diagnostic (écho)",
 };
 

@@ -165,6 +165,9 @@ export const jobKindShortLabels: Record<JobKind, string> = {
   "document.ingest": "Indexation",
   "alerts.notify": "Alertes",
   "invitation.send": "Invitations",
+  "aria.answer": "ARIA",
+  "aria.memory": "Mémoire",
+  "aria.sheet": "Fiches",
   "system.echo": "Écho",
 };
 

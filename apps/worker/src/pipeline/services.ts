@@ -17,7 +17,8 @@ import { createConvexRateBudget } from "./convex-rate-budget.ts";
 const zPipelineEnv = z.object({
   /** Public URL of the web app, for links in emails. */
   PUBLIC_APP_URL: z.url().default("http://localhost:3000"),
-  OCR_POOL_SIZE: z.coerce.number().int().min(1).max(8).default(1),
+  /** Unset: one tesseract worker per core but one (left to the event loop), at least 1. */
+  OCR_POOL_SIZE: z.coerce.number().int().min(1).max(32).optional(),
   OCR_RECYCLE_AFTER_PAGES: z.coerce.number().int().min(1).default(40),
   OCR_PAGE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
   DOCUMENT_MAX_BYTES: z.coerce
@@ -88,9 +89,11 @@ export function createPipelineServices(
     return created;
   });
   const ocr = once(async () => {
-    const { createOcrPool } = await import("@nexus/knowledge/ocr-pool");
+    const { createOcrPool, defaultOcrPoolSize } = await import("@nexus/knowledge/ocr-pool");
+    const size = config.OCR_POOL_SIZE ?? defaultOcrPoolSize();
+    log.info("pipeline.ocr_pool", { size });
     return createOcrPool({
-      size: config.OCR_POOL_SIZE,
+      size,
       recycleAfterPages: config.OCR_RECYCLE_AFTER_PAGES,
       pageTimeoutMs: config.OCR_PAGE_TIMEOUT_MS,
     });

@@ -1,0 +1,267 @@
+// ARIA's rows of the access matrix (convex/access.test.ts spreads them into its rows; two
+// dots in the name: never deployed). The élève writes in their own conversations; the
+// assigned coach and staff read them (writing is FORBIDDEN); a parent reads a conversation
+// only when it is shared (otherwise NOT_FOUND, like a stranger) and sees usage counts.
+import { api } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import type { as, Outcome, World } from "./world.fixtures";
+
+type Target = "own" | "foreign";
+type Client = ReturnType<typeof as>;
+type PerTarget = Outcome | { own: Outcome; foreign: Outcome };
+type RoleExpectations = Record<"admin" | "assistante" | "coach" | "parent" | "eleve", PerTarget>;
+
+export interface AriaRow {
+  fn: string;
+  targeted: boolean;
+  call: (client: Client, world: World, target: Target) => Promise<unknown>;
+  expect: RoleExpectations;
+}
+
+export interface AriaWorkerRow {
+  fn: string;
+  call: (client: Client, world: World) => Promise<unknown>;
+}
+
+const ownOnly = { own: "ok", foreign: "NOT_FOUND" } as const;
+const readers: RoleExpectations = {
+  admin: "ok",
+  assistante: "ok",
+  coach: ownOnly,
+  parent: ownOnly,
+  eleve: ownOnly,
+};
+/** Only the élève writes; staff and the coach read (FORBIDDEN); a parent does not even read. */
+const writers: RoleExpectations = {
+  admin: "FORBIDDEN",
+  assistante: "FORBIDDEN",
+  coach: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
+  parent: { own: "NOT_FOUND", foreign: "NOT_FOUND" },
+  eleve: ownOnly,
+};
+/** Reading a conversation that is not shared with the parents. */
+const conversationReaders: RoleExpectations = {
+  ...readers,
+  parent: { own: "NOT_FOUND", foreign: "NOT_FOUND" },
+};
+const staffOnly: RoleExpectations = {
+  admin: "ok",
+  assistante: "ok",
+  coach: "FORBIDDEN",
+  parent: "FORBIDDEN",
+  eleve: "FORBIDDEN",
+};
+
+/** A conversation of the target student with one question and its answer (done or not). */
+export async function ariaConversation(
+  c: Client,
+  w: World,
+  target: Target,
+  options: { shared?: boolean; answer?: "done" | "interrupted" } = {},
+): Promise<{ conversationId: Id<"ariaConversations">; answerId: Id<"ariaMessages"> }> {
+  return await c.run(async (ctx) => {
+    const studentId = w.students[target];
+    const conversationId = await ctx.db.insert("ariaConversations", {
+      studentId,
+      subject: "maths",
+      title: "Dérivées",
+      mode: "direct",
+      archived: false,
+      sharedWithParents: options.shared ?? false,
+      questionCount: 1,
+      createdAt: 1,
+      lastMessageAt: 1,
+    });
+    const questionId = await ctx.db.insert("ariaMessages", {
+      conversationId,
+      studentId,
+      role: "user",
+      text: "Comment dériver x² ?",
+      status: "done",
+      chunkCount: 0,
+      createdAt: 1,
+    });
+    const answerId = await ctx.db.insert("ariaMessages", {
+      conversationId,
+      studentId,
+      role: "assistant",
+      text: "La dérivée de x² est 2x.",
+      status: options.answer ?? "done",
+      chunkCount: 1,
+      questionId,
+      createdAt: 2,
+    });
+    return { conversationId, answerId };
+  });
+}
+
+const conv = async (c: Client, w: World, target: Target) =>
+  (await ariaConversation(c, w, target)).conversationId;
+
+export const ARIA_ROWS: AriaRow[] = [
+  {
+    fn: "aria:start",
+    targeted: false,
+    call: (c) => c.mutation(api.aria.start, { subject: "maths", mode: "socratique" }),
+    expect: { ...staffOnly, admin: "FORBIDDEN", assistante: "FORBIDDEN", eleve: "ok" },
+  },
+  {
+    fn: "aria:ask",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.ask, {
+        conversationId: await conv(c, w, target),
+        text: "Et la dérivée de x³ ?",
+      }),
+    expect: writers,
+  },
+  {
+    fn: "aria:retry",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.retry, {
+        messageId: (await ariaConversation(c, w, target, { answer: "interrupted" })).answerId,
+      }),
+    expect: writers,
+  },
+  {
+    fn: "aria:rename",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.rename, { conversationId: await conv(c, w, target), title: "Limites" }),
+    expect: writers,
+  },
+  {
+    fn: "aria:setArchived",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.setArchived, {
+        conversationId: await conv(c, w, target),
+        archived: true,
+      }),
+    expect: writers,
+  },
+  {
+    fn: "aria:setMode",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.setMode, { conversationId: await conv(c, w, target), mode: "direct" }),
+    expect: writers,
+  },
+  {
+    fn: "aria:share",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.share, { conversationId: await conv(c, w, target), shared: true }),
+    expect: writers,
+  },
+  {
+    fn: "aria:remove",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.remove, { conversationId: await conv(c, w, target) }),
+    expect: writers,
+  },
+  {
+    fn: "aria:rate",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.aria.rate, {
+        messageId: (await ariaConversation(c, w, target)).answerId,
+        rating: "down",
+        comment: "Pas clair",
+      }),
+    expect: writers,
+  },
+  {
+    fn: "aria:list",
+    targeted: true,
+    call: (c, w, target) =>
+      c.query(api.aria.list, { studentId: w.students[target], archived: false }),
+    expect: readers,
+  },
+  {
+    fn: "aria:conversation",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.query(api.aria.conversation, { conversationId: await conv(c, w, target) }),
+    expect: conversationReaders,
+  },
+  {
+    fn: "aria:quota",
+    targeted: true,
+    call: (c, w, target) =>
+      c.query(api.aria.quota, { studentId: w.students[target], now: Date.UTC(2026, 11, 1) }),
+    expect: readers,
+  },
+  {
+    fn: "aria:usage",
+    targeted: true,
+    call: (c, w, target) =>
+      c.query(api.aria.usage, { studentId: w.students[target], now: Date.UTC(2026, 11, 1) }),
+    expect: readers,
+  },
+  {
+    fn: "aria:settings",
+    targeted: true,
+    call: (c, w, target) => c.query(api.aria.settings, { studentId: w.students[target] }),
+    expect: staffOnly,
+  },
+  {
+    fn: "aria:setSettings",
+    targeted: true,
+    call: (c, w, target) =>
+      c.mutation(api.aria.setSettings, {
+        studentId: w.students[target],
+        premium: true,
+        monthlyTokenBudget: 100_000,
+      }),
+    expect: staffOnly,
+  },
+  {
+    fn: "aria:downvoted",
+    targeted: false,
+    call: (c) => c.query(api.aria.downvoted, { paginationOpts: { numItems: 10, cursor: null } }),
+    expect: staffOnly,
+  },
+];
+
+/** A syntactically valid id pointing nowhere (worker checks come first). */
+function nowhere<T extends string>(table: T): Id<any> {
+  return `${"9".repeat(32 - table.length)}${table}` as Id<any>;
+}
+
+const ref = () => ({
+  messageId: nowhere("ariaMessages") as Id<"ariaMessages">,
+  jobId: nowhere("jobs") as Id<"jobs">,
+  attempt: 1,
+});
+
+export const ARIA_WORKER_ROWS: AriaWorkerRow[] = [
+  { fn: "aria:startAnswer", call: (c) => c.mutation(api.aria.startAnswer, ref()) },
+  {
+    fn: "aria:appendChunk",
+    call: (c) => c.mutation(api.aria.appendChunk, { ...ref(), seq: 0, text: "x" }),
+  },
+  {
+    fn: "aria:finishAnswer",
+    call: (c) =>
+      c.mutation(api.aria.finishAnswer, {
+        ...ref(),
+        citations: [],
+        noSource: true,
+        provider: "local",
+        model: "m",
+        inputTokens: 0,
+        outputTokens: 0,
+      }),
+  },
+  {
+    fn: "aria:interruptAnswer",
+    call: (c) => c.mutation(api.aria.interruptAnswer, { ...ref(), reason: "x" }),
+  },
+  {
+    fn: "aria:retrieve",
+    call: (c) => c.action(api.aria.retrieve, { messageId: ref().messageId, query: "dérivée" }),
+  },
+];
