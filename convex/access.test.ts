@@ -7,6 +7,7 @@ import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
+import { COACHING_ROWS } from "./coachingAccess.fixtures";
 import { ARIA_ROWS, ARIA_WORKER_ROWS } from "./ariaAccess.fixtures";
 import { modules } from "./test.setup";
 import {
@@ -912,10 +913,166 @@ const RGPD_ROWS: Row[] = [
     targeted: false,
     call: (c) => c.mutation(api.notifications.markAllRead, {}),
     expect: everyone,
+  },  {
+    fn: "rgpd:requestExport",
+    targeted: true,
+    call: (c, w, target) => c.mutation(api.rgpd.requestExport, { studentId: w.students[target] }),
+    // A coach follows a student but may not take their data away.
+    expect: { ...readers, coach: "NOT_FOUND" },
+  },
+  {
+    fn: "rgpd:requestErasure",
+    targeted: true,
+    call: (c, w, target) =>
+      c.mutation(api.rgpd.requestErasure, { studentId: w.students[target] }),
+    expect: { ...readers, coach: "NOT_FOUND" },
+  },
+  {
+    fn: "rgpd:myRequests",
+    targeted: false,
+    call: (c) => c.query(api.rgpd.myRequests, {}),
+    expect: everyone,
+  },
+  {
+    fn: "rgpd:exportUrl",
+    targeted: false,
+    // Nobody's export: NOT_FOUND (someone else's, even for staff: rgpd.test.ts).
+    call: (c) => c.action(api.rgpd.exportUrl, { requestId: nowhere("rgpdRequests") }),
+    expect: {
+      admin: "NOT_FOUND",
+      assistante: "NOT_FOUND",
+      coach: "NOT_FOUND",
+      parent: "NOT_FOUND",
+      eleve: "NOT_FOUND",
+    },
+  },
+  {
+    fn: "rgpd:listRequests",
+    targeted: false,
+    call: (c) => c.query(api.rgpd.listRequests, { kind: "erasure" }),
+    expect: staffOnly,
+  },
+  {
+    fn: "rgpd:erasurePlan",
+    targeted: false,
+    call: (c) => c.query(api.rgpd.erasurePlan, { requestId: nowhere("rgpdRequests") }),
+    expect: { ...staffOnly, admin: "NOT_FOUND", assistante: "NOT_FOUND" },
+  },
+  {
+    fn: "rgpd:planFor",
+    targeted: true,
+    call: (c, w, target) => c.query(api.rgpd.planFor, { studentId: w.students[target] }),
+    expect: staffOnly,
+  },
+  {
+    fn: "rgpd:confirmErasure",
+    targeted: false,
+    call: (c) => c.mutation(api.rgpd.confirmErasure, { requestId: nowhere("rgpdRequests") }),
+    expect: { ...staffOnly, admin: "NOT_FOUND", assistante: "NOT_FOUND" },
+  },
+  {
+    fn: "rgpd:rejectErasure",
+    targeted: false,
+    call: (c) =>
+      c.mutation(api.rgpd.rejectErasure, {
+        requestId: nowhere("rgpdRequests"),
+        reason: "Demande en double",
+      }),
+    expect: { ...staffOnly, admin: "NOT_FOUND", assistante: "NOT_FOUND" },
+  },
+  {
+    fn: "consents:noticeStatus",
+    targeted: false,
+    call: (c) => c.query(api.consents.noticeStatus, {}),
+    expect: everyone,
+  },
+  {
+    fn: "consents:acknowledge",
+    targeted: false,
+    call: (c) => c.mutation(api.consents.acknowledge, {}),
+    expect: everyone,
+  },
+  {
+    fn: "consents:ariaStatus",
+    targeted: true,
+    call: (c, w, target) => c.query(api.consents.ariaStatus, { studentId: w.students[target] }),
+    expect: readers,
+  },
+  {
+    fn: "consents:giveParentalAria",
+    targeted: true,
+    call: (c, w, target) =>
+      c.mutation(api.consents.giveParentalAria, { studentId: w.students[target] }),
+    expect: {
+      admin: "FORBIDDEN",
+      assistante: "FORBIDDEN",
+      coach: "FORBIDDEN",
+      parent: ownOnly,
+      eleve: "FORBIDDEN",
+    },
+  },
+  {
+    fn: "consents:withdrawParentalAria",
+    targeted: true,
+    call: (c, w, target) =>
+      c.mutation(api.consents.withdrawParentalAria, { studentId: w.students[target] }),
+    expect: {
+      admin: "FORBIDDEN",
+      assistante: "FORBIDDEN",
+      coach: "FORBIDDEN",
+      parent: ownOnly,
+      eleve: "FORBIDDEN",
+    },
+  },
+  {
+    fn: "emailPreferences:mine",
+    targeted: false,
+    call: (c) => c.query(api.emailPreferences.mine, {}),
+    expect: everyone,
+  },
+  {
+    fn: "emailPreferences:set",
+    targeted: false,
+    call: (c) => c.mutation(api.emailPreferences.set, { kind: "aria", enabled: false }),
+    expect: everyone,
+  },
+  {
+    fn: "emailPreferences:unsubscribeInfo",
+    targeted: false,
+    call: (c) => c.query(api.emailPreferences.unsubscribeInfo, { token: "abc.def" }),
+    expect: everyone,
+    // The link's page, signed out: a bad token only says it is invalid.
+    newcomers: { anon: "ok", noRow: "ok", noRole: "ok", revokedKey: "ok", worker: "ok" },
+  },
+  {
+    fn: "emailPreferences:unsubscribe",
+    targeted: false,
+    call: (c) => c.mutation(api.emailPreferences.unsubscribe, { token: "abc.def" }),
+    expect: everyone,
+    newcomers: { anon: "ok", noRow: "ok", noRole: "ok", revokedKey: "ok", worker: "ok" },
+  },
+  {
+    fn: "retention:overview",
+    targeted: false,
+    call: (c) => c.query(api.retention.overview, { now: 1 }),
+    expect: staffOnly,
+  },
+  {
+    fn: "retention:run",
+    targeted: false,
+    call: (c) => c.mutation(api.retention.run, {}),
+    expect: staffOnly,
   },
 ];
 
-const ALL_ROWS = [...ROWS, ...ACCOUNT_ROWS, ...PIPELINE_ROWS, ...RGPD_ROWS, ...ARIA_ROWS];
+const ALL_ROWS = [
+  ...ROWS,
+  ...ACCOUNT_ROWS,
+  ...PIPELINE_ROWS,
+  ...RGPD_ROWS,
+  ...ARIA_ROWS,
+  ...COACHING_ROWS,
+];
 
 function casesFor<C extends MatrixCaller>(callers: readonly C[]) {
   return ALL_ROWS.flatMap((row) =>
@@ -1168,8 +1325,49 @@ const WORKER_ROWS: WorkerRow[] = [
     call: (c, w) =>
       c.mutation(api.pipeline.completeEmails, { bilanId: w.bilans.own, pdfVersion: 1 }),
   },
-  ...ARIA_WORKER_ROWS,
   { fn: "seed:run", call: (c) => c.mutation(api.seed.run, {}) },
+  {
+    fn: "rgpd:exportManifest",
+    call: (c) => c.query(api.rgpd.exportManifest, { requestId: nowhere("rgpdRequests") }),
+  },
+  {
+    fn: "rgpd:exportRows",
+    call: (c) =>
+      c.query(api.rgpd.exportRows, {
+        requestId: nowhere("rgpdRequests"),
+        table: "users",
+        path: "_self",
+        cursor: null,
+      }),
+  },
+  { fn: "rgpd:exportUploadUrl", call: (c) => c.mutation(api.rgpd.exportUploadUrl, {}) },
+  {
+    fn: "rgpd:finishExport",
+    call: (c) =>
+      c.mutation(api.rgpd.finishExport, {
+        requestId: nowhere("rgpdRequests"),
+        storageId: nowhere("_storage"),
+        size: 1,
+      }),
+  },
+  {
+    fn: "rgpd:erasureInfo",
+    call: (c) => c.query(api.rgpd.erasureInfo, { requestId: nowhere("rgpdRequests") }),
+  },
+  {
+    fn: "rgpd:eraseStep",
+    call: (c) => c.mutation(api.rgpd.eraseStep, { requestId: nowhere("rgpdRequests") }),
+  },
+  {
+    fn: "rgpd:finishErasure",
+    call: (c) =>
+      c.mutation(api.rgpd.finishErasure, { requestId: nowhere("rgpdRequests"), clerk: "aucun" }),
+  },
+  {
+    fn: "emailPreferences:recipients",
+    call: (c) => c.query(api.emailPreferences.recipients, { userIds: [], kind: "aria" }),
+  },
+  ...ARIA_WORKER_ROWS,
 ];
 
 /** Not the worker: no identity, people signed in, an admin's API key (live or revoked). */

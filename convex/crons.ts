@@ -19,4 +19,7 @@ crons.interval("sweep unreferenced files", { minutes: 1 }, internal.files.sweepS
 // Presence rows of review pages closed without `leave`.
 crons.interval("prune presence", { minutes: 10 }, internal.presence.prune, {});
 
+// Retention policy (model/retention.ts): each run goes on in batches until nothing is left.
+crons.daily("retention", { hourUTC: 2, minuteUTC: 30 }, internal.retention.daily, {});
+
 export default crons;

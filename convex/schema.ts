@@ -14,6 +14,7 @@ import { notificationTables } from "./tables/notifications";
 import { peopleTables } from "./tables/people";
 import { presenceTables } from "./tables/presence";
 import { rateLimitTables } from "./tables/rateLimits";
+import { rgpdTables } from "./tables/rgpd";
 import { statTables } from "./tables/stats";
 
 export default defineSchema({
@@ -31,4 +32,5 @@ export default defineSchema({
   ...invitationTables,
   ...ariaTables,
   ...notificationTables,
+  ...rgpdTables,
 });

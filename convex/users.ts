@@ -1,9 +1,12 @@
 // Public user functions. Rows come from the verified JWT identity
 // (ensureCurrent); only an admin changes a role (setRole, audited).
 import { API_KEY_ISSUER } from "@nexus/service-auth/service-tokens";
+import type { UserIdentity } from "convex/server";
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
+import type { QueryCtx } from "./_generated/server";
+import { appError } from "./lib/errors";
 import { identityMutation, identityQuery, userMutation, userQuery } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
 import {
@@ -13,6 +16,7 @@ import {
   requireStaff,
   requireUser,
 } from "./model/access";
+import { isErasedIdentity } from "./model/erasure";
 import {
   searchUsers,
   setOwnSalutation,
@@ -36,8 +40,16 @@ export const ensureCurrent = identityMutation({
     // An API key already names its person: it never creates or changes a row.
     ctx.identity.issuer === API_KEY_ISSUER
       ? await requireUser(ctx)
-      : requireActive(await upsertFromIdentity(ctx, ctx.identity, Date.now())),
+      : requireActive(await upsertFromIdentity(ctx, await notErased(ctx), Date.now())),
 });
+
+/** An erased person's identity never gets an account again (model/erasure.ts). */
+async function notErased(ctx: QueryCtx & { identity: UserIdentity }): Promise<UserIdentity> {
+  if (await isErasedIdentity(ctx, ctx.identity.tokenIdentifier)) {
+    throw appError("FORBIDDEN", "Ce compte a été effacé à la demande de son titulaire.");
+  }
+  return ctx.identity;
+}
 
 /** The caller's own row, or null when signed in but ensureCurrent has not run yet (deactivated: FORBIDDEN). */
 export const me = identityQuery({

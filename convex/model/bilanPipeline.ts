@@ -9,6 +9,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { redactStored } from "../lib/redact";
 import { MAX_RETRIEVED_SOURCES, type vRetrievedSource } from "../tables/bilans";
+import { notifyReportSent, notifyReviewReady } from "./bilanNotifications";
 import { enqueueJob } from "./jobs";
 import { countBilanDelivery, countBilanStage, countGeneration } from "./stats";
 
@@ -152,6 +153,7 @@ export async function saveGeneratedSynthesis(
   });
   await recordCitations(ctx, bilanId, synthesis, version, now);
   await countGeneration(ctx, generation, now);
+  await notifyReviewReady(ctx, bilan);
   // A provisional PDF lets the coach read the report as the family will see it.
   if (options.previewPdf === false) return;
   await enqueueJob(
@@ -390,6 +392,7 @@ export async function completeDelivery(
       failure: undefined,
       updatedAt: now,
     });
+    await notifyReportSent(ctx, bilan);
   }
   return { sent: true, pending: [] as string[] };
 }

@@ -39,6 +39,12 @@ export async function patchJob(
   }
 }
 
+/** Deletes a job (retention) and its count; its events are the caller's to delete first. */
+export async function deleteJob(ctx: MutationCtx, job: Doc<"jobs">): Promise<void> {
+  await ctx.db.delete(job._id);
+  await bump(ctx, job.status, job.kind, -1);
+}
+
 /** Non-zero counts; at most one row per (status, kind). */
 export async function jobCounts(
   ctx: QueryCtx,

@@ -20,6 +20,7 @@ import {
   resumeGeneration,
 } from "./bilanPipeline";
 import { failDocument, restartDocument } from "./documentStatus";
+import { notifyJobFailure, rgpdJobOutcomes } from "./rgpdJobs";
 import { countJobOutcome } from "./stats";
 
 export interface JobOutcomeHooks {
@@ -137,11 +138,13 @@ export const jobOutcomes: Partial<Record<JobKind, JobOutcomeHooks>> = {
     },
   },
   ...ariaJobOutcomes,
+  ...rgpdJobOutcomes,
 };
 
 export async function jobFailed(ctx: MutationCtx, job: Doc<"jobs">, reason: string) {
   await countJobOutcome(ctx, job, "failed");
   await jobOutcomes[job.kind]?.onFailed?.(ctx, job, reason);
+  await notifyJobFailure(ctx, job, reason);
 }
 
 export async function jobCancelled(ctx: MutationCtx, job: Doc<"jobs">) {

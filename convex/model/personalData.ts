@@ -18,9 +18,10 @@
 // and `export: true` when the rows go into the person's export (one JSON file per table).
 // `delete`/`anonymise` must make the row leave `find`'s result: erasure re-runs `find` batch
 // after batch until nothing is left, which makes it resumable and idempotent.
+import type { PaginationOptions, PaginationResult } from "convex/server";
 import type { GenericId, GenericValidator } from "convex/values";
 import type { Doc, Id, TableNames } from "../_generated/dataModel";
-import type { MutationCtx, QueryCtx } from "../_generated/server";
+import type { QueryCtx } from "../_generated/server";
 import { ARIA_PERSONAL_DATA } from "./ariaPersonalData";
 
 export type PersonTable = "users" | "students";
@@ -29,6 +30,13 @@ export type OnErase = "delete" | "anonymise" | "keep";
 /** Something that can be read in bounded pieces: an indexed (ordered) query. */
 export interface RowQuery<T extends TableNames> {
   take(n: number): Promise<Doc<T>[]>;
+  paginate(opts: PaginationOptions): Promise<PaginationResult<Doc<T>>>;
+}
+
+/** Rows that hang off a row and go with it (a bilan's revisions, a document's chunks). */
+export interface Dependent {
+  table: TableNames;
+  query: RowQuery<TableNames>;
 }
 
 export interface RefField<T extends TableNames> {
@@ -53,13 +61,10 @@ export interface PersonalDataEntry<T extends TableNames = TableNames> {
   refs: Record<string, RefField<T>>;
   /** Required when a ref is "anonymise": the patch that removes the reference. */
   anonymise?: (row: Doc<T>, pseudonym: string) => Partial<Doc<T>>;
-  /**
-   * Deletes what hangs off a row before the row is deleted (storage files, child rows);
-   * returns how many child rows and files it removed. Must be bounded and idempotent.
-   */
-  beforeDelete?: (ctx: MutationCtx, row: Doc<T>) => Promise<{ rows: number; files: number }>;
+  /** Child rows deleted with a row, before it (counted by the dry run, deleted in batches). */
+  dependents?: (ctx: QueryCtx, row: Doc<T>) => Dependent[];
   /** Stored files of a row (exported as files, deleted with the row). */
-  files?: (row: Doc<T>) => Id<"_storage">[];
+  files?: (row: Doc<T>) => { storageId: Id<"_storage">; name: string }[];
 }
 
 function entry<T extends TableNames>(e: PersonalDataEntry<T>): PersonalDataEntry<TableNames> {
@@ -69,21 +74,8 @@ function entry<T extends TableNames>(e: PersonalDataEntry<T>): PersonalDataEntry
 const uid = (id: GenericId<PersonTable>) => id as Id<"users">;
 const sid = (id: GenericId<PersonTable>) => id as Id<"students">;
 
-/** Deletes up to `limit` rows of a cascade query; returns how many it deleted. */
-async function deleteSome<T extends TableNames>(
-  ctx: MutationCtx,
-  query: RowQuery<T>,
-  limit = 200,
-): Promise<number> {
-  const rows = await query.take(limit);
-  for (const row of rows) await ctx.db.delete(row._id);
-  return rows.length;
-}
-
-async function deleteFile(ctx: MutationCtx, storageId: Id<"_storage">): Promise<number> {
-  if (!(await ctx.db.system.get(storageId))) return 0;
-  await ctx.storage.delete(storageId);
-  return 1;
+function dep<T extends TableNames>(table: T, query: RowQuery<T>): Dependent {
+  return { table, query: query as unknown as RowQuery<TableNames> };
 }
 
 export const PERSONAL_DATA: PersonalDataEntry[] = [
@@ -203,36 +195,36 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
         why: "The approving coach of someone else's bilan.",
       },
     },
-    files: (row) => (row.pdf ? [row.pdf.storageId] : []),
-    beforeDelete: async (ctx, bilan) => {
-      let rows = 0;
-      rows += await deleteSome(
-        ctx,
+    files: (row) =>
+      row.pdf
+        ? [{ storageId: row.pdf.storageId, name: `rapport-${row.subject}-${row._id}.pdf` }]
+        : [],
+    dependents: (ctx, bilan) => [
+      dep(
+        "bilanRevisions",
         ctx.db
           .query("bilanRevisions")
           .withIndex("by_bilanId_and_createdAt", (q) => q.eq("bilanId", bilan._id)),
-      );
-      rows += await deleteSome(
-        ctx,
+      ),
+      dep(
+        "bilanReports",
         ctx.db
           .query("bilanReports")
           .withIndex("by_bilanId_and_version", (q) => q.eq("bilanId", bilan._id)),
-      );
-      rows += await deleteSome(
-        ctx,
+      ),
+      dep(
+        "bilanCitations",
         ctx.db
           .query("bilanCitations")
           .withIndex("by_bilanId_and_documentId", (q) => q.eq("bilanId", bilan._id)),
-      );
-      rows += await deleteSome(
-        ctx,
+      ),
+      dep(
+        "presence",
         ctx.db
           .query("presence")
           .withIndex("by_bilanId_and_lastSeenAt", (q) => q.eq("bilanId", bilan._id)),
-      );
-      const files = bilan.pdf ? await deleteFile(ctx, bilan.pdf.storageId) : 0;
-      return { rows, files };
-    },
+      ),
+    ],
   }),
   entry({
     table: "bilanRevisions",
@@ -362,36 +354,29 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
         why: "Who uploaded a document: global documents are the centre's, student ones the student's.",
       },
     },
-    files: (row) => [row.storageId],
-    beforeDelete: async (ctx, doc) => {
-      let rows = 0;
-      // A document has at most a few thousand chunks: delete them batch by batch (the
-      // document itself goes only when none is left, so a crash resumes here).
-      rows += await deleteSome(
-        ctx,
+    files: (row) => [{ storageId: row.storageId, name: `${row._id}-${row.title}` }],
+    dependents: (ctx, doc) => [
+      dep(
+        "chunks",
         ctx.db
           .query("chunks")
           .withIndex("by_documentId_and_generation_and_ordinal", (q) =>
             q.eq("documentId", doc._id),
           ),
-        500,
-      );
-      rows += await deleteSome(
-        ctx,
+      ),
+      dep(
+        "documentPages",
         ctx.db
           .query("documentPages")
           .withIndex("by_documentId_and_generation_and_page", (q) => q.eq("documentId", doc._id)),
-        500,
-      );
-      rows += await deleteSome(
-        ctx,
+      ),
+      dep(
+        "bilanCitations",
         ctx.db
           .query("bilanCitations")
           .withIndex("by_documentId_and_citedAt", (q) => q.eq("documentId", doc._id)),
-      );
-      const files = await deleteFile(ctx, doc.storageId);
-      return { rows, files };
-    },
+      ),
+    ],
   }),
   entry({
     table: "chunks",
@@ -433,6 +418,200 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
           ctx.db
             .query("notifications")
             .withIndex("by_userId_and_createdAt", (q) => q.eq("userId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "consents",
+    label: "Consentements",
+    description: "Consents given (information notice, parental consent to ARIA): version and date.",
+    export: true,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("consents")
+            .withIndex("by_userId_and_kind_and_givenAt", (q) => q.eq("userId", uid(id))),
+      },
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("consents")
+            .withIndex("by_studentId_and_kind_and_givenAt", (q) => q.eq("studentId", sid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "emailPreferences",
+    label: "Préférences d’e-mails",
+    description: "Which kinds of e-mails the person turned off.",
+    export: true,
+    refs: {
+      userId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("emailPreferences")
+            .withIndex("by_userId_and_kind", (q) => q.eq("userId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "rgpdRequests",
+    label: "Demandes RGPD",
+    description: "Export and erasure requests about the person, with their outcome.",
+    export: true,
+    refs: {
+      subjectUserId: {
+        to: "users",
+        onErase: "keep",
+        find: (ctx, id) =>
+          ctx.db
+            .query("rgpdRequests")
+            .withIndex("by_subjectUserId", (q) => q.eq("subjectUserId", uid(id))),
+        why: "Proof of the erasure: the name is replaced by the pseudonym and export ZIPs are deleted when it finishes (model/erasure.ts).",
+      },
+      subjectStudentId: {
+        to: "students",
+        onErase: "keep",
+        find: (ctx, id) =>
+          ctx.db
+            .query("rgpdRequests")
+            .withIndex("by_subjectStudentId", (q) => q.eq("subjectStudentId", sid(id))),
+        why: "Same as subjectUserId.",
+      },
+      requestedBy: {
+        to: "users",
+        onErase: "keep",
+        why: "A parent's request about a child stays with the child's record.",
+      },
+      confirmedBy: { to: "users", onErase: "keep", why: "The staff member who confirmed." },
+    },
+  }),
+  // ---- coaching by credits (issue 15) ----
+  entry({
+    table: "wallets",
+    label: "Portefeuille de crédits",
+    description: "The student's credit balance.",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db.query("wallets").withIndex("by_studentId", (q) => q.eq("studentId", sid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "walletEntries",
+    label: "Mouvements de crédits",
+    description:
+      "Every change of the student's credits: purchases, bookings, refunds, adjustments.",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("walletEntries")
+            .withIndex("by_studentId_and_at", (q) => q.eq("studentId", sid(id))),
+      },
+      actorId: {
+        to: "users",
+        onErase: "keep",
+        why: "The staff member or payer who caused an entry of someone else's wallet.",
+      },
+    },
+  }),
+  entry({
+    table: "payments",
+    label: "Paiements",
+    description: "Payments for the student's packs (amount, method, status, reference).",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "keep",
+        find: (ctx, id) =>
+          ctx.db
+            .query("payments")
+            .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", sid(id))),
+        why: "Accounting records are kept ten years (Code de commerce, art. L123-22); the id no longer resolves once erased.",
+      },
+      payerId: {
+        to: "users",
+        onErase: "keep",
+        why: "Accounting records are kept ten years (Code de commerce, art. L123-22).",
+      },
+      confirmedBy: {
+        to: "users",
+        onErase: "keep",
+        why: "The staff member who confirmed someone else's payment.",
+      },
+    },
+  }),
+  entry({
+    table: "availabilities",
+    label: "Disponibilités",
+    description: "The coach's weekly availability.",
+    export: true,
+    refs: {
+      coachId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("availabilities")
+            .withIndex("by_coachId_and_weekday", (q) => q.eq("coachId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "availabilityExceptions",
+    label: "Absences",
+    description: "The coach's absences (holidays), with their reason.",
+    export: true,
+    refs: {
+      coachId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("availabilityExceptions")
+            .withIndex("by_coachId_and_startsAt", (q) => q.eq("coachId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "coachingSessions",
+    label: "Séances de coaching",
+    description: "The student's sessions: coach, subject, times, status, notes.",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("coachingSessions")
+            .withIndex("by_studentId_and_startsAt", (q) => q.eq("studentId", sid(id))),
+      },
+      coachId: {
+        to: "users",
+        onErase: "keep",
+        why: "A session is its student's; the coach's id no longer resolves once erased.",
+      },
+      bookedBy: {
+        to: "users",
+        onErase: "keep",
+        why: "Who booked a student's session (a parent or staff): the session is the student's.",
       },
     },
   }),

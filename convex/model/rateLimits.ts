@@ -102,6 +102,11 @@ export const RATE_LIMITS = {
    * runaway script or leaked key cannot flood strangers' inboxes (and the sender's reputation).
    */
   invitationsPerStaff: { kind: "token bucket", rate: 60, period: HOUR, capacity: 30 },
+  /**
+   * Personal-data requests (export or erasure) a person makes (key: userId), 5 a day: an
+   * export is a whole ZIP built by the worker; a family asks once or twice a year.
+   */
+  rgpdRequestsPerUser: { kind: "token bucket", rate: 5, period: DAY, capacity: 5 },
 } as const satisfies Record<string, TokenBucketRateLimit>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -117,6 +122,7 @@ const REFUSALS: Record<RateLimitName, string> = {
   indexingsPerUser: "Trop de documents envoyés ou réindexés depuis votre compte",
   indexingsPerStaff: "Trop de documents envoyés ou réindexés depuis votre compte",
   invitationsPerStaff: "Trop d'invitations envoyées depuis votre compte",
+  rgpdRequestsPerUser: "Trop de demandes sur les données personnelles depuis votre compte",
 };
 
 const limiter = defineRateLimits(RATE_LIMITS);

@@ -65,7 +65,7 @@ export async function openUploadSlot(
 export async function fileOwner(
   ctx: QueryCtx,
   storageId: Id<"_storage">,
-): Promise<"document" | "bilan" | null> {
+): Promise<"document" | "bilan" | "export" | null> {
   const document = await ctx.db
     .query("documents")
     .withIndex("by_storageId", (q) => q.eq("storageId", storageId))
@@ -75,14 +75,20 @@ export async function fileOwner(
     .query("bilans")
     .withIndex("by_pdfStorageId", (q) => q.eq("pdf.storageId", storageId))
     .first();
-  return bilan ? "bilan" : null;
+  if (bilan) return "bilan";
+  // A personal-data export's ZIP (deleted by retention when it expires).
+  const request = await ctx.db
+    .query("rgpdRequests")
+    .withIndex("by_storageId", (q) => q.eq("storageId", storageId))
+    .first();
+  return request ? "export" : null;
 }
 
 /** What already holds this file, if anything: a document, a bilan report or a claimed slot. */
 export async function storageReference(
   ctx: QueryCtx,
   storageId: Id<"_storage">,
-): Promise<"document" | "bilan" | "upload" | null> {
+): Promise<"document" | "bilan" | "export" | "upload" | null> {
   const owner = await fileOwner(ctx, storageId);
   if (owner) return owner;
   const slot = await ctx.db

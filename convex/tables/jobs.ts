@@ -97,7 +97,10 @@ export const jobTables = {
     message: v.optional(v.string()),
     data: v.optional(v.any()),
     at: v.number(),
-  }).index("by_jobId_and_at", ["jobId", "at"]),
+  })
+    .index("by_jobId_and_at", ["jobId", "at"])
+    // retention: events older than 90 days, oldest first
+    .index("by_at", ["at"]),
 
   workers: defineTable({
     workerId: v.string(),

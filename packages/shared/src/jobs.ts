@@ -19,6 +19,10 @@ export const jobPayloadSchemas = {
   "aria.memory": z.object({ conversationId: id }),
   /** ARIA: a one-page revision sheet (PDF) from an answer. */
   "aria.sheet": z.object({ sheetId: id }),
+  /** RGPD: build one person's export ZIP (docs/rgpd.md). */
+  "rgpd.export": z.object({ requestId: id }),
+  /** RGPD: erase one person in batches, then their Clerk user (docs/rgpd.md). */
+  "rgpd.erase": z.object({ requestId: id }),
   "system.echo": z.object({
     sleepMs: z.number().int().min(0).max(600_000),
     failTimes: z.number().int().min(0).optional(),
