@@ -22,4 +22,7 @@ crons.interval("prune presence", { minutes: 10 }, internal.presence.prune, {});
 // Retention policy (model/retention.ts): each run goes on in batches until nothing is left.
 crons.daily("retention", { hourUTC: 2, minuteUTC: 30 }, internal.retention.daily, {});
 
+// Wallets: balance = sum of entries, no orphan session, debit or payment (model/consistency.ts).
+crons.interval("check wallet consistency", { hours: 1 }, internal.consistency.run, {});
+
 export default crons;

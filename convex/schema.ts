@@ -3,6 +3,7 @@
 import { defineSchema } from "convex/server";
 import { ariaTables } from "./tables/aria";
 import { bilanTables } from "./tables/bilans";
+import { coachingTables } from "./tables/coaching";
 import { credentialTables } from "./tables/credentials";
 import { fileTables } from "./tables/files";
 import { invitationTables } from "./tables/invitations";
@@ -33,4 +34,5 @@ export default defineSchema({
   ...ariaTables,
   ...notificationTables,
   ...rgpdTables,
+  ...coachingTables,
 });

@@ -103,6 +103,16 @@ export const RATE_LIMITS = {
    */
   invitationsPerStaff: { kind: "token bucket", rate: 60, period: HOUR, capacity: 30 },
   /**
+   * Payments a person reserves or starts online (key: userId), 20 an hour in bursts of 10: a
+   * family buys a pack or two; a loop cannot fill the assistante's list or open many checkouts.
+   */
+  paymentsPerUser: { kind: "token bucket", rate: 20, period: HOUR, capacity: 10 },
+  /**
+   * Bookings, cancellations and reschedules a person makes (key: userId), 60 an hour in bursts
+   * of 20: a family books a term in one sitting; a script cannot churn the coaches' agendas.
+   */
+  bookingsPerUser: { kind: "token bucket", rate: 60, period: HOUR, capacity: 20 },
+  /**
    * Personal-data requests (export or erasure) a person makes (key: userId), 5 a day: an
    * export is a whole ZIP built by the worker; a family asks once or twice a year.
    */
@@ -122,6 +132,8 @@ const REFUSALS: Record<RateLimitName, string> = {
   indexingsPerUser: "Trop de documents envoyés ou réindexés depuis votre compte",
   indexingsPerStaff: "Trop de documents envoyés ou réindexés depuis votre compte",
   invitationsPerStaff: "Trop d'invitations envoyées depuis votre compte",
+  paymentsPerUser: "Trop de paiements commencés depuis votre compte",
+  bookingsPerUser: "Trop de réservations ou d’annulations depuis votre compte",
   rgpdRequestsPerUser: "Trop de demandes sur les données personnelles depuis votre compte",
 };
 

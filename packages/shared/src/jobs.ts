@@ -23,6 +23,16 @@ export const jobPayloadSchemas = {
   "rgpd.export": z.object({ requestId: id }),
   /** RGPD: erase one person in batches, then their Clerk user (docs/rgpd.md). */
   "rgpd.erase": z.object({ requestId: id }),
+  /** The receipt e-mail (with its PDF) of one paid payment. */
+  "payment.receipt": z.object({ paymentId: id }),
+  /** The booking confirmation e-mail (with its .ics) of one session at one start time. */
+  "session.confirm": z.object({ sessionId: id, startsAt: z.number().int() }),
+  /** A reminder 24 h or 1 h before a session (skipped when it moved or was cancelled). */
+  "session.remind": z.object({
+    sessionId: id,
+    startsAt: z.number().int(),
+    lead: z.enum(["24h", "1h"]),
+  }),
   "system.echo": z.object({
     sleepMs: z.number().int().min(0).max(600_000),
     failTimes: z.number().int().min(0).optional(),

@@ -64,6 +64,10 @@ export function createAdminApi(
     listKeys: (userId?: string) =>
       query(api.apiKeys.list, { userId: userId as Id<"users"> | undefined }),
     listEmails: (status?: "unconfirmed") => query(api.emails.list, { status }),
+    consistencyPage: (
+      part: FunctionArgs<typeof api.consistency.checkPage>["part"],
+      cursor: string | null,
+    ) => query(api.consistency.checkPage, { part, cursor }),
     confirmEmail: (emailId: string, delivered: boolean) =>
       mutation(api.emails.confirm, { emailId: emailId as Id<"emails">, delivered }),
     revokeKey: (keyId: string) => mutation(api.apiKeys.revoke, { keyId: keyId as Id<"apiKeys"> }),

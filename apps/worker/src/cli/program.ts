@@ -11,6 +11,7 @@ import { errorMessage } from "../errors.ts";
 import { type AdminApi, createAdminApi, type JobEvent, type JobView } from "./admin-api.ts";
 import { OperationFailed, UsageError } from "./cli-errors.ts";
 import { registerDocumentCommands, registerSearchCommand } from "./document-commands.ts";
+import { registerConsistencyCommand } from "./consistency-command.ts";
 import { registerEmailCommands } from "./email-commands.ts";
 import { formatDate, formatDuration, table, truncate } from "./format.ts";
 import { registerKeyCommands } from "./key-commands.ts";
@@ -400,6 +401,7 @@ export function buildProgram(io: CliIo): Command {
   registerSearchCommand(program, deps);
   registerKeyCommands(program, deps);
   registerEmailCommands(program, deps);
+  registerConsistencyCommand(program, deps);
 
   registerPeopleCommands(program, deps);
   program
