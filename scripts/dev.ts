@@ -5,6 +5,11 @@
 // NEXUS_DATA_DIR (default .data, relative to the repository) moves every file this script, the
 // seed, the worker's outbox and the web app's dev sign-in keys write: the e2e suite points it at
 // a fresh folder per run.
+// Ctrl-C (or SIGTERM): the web app and the worker stop first — the worker lets a running job
+// finish, or releases it, within WORKER_SHUTDOWN_GRACE_MS — then the runtime, which the worker
+// needs to release its jobs. Each child runs in its own process group, so the terminal's Ctrl-C
+// reaches this script only and the order holds; a second Ctrl-C forces (the worker releases its
+// jobs at once, the web app is killed), a third kills everything.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateServiceKeyPair } from "@nexus/service-auth/service-tokens";
@@ -18,8 +23,19 @@ const SITE_PORT = Number(process.env.CONVEX_LOCAL_SITE_PORT ?? 3211);
 // script (apps/worker/test/dev-command.test.ts) runs on free ports beside the e2e stack's.
 const WEB_PORT = Number(process.env.NEXUS_WEB_PORT ?? 3000);
 
-const children: Subprocess[] = [];
+interface Child {
+  name: string;
+  proc: Subprocess;
+}
+const children: Child[] = [];
 let stopping = false;
+/** Signals received: 1 graceful, 2 force, 3 kill. */
+let signals = 0;
+let forceNow: () => void = () => {};
+const forced = new Promise<void>((resolve) => {
+  forceNow = resolve;
+});
+const SHUTDOWN_GRACE_MS = Number(process.env.WORKER_SHUTDOWN_GRACE_MS || 30_000);
 
 function log(message: string) {
   console.log(`[dev] ${message}`);
@@ -60,8 +76,11 @@ function start(name: string, cmd: string[], env: Record<string, string>, cwd = r
     env: { ...process.env, ...env },
     stdout: "pipe",
     stderr: "inherit",
+    // Its own process group: Ctrl-C in the terminal reaches dev.ts only (see shutdown).
+    detached: true,
   });
-  children.push(child);
+  children.push({ name, proc: child });
+  log(`${name} started (pid ${child.pid})`);
   void pipeWithPrefix(name, child);
   void child.exited.then((code) => {
     if (!stopping) {
@@ -111,18 +130,61 @@ function waitForLine(name: string, pattern: RegExp, timeoutMs: number): Promise<
   });
 }
 
+/** Signals a child's whole process group (bunx → vite, bun → its workers). */
+function signalGroup(child: Child, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.proc.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function waitExit(list: Child[], timeoutMs: number): Promise<unknown> {
+  return Promise.race([Promise.all(list.map((c) => c.proc.exited)), Bun.sleep(timeoutMs)]);
+}
+
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  log("stopping…");
-  for (const child of children) child.kill("SIGTERM");
-  await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(10_000)]);
-  for (const child of children) child.kill("SIGKILL");
+  const apps = children.filter((c) => c.name !== "convex");
+  const runtime = children.filter((c) => c.name === "convex");
+  log("stopping: web and worker first (a running job finishes or goes back to the queue)…");
+  for (const child of apps) signalGroup(child, "SIGTERM");
+  // The worker's own grace period, then a margin; a second Ctrl-C shortens it.
+  await Promise.race([
+    waitExit(apps, SHUTDOWN_GRACE_MS + 5_000),
+    forced.then(() => waitExit(apps, 5_000)),
+  ]);
+  for (const child of apps) signalGroup(child, "SIGKILL");
+  log("stopping the Convex runtime…");
+  for (const child of runtime) signalGroup(child, "SIGTERM");
+  await Promise.race([waitExit(runtime, 10_000), forced.then(() => waitExit(runtime, 3_000))]);
+  for (const child of children) signalGroup(child, "SIGKILL");
+  log("stopped.");
   process.exit(code);
 }
 
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+function onSignal() {
+  signals++;
+  if (signals === 1) {
+    void shutdown(0);
+  } else if (signals === 2) {
+    log(
+      "forcing: the worker releases its jobs now, the web app is killed (Ctrl-C again to kill all)",
+    );
+    for (const child of children) {
+      if (child.name === "worker") signalGroup(child, "SIGTERM");
+      else if (child.name !== "convex") signalGroup(child, "SIGKILL");
+    }
+    forceNow();
+  } else {
+    for (const child of children) signalGroup(child, "SIGKILL");
+    process.exit(130);
+  }
+}
+
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 
 const serviceKeys = await devServiceKeys();
 const devAuth = {
@@ -179,6 +241,8 @@ const shared = {
   SEED_API_KEY_FILE: process.env.SEED_API_KEY_FILE ?? join(dataDir, "dev-api-key"),
   EMAIL_OUTBOX_DIR: process.env.EMAIL_OUTBOX_DIR ?? join(dataDir, "outbox"),
   DEV_AUTH_KEY_DIR: process.env.DEV_AUTH_KEY_DIR ?? join(dataDir, "dev-auth"),
+  // Readable log lines for people; LOG_FORMAT=json keeps the production format.
+  LOG_FORMAT: process.env.LOG_FORMAT || "pretty",
   ...devAuth,
 };
 
@@ -188,13 +252,16 @@ if (existsSync(join(root, "scripts/seed.ts"))) {
     env: { ...process.env, ...shared },
     stdout: "inherit",
     stderr: "inherit",
+    detached: true,
   });
-  if ((await seed.exited) !== 0) {
+  children.push({ name: "seed", proc: seed });
+  if ((await seed.exited) !== 0 && !stopping) {
     log("Seeding failed (see above); continuing without demo data.");
   }
 }
 
 const workerBin = join(root, "apps/worker/bin/nexus-worker.ts");
+if (stopping) await new Promise(() => {}); // Ctrl-C during the seed: shutdown() exits.
 if (existsSync(workerBin)) {
   start("worker", ["bun", workerBin, "start"], shared);
 } else {
