@@ -123,6 +123,26 @@ describe("freemium quota", () => {
   });
 });
 
+describe("parental consent", () => {
+  it("a seconde student asks only once a parent has consented", async () => {
+    const { t, world } = await freshWorld();
+    await t.run(async (ctx) => ctx.db.patch(world.students.own, { niveau: "seconde" }));
+    const conversationId = await start(t);
+    await expect(
+      as(t, "eleve").mutation(api.aria.ask, { conversationId, text: "Une question" }),
+    ).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
+    expect(await answerJobs(t)).toHaveLength(0);
+    await as(t, "parent").mutation(api.consents.giveParentalAria, {
+      studentId: world.students.own,
+    });
+    expect(
+      await outcomeOf(
+        as(t, "eleve").mutation(api.aria.ask, { conversationId, text: "Une question" }),
+      ),
+    ).toBe("ok");
+  });
+});
+
 describe("premium", () => {
   it("has no daily count but stops at the monthly token budget", async () => {
     const { t, world } = await freshWorld();

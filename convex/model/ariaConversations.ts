@@ -19,6 +19,7 @@ import {
   requireQuota,
   settingsOf,
 } from "./aria";
+import { requireAriaAllowed } from "./consents";
 import { enqueueJob } from "./jobs";
 import { llmCostMicroEur } from "./stats";
 
@@ -122,6 +123,8 @@ export async function ask(
       "Cette conversation est complète : commence une nouvelle conversation pour continuer.",
     );
   }
+  // Under 15 (seconde), a parent's consent comes first (model/consents.ts, RGPD art. 8).
+  await requireAriaAllowed(ctx, conversation.studentId);
   await requireQuota(ctx, conversation.studentId, now);
   await countQuestion(ctx, conversation.studentId, now);
   const questionId = await ctx.db.insert("ariaMessages", {
