@@ -62,6 +62,14 @@ export interface ConvexLocal {
   adminKeyFile: string;
   /** Whether this start generated the admin key (first start on this data folder). */
   adminKeyCreated: boolean;
+  /**
+   * Bulk loads by tools of this package (bench/centre): `work` gets a mutation
+   * context (`ctx.db`) and its writes commit as one transaction, validated
+   * against the schema and persisted like a mutation's.
+   */
+  runTransaction(work: (ctx: unknown) => Promise<void>): Promise<void>;
+  /** Stores a file (blob + `_storage` document) and returns its storage id. */
+  storeFile(bytes: Uint8Array, contentType: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -309,7 +317,9 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
       store.collectGarbageBlobs(referenced);
     };
 
-    store.compact(engine.currentState());
+    // Only for an old format or a long log: rewriting a centre's snapshot (hundreds
+    // of MB) would cost seconds of every start and stop; a short log is replayed.
+    if (store.worthCompactingAtRest()) store.compact(engine.currentState());
     collectBlobs();
     const blobTimer = setInterval(collectBlobs, BLOB_COLLECTION_INTERVAL_MS);
     blobTimer.unref();
@@ -324,6 +334,8 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
       functionCount: functions.length,
       adminKeyFile: adminKey.file,
       adminKeyCreated: adminKey.created,
+      runTransaction: (work) => engine.runTransaction(work),
+      storeFile: (bytes, contentType) => engine.storeFile(bytes, contentType),
       stop() {
         stopped ??= (async () => {
           clearInterval(blobTimer);
@@ -331,7 +343,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
           liveSync.shutdown();
           await Promise.race([liveSync.idle(), Bun.sleep(5000)]);
           await Promise.all([api.stop(true), site.stop(true)]);
-          store.compact(engine.currentState());
+          if (store.worthCompactingAtRest()) store.compact(engine.currentState());
           store.close();
         })();
         return stopped;

@@ -23,6 +23,9 @@ export interface DatabaseFake {
   _validate(table: string, doc: Record<string, unknown>): void;
   _iterateDocs(table: string, callback: (doc: StoredDocument) => void): void;
   _resolveQuerySource(query: unknown): ResolvedSource;
+  _evaluateQuery(query: unknown): StoredDocument[];
+  startQuery(query: unknown): number;
+  queryNext(queryId: number): { value: StoredDocument | null; done: boolean };
   paginate(args: PaginateArgs): PageResult;
   vectorSearch(
     tableAndIndexName: string,
@@ -78,7 +81,10 @@ export interface PageResult {
 
 export interface ConvexGlobal {
   components: Record<string, { db: DatabaseFake }>;
-  transactionManager: { _lastCommitTs: bigint };
+  transactionManager: {
+    _lastCommitTs: bigint;
+    getMetricsTracker?(): { trackRead(bytes: number): void } | null | undefined;
+  };
   syscall: (op: string, jsonArgs: string) => string;
   asyncSyscall: (op: string, jsonArgs: string) => Promise<string>;
   jsSyscall: (op: string, args: Record<string, unknown>) => Promise<unknown>;

@@ -7,6 +7,12 @@
 // Appends use write(2) per commit, so a killed process loses nothing that was
 // acknowledged; fsync runs on a short interval, at compaction and at shutdown.
 // A snapshot is written to a temp file, fsynced and renamed: never half-written.
+//
+// Snapshot formats: 1 wrote every document as plain Convex JSON; 2 writes long
+// numeric arrays (embeddings) as bytes (log-records.ts). Both load; a folder
+// in format 1 is rewritten in format 2 at its first start (`needsMigration`).
+// The snapshot is read in chunks, line by line: never one string of the whole
+// file (a centre's data, hundreds of MB, would come near the engine's limit).
 import {
   closeSync,
   existsSync,
@@ -14,6 +20,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -21,20 +28,26 @@ import {
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
-import { convexToJson, jsonToConvex } from "convex/values";
 import { fsyncDir, writeFully } from "./durable-files.ts";
 import {
   applyRecord,
   type CommitRecord,
+  decodeDocument,
   emptyState,
+  encodeDocument,
   encodeRecord,
   parseLogText,
-  type StoredDocument,
   type StoredState,
 } from "./log-records.ts";
 
+/** A log shorter than this is replayed at start rather than compacted at a start or stop. */
+export const REST_COMPACTION_MIN_LOG_BYTES = 4 * 1024 * 1024;
+
+/** The format compaction writes. */
+export const SNAPSHOT_FORMAT = 2;
+
 interface SnapshotHeader {
-  format: 1;
+  format: 1 | 2;
   generation: number;
   count: number;
   nextDocId: number;
@@ -58,6 +71,8 @@ export class DurableLog {
   private logFd: number | null = null;
   private logBytes = 0;
   private dirty = false;
+  /** The snapshot loaded was in an older format (rewrite it). */
+  private oldFormat = false;
   private fsyncTimer: ReturnType<typeof setInterval> | null = null;
   private readonly compactAfterBytes: number;
 
@@ -78,23 +93,33 @@ export class DurableLog {
     const state = emptyState();
     const snapshotPath = join(this.dir, SNAPSHOT);
     if (existsSync(snapshotPath)) {
-      const lines = readFileSync(snapshotPath, "utf8").split("\n");
-      const header = JSON.parse(lines[0] ?? "") as SnapshotHeader;
-      if (header.format !== 1) throw new Error(`Unknown snapshot format in ${snapshotPath}`);
-      const docLines = lines.slice(1).filter((line) => line.length > 0);
-      if (docLines.length !== header.count) {
+      let header: SnapshotHeader | null = null;
+      let count = 0;
+      forEachLine(snapshotPath, (line) => {
+        if (header === null) {
+          header = JSON.parse(line) as SnapshotHeader;
+          if (header.format !== 1 && header.format !== 2) {
+            throw new Error(`Unknown snapshot format in ${snapshotPath}`);
+          }
+          return;
+        }
+        if (line.length === 0) return;
+        const doc = decodeDocument(line);
+        state.documents.set(doc._id, doc);
+        count++;
+      });
+      const loaded = header as SnapshotHeader | null;
+      if (loaded === null) throw new Error(`Snapshot ${snapshotPath} has no header.`);
+      if (count !== loaded.count) {
         throw new Error(
-          `Snapshot ${snapshotPath} holds ${docLines.length} documents, its header says ${header.count}.`,
+          `Snapshot ${snapshotPath} holds ${count} documents, its header says ${loaded.count}.`,
         );
       }
-      for (const line of docLines) {
-        const doc = jsonToConvex(JSON.parse(line)) as StoredDocument;
-        state.documents.set(doc._id, doc);
-      }
-      this.generation = header.generation;
-      state.nextDocId = header.nextDocId;
-      state.lastCreationTime = header.lastCreationTime;
-      state.lastCommitTs = BigInt(header.lastCommitTs);
+      this.oldFormat = loaded.format !== SNAPSHOT_FORMAT;
+      this.generation = loaded.generation;
+      state.nextDocId = loaded.nextDocId;
+      state.lastCreationTime = loaded.lastCreationTime;
+      state.lastCommitTs = BigInt(loaded.lastCommitTs);
     }
     const logPath = this.logPath(this.generation);
     if (existsSync(logPath)) {
@@ -136,6 +161,19 @@ export class DurableLog {
     return this.logBytes > this.compactAfterBytes;
   }
 
+  /**
+   * Whether to compact at a start or a stop: an old format to rewrite, or a log
+   * big enough (past 4 MB and a quarter of the snapshot) that replaying it would
+   * cost more than the rewrite. A short log is simply replayed at the next start:
+   * rewriting hundreds of MB for a few writes would make every restart slow.
+   */
+  worthCompactingAtRest(): boolean {
+    if (this.oldFormat) return true;
+    const snapshotPath = join(this.dir, SNAPSHOT);
+    const snapshotBytes = existsSync(snapshotPath) ? statSync(snapshotPath).size : 0;
+    return this.logBytes > Math.max(REST_COMPACTION_MIN_LOG_BYTES, snapshotBytes / 4);
+  }
+
   /** Writes a fresh snapshot of `state` and starts an empty log. */
   compact(state: StoredState): void {
     if (this.logFd === null) throw new Error("The data store is closed.");
@@ -144,7 +182,7 @@ export class DurableLog {
     const fd = openSync(tmp, "w");
     try {
       const header: SnapshotHeader = {
-        format: 1,
+        format: SNAPSHOT_FORMAT,
         generation: next,
         count: state.documents.size,
         nextDocId: state.nextDocId,
@@ -153,7 +191,7 @@ export class DurableLog {
       };
       let chunk = `${JSON.stringify(header)}\n`;
       for (const doc of state.documents.values()) {
-        chunk += `${JSON.stringify(convexToJson(doc))}\n`;
+        chunk += `${encodeDocument(doc)}\n`;
         if (chunk.length > 1 << 20) {
           writeSync(fd, chunk);
           chunk = "";
@@ -176,6 +214,7 @@ export class DurableLog {
     this.logFd = nextFd;
     this.logBytes = 0;
     this.dirty = false;
+    this.oldFormat = false;
   }
 
   flush(): void {
@@ -196,5 +235,34 @@ export class DurableLog {
         this.logFd = null;
       }
     }
+  }
+}
+
+/** Calls `onLine` with each line of a file (without its newline), reading it in chunks. */
+function forEachLine(path: string, onLine: (line: string) => void): void {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(16 * 1024 * 1024);
+    let carry: Buffer = Buffer.alloc(0);
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      const data =
+        carry.length > 0
+          ? Buffer.concat([carry, buffer.subarray(0, read)])
+          : buffer.subarray(0, read);
+      let start = 0;
+      for (;;) {
+        const end = data.indexOf(10, start);
+        if (end < 0) break;
+        onLine(data.toString("utf8", start, end));
+        start = end + 1;
+      }
+      // The unfinished tail is copied: `buffer` is reused by the next read.
+      carry = Buffer.from(data.subarray(start));
+    }
+    if (carry.length > 0) onLine(carry.toString("utf8"));
+  } finally {
+    closeSync(fd);
   }
 }

@@ -192,3 +192,100 @@ describe("DurableStore", () => {
     reopened.close();
   });
 });
+
+describe("compact vectors", () => {
+  const f32Vector = Array.from({ length: 1536 }, (_, i) => Math.fround(Math.sin(i) / 7));
+  const f64Vector = Array.from({ length: 32 }, (_, i) => 0.1 * i + 1e-12);
+
+  test("float32 arrays are written as 4 bytes a value, others as float64 bytes, both lossless", () => {
+    const dir = tempDir();
+    const { store, state } = DurableStore.open(dir);
+    state.documents.set(
+      "1chunks",
+      doc("1chunks", { embedding: f32Vector, other: f64Vector, short: [0.1, 0.2] }),
+    );
+    store.compact(state);
+    store.append(record(2n, [["2chunks", doc("2chunks", { embedding: f32Vector })]]));
+    store.close();
+    const snapshot = readFileSync(join(dir, "snapshot.jsonl"), "utf8");
+    const line = snapshot.split("\n")[1] ?? "";
+    expect(JSON.parse(snapshot.split("\n")[0] ?? "").format).toBe(2);
+    expect(line).toContain('"$f32"');
+    expect(line).toContain('"$f64"');
+    // 1536 float32 = 6 KiB, base64: 8 KiB (as decimal JSON text it was ~30 KiB).
+    expect(line.length).toBeLessThan(8_192 + 1_000);
+    expect(readFileSync(join(dir, "log-1.jsonl"), "utf8")).toContain('"$f32"');
+    const { store: reopened, state: loaded } = DurableStore.open(dir);
+    const first = loaded.documents.get("1chunks");
+    expect(first?.embedding).toEqual(f32Vector);
+    expect(first?.other).toEqual(f64Vector);
+    expect(first?.short).toEqual([0.1, 0.2]);
+    expect(loaded.documents.get("2chunks")?.embedding).toEqual(f32Vector);
+    // A short log is replayed at the next start, not worth a rewrite.
+    expect(reopened.worthCompactingAtRest()).toBe(false);
+    reopened.close();
+  });
+
+  test("a format-1 snapshot (plain JSON arrays) still opens and is rewritten in format 2", () => {
+    const dir = tempDir();
+    const header = {
+      format: 1,
+      generation: 3,
+      count: 1,
+      nextDocId: 10_001,
+      lastCreationTime: 1,
+      lastCommitTs: "9",
+    };
+    const old = { _id: "1chunks", _creationTime: 1, embedding: f64Vector, text: "é" };
+    writeFileSync(
+      join(dir, "snapshot.jsonl"),
+      `${JSON.stringify(header)}\n${JSON.stringify(old)}\n`,
+    );
+    writeFileSync(join(dir, "log-3.jsonl"), "");
+    const { store, state } = DurableStore.open(dir);
+    expect(state.documents.get("1chunks")?.embedding).toEqual(f64Vector);
+    expect(state.lastCommitTs).toBe(9n);
+    // Nothing in the log, but the old format asks for a rewrite.
+    expect(store.worthCompactingAtRest()).toBe(true);
+    store.compact(state);
+    expect(store.worthCompactingAtRest()).toBe(false);
+    store.close();
+    const rewritten = readFileSync(join(dir, "snapshot.jsonl"), "utf8");
+    expect(JSON.parse(rewritten.split("\n")[0] ?? "").format).toBe(2);
+    expect(rewritten).toContain('"$f64"');
+    const { store: again, state: reloaded } = DurableStore.open(dir);
+    expect(reloaded.documents.get("1chunks")?.embedding).toEqual(f64Vector);
+    expect(reloaded.documents.get("1chunks")?.text).toBe("é");
+    expect(again.worthCompactingAtRest()).toBe(false);
+    again.close();
+  });
+
+  test("a log past 4 MB and a quarter of the snapshot is worth compacting at a start or stop", () => {
+    const dir = tempDir();
+    const { store, state } = DurableStore.open(dir);
+    state.documents.set("1notes", doc("1notes", { body: "x".repeat(1_000_000) }));
+    store.compact(state);
+    const body = "y".repeat(100_000);
+    for (let i = 0; i < 35; i++)
+      store.append(record(BigInt(i + 2), [[`${i}logs`, doc(`${i}logs`, { body })]]));
+    expect(store.worthCompactingAtRest()).toBe(false);
+    for (let i = 35; i < 45; i++)
+      store.append(record(BigInt(i + 2), [[`${i}logs`, doc(`${i}logs`, { body })]]));
+    expect(store.worthCompactingAtRest()).toBe(true);
+    store.close();
+  });
+
+  test("a snapshot larger than the read buffer loads line by line", () => {
+    const dir = tempDir();
+    const { store, state } = DurableStore.open(dir);
+    // ~40 MB of lines: several 16 MiB reads, lines cut across them.
+    const body = "x".repeat(9_999);
+    for (let i = 0; i < 4_000; i++) state.documents.set(`${i}notes`, doc(`${i}notes`, { body }));
+    store.compact(state);
+    store.close();
+    const { store: reopened, state: loaded } = DurableStore.open(dir);
+    expect(loaded.documents.size).toBe(4_000);
+    expect(loaded.documents.get("3999notes")?.body).toBe(body);
+    reopened.close();
+  });
+});

@@ -9,7 +9,8 @@
 //
 // Layout of the data folder:
 //   snapshot.jsonl   header line, then one document per line (written to a temp
-//                    file, fsynced, renamed: never half-written)
+//                    file, fsynced, renamed: never half-written); embeddings
+//                    as float32/float64 bytes (log-records.ts)
 //   log-<gen>.jsonl  one line per committed transaction since that snapshot
 //   blobs/<sha256>   file storage contents, written (temp + fsync + rename)
 //                    before the `_storage` document that refers to them commits
@@ -116,6 +117,11 @@ export class DurableStore {
 
   needsCompaction(): boolean {
     return this.log.needsCompaction();
+  }
+
+  /** Whether to compact at a start or a stop (durable-log.ts: old format, or a long log). */
+  worthCompactingAtRest(): boolean {
+    return this.log.worthCompactingAtRest();
   }
 
   /** Writes a fresh snapshot of `state` and starts an empty log. */

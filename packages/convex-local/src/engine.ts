@@ -6,8 +6,9 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import type { UserIdentity } from "convex/server";
-import { convexToJson, jsonToConvex, type Value } from "convex/values";
+import { convexToJson, getDocumentSize, jsonToConvex, type Value } from "convex/values";
 import { convexTest } from "convex-test";
+import { resolveCommittedRange } from "./committed-range.ts";
 import type {
   Accessor,
   ConvexGlobal,
@@ -22,6 +23,8 @@ import { FILE_URL_TOKEN, fileUrlToken } from "./file-url-tokens.ts";
 import type { FunctionsFolder } from "./functions-folder.ts";
 import { documentKeys, type IndexInfo, indexesOf, indexKey, rangeKey } from "./index-keys.ts";
 import { createCapturingConsole, type LogSink } from "./log-lines.ts";
+import { isFloat32Exact, markFloat32 } from "./log-records.ts";
+import { EqualityPrefixIndexes } from "./prefix-index.ts";
 import {
   compareRanked,
   filterKeyOfJson,
@@ -34,6 +37,12 @@ import { VectorIndexCache, vectorIndexSpecs } from "./vector-cache.ts";
 // Kept importable from here (the scheduler and other modules use them).
 export { randomDocumentId, tableNameFromId } from "./document-ids.ts";
 export { FILE_URL_TOKEN } from "./file-url-tokens.ts";
+
+/** `values` rounded to float32, or `values` itself when every element already is one. */
+export function roundToFloat32(values: number[]): number[] {
+  if (isFloat32Exact(values)) return values;
+  return markFloat32(values.map((v) => Math.fround(v)));
+}
 
 // ---- public types ----
 
@@ -243,8 +252,11 @@ export class ConvexEngine {
   private readonly db: DatabaseFake;
   /** Ids of committed documents per table (convex-test scans every document otherwise). */
   private readonly tableIds = new Map<string, Set<string>>();
-  /** Ids of committed documents per index key (narrows index range queries). */
-  private readonly keyIds = new Map<string, Set<string>>();
+  /**
+   * Ids of committed documents per equality prefix of an index (narrows index range
+   * queries); each (index, prefix length) is built when first queried, not at start.
+   */
+  private readonly prefixIndexes = new EqualityPrefixIndexes();
   private readonly indexCache = new Map<string, IndexInfo[]>();
   /** Full-text search indexes by "table.index", and per table. */
   private readonly textIndexes = new Map<string, TextSearchIndex>();
@@ -309,15 +321,18 @@ export class ConvexEngine {
     this.installTextSearch();
     this.installVectorSearch();
     this.installSyscalls();
+    this.installQueryStreams();
   }
 
   // ---- state ----
 
   private loadState(state: StoredState): void {
     const documents: Record<string, StoredDocument> = {};
-    for (const [id, doc] of state.documents) {
+    for (const [id, stored] of state.documents) {
+      // Vectors written before they were rounded (older data folders) are rounded now.
+      const doc = this.roundVectors(id, stored);
       documents[id] = doc;
-      this.indexDocument(id, doc, true);
+      this.indexDocument(id, doc, true, true);
     }
     this.db._documents = documents;
     this.db._nextDocId = Math.max(this.db._nextDocId, state.nextDocId);
@@ -364,6 +379,28 @@ export class ConvexEngine {
     return indexes;
   }
 
+  /**
+   * The document with the vector field of each of its table's vector indexes
+   * rounded to float32 (itself when nothing changes). Convex's vector index
+   * works in float32 too; stored so, a vector takes 4 bytes a dimension on
+   * disk (log-records.ts) and in the cache instead of ~20 bytes of JSON text.
+   */
+  private roundVectors(id: string, doc: StoredDocument): StoredDocument {
+    const caches = this.vectorCachesByTable.get(tableNameFromId(id) ?? "");
+    if (caches === undefined) return doc;
+    let out = doc;
+    for (const cache of caches) {
+      const field = cache.spec.vectorField;
+      const value = out[field];
+      // Nested vector fields ("a.b") are left as they are (none in this schema).
+      if (field.includes(".") || !Array.isArray(value)) continue;
+      if (!value.every((x) => typeof x === "number")) continue;
+      const rounded = roundToFloat32(value as number[]);
+      if (rounded !== value) out = { ...out, [field]: rounded };
+    }
+    return out;
+  }
+
   private addToSet(map: Map<string, Set<string>>, key: string, id: string, present: boolean): void {
     let ids = map.get(key);
     if (ids === undefined) {
@@ -379,7 +416,12 @@ export class ConvexEngine {
   }
 
   /** Adds (or removes) a committed document to the table and index-key maps; returns its keys. */
-  private indexDocument(id: string, doc: StoredDocument, present: boolean): string[] {
+  private indexDocument(
+    id: string,
+    doc: StoredDocument,
+    present: boolean,
+    loading = false,
+  ): string[] {
     const table = tableNameFromId(id);
     if (table === null) return [];
     this.addToSet(this.tableIds, table, id, present);
@@ -395,9 +437,9 @@ export class ConvexEngine {
       if (present) cache.add(id, doc);
       else cache.remove(id);
     }
-    const keys = documentKeys(table, doc, this.indexes(table));
-    for (const key of keys) this.addToSet(this.keyIds, key, id, present);
-    return keys;
+    this.prefixIndexes.update(table, id, doc, present);
+    // Read-set keys of a commit (which subscriptions to re-run); none at load.
+    return loading ? [] : documentKeys(table, doc, this.indexes(table));
   }
 
   private installCommitHook(): void {
@@ -416,7 +458,11 @@ export class ConvexEngine {
       const tables = new Set<string>();
       const keys = new Set<string>();
       for (const [id, before] of previous) {
-        const doc = db._documents[id] ?? null;
+        let doc = db._documents[id] ?? null;
+        if (doc !== null) {
+          doc = this.roundVectors(id, doc);
+          db._documents[id] = doc;
+        }
         changes.push([id, doc]);
         const table = tableNameFromId(id);
         if (table !== null) tables.add(table);
@@ -483,7 +529,11 @@ export class ConvexEngine {
     };
   }
 
-  /** Index range queries with an equality on the first field only look at that key's documents. */
+  /**
+   * Index range queries starting with equalities only look at the documents under
+   * that equality prefix (prefix-index.ts), and on committed data are resolved
+   * without convex-test's per-document overheads (committed-range.ts).
+   */
   private installRangeNarrowing(): void {
     const db = this.db;
     const original = db._resolveQuerySource.bind(db);
@@ -498,12 +548,34 @@ export class ConvexEngine {
         first?.type === "Eq" &&
         typeof first.value === "string"
       ) {
-        ids = [first.value];
+        ids = tableNameFromId(first.value) === table ? [first.value] : [];
       } else {
-        const key = rangeKey(source.indexName, source.range, (t) => this.indexes(t));
-        if (key !== null) ids = this.keyIds.get(key) ?? [];
+        ids = this.prefixCandidates(source.indexName, source.range);
       }
       if (ids === null || !table) return original(query);
+      if (!this.hasPendingWrites(table)) {
+        // Committed documents only: resolved here (committed-range.ts); convex-test
+        // still provides the `.filter()` function, limit and order (from no documents).
+        this.narrowed = { table, ids: [] };
+        let shape: ReturnType<typeof original>;
+        try {
+          shape = original(query);
+        } finally {
+          this.narrowed = null;
+        }
+        const candidates: StoredDocument[] = [];
+        for (const id of ids) {
+          const doc = db._documents[id];
+          if (doc !== undefined) candidates.push(doc);
+        }
+        const sortedDocs = resolveCommittedRange(
+          candidates,
+          source.range ?? [],
+          shape.fieldPathsToSortBy,
+          shape.order,
+        );
+        return { ...shape, sortedDocs };
+      }
       this.narrowed = { table, ids };
       try {
         return original(query);
@@ -511,6 +583,35 @@ export class ConvexEngine {
         this.narrowed = null;
       }
     };
+  }
+
+  /** Whether the running transaction has written to `table`. */
+  private hasPendingWrites(table: string): boolean {
+    for (const layer of this.db._writes) {
+      for (const id in layer) if (tableNameFromId(id) === table) return true;
+    }
+    return false;
+  }
+
+  /** Committed ids matching a range's equality prefix (prefix-index.ts), or null. */
+  private prefixCandidates(
+    indexName: string,
+    range: NonNullable<QueryJson["source"]>["range"],
+  ): Set<string> | null {
+    const [table, index] = indexName.split(".");
+    if (!table || !index) return null;
+    const fields = this.db._schema?.tables
+      .get(table)
+      ?.indexes?.find((candidate) => candidate.indexDescriptor === index)?.fields;
+    if (fields === undefined || fields.length === 0) return null;
+    const db = this.db;
+    const tableIds = this.tableIds;
+    return this.prefixIndexes.candidates(table, index, fields, range, function* () {
+      for (const id of tableIds.get(table) ?? []) {
+        const doc = db._documents[id];
+        if (doc !== undefined) yield [id, doc];
+      }
+    });
   }
 
   // ---- full-text search ----
@@ -664,6 +765,9 @@ export class ConvexEngine {
       if (ctx?.reads && op === "1.0/queryStream") {
         this.trackQuerySource(ctx.reads, (JSON.parse(jsonArgs) as { query: QueryJson }).query);
       }
+      if (op === "1.0/queryCleanup") {
+        this.queryStreams.delete((JSON.parse(jsonArgs) as { queryId: number }).queryId);
+      }
       return originalSyscall(op, jsonArgs);
     };
 
@@ -671,6 +775,8 @@ export class ConvexEngine {
       const ctx = callStorage.getStore();
       if (ctx?.reads) this.trackAsyncRead(ctx.reads, op, jsonArgs);
       switch (op) {
+        case "1.0/queryStreamNext":
+          return this.queryStreamNext(jsonArgs);
         case "1.0/queryPage":
           return await this.queryPage(ctx, jsonArgs, originalAsync);
         case "1.0/schedule":
@@ -726,6 +832,60 @@ export class ConvexEngine {
         default:
           return await originalJs(op, args);
       }
+    };
+  }
+
+  /**
+   * A query stream's next document, as convex-test answers it (`{"value", "done"}`,
+   * its read counted in the transaction metrics), with each document's Convex JSON
+   * and size computed once per document version (documents are never mutated in
+   * place: a write stores a new object) and the stream read by position instead of
+   * `Array.shift()`. A dashboard reading thousands of rows spent most of its time
+   * re-serialising and re-measuring the same documents.
+   */
+  private queryStreamNext(jsonArgs: string): string {
+    const { queryId } = JSON.parse(jsonArgs) as { queryId: number };
+    const { value, done } = this.db.queryNext(queryId);
+    if (done || value === null) return JSON.stringify(convexToJson({ value, done }));
+    const serialized = this.serializedDocument(value);
+    this.global.transactionManager.getMetricsTracker?.()?.trackRead(serialized.size);
+    return `{"value":${serialized.json},"done":false}`;
+  }
+
+  private readonly serializedDocs = new WeakMap<object, { json: string; size: number }>();
+
+  private serializedDocument(doc: StoredDocument): { json: string; size: number } {
+    let entry = this.serializedDocs.get(doc);
+    if (entry === undefined) {
+      entry = { json: JSON.stringify(convexToJson(doc)), size: getDocumentSize(doc) };
+      this.serializedDocs.set(doc, entry);
+    }
+    return entry;
+  }
+
+  /** Open query streams (a stream closed early is dropped at its `queryCleanup`). */
+  private readonly queryStreams = new Map<number, { docs: StoredDocument[]; next: number }>();
+
+  /** convex-test's query streams, read by position (its `shift()` is O(n) per row). */
+  private installQueryStreams(): void {
+    const db = this.db;
+    const streams = this.queryStreams;
+    let nextId = 0;
+    db.startQuery = (query: unknown) => {
+      const id = nextId++;
+      streams.set(id, { docs: db._evaluateQuery(query), next: 0 });
+      return id;
+    };
+    db.queryNext = (queryId: number) => {
+      const stream = streams.get(queryId);
+      if (stream === undefined) throw new Error("Bad queryId");
+      if (stream.next >= stream.docs.length) {
+        streams.delete(queryId);
+        return { value: null, done: true };
+      }
+      const value = stream.docs[stream.next] as StoredDocument;
+      stream.next++;
+      return { value, done: false };
     };
   }
 
@@ -1145,6 +1305,18 @@ export class ConvexEngine {
     });
     if (out === undefined) throw new Error("system write produced no result");
     return out.value;
+  }
+
+  /**
+   * Runs `work` with a mutation context (`ctx.db`, as convex-test's `t.run`)
+   * as one transaction: committed, validated and persisted like a mutation's
+   * writes. For bulk loads by tools (bench/centre: the centre-scale generator).
+   */
+  async runTransaction(work: (ctx: unknown) => Promise<void>): Promise<void> {
+    await this.t.run(async (ctx) => {
+      await work(ctx);
+      return null;
+    });
   }
 
   /** Runs a mutation atomically with `before`/`after` writes (scheduled mutations). */

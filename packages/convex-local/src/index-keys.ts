@@ -1,9 +1,7 @@
-// Keys naming "documents whose first indexed field has this value", per index.
-// They serve two purposes around convex-test's query engine (which scans whole
-// tables): narrowing the documents an index range query looks at, and
-// precise read sets, so a commit re-runs only the subscriptions it can affect.
-// Both are supersets of the exact answer: convex-test still evaluates every
-// range, filter and order itself.
+// Keys naming "documents whose first indexed field has this value", per index:
+// precise read sets, so a commit re-runs only the subscriptions it can affect
+// (a superset of the exact answer). Narrowing the documents an index range query
+// looks at is prefix-index.ts's (whole equality prefixes, built when queried).
 import { convexToJson, type Value } from "convex/values";
 
 export interface IndexInfo {
