@@ -2,6 +2,7 @@
 // quotas, settings) and model/ariaConversations.ts (conversations, the answer stream).
 // The élève writes; the assigned coach and staff read; parents read shared conversations
 // and usage counts; the worker writes answers (docs/decisions/0008-aria-streaming.md).
+import { createEmbedderFromEnv } from "@nexus/knowledge/embed";
 import { zSubject } from "@nexus/shared/domain";
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
@@ -32,6 +33,8 @@ import { vAriaCitation, vAriaMode, vAriaRating } from "./tables/aria";
 import { vSubject } from "./validators";
 
 const vConversation = doc(schema, "ariaConversations");
+/** Cosine similarity below which a memory is not about the question. */
+const MEMORY_MIN_SCORE = 0.3;
 const vMessage = doc(schema, "ariaMessages");
 
 // ---------------------------------------------------------------- the élève
@@ -477,6 +480,44 @@ export const retrieve = workerAction({
       subject: scope.subject,
       studentIds: [scope.studentId],
       limit: limit ?? 6,
+    });
+  },
+});
+
+/** Memories of the answer's student (never another's), loaded by id after the vector search. */
+export const memoryTexts = internalQuery({
+  args: { ids: v.array(v.id("ariaMemories")), studentId: v.id("students") },
+  returns: v.array(v.string()),
+  handler: async (ctx, { ids, studentId }) => {
+    const texts: string[] = [];
+    for (const id of ids) {
+      const memory = await ctx.db.get(id);
+      if (memory && memory.studentId === studentId) texts.push(memory.text);
+    }
+    return texts;
+  },
+});
+
+/** The student's remembered facts closest to the question (3 at most, a minimum similarity). */
+export const recall = workerAction({
+  args: { messageId: v.id("ariaMessages"), query: v.string() },
+  returns: v.array(v.string()),
+  handler: async (ctx, { messageId, query }): Promise<string[]> => {
+    const scope: { studentId: Id<"students"> } | null = await ctx.runQuery(
+      internal.aria.answerScope,
+      { messageId },
+    );
+    if (!scope) return [];
+    const embedder = createEmbedderFromEnv(process.env);
+    const [vector] = await embedder.embed([query.slice(0, 1000)]);
+    const hits = await ctx.vectorSearch("ariaMemories", "by_embedding", {
+      vector: vector!,
+      limit: 3,
+      filter: (q) => q.eq("studentId", scope.studentId),
+    });
+    return await ctx.runQuery(internal.aria.memoryTexts, {
+      ids: hits.filter((h) => h._score >= MEMORY_MIN_SCORE).map((h) => h._id),
+      studentId: scope.studentId,
     });
   },
 });

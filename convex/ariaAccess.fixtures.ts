@@ -261,6 +261,10 @@ export const ARIA_WORKER_ROWS: AriaWorkerRow[] = [
     call: (c) => c.mutation(api.aria.interruptAnswer, { ...ref(), reason: "x" }),
   },
   {
+    fn: "aria:recall",
+    call: (c) => c.action(api.aria.recall, { messageId: ref().messageId, query: "dérivée" }),
+  },
+  {
     fn: "aria:retrieve",
     call: (c) => c.action(api.aria.retrieve, { messageId: ref().messageId, query: "dérivée" }),
   },

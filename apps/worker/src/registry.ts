@@ -4,6 +4,7 @@
 import type { JobKind } from "@nexus/shared/jobs";
 import type { JobHandler } from "./handler.ts";
 import { alertsNotifyHandler } from "./handlers/alerts-notify.ts";
+import { ariaAnswerHandler } from "./handlers/aria-answer.ts";
 import { bilanGenerateHandler } from "./handlers/bilan-generate.ts";
 import { bilanPdfHandler } from "./handlers/bilan-pdf.ts";
 import { documentIngestHandler } from "./handlers/document-ingest.ts";
@@ -25,6 +26,7 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
     documentIngestHandler(services),
     alertsNotifyHandler(services),
     invitationSendHandler(services),
+    ariaAnswerHandler(services),
   ];
 }
 

@@ -9,6 +9,7 @@ import type { OcrPool } from "@nexus/knowledge/ocr-pool";
 import { type CentreContact, centreContactFromEnv } from "@nexus/shared/centre";
 import { formatIssues } from "@nexus/shared/zod-fr";
 import type { SynthesisProvider } from "@nexus/synthesis/contracts";
+import type { TutorProvider } from "@nexus/synthesis/tutor/contracts";
 import { z } from "zod";
 import type { WorkerConvex } from "../handler.ts";
 import type { Logger } from "../logger.ts";
@@ -34,6 +35,8 @@ export interface PipelineServices {
   centre: CentreContact;
   documentMaxBytes: number;
   synthesisProvider(): Promise<SynthesisProvider>;
+  /** ARIA's tutor (same provider choice and shared rate budget as the bilan writer). */
+  tutor(): Promise<TutorProvider>;
   emailSender(): Promise<EmailSender>;
   embedder(): Promise<Embedder>;
   ocrPool(): Promise<OcrPool>;
@@ -78,6 +81,23 @@ export function createPipelineServices(
     log.info("pipeline.llm_provider", { provider: created.name, model: created.model });
     return created;
   });
+  const tutor = once(async () => {
+    const { createTutorFromEnv } = await import("@nexus/synthesis/tutor/tutor-env");
+    const { parseLlmEnv } = await import("@nexus/synthesis/provider-env");
+    const llm = parseLlmEnv(env);
+    const budget = createConvexRateBudget(
+      convex,
+      {
+        maxConcurrency: llm.LLM_MAX_CONCURRENCY,
+        requestsPerMinute: llm.LLM_RPM,
+        tokensPerMinute: llm.LLM_TPM,
+      },
+      { leaseMs: llm.LLM_TIMEOUT_MS + 30_000, log },
+    );
+    const created = createTutorFromEnv(env, { budget });
+    log.info("pipeline.tutor", { provider: created.name, model: created.model });
+    return created;
+  });
   const sender = once(async () => {
     const { createEmailSenderFromEnv } = await import("@nexus/email/sender-from-env");
     return createEmailSenderFromEnv(env);
@@ -103,6 +123,7 @@ export function createPipelineServices(
     centre,
     documentMaxBytes: config.DOCUMENT_MAX_BYTES,
     synthesisProvider: provider.get,
+    tutor: tutor.get,
     emailSender: sender.get,
     embedder: embedder.get,
     ocrPool: ocr.get,
