@@ -285,6 +285,12 @@ describe("errors and language", () => {
     expect(r.stderr).not.toContain("ECONNREFUSED");
   });
 
+  it("zod's messages reach the operator in French", async () => {
+    const r = await cli("jobs", "enqueue", "system.echo", "--payload", '{"sleepMs":-1}');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/sleepMs : Trop petit/);
+  });
+
   it("typical outputs have no English words", async () => {
     for (const args of [["jobs", "list"], ["stats"], ["workers"], ["alerts"], ["bilans", "list"]]) {
       const r = await cli(...args);
