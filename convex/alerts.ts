@@ -37,7 +37,7 @@ export const notificationTargets = workerQuery({
         openedAt: v.number(),
         notifiedAt: v.optional(v.number()),
       }),
-      admins: v.array(v.object({ name: v.string(), email: v.string() })),
+      admins: v.array(v.object({ userId: v.id("users"), name: v.string(), email: v.string() })),
     }),
     v.null(),
   ),
@@ -60,7 +60,7 @@ export const notificationTargets = workerQuery({
       // A deactivated admin is refused everywhere: no alarm e-mail either.
       admins: admins
         .filter((admin) => admin.deactivatedAt === undefined)
-        .map((admin) => ({ name: admin.name, email: admin.email })),
+        .map((admin) => ({ userId: admin._id, name: admin.name, email: admin.email })),
     };
   },
 });

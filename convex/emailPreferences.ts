@@ -103,7 +103,9 @@ export const recipients = workerQuery({
     const out = [];
     for (const userId of userIds.slice(0, 200)) {
       const send = await wantsEmail(ctx, userId, kind);
-      const optional = notificationKinds.includes(kind) && !NOTIFICATION_KINDS[kind].essential;
+      // Without the secret no signed link can be made: the worker links the preferences page.
+      const optional =
+        !NOTIFICATION_KINDS[kind].essential && Boolean(process.env.API_KEY_SIGNING_KEY);
       out.push({
         userId,
         send,

@@ -21,6 +21,8 @@ export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   "aria.answer": 4,
   "aria.memory": 1,
   "aria.sheet": 1,
+  "rgpd.export": 1,
+  "rgpd.erase": 1,
 };
 
 export class ConfigError extends Error {

@@ -10,6 +10,8 @@ import { bilanPdfHandler } from "./handlers/bilan-pdf.ts";
 import { documentIngestHandler } from "./handlers/document-ingest.ts";
 import { emailSendHandler } from "./handlers/email-send.ts";
 import { invitationSendHandler } from "./handlers/invitation-send.ts";
+import { rgpdEraseHandler } from "./handlers/rgpd-erase.ts";
+import { rgpdExportHandler } from "./handlers/rgpd-export.ts";
 import { systemEcho } from "./handlers/system-echo.ts";
 import type { PipelineServices } from "./pipeline/services.ts";
 
@@ -27,6 +29,8 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
     alertsNotifyHandler(services),
     invitationSendHandler(services),
     ariaAnswerHandler(services),
+    rgpdExportHandler,
+    rgpdEraseHandler(services.deleteClerkUser),
   ];
 }
 

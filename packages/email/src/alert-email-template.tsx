@@ -20,6 +20,10 @@ export interface AlertEmailContent {
   details: Array<{ label: string; value: string }>;
   occurredAt: string;
   adminUrl?: string;
+  /** The information notice on personal data (every e-mail links it). */
+  privacyUrl?: string;
+  /** Alerts are non-essential: the recipient may turn them off (signed-out link). */
+  unsubscribeUrl?: string;
 }
 
 const font = "'DejaVu Sans', Verdana, Arial, sans-serif";
@@ -53,6 +57,21 @@ export function AlertEmail(props: AlertEmailContent) {
               <Link href={props.adminUrl} style={{ color: "#1F3A5F" }}>
                 Ouvrir la console d’administration
               </Link>
+            </Text>
+          )}
+          {(props.privacyUrl || props.unsubscribeUrl) && (
+            <Text style={{ fontSize: 11, color: "#5F6B7A", marginTop: 18 }}>
+              {props.privacyUrl && (
+                <Link href={props.privacyUrl} style={{ color: "#5F6B7A" }}>
+                  Vos données personnelles
+                </Link>
+              )}
+              {props.privacyUrl && props.unsubscribeUrl ? " · " : null}
+              {props.unsubscribeUrl && (
+                <Link href={props.unsubscribeUrl} style={{ color: "#5F6B7A" }}>
+                  Ne plus recevoir ces alertes par e-mail
+                </Link>
+              )}
             </Text>
           )}
         </Container>

@@ -21,6 +21,16 @@ export const zOutgoingEmail = z.object({
   attachments: z.array(zEmailAttachment).default([]),
   /** One key per (bilan, version, recipient): a retried job must never send twice. */
   idempotencyKey: z.string().trim().min(1).max(256),
+  /**
+   * Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post on every e-mail a person
+   * may turn off (RFC 2369, RFC 8058). Printable ASCII only (no line breaks: no injection).
+   */
+  headers: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,60}$/),
+      z.string().regex(/^[\x20-\x7e]{1,900}$/),
+    )
+    .optional(),
   /** Resend tags: ASCII letters, digits, underscores and dashes only. */
   tags: z
     .array(

@@ -80,6 +80,7 @@ export class OutboxSender implements EmailSender {
       messageId,
       date: this.now(),
       headers: {
+        ...email.headers,
         "X-Nexus-Idempotency-Key": encodeURIComponent(email.idempotencyKey),
         ...(email.tags?.length
           ? { "X-Nexus-Tags": email.tags.map((t) => `${t.name}=${t.value}`).join("; ") }

@@ -15,6 +15,8 @@ export const zAlertEmailProps = z.object({
     .default([]),
   occurredAt: z.number().int().positive(),
   adminUrl: z.url({ protocol: /^https?$/ }).optional(),
+  privacyUrl: z.url({ protocol: /^https?$/ }).optional(),
+  unsubscribeUrl: z.url({ protocol: /^https?$/ }).optional(),
   centre: zCentre,
 });
 export type AlertEmailProps = z.input<typeof zAlertEmailProps>;
@@ -39,6 +41,8 @@ export async function renderAlertEmail(props: AlertEmailProps): Promise<Rendered
     details: p.details.map((d) => ({ label: d.label, value: String(d.value) })),
     occurredAt: dateTime.format(new Date(p.occurredAt)),
     adminUrl: p.adminUrl,
+    privacyUrl: p.privacyUrl,
+    unsubscribeUrl: p.unsubscribeUrl,
   });
   const [html, text] = await Promise.all([render(element), render(element, plainTextOptions)]);
   return { subject: `[${p.centre.name}] Alerte : ${p.title}`, html, text };

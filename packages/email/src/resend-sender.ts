@@ -98,6 +98,7 @@ export class ResendSender implements EmailSender {
           contentType: a.contentType,
         })),
         tags: email.tags,
+        ...(email.headers ? { headers: email.headers } : {}),
       },
       { idempotencyKey: email.idempotencyKey, signal: AbortSignal.timeout(this.timeoutMs) },
     );

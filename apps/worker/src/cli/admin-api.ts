@@ -12,6 +12,15 @@ import type { TokenSource } from "../auth/credentials.ts";
 
 export type AdminApi = ReturnType<typeof createAdminApi>;
 
+/** A person for the rgpd commands: an account, or a student record (--eleve). */
+export type RgpdSubject = { userId: string } | { studentId: string };
+
+function subjectArgs(subject: RgpdSubject) {
+  return "userId" in subject
+    ? { userId: subject.userId as Id<"users"> }
+    : { studentId: subject.studentId as Id<"students"> };
+}
+
 export function createAdminApi(
   convexUrl: string,
   tokens: TokenSource,
@@ -97,6 +106,22 @@ export function createAdminApi(
     listBilans: (args: FunctionArgs<typeof api.operator.listBilans>) =>
       query(api.operator.listBilans, args),
     bilanDetail: (bilanId: string) => query(api.operator.bilanDetail, { bilanId }),
+    rgpd: {
+      planFor: (subject: RgpdSubject) => query(api.rgpd.planFor, subjectArgs(subject)),
+      requestErasure: (subject: RgpdSubject) =>
+        mutation(api.rgpd.requestErasure, subjectArgs(subject)),
+      requestExport: (subject: RgpdSubject) =>
+        mutation(api.rgpd.requestExport, subjectArgs(subject)),
+      confirmErasure: (requestId: string) =>
+        mutation(api.rgpd.confirmErasure, { requestId: requestId as Id<"rgpdRequests"> }),
+      erasurePlan: (requestId: string) =>
+        query(api.rgpd.erasurePlan, { requestId: requestId as Id<"rgpdRequests"> }),
+      myRequests: () => query(api.rgpd.myRequests, {}),
+      exportUrl: (requestId: string) =>
+        action(api.rgpd.exportUrl, { requestId: requestId as Id<"rgpdRequests"> }),
+      retentionOverview: (now: number) => query(api.retention.overview, { now }),
+      retentionRun: () => mutation(api.retention.run, {}),
+    },
     /** Calls `onUpdate` with the newest jobs matching the filter now and after every change. */
     watchJobs(
       args: FunctionArgs<typeof api.jobs.list>,

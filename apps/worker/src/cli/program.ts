@@ -19,6 +19,7 @@ import { FrenchCommand } from "./french-commander.ts";
 
 import { isFinishedJob, JOB_STATUS_FR, jobEventFr, jobProgressText } from "./labels.ts";
 import { registerPeopleCommands } from "./people-commands.ts";
+import { registerRgpdCommands } from "./rgpd-commands.ts";
 import { unreachableMessage } from "./unreachable.ts";
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -404,6 +405,7 @@ export function buildProgram(io: CliIo): Command {
   registerConsistencyCommand(program, deps);
 
   registerPeopleCommands(program, deps);
+  registerRgpdCommands(program, deps);
   program
     .command("workers")
     .description("liste les workers connus")

@@ -126,3 +126,35 @@ describe("alerts.notify against Convex", () => {
     expect(sent).toHaveLength(2);
   });
 });
+
+describe("alerts.notify and e-mail preferences", () => {
+  it("carries a signed-out unsubscribe link and List-Unsubscribe headers, and skips who turned alerts off", async () => {
+    vi.stubEnv("API_KEY_SIGNING_KEY", "clé-de-test-des-liens");
+    const { t, world } = await freshWorld();
+    await t.mutation(internal.jobs.enqueueInternal, {
+      kind: "system.echo",
+      payload: { message: "x", sleepMs: 0 },
+      runAt: Date.now() - 60_000,
+    });
+    await t.mutation(internal.alerts.evaluate, {});
+    const [alert] = await t.run(async (ctx) => await ctx.db.query("alerts").collect());
+    const { sent, run } = setup(t);
+    expect(await run(alert!._id)).toEqual({ notified: 1 });
+    const email = sent[0]!;
+    const url = /https:\/\/app\.test\/desabonnement\/[A-Za-z0-9_%.-]+/.exec(email.html)?.[0];
+    expect(url).toBeDefined();
+    expect(email.headers).toEqual({
+      "List-Unsubscribe": `<${url}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    });
+    expect(email.html).toContain("https://app.test/confidentialite");
+    // The link works without signing in: the admin no longer gets alerts.
+    const token = decodeURIComponent(url!.split("/").pop()!);
+    expect(await t.mutation(api.emailPreferences.unsubscribe, { token })).toMatchObject({
+      ok: true,
+    });
+    await t.run((ctx) => ctx.db.patch(alert!._id, { notifiedAt: undefined }));
+    expect(await run(alert!._id)).toEqual({ notified: 0 });
+    expect(world.users.admin).toBeDefined();
+  });
+});

@@ -23,27 +23,47 @@ export function alertsNotifyHandler(services: PipelineServices) {
       if (!target) return { skipped: "alerte supprimée" };
       if (target.alert.notifiedAt !== undefined) return { skipped: "déjà notifiée" };
       const { renderAlertEmail } = await import("@nexus/email/render-alert-email");
+      const { privacyNoticeUrl, unsubscribeHeaders, unsubscribeUrl } = await import(
+        "@nexus/email/unsubscribe"
+      );
       const sender = await services.emailSender();
-      const email = await renderAlertEmail({
-        title: TITLES[target.alert.kind] ?? "Alerte de la file de tâches",
-        message: target.alert.message,
-        details: target.alert.jobKind
-          ? [{ label: "Type de tâche", value: target.alert.jobKind }]
-          : [],
-        occurredAt: target.alert.openedAt,
-        adminUrl: `${services.appUrl}/admin`,
+      // Alerts may be turned off per person (« Échecs de traitement »): skip those who did.
+      const wishes = await convex.query(api.emailPreferences.recipients, {
+        userIds: target.admins.map((a) => a.userId),
+        kind: "job_failed",
       });
+      let notified = 0;
       for (const admin of target.admins) {
+        const wish = wishes.find((w) => w.userId === admin.userId);
+        if (wish && !wish.send) continue;
+        const unsubscribe = wish?.unsubscribeToken
+          ? unsubscribeUrl(services.appUrl, wish.unsubscribeToken)
+          : undefined;
+        // No signing key on this deployment: the preferences page (signed in) instead.
+        const email = await renderAlertEmail({
+          title: TITLES[target.alert.kind] ?? "Alerte de la file de tâches",
+          message: target.alert.message,
+          details: target.alert.jobKind
+            ? [{ label: "Type de tâche", value: target.alert.jobKind }]
+            : [],
+          occurredAt: target.alert.openedAt,
+          adminUrl: `${services.appUrl}/admin`,
+          privacyUrl: privacyNoticeUrl(services.appUrl),
+          unsubscribeUrl: unsubscribe ?? `${services.appUrl}/mes-donnees#preferences-email`,
+          centre: services.centre,
+        });
         await sender.send({
           to: { name: admin.name, email: admin.email },
           subject: email.subject,
           html: email.html,
           text: email.text,
           idempotencyKey: `alert:${alertId}:${admin.email.toLowerCase()}`,
+          ...(unsubscribe ? { headers: unsubscribeHeaders(unsubscribe) } : {}),
         });
+        notified++;
       }
       await convex.mutation(api.alerts.markNotified, { alertId: id });
-      return { notified: target.admins.length };
+      return { notified };
     },
   });
 }

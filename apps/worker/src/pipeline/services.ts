@@ -13,6 +13,7 @@ import type { TutorProvider } from "@nexus/synthesis/tutor/contracts";
 import { z } from "zod";
 import type { WorkerConvex } from "../handler.ts";
 import type { Logger } from "../logger.ts";
+import { type ClerkDeletion, clerkDeletionFromEnv } from "../rgpd/clerk-users.ts";
 import { createConvexRateBudget } from "./convex-rate-budget.ts";
 
 const zPipelineEnv = z.object({
@@ -40,6 +41,8 @@ export interface PipelineServices {
   emailSender(): Promise<EmailSender>;
   embedder(): Promise<Embedder>;
   ocrPool(): Promise<OcrPool>;
+  /** Deletes an erased person's Clerk user (no-op without CLERK_SECRET_KEY). */
+  deleteClerkUser: ClerkDeletion;
   close(): Promise<void>;
 }
 
@@ -127,6 +130,7 @@ export function createPipelineServices(
     emailSender: sender.get,
     embedder: embedder.get,
     ocrPool: ocr.get,
+    deleteClerkUser: clerkDeletionFromEnv(env),
     async close() {
       await (await ocr.created())?.terminate();
     },
