@@ -326,6 +326,7 @@ export async function startConvexLocal(options: ConvexLocalOptions = {}): Promis
     deps = { engine, verifier, beginUpload: tokens.begin, maxUploadBytes, admin };
     await scheduler.start(crons);
     markReady();
+    engine.indexTextInBackground();
 
     let stopped: Promise<void> | null = null;
     return {

@@ -261,6 +261,14 @@ export class ConvexEngine {
   /** Full-text search indexes by "table.index", and per table. */
   private readonly textIndexes = new Map<string, TextSearchIndex>();
   private readonly textIndexesByTable = new Map<string, TextSearchIndex[]>();
+  /**
+   * Loaded documents not yet in their full-text indexes (a centre's 20,000 chunks take
+   * seconds to tokenise): indexed in slices after start (`indexTextInBackground`), or
+   * at once by the first search that needs them. Commits index their documents
+   * directly, so the backlog only shrinks.
+   */
+  private textBacklog: string[] = [];
+  private textBacklogNext = 0;
   /** Vectors of committed documents per vector index, and per table. */
   private readonly vectorCaches = new Map<string, VectorIndexCache>();
   private readonly vectorCachesByTable = new Map<string, VectorIndexCache[]>();
@@ -429,9 +437,16 @@ export class ConvexEngine {
       if (present) this.filesByToken.set(this.fileUrlToken(id), id);
       else this.filesByToken.delete(this.fileUrlToken(id));
     }
-    for (const index of this.textIndexesByTable.get(table) ?? []) {
-      if (present) index.add(id, doc);
-      else index.remove(id);
+    const textIndexes = this.textIndexesByTable.get(table);
+    if (textIndexes !== undefined) {
+      // At load, documents are indexed in the background after the runtime is ready.
+      if (loading) this.textBacklog.push(id);
+      else {
+        for (const index of textIndexes) {
+          if (present) index.add(id, doc);
+          else index.remove(id);
+        }
+      }
     }
     for (const cache of this.vectorCachesByTable.get(table) ?? []) {
       if (present) cache.add(id, doc);
@@ -643,10 +658,39 @@ export class ConvexEngine {
       args.query?.source?.type === "Search" ? this.paginateSearch(args) : paginate(args);
   }
 
+  /** Indexes up to `budgetMs` of the backlog (all of it without a budget); true when done. */
+  indexTextBacklog(budgetMs = Number.POSITIVE_INFINITY): boolean {
+    const started = performance.now();
+    const backlog = this.textBacklog;
+    while (this.textBacklogNext < backlog.length) {
+      const id = backlog[this.textBacklogNext++] as string;
+      const doc = this.db._documents[id];
+      // Deleted since, or already indexed by a commit that rewrote it.
+      if (doc !== undefined) {
+        for (const index of this.textIndexesByTable.get(tableNameFromId(id) ?? "") ?? []) {
+          if (!index.has(id)) index.add(id, doc);
+        }
+      }
+      if ((this.textBacklogNext & 63) === 0 && performance.now() - started > budgetMs) return false;
+    }
+    this.textBacklog = [];
+    this.textBacklogNext = 0;
+    return true;
+  }
+
+  /** Works through the text backlog in short slices, leaving room for requests. */
+  indexTextInBackground(sliceMs = 10): void {
+    const step = () => {
+      if (!this.indexTextBacklog(sliceMs)) realSetTimeout(step, 1);
+    };
+    realSetTimeout(step, 0);
+  }
+
   private rankSearch(source: NonNullable<QueryJson["source"]>): {
     table: string;
     ranked: RankedDoc[];
   } {
+    this.indexTextBacklog();
     const indexName = source.indexName ?? "";
     const table = indexName.split(".")[0] ?? "";
     const index = this.textIndexes.get(indexName);

@@ -188,6 +188,10 @@ export class TextSearchIndex {
     return this.slotOf.size;
   }
 
+  has(id: string): boolean {
+    return this.slotOf.has(id);
+  }
+
   private analyze(doc: Record<string, unknown>): AnalyzedDoc | null {
     const text = fieldValue(doc, this.spec.searchField);
     // Like Convex, documents whose search field is not a string are not in the index.
