@@ -87,14 +87,14 @@ const envSchema = z.object({
   /** Overrides every handler's retry base delay (diagnostics and tests). */
   WORKER_RETRY_BASE_MS: int(10, 3_600_000).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** json for machines (production); pretty for people (`bun run dev` sets it). */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
 });
 
 /** The health server's address, on its own: `nexus-worker start` and its tests read it. */
 export function loadHealthConfig(env: Record<string, string | undefined>): {
   host: string;
   port: number;
-  /** json for machines (production); pretty for people (`bun run dev` sets it). */
-  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
 } {
   const e = readEnv(env);
   return { host: e.WORKER_HEALTH_HOST, port: e.WORKER_HEALTH_PORT };
@@ -115,13 +115,13 @@ export interface WorkerConfig {
   disableSubscription: boolean;
   retryBaseMsOverride: number | undefined;
   logLevel: "debug" | "info" | "warn" | "error";
+  logFormat: "json" | "pretty";
 }
 
 function readEnv(env: Record<string, string | undefined>) {
   // Empty variables count as unset, as in most .env tooling.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(cleaned);
-  logFormat: "json" | "pretty";
   if (!parsed.success) {
     // One line, naming every variable at fault: it is what the process prints before exiting.
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")} : ${i.message}`);
@@ -148,13 +148,13 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
     disableSubscription: e.WORKER_DISABLE_SUBSCRIPTION,
     retryBaseMsOverride: e.WORKER_RETRY_BASE_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   };
 }
 
 export interface CliConfig {
   convexUrl: string;
   siteUrl: string;
-    logFormat: e.LOG_FORMAT,
 }
 
 /** Where the CLI calls; its credentials are read when a command needs them (auth/credentials.ts). */

@@ -80,10 +80,6 @@ export function createAdminApi(
     confirmEmail: (emailId: string, delivered: boolean) =>
       mutation(api.emails.confirm, { emailId: emailId as Id<"emails">, delivered }),
     revokeKey: (keyId: string) => mutation(api.apiKeys.revoke, { keyId: keyId as Id<"apiKeys"> }),
-    /** Calls `onUpdate` with the documents' statuses now and after every change, until the returned function is called. */
-    watchDocuments(
-      documentIds: string[],
-      onUpdate: (statuses: DocumentStatus[]) => void,
     pauses: () => query(api.jobs.pauses, {}),
     pause: (kind: JobKind, reason?: string) => mutation(api.jobs.pause, { kind, reason }),
     resume: (kind: JobKind) => mutation(api.jobs.resume, { kind }),
@@ -141,6 +137,10 @@ export function createAdminApi(
         await live.close();
       };
     },
+    /** Calls `onUpdate` with the documents' statuses now and after every change, until the returned function is called. */
+    watchDocuments(
+      documentIds: string[],
+      onUpdate: (statuses: DocumentStatus[]) => void,
       onError: (error: Error) => void,
     ): () => Promise<void> {
       const live = new ConvexClient(convexUrl, { unsavedChangesWarning: false, ...liveOptions });

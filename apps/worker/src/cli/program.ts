@@ -10,17 +10,17 @@ import { ConfigError, loadCliConfig } from "../config.ts";
 import { errorMessage } from "../errors.ts";
 import { type AdminApi, createAdminApi, type JobEvent, type JobView } from "./admin-api.ts";
 import { OperationFailed, UsageError } from "./cli-errors.ts";
-import { registerDocumentCommands, registerSearchCommand } from "./document-commands.ts";
 import { registerConsistencyCommand } from "./consistency-command.ts";
+import { registerDocumentCommands, registerSearchCommand } from "./document-commands.ts";
 import { registerEmailCommands } from "./email-commands.ts";
 import { formatDate, formatDuration, table, truncate } from "./format.ts";
-import { registerKeyCommands } from "./key-commands.ts";
 import { FrenchCommand } from "./french-commander.ts";
-
+import { registerKeyCommands } from "./key-commands.ts";
 import { isFinishedJob, JOB_STATUS_FR, jobEventFr, jobProgressText } from "./labels.ts";
 import { registerPeopleCommands } from "./people-commands.ts";
 import { registerRgpdCommands } from "./rgpd-commands.ts";
 import { unreachableMessage } from "./unreachable.ts";
+
 export interface CliIo {
   env: Record<string, string | undefined>;
   stdout: (text: string) => void;
@@ -32,9 +32,9 @@ export interface CliIo {
   confirm: (question: string) => Promise<boolean>;
   /** Runs the daemon (only `start` needs it). */
   startWorker: (env: Record<string, string | undefined>) => Promise<number>;
-}
   /** Resolves on Ctrl-C or SIGTERM (`jobs list --follow` stops there). */
   interrupted?: () => Promise<void>;
+}
 
 export { UsageError };
 
@@ -140,8 +140,8 @@ function showJob(job: JobView, events: JobEvent[]): string {
   return lines.join("\n");
 }
 
-function jobJson(job: JobView, events?: JobEvent[]) {
 /** A job for --json: a finished job carries no leftover progress from its last heartbeat. */
+function jobJson(job: JobView, events?: JobEvent[]) {
   const clean = isFinishedJob(job.status) ? { ...job, progress: undefined } : job;
   return events ? { ...clean, events } : clean;
 }
@@ -212,7 +212,6 @@ export function buildProgram(io: CliIo): Command {
     )
     .option("--json", "sortie JSON (tableau de tâches ; avec --follow, un objet par ligne)")
     .action(async (opts) => {
-      const list = await listAll(
       if (opts.follow) {
         return await followJobs(
           admin(),
@@ -221,6 +220,7 @@ export function buildProgram(io: CliIo): Command {
           { io, json: Boolean(opts.json), print },
         );
       }
+      const list = await listAll(
         admin(),
         { status: opts.status, kind: opts.kind, since: opts.since },
         opts.limit,
@@ -403,9 +403,9 @@ export function buildProgram(io: CliIo): Command {
   registerKeyCommands(program, deps);
   registerEmailCommands(program, deps);
   registerConsistencyCommand(program, deps);
-
   registerPeopleCommands(program, deps);
   registerRgpdCommands(program, deps);
+
   program
     .command("workers")
     .description("liste les workers connus")
@@ -534,13 +534,13 @@ export function terminalIo(): CliIo {
       }
     },
     startWorker: async (env) => (await import("../start.ts")).startWorker(env),
-  };
-}
     interrupted: () =>
       new Promise((resolve) => {
         process.once("SIGINT", () => resolve());
         process.once("SIGTERM", () => resolve());
       }),
+  };
+}
 
 function kindOrUsage(value: string) {
   const kind = zJobKind.safeParse(value);
