@@ -83,7 +83,10 @@ export interface ConvexGlobal {
   components: Record<string, { db: DatabaseFake }>;
   transactionManager: {
     _lastCommitTs: bigint;
-    getMetricsTracker?(): { trackRead(bytes: number): void } | null | undefined;
+    getMetricsTracker?():
+      | { trackRead(bytes: number): void; trackIndexRange?(): void }
+      | null
+      | undefined;
   };
   syscall: (op: string, jsonArgs: string) => string;
   asyncSyscall: (op: string, jsonArgs: string) => Promise<string>;

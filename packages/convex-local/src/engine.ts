@@ -821,6 +821,8 @@ export class ConvexEngine {
       switch (op) {
         case "1.0/queryStreamNext":
           return this.queryStreamNext(jsonArgs);
+        case "1.0/get":
+          return this.getDocument(jsonArgs);
         case "1.0/queryPage":
           return await this.queryPage(ctx, jsonArgs, originalAsync);
         case "1.0/schedule":
@@ -894,6 +896,22 @@ export class ConvexEngine {
     const serialized = this.serializedDocument(value);
     this.global.transactionManager.getMetricsTracker?.()?.trackRead(serialized.size);
     return `{"value":${serialized.json},"done":false}`;
+  }
+
+  /** `ctx.db.get`, as convex-test answers it, with committed documents serialised once. */
+  private getDocument(jsonArgs: string): string {
+    const { table, id } = JSON.parse(jsonArgs) as { table?: string; id: string };
+    const tracker = this.global.transactionManager.getMetricsTracker?.();
+    tracker?.trackIndexRange?.();
+    const doc = this.db.get(table, id);
+    if (doc === null) return "null";
+    // A document written by the running transaction may hold pending values: as is.
+    const serialized =
+      this.db._documents[id] === doc
+        ? this.serializedDocument(doc)
+        : { json: JSON.stringify(convexToJson(doc)), size: getDocumentSize(doc) };
+    tracker?.trackRead(serialized.size);
+    return serialized.json;
   }
 
   private readonly serializedDocs = new WeakMap<object, { json: string; size: number }>();
