@@ -115,6 +115,7 @@ const vPageInput = v.object({
   page: v.number(),
   method: v.union(v.literal("text"), v.literal("ocr")),
   confidence: v.optional(v.number()),
+  ocrInput: v.optional(v.union(v.literal("image"), v.literal("render"))),
   chars: v.number(),
 });
 

@@ -118,7 +118,7 @@ async function indexedDocument(t: T) {
   });
   const pages = [
     { page: 1, method: "text" as const, chars: 1800 },
-    { page: 2, method: "ocr" as const, confidence: 91.5, chars: 950 },
+    { page: 2, method: "ocr" as const, confidence: 91.5, ocrInput: "image" as const, chars: 950 },
   ];
   await worker.mutation(api.ingestion.recordPages, {
     documentId,
@@ -420,7 +420,7 @@ describe("provenance.documentTimeline", () => {
     expect(timeline.document).toMatchObject({ title: "Cours sur les suites", pages: 2 });
     expect(timeline.pages).toEqual([
       { page: 1, method: "text", chars: 1800 },
-      { page: 2, method: "ocr", confidence: 91.5, chars: 950 },
+      { page: 2, method: "ocr", confidence: 91.5, ocrInput: "image", chars: 950 },
     ]);
     expect(timeline.morePages).toBe(false);
     expect(timeline.steps.map((step) => step.kind)).toEqual(["upload", "ingest", "cited"]);

@@ -342,6 +342,7 @@ export const vDocumentPage = v.object({
   page: v.number(),
   method: v.union(v.literal("text"), v.literal("ocr")),
   confidence: v.optional(v.number()),
+  ocrInput: v.optional(v.union(v.literal("image"), v.literal("render"))),
   chars: v.number(),
 });
 
@@ -487,7 +488,13 @@ export async function documentTimeline(
     steps: steps.sort((a, b) => a.at - b.at),
     pages: pages
       .slice(0, DOCUMENT_PAGES_LIMIT)
-      .map(({ page, method, confidence, chars }) => ({ page, method, confidence, chars })),
+      .map(({ page, method, confidence, ocrInput, chars }) => ({
+        page,
+        method,
+        confidence,
+        ocrInput,
+        chars,
+      })),
     morePages: pages.length > DOCUMENT_PAGES_LIMIT,
     citingBilans,
   };

@@ -50,6 +50,11 @@ export const knowledgeTables = {
     page: v.number(),
     method: v.union(v.literal("text"), v.literal("ocr")),
     confidence: v.optional(v.number()),
+    /**
+     * What OCR read: the page's own embedded image (a scan, at its resolution) or the page
+     * rendered through pdf.js (mixed pages, undecodable images). Absent on older rows.
+     */
+    ocrInput: v.optional(v.union(v.literal("image"), v.literal("render"))),
     /** Non-space characters extracted from the page. */
     chars: v.number(),
   }).index("by_documentId_and_generation_and_page", ["documentId", "generation", "page"]),

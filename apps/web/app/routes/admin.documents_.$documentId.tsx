@@ -24,6 +24,7 @@ import {
   formatConfidenceFr,
   jobPath,
   LOW_OCR_CONFIDENCE,
+  ocrInputLabels,
 } from "~/utils/provenance";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -180,7 +181,11 @@ export default function DocumentPage() {
                   <th scope="row" className="px-3 py-2 text-right font-medium">
                     {page.page}
                   </th>
-                  <td className="px-3 py-2">{extractionMethodLabels[page.method]}</td>
+                  <td className="px-3 py-2">
+                    {page.method === "ocr" && page.ocrInput
+                      ? ocrInputLabels[page.ocrInput]
+                      : extractionMethodLabels[page.method]}
+                  </td>
                   <td className="px-3 py-2 text-right">
                     {formatConfidenceFr(page.confidence)}
                     {page.confidence !== undefined && page.confidence < LOW_OCR_CONFIDENCE ? (

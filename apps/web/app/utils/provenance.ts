@@ -33,6 +33,12 @@ export const extractionMethodLabels = {
   ocr: "OCR (reconnaissance de caractères)",
 } as const;
 
+/** What OCR read on a page, when recorded. */
+export const ocrInputLabels = {
+  image: "OCR de l’image numérisée",
+  render: "OCR de la page rendue",
+} as const;
+
 export const providerLabels: Record<string, string> = {
   openai: "OpenAI",
   anthropic: "Anthropic",

@@ -133,7 +133,9 @@ test("la page d'un document montre la méthode et la confiance de chaque page, e
   const pages = page.getByTestId("page-document");
   await expect(pages.first()).toBeVisible();
   await expect(pages.first().locator("th")).toHaveText("1");
-  await expect(pages.first()).toContainText(/Couche texte du PDF|OCR \(reconnaissance/);
+  await expect(pages.first()).toContainText(
+    /Couche texte du PDF|OCR \(reconnaissance|OCR de l’image numérisée|OCR de la page rendue/,
+  );
   await expect(page.getByRole("columnheader", { name: "Confiance OCR" })).toBeVisible();
 
   const passages = page.getByTestId("passage");

@@ -25,6 +25,8 @@ export function pageExtraction(page: ExtractedPage) {
       page.source === "ocr" && page.confidence !== undefined
         ? Math.round(page.confidence * 10) / 10
         : undefined,
+    ocrInput:
+      page.method === "ocr-image" ? "image" : page.method === "ocr-render" ? "render" : undefined,
     chars: page.text.replace(/\s+/g, "").length,
   };
 }
