@@ -65,7 +65,8 @@ describe("prepareDocument", () => {
     const order = [...new Set(stages.map((s) => s.split(":")[0]))];
     expect(order).toEqual(["extracting", "chunking", "embedding"]);
     expect(stages.at(-1)).toBe(`embedding:${prepared.chunks.length}/${prepared.chunks.length}`);
-  });
+    // PDF rendering, extraction and embedding: a few seconds, more on a loaded machine.
+  }, 30_000);
 
   it("goes through OCR for an image and records OCR pages", async () => {
     const { renderTextPageImage } = await import("./page-image.ts");
