@@ -149,6 +149,10 @@ describe("jobs", () => {
     const still = await runtime.staff.query(api.jobs.get, { jobId: job.id });
     expect(still.job.status).toBe("pending");
     expect((await cli("jobs", "paused")).stdout).toContain("essai");
+    expect((await json("stats")).paused).toEqual([
+      expect.objectContaining({ kind: "system.echo" }),
+    ]);
+    expect((await cli("stats")).stdout).toContain("Types suspendus : system.echo");
 
     expect(await json("jobs", "resume", "system.echo")).toMatchObject({ changed: true });
     await runtime.waitForQuery(

@@ -436,11 +436,13 @@ export function buildProgram(io: CliIo): Command {
 
   program
     .command("stats")
-    .description("tâches par statut et type, âge de la plus ancienne en attente, taux d'échec")
+    .description(
+      "tâches par statut et type, âge de la plus ancienne en attente, taux d'échec, types suspendus",
+    )
     .option("--json", "sortie JSON")
     .action(async (opts) => {
-      const stats = await admin().stats(Date.now());
-      if (opts.json) return printJson(stats);
+      const [stats, paused] = await Promise.all([admin().stats(Date.now()), admin().pauses()]);
+      if (opts.json) return printJson({ ...stats, paused });
       const kinds = [...new Set(stats.counts.map((c) => c.kind))];
       const count = (kind: string, status: string) =>
         stats.counts.find((c) => c.kind === kind && c.status === status)?.count ?? 0;
@@ -467,6 +469,12 @@ export function buildProgram(io: CliIo): Command {
       print(
         `Dernière heure : ${h.completed} terminée(s), ${h.failed} échouée(s), taux d'échec ${Math.round(h.failureRate * 100)} %`,
       );
+      // A paused kind piles up on purpose: say so next to the counts.
+      if (paused.length > 0) {
+        print(
+          `Types suspendus : ${paused.map((p) => `${p.kind} (depuis ${formatDate(p.pausedAt)}${p.reason ? `, ${p.reason}` : ""})`).join(", ")} — « jobs resume <type> » pour reprendre`,
+        );
+      }
     });
 
   program
