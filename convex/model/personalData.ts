@@ -254,6 +254,19 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
     },
   }),
   entry({
+    table: "jobPauses",
+    label: "Types de tâches en pause",
+    description: "Which staff member paused a kind of job (one row per paused kind).",
+    export: false,
+    refs: {
+      pausedBy: {
+        to: "users",
+        onErase: "keep",
+        why: "An operational switch of the centre; the id no longer resolves once the person is erased.",
+      },
+    },
+  }),
+  entry({
     table: "emails",
     label: "E-mails envoyés",
     description: "E-mails sent to the person: address, subject, template, status, dates.",
