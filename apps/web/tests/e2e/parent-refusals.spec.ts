@@ -97,7 +97,10 @@ test("un parent voit ses enfants et le bilan envoyé, sans recharger", async ({ 
   expect((await file.body()).subarray(0, 5).toString()).toBe("%PDF-");
 
   await page.getByRole("link", { name: "Mes enfants" }).first().click();
-  await expect(camille.locator('[data-status="sent"]')).toBeVisible();
+  // Camille's NSI bilan, and her first maths bilan, both sent.
+  await expect(
+    camille.getByRole("link", { name: new RegExp(NSI) }).locator('[data-status="sent"]'),
+  ).toBeVisible();
   await captureScreenshots(page, "parent-enfants");
 });
 
