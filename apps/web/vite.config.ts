@@ -35,6 +35,9 @@ export default defineConfig({
       "@visx/group",
       "@visx/shape",
       "@visx/vendor/d3-scale",
+      // The staff's e-mail page (its re-render): found late, Vite would reload every open page.
+      "@react-email/components",
+      "@react-email/render",
     ],
   },
   plugins: [

@@ -59,7 +59,10 @@ export default function ReviewPage() {
   const labels = new Map(bilan.scores?.domains.map((d) => [d.domainId, d.label]) ?? []);
   const domainLabel = (id: string) => labels.get(id) ?? id;
   const generating = bilan.status === "generating" || bilan.status === "submitted";
-  const newVersion = useArrivedVersion(bilan.synthesisVersion, revisions[0]?.source, generating);
+  // The newest revision's source once the history has caught up with the bilan's version.
+  const newestSource =
+    revisions[0]?.version === bilan.synthesisVersion ? revisions[0].source : undefined;
+  const newVersion = useArrivedVersion(bilan.synthesisVersion, newestSource, generating);
   // What the editor holds: approval waits for its edits to be saved (until it reports, the
   // version loaded, nothing unsaved).
   const [readiness, setReadiness] = useState<ApprovalReadiness | null>(null);
@@ -134,7 +137,7 @@ export default function ReviewPage() {
         </p>
       ) : null}
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card aria-labelledby="synthese-titre">
           <CardTitle id="synthese-titre">Synthèse rédigée</CardTitle>
           {bilan.synthesis ? (
@@ -182,23 +185,28 @@ export default function ReviewPage() {
   );
 }
 
-/** The version a regeneration brought while the page was open (null until one lands). */
+/**
+ * The version a regeneration brought while the page was open (null until one lands): a version
+ * newer than any the page has shown, written by the worker (not an edit). Read from the version
+ * itself, not from having seen the bilan `generating`: a fast worker can finish between two
+ * updates of the page.
+ */
 function useArrivedVersion(
   version: number,
   newestSource: "generated" | "edited" | undefined,
   generating: boolean,
 ): number | null {
-  const waited = useRef(generating);
+  const shown = useRef(version);
   const [arrived, setArrived] = useState<number | null>(null);
   useEffect(() => {
     if (generating) {
-      waited.current = true;
       setArrived(null);
       return;
     }
-    if (waited.current && newestSource === "generated") {
-      waited.current = false;
-      setArrived(version);
+    // Wait for the history to name the new version's source before deciding.
+    if (version > shown.current && newestSource !== undefined) {
+      shown.current = version;
+      if (newestSource === "generated") setArrived(version);
     }
   }, [generating, newestSource, version]);
   return arrived;

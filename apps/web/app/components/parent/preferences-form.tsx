@@ -21,9 +21,9 @@ const field =
 const label = "block text-sm font-semibold text-slate-900";
 
 const STYLES: { value: SalutationChoice["style"]; label: string }[] = [
-  { value: "civilite", label: "Civilité et nom (« Bonjour Madame Durand, »)" },
-  { value: "prenom", label: "Prénom (« Bonjour Isabelle, »)" },
-  { value: "neutre", label: "Neutre (« Bonjour, »)" },
+  { value: "civilite", label: "Civilité et nom («\u00a0Bonjour Madame Durand,\u00a0»)" },
+  { value: "prenom", label: "Prénom («\u00a0Bonjour Isabelle,\u00a0»)" },
+  { value: "neutre", label: "Neutre («\u00a0Bonjour,\u00a0»)" },
 ];
 
 type Outcome = { kind: "success" | "error"; message: string } | null;
@@ -58,7 +58,7 @@ export function PreferencesForm({
       setCurrent(greeting);
       setOutcome({
         kind: "success",
-        message: `Préférence enregistrée : vos prochains e-mails commenceront par « ${greeting} ».`,
+        message: `Préférence enregistrée : vos prochains e-mails commenceront par «\u00a0${greeting}\u00a0».`,
       });
     } catch (error) {
       setOutcome({ kind: "error", message: toUserError(error).message });
@@ -71,7 +71,8 @@ export function PreferencesForm({
     <Card aria-labelledby={`${id}-titre`} className="mt-8">
       <CardTitle id={`${id}-titre`}>Mes préférences</CardTitle>
       <p className="mt-1 text-slate-700">
-        Les e-mails du centre vous saluent actuellement par : <strong>« {current} »</strong>
+        Les e-mails du centre vous saluent actuellement par :{" "}
+        <strong>{`«\u00a0${current}\u00a0»`}</strong>
       </p>
       <form onSubmit={submit} className="mt-4 space-y-4" noValidate>
         <fieldset>
@@ -85,7 +86,7 @@ export function PreferencesForm({
                   value={option.value}
                   checked={style === option.value}
                   onChange={() => setStyle(option.value)}
-                  className="h-5 w-5 accent-brand-700"
+                  className="h-5 w-5 shrink-0 accent-brand-700"
                 />
                 {option.label}
               </label>

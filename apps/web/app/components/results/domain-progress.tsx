@@ -20,7 +20,10 @@ const toneClasses: Record<ChangeTone, string> = {
 
 function Change({ text }: { text: ReturnType<typeof changeText> }) {
   return (
-    <span className={`font-semibold ${toneClasses[text.tone]}`} data-tone={text.tone}>
+    <span
+      className={`font-semibold sm:whitespace-nowrap ${toneClasses[text.tone]}`}
+      data-tone={text.tone}
+    >
       <span aria-hidden="true">{text.shown}</span>
       <span className="sr-only">{text.spoken}</span>
     </span>
@@ -71,14 +74,14 @@ export function DomainProgress({
         <table className="w-full border-collapse text-left text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead>
-            <tr className="border-b border-slate-300 text-slate-700">
-              <th scope="col" className="py-2 pr-3 font-semibold">
+            <tr className="border-b border-slate-300 text-xs text-slate-700 sm:text-sm">
+              <th scope="col" className="py-2 pr-2 sm:pr-3 font-semibold">
                 Domaine
               </th>
-              <th scope="col" className="py-2 pr-3 text-right font-semibold">
+              <th scope="col" className="py-2 pr-2 sm:pr-3 text-right font-semibold">
                 Avant
               </th>
-              <th scope="col" className="py-2 pr-3 text-right font-semibold">
+              <th scope="col" className="py-2 pr-2 sm:pr-3 text-right font-semibold">
                 Maintenant
               </th>
               <th scope="col" className="py-2 font-semibold">
@@ -93,24 +96,34 @@ export function DomainProgress({
                 className="border-b border-slate-100"
                 data-domain={domain.domainId}
               >
-                <th scope="row" className="py-2 pr-3 font-medium text-slate-900">
+                <th
+                  scope="row"
+                  className="hyphens-auto py-2 pr-2 font-medium text-slate-900 sm:pr-3"
+                >
                   {domain.label}
                 </th>
-                <td className="py-2 pr-3 text-right tabular-nums">{percent(domain.before)}</td>
-                <td className="py-2 pr-3 text-right tabular-nums">{percent(domain.after)}</td>
+                <td className="py-2 pr-2 sm:pr-3 text-right tabular-nums">
+                  {percent(domain.before)}
+                </td>
+                <td className="py-2 pr-2 sm:pr-3 text-right tabular-nums">
+                  {percent(domain.after)}
+                </td>
                 <td className="py-2">
                   <Change text={changeText(domain)} />
                 </td>
               </tr>
             ))}
             <tr className="bg-slate-50">
-              <th scope="row" className="py-2 pr-3 font-semibold text-slate-900">
+              <th
+                scope="row"
+                className="hyphens-auto py-2 pr-2 font-semibold text-slate-900 sm:pr-3"
+              >
                 Ensemble du questionnaire
               </th>
-              <td className="py-2 pr-3 text-right font-semibold tabular-nums">
+              <td className="py-2 pr-2 sm:pr-3 text-right font-semibold tabular-nums">
                 {percent(progress.overall.before)}
               </td>
-              <td className="py-2 pr-3 text-right font-semibold tabular-nums">
+              <td className="py-2 pr-2 sm:pr-3 text-right font-semibold tabular-nums">
                 {percent(progress.overall.after)}
               </td>
               <td className="py-2">
