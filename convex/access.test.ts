@@ -7,8 +7,8 @@ import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
-import { COACHING_ROWS } from "./coachingAccess.fixtures";
 import { ARIA_ROWS, ARIA_WORKER_ROWS } from "./ariaAccess.fixtures";
+import { COACHING_ROWS, COACHING_WORKER_ROWS } from "./coachingAccess.fixtures";
 import { modules } from "./test.setup";
 import {
   as,
@@ -913,7 +913,8 @@ const RGPD_ROWS: Row[] = [
     targeted: false,
     call: (c) => c.mutation(api.notifications.markAllRead, {}),
     expect: everyone,
-  },  {
+  },
+  {
     fn: "rgpd:requestExport",
     targeted: true,
     call: (c, w, target) => c.mutation(api.rgpd.requestExport, { studentId: w.students[target] }),
@@ -923,8 +924,7 @@ const RGPD_ROWS: Row[] = [
   {
     fn: "rgpd:requestErasure",
     targeted: true,
-    call: (c, w, target) =>
-      c.mutation(api.rgpd.requestErasure, { studentId: w.students[target] }),
+    call: (c, w, target) => c.mutation(api.rgpd.requestErasure, { studentId: w.students[target] }),
     expect: { ...readers, coach: "NOT_FOUND" },
   },
   {
@@ -1368,6 +1368,7 @@ const WORKER_ROWS: WorkerRow[] = [
     call: (c) => c.query(api.emailPreferences.recipients, { userIds: [], kind: "aria" }),
   },
   ...ARIA_WORKER_ROWS,
+  ...COACHING_WORKER_ROWS,
 ];
 
 /** Not the worker: no identity, people signed in, an admin's API key (live or revoked). */

@@ -6,6 +6,7 @@
 import type { Id } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";
 import { markPaid } from "./model/payments";
+import { bookSession } from "./model/sessions";
 import type { World } from "./world.fixtures";
 
 type Runner = { run: <R>(fn: (ctx: MutationCtx) => Promise<R>) => Promise<R> };
@@ -14,6 +15,8 @@ export interface CoachingWorld {
   productId: Id<"products">;
   ariaProductId: Id<"products">;
   pendingPayments: { own: Id<"payments">; foreign: Id<"payments"> };
+  /** A one-hour session (2 credits) next Monday, booked by each family. */
+  sessions: { own: Id<"coachingSessions">; foreign: Id<"coachingSessions"> };
 }
 
 export const PACK = {
@@ -94,7 +97,35 @@ export async function coachingWorld(c: Runner, w: World): Promise<CoachingWorld>
         });
       }
     }
+    for (const coachId of [w.users.coach, w.users.foreignCoach]) {
+      for (let weekday = 1; weekday <= 6; weekday++) {
+        await ctx.db.insert("availabilities", {
+          coachId,
+          weekday,
+          startMinute: 9 * 60,
+          endMinute: 20 * 60,
+          createdAt: now,
+        });
+      }
+    }
+    const start = futureMonday(now);
+    const book = async (studentId: Id<"students">, coachId: Id<"users">, by: Id<"users">) =>
+      (
+        await bookSession(ctx, {
+          studentId,
+          coachId,
+          subject: "maths",
+          startsAt: start,
+          durationMinutes: 60,
+          bookedBy: by,
+          now,
+        })
+      ).sessionId;
     return {
+      sessions: {
+        own: await book(w.students.own, w.users.coach, w.users.parent),
+        foreign: await book(w.students.foreign, w.users.foreignCoach, w.users.foreignParent),
+      },
       productId,
       ariaProductId,
       pendingPayments: {

@@ -105,15 +105,15 @@ describe("wallet adjustments", () => {
     const tooMuch = await errorOf(
       staff.mutation(api.credits.adjust, {
         studentId: world.students.own,
-        amount: -11,
+        amount: -9,
         reason: "Correction d’une erreur de saisie",
       }),
     );
     expect(tooMuch.code).toBe("INVALID_STATE");
-    expect(tooMuch.message).toMatch(/Solde insuffisant : 10 crédits disponibles/);
+    expect(tooMuch.message).toMatch(/Solde insuffisant : 8 crédits disponibles/);
     await staff.mutation(api.credits.adjust, {
       studentId: world.students.own,
-      amount: -10,
+      amount: -8,
       reason: "Correction d’une erreur de saisie",
     });
     expect(await balanceOf(t, world.students.own)).toBe(0);
@@ -125,7 +125,7 @@ describe("wallet adjustments", () => {
     );
     expect(audits).toHaveLength(1);
     expect(audits[0]!.details).toMatchObject({
-      amount: -10,
+      amount: -8,
       reason: "Correction d’une erreur de saisie",
     });
   });
@@ -153,7 +153,7 @@ describe("consistency check", () => {
       "payment_without_purchase",
     ]);
     expect(problems.find((p) => p.kind === "balance_drift")!.message).toMatch(
-      /solde 13, somme des écritures 10/,
+      /solde 11, somme des écritures 8/,
     );
 
     await t.action(internal.consistency.run, {});

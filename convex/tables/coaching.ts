@@ -154,6 +154,8 @@ export const coachingTables = {
     refunded: v.optional(v.boolean()),
     /** Set by each reschedule: the previous start. */
     rescheduledFrom: v.optional(v.number()),
+    /** How many times the session moved (the .ics SEQUENCE). */
+    moves: v.optional(v.number()),
     notes: v.optional(v.string()),
     notesAt: v.optional(v.number()),
     /** Pending reminder jobs (cancelled with the session or on reschedule). */

@@ -7,6 +7,11 @@ import { alertsNotifyHandler } from "./handlers/alerts-notify.ts";
 import { ariaAnswerHandler } from "./handlers/aria-answer.ts";
 import { bilanGenerateHandler } from "./handlers/bilan-generate.ts";
 import { bilanPdfHandler } from "./handlers/bilan-pdf.ts";
+import {
+  paymentReceiptHandler,
+  sessionConfirmHandler,
+  sessionRemindHandler,
+} from "./handlers/coaching-mail.ts";
 import { documentIngestHandler } from "./handlers/document-ingest.ts";
 import { emailSendHandler } from "./handlers/email-send.ts";
 import { invitationSendHandler } from "./handlers/invitation-send.ts";
@@ -28,6 +33,9 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
     documentIngestHandler(services),
     alertsNotifyHandler(services),
     invitationSendHandler(services),
+    sessionConfirmHandler(services),
+    sessionRemindHandler(services),
+    paymentReceiptHandler(services),
     ariaAnswerHandler(services),
     rgpdExportHandler,
     rgpdEraseHandler(services.deleteClerkUser),

@@ -1,0 +1,236 @@
+// The coaching e-mails: session.confirm (with the .ics invitation), session.remind (24 h and
+// 1 h before) and payment.receipt (with the PDF receipt). Convex decides whether to send
+// (convex/coachingMail.ts: a cancelled or moved session, an unpaid payment send nothing); each
+// recipient's message is claimed as an `emails` row before the provider is called, so a retried
+// job sends only what did not go out.
+import { type EmailAttachment, EmailSendError } from "@nexus/email/email-sender";
+import { jobPayloadSchemas } from "@nexus/shared/jobs";
+import { redactSecrets } from "@nexus/shared/redact";
+import { subjectLabels } from "@nexus/shared/vocabulary";
+import { api } from "../../../../convex/_generated/api";
+import type { Id } from "../../../../convex/_generated/dataModel";
+import { errorMessage, NonRetryableError } from "../errors.ts";
+import { defineHandler, type JobHelpers } from "../handler.ts";
+import type { PipelineServices } from "../pipeline/services.ts";
+
+interface Message {
+  key: string;
+  to: { userId: Id<"users">; email: string; name: string };
+  subject: string;
+  html: string;
+  text: string;
+  template: string;
+  attachments: EmailAttachment[];
+}
+
+/** Sends each message once; throws (retryable) when any failed, after trying all. */
+async function deliver(
+  services: PipelineServices,
+  messages: Message[],
+  { convex, log }: JobHelpers,
+) {
+  const sender = await services.emailSender();
+  let sent = 0;
+  const failures: string[] = [];
+  let retryable = false;
+  for (const m of messages) {
+    const { emailId, skip } = await convex.mutation(api.coachingMail.beginEmail, {
+      idempotencyKey: m.key,
+      to: m.to.email,
+      recipientName: m.to.name,
+      recipientUserId: m.to.userId,
+      subject: m.subject,
+      template: m.template,
+    });
+    if (skip) continue;
+    try {
+      const result = await sender.send({
+        to: { email: m.to.email, name: m.to.name },
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        attachments: m.attachments,
+        idempotencyKey: m.key,
+      });
+      await convex.mutation(api.coachingMail.finishEmail, {
+        emailId,
+        status: "sent",
+        provider: result.provider,
+        providerId: result.providerId,
+        outboxPath: result.outboxPath,
+      });
+      sent += 1;
+    } catch (error) {
+      const reason = redactSecrets(errorMessage(error));
+      retryable ||= error instanceof EmailSendError ? error.retryable : true;
+      log.warn("coaching.email_failed", { key: m.key, error: reason });
+      await convex.mutation(api.coachingMail.finishEmail, {
+        emailId,
+        status: "failed",
+        error: reason,
+      });
+      failures.push(`${m.to.email} : ${reason}`);
+    }
+  }
+  if (failures.length > 0) {
+    const message = `Envoi impossible (${failures.join(" ; ")}).`;
+    throw retryable ? new Error(message) : new NonRetryableError(message);
+  }
+  return { sent };
+}
+
+export function sessionConfirmHandler(services: PipelineServices) {
+  return defineHandler({
+    kind: "session.confirm",
+    schema: jobPayloadSchemas["session.confirm"],
+    timeoutMs: 60_000,
+    retry: { baseMs: 10_000, maxMs: 10 * 60_000 },
+    async run({ sessionId, startsAt }, helpers) {
+      return await sessionMail(services, helpers, sessionId, startsAt, "confirm");
+    },
+  });
+}
+
+export function sessionRemindHandler(services: PipelineServices) {
+  return defineHandler({
+    kind: "session.remind",
+    schema: jobPayloadSchemas["session.remind"],
+    timeoutMs: 60_000,
+    retry: { baseMs: 10_000, maxMs: 5 * 60_000 },
+    async run({ sessionId, startsAt, lead }, helpers) {
+      return await sessionMail(
+        services,
+        helpers,
+        sessionId,
+        startsAt,
+        lead === "24h" ? "remind24h" : "remind1h",
+      );
+    },
+  });
+}
+
+async function sessionMail(
+  services: PipelineServices,
+  helpers: JobHelpers,
+  sessionId: string,
+  startsAt: number,
+  kind: "confirm" | "remind24h" | "remind1h",
+) {
+  const context = await helpers.convex.query(api.coachingMail.sessionMail, {
+    sessionId: sessionId as Id<"coachingSessions">,
+    startsAt,
+    reminder: kind !== "confirm",
+    now: Date.now(),
+  });
+  if (!context.send) return { skipped: context.reason };
+  const { renderSessionEmail } = await import("@nexus/email/render-coaching-email");
+  const { sessionIcs } = await import("@nexus/email/session-ics");
+  const messages: Message[] = [];
+  for (const r of context.recipients) {
+    const email = await renderSessionEmail({
+      kind,
+      recipientName: r.name,
+      asCoach: r.asCoach,
+      studentName: context.studentName,
+      coachName: context.coachName,
+      subject: context.subject,
+      startsAt: context.startsAt,
+      durationMinutes: context.durationMinutes,
+      joinUrl: r.joinUrl,
+      sessionsUrl: `${services.appUrl}${r.asCoach ? "/coach/agenda" : "/seances"}`,
+      noticeHours: context.noticeHours,
+      centre: { name: services.centre.name, contact: services.centre.email },
+    });
+    const attachments: EmailAttachment[] =
+      kind === "confirm"
+        ? [
+            {
+              filename: "seance.ics",
+              contentType: "text/calendar",
+              content: sessionIcs({
+                sessionId: context.sessionId,
+                startsAt: context.startsAt,
+                durationMinutes: context.durationMinutes,
+                title: `Séance de ${subjectLabels[context.subject].toLowerCase()} – ${services.centre.name}`,
+                description: r.asCoach
+                  ? `Avec ${context.studentName}`
+                  : `${context.studentName} avec ${context.coachName}`,
+                joinUrl: r.joinUrl,
+                organizerName: services.centre.name,
+                sequence: context.sequence,
+              }),
+            },
+          ]
+        : [];
+    messages.push({
+      key: `session.${kind}:${sessionId}:${startsAt}:${r.email.toLowerCase()}`,
+      to: { userId: r.userId, email: r.email, name: r.name },
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      template: `session-${kind}`,
+      attachments,
+    });
+  }
+  return await deliver(services, messages, helpers);
+}
+
+export function paymentReceiptHandler(services: PipelineServices) {
+  return defineHandler({
+    kind: "payment.receipt",
+    schema: jobPayloadSchemas["payment.receipt"],
+    timeoutMs: 60_000,
+    retry: { baseMs: 10_000, maxMs: 10 * 60_000 },
+    async run({ paymentId }, helpers) {
+      const context = await helpers.convex.query(api.coachingMail.receiptMail, {
+        paymentId: paymentId as Id<"payments">,
+      });
+      if (!context.send) return { skipped: context.reason };
+      const { renderReceiptEmail } = await import("@nexus/email/render-coaching-email");
+      const { receiptPdf } = await import("@nexus/email/receipt-pdf");
+      const email = await renderReceiptEmail({
+        recipientName: context.to.name,
+        studentName: context.studentName,
+        productName: context.productName,
+        credits: context.credits,
+        amountCents: context.amountCents,
+        method: context.method,
+        reference: context.reference,
+        paidAt: context.paidAt,
+        centre: { name: services.centre.name, contact: services.centre.email },
+      });
+      const pdf = await receiptPdf({
+        centreName: services.centre.name,
+        reference: context.reference,
+        payerName: context.to.name,
+        studentName: context.studentName,
+        productName: context.productName,
+        credits: context.credits,
+        amountCents: context.amountCents,
+        method: context.method,
+        paidAt: context.paidAt,
+      });
+      return await deliver(
+        services,
+        [
+          {
+            key: `payment.receipt:${paymentId}:${context.to.email.toLowerCase()}`,
+            to: context.to,
+            subject: email.subject,
+            html: email.html,
+            text: email.text,
+            template: "payment-receipt",
+            attachments: [
+              {
+                filename: `recu-${context.reference}.pdf`,
+                contentType: "application/pdf",
+                content: pdf,
+              },
+            ],
+          },
+        ],
+        helpers,
+      );
+    },
+  });
+}
