@@ -1,6 +1,7 @@
 // Scanned PDFs: each page's own image is OCR'd (JPEG, Flate with and without PNG predictors,
 // 1-bit), turned pages come out upright, mixed pages are rendered, a garbage text layer is
 // OCR'd again, pages are OCR'd concurrently and a cancel leaves nothing running or lost.
+import { PDFDocument, PDFRawStream, type PDFRef } from "pdf-lib";
 import { afterAll, describe, expect, it } from "vitest";
 import { extractPages, isGarbageText } from "./extract.ts";
 import { createOcrPool, type OcrPool } from "./ocr-pool.ts";
@@ -154,6 +155,33 @@ describe("scanned PDF extraction", () => {
     });
     expect(maxRunning).toBeLessThanOrEqual(3);
   }, 180_000);
+});
+
+describe("scanned PDF extraction, broken image", () => {
+  const pool = createOcrPool({ size: 1 });
+  afterAll(() => pool.terminate());
+
+  it("renders a page whose scan cannot be inflated instead of failing the document", async () => {
+    const pdf = await PDFDocument.load(
+      await buildScannedPdf([
+        { image: sheet(sentences[0]!), encoding: "flate-1bit" },
+        { image: sheet(sentences[1]!), encoding: "jpeg" },
+      ]),
+    );
+    // Corrupt the first page's image stream (not zlib any more).
+    const [, ref] = pdf.getPage(0).node.normalizedEntries().XObject.entries()[0]!;
+    const stream = pdf.context.lookup(ref) as PDFRawStream;
+    pdf.context.assign(
+      ref as PDFRef,
+      PDFRawStream.of(stream.dict, new TextEncoder().encode("ceci n'est pas du zlib")),
+    );
+    const pages = await extractPages(await pdf.save(), "application/pdf", { ocrPool: pool });
+    expect(pages.map((p) => [p.page, p.method])).toEqual([
+      [1, "ocr-render"],
+      [2, "ocr-image"],
+    ]);
+    expect(characterErrorRate(sentences[1]!, pages[1]!.text)).toBeLessThan(0.05);
+  }, 60_000);
 });
 
 describe("isGarbageText", () => {

@@ -3,7 +3,7 @@
 // derived from font sizes so the chunker can follow the document's structure.
 import { createIsomorphicCanvasFactory, getDocumentProxy } from "unpdf";
 import { KnowledgeError, throwIfAborted } from "./errors.ts";
-import type { OcrPool } from "./ocr-pool.ts";
+import type { OcrPageResult, OcrPool } from "./ocr-pool.ts";
 import { type ImageEncoding, type PagePlan, planOcrPages, type Rotation } from "./pdf-images.ts";
 import type { AcceptedMime } from "./sniff.ts";
 
@@ -255,12 +255,33 @@ async function extractPdf(bytes: Uint8Array, options: ExtractOptions): Promise<E
       if (plan.kind === "image" && reasons.get(n) === "empty" && countNonSpace(existing.text) > 0) {
         plan = { kind: "render", reason: "mixed" };
       }
-      const image =
-        plan.kind === "image"
-          ? await plan.load()
-          : await renderPageForOcr(pdf, n, plan.reason === "undecodable" ? (plan.dpi ?? dpi) : dpi);
-      throwIfAborted(signal);
-      const result = await options.ocrPool.recognize(image, { signal, owner });
+      const render = () =>
+        renderPageForOcr(
+          pdf,
+          n,
+          plan.kind === "render" && plan.reason === "undecodable" ? (plan.dpi ?? dpi) : dpi,
+        );
+      let result: OcrPageResult;
+      if (plan.kind === "image") {
+        try {
+          result = await options.ocrPool.recognize(await plan.load(), { signal, owner });
+        } catch (error) {
+          // An image that cannot be inflated or read after all (odd JPEG, corrupt stream):
+          // render the page instead. Cancels and timeouts still end the page.
+          if (error instanceof KnowledgeError && error.code !== "ocr_failed") throw error;
+          throwIfAborted(signal);
+          plan = {
+            kind: "render",
+            reason: "undecodable",
+            dpi: Math.min(300, Math.max(150, Math.round(plan.dpi))),
+          };
+          result = await options.ocrPool.recognize(await render(), { signal, owner });
+        }
+      } else {
+        const image = await render();
+        throwIfAborted(signal);
+        result = await options.ocrPool.recognize(image, { signal, owner });
+      }
       // Keep the text layer when OCR finds nothing better: fewer characters than a short
       // layer, or garbage again in place of a garbage layer.
       const better =

@@ -282,7 +282,7 @@ export function jpegWithOrientation(jpeg: Uint8Array, rotation: Rotation): Uint8
 /** Clockwise turn of a drawn image as the reader sees it, or null for a skew or a mirror. */
 export function drawnRotation(ctm: Matrix, pageRotate: number): Rotation | null {
   const [a, b, c, d] = ctm;
-  if (a * d - b * c <= 0) return null;
+  if (a * d - b * c <= 0 || pageRotate % 90 !== 0) return null;
   const angle = (Math.atan2(b, a) * 180) / Math.PI;
   const quarter = Math.round(angle / 90) * 90;
   if (Math.abs(angle - quarter) > 0.5) return null;
@@ -390,12 +390,14 @@ export async function planOcrPages(
     for (const n of pageNumbers) plans.set(n, { kind: "render", reason: "no-image" });
     return plans;
   }
+  // Encrypted streams would reach tesseract still encrypted: let pdf.js decrypt and render.
+  const encrypted = pdf.isEncrypted;
   const pages = pdf.getPages();
   for (const n of pageNumbers) {
     const page = pages[n - 1];
     let plan: PagePlan = { kind: "render", reason: "no-image" };
     try {
-      if (page) {
+      if (page && !encrypted) {
         const content = pageContent(page);
         const box = page.getCropBox();
         const rotate = page.getRotation().angle;
