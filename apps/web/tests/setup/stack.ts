@@ -98,6 +98,8 @@ function startStack(root: string, dataDir: string, logPath: string): ChildProces
   Object.assign(env, {
     NEXUS_DATA_DIR: dataDir,
     LLM_PROVIDER: "local",
+    // ARIA's offline answers take a few seconds to stream: aria.spec.ts reloads mid-answer.
+    ARIA_LOCAL_PACE_MS: "80",
     EMBEDDINGS_PROVIDER: "local",
     FORCE_COLOR: "0",
   });

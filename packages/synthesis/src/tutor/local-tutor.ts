@@ -8,6 +8,8 @@
 //   (a question back, then a hint, then a worked step). Before the worked step every quoted
 //   sentence has its results masked (« = … »), so the first reply never gives the final
 //   value; a request for « la réponse à recopier » is declined and guided instead.
+
+import { abortableSleep } from "../retry";
 import {
   citationLabel,
   type ParsedTutorRequest,
@@ -58,7 +60,7 @@ function rankPassages(question: string, passages: TutorPassage[]): RankedPassage
         passage,
         coverage,
         // Coverage first, then the best sentence, then the search's own order.
-        score: coverage + (0.3 * best) / qTerms.size + 0.05 / (index + 1),
+        score: coverage + (0.3 * best) / qTerms.size + 0.2 / (index + 1),
         sentences: scored,
       };
     })
@@ -224,13 +226,18 @@ export class LocalTutor implements TutorProvider {
   readonly model = LOCAL_TUTOR_MODEL;
   readonly deterministic = true;
 
+  /** `paceMs`: pause between word groups (the first leaves at once); 0 in tests and benches. */
+  constructor(private readonly options: { paceMs?: number } = {}) {}
+
   async *answer(input: TutorRequest, signal?: AbortSignal): AsyncGenerator<string, TutorResult> {
     const request = zTutorRequest.parse(input);
     const composed = composeLocalAnswer(request);
     // Word groups, as a model would stream them: the first one leaves at once.
     const pieces = composed.text.match(/\S+\s*/g) ?? [];
+    const pace = this.options.paceMs ?? 0;
     for (let i = 0; i < pieces.length; i += 3) {
       if (signal?.aborted) throw signal.reason;
+      if (i > 0 && pace > 0) await abortableSleep(pace, signal);
       yield pieces.slice(i, i + 3).join("");
     }
     return {

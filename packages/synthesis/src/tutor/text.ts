@@ -11,7 +11,7 @@ const STOPWORDS = new Set(
     "quel quelle quels quelles comment pourquoi faut peut doit avoir fait faire etre " +
     "bonjour merci stp svp aide aider explique expliquer explique-moi moi peux veux sais " +
     "quoi combien calculer calcule trouver trouve donne donner réponse question exercice " +
-    "c'est qu'est qu'est-ce est-ce ceci celle celui"
+    "c'est qu'est qu'est-ce est-ce ceci celle celui deux dis dit dire utiliser entre avec"
   )
     .split(/\s+/)
     .map(fold),
@@ -26,10 +26,27 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
+/** Plural, feminine and common verb/noun endings: « dériver », « dérivée », « dérivable » → « deriv ». */
+const SUFFIXES = [
+  "ations",
+  "ation",
+  "ements",
+  "ement",
+  "ables",
+  "able",
+  "ees",
+  "ee",
+  "er",
+  "es",
+  "e",
+];
+
 function stem(word: string): string {
   let s = word;
   if (s.length > 4 && /(?:s|x)$/.test(s)) s = s.slice(0, -1);
-  if (s.length > 4 && s.endsWith("e")) s = s.slice(0, -1);
+  for (const suffix of SUFFIXES) {
+    if (s.endsWith(suffix) && s.length - suffix.length >= 4) return s.slice(0, -suffix.length);
+  }
   return s;
 }
 
