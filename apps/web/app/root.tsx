@@ -47,10 +47,24 @@ async function rootData(request: Request) {
   if (current?.user.role === "coach") {
     reviewCount = (await convexForRequest(current.token).query(api.review.queue, {})).length;
   }
+  // Notifications and the information notice: people with a role (the waiting page has neither).
+  let unreadCount: number | null = null;
+  let showNotice = false;
+  if (current?.user.role) {
+    const convex = convexForRequest(current.token);
+    const [count, notice] = await Promise.all([
+      convex.query(api.notifications.unreadCount, {}),
+      convex.query(api.consents.noticeStatus, {}),
+    ]);
+    unreadCount = count;
+    showNotice = !notice.acknowledged;
+  }
   return {
     env: publicEnv(env),
     user: current ? { name: current.user.name, role: current.user.role ?? null } : null,
     reviewCount,
+    unreadCount,
+    showNotice,
   };
 }
 
@@ -89,6 +103,8 @@ function Shell({ live }: { live: boolean }) {
       user={data.user}
       authMode={data.env.AUTH_MODE}
       reviewCount={data.reviewCount}
+      unreadCount={data.unreadCount}
+      showNotice={data.showNotice}
       live={live}
     >
       <Outlet />
@@ -121,6 +137,7 @@ export function ErrorBoundary() {
       user={data?.user ?? null}
       authMode={data?.env.AUTH_MODE ?? "dev"}
       reviewCount={data?.reviewCount ?? null}
+      unreadCount={data?.unreadCount ?? null}
       live={false}
     >
       <ErrorPage title={title} text={text} status={status} retry={status !== 404} />

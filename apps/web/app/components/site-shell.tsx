@@ -6,6 +6,8 @@ import { Form, Link, useLocation } from "@remix-run/react";
 import { useQuery } from "convex/react";
 import type { ReactNode } from "react";
 import { ClerkSignOutButton } from "~/components/clerk/clerk-lazy";
+import { NoticeBanner } from "~/components/rgpd/notice-banner";
+import { NotificationLink } from "~/components/rgpd/notification-link";
 import { cn } from "~/utils/cn";
 import { navStates } from "~/utils/nav-active";
 import { type NavLink, navigationFor, roleLabels } from "~/utils/roles";
@@ -21,6 +23,10 @@ export interface ShellProps {
   authMode: "clerk" | "dev";
   /** Count of bilans waiting for the coach, from the root loader (first paint). */
   reviewCount?: number | null;
+  /** Unread notifications (first paint; live afterwards); null: signed out or no role. */
+  unreadCount?: number | null;
+  /** The information notice is still to be acknowledged (shown above the page). */
+  showNotice?: boolean;
   /** Live parts (subscriptions) only under a Convex provider; false in the error boundary. */
   live: boolean;
   children: ReactNode;
@@ -129,7 +135,15 @@ function Navigation({
   );
 }
 
-export function SiteShell({ user, authMode, reviewCount, live, children }: ShellProps) {
+export function SiteShell({
+  user,
+  authMode,
+  reviewCount,
+  unreadCount,
+  showNotice,
+  live,
+  children,
+}: ShellProps) {
   const links = navigationFor(user?.role ?? undefined);
   return (
     <div className="flex min-h-screen flex-col">
@@ -150,6 +164,17 @@ export function SiteShell({ user, authMode, reviewCount, live, children }: Shell
           <div className="ml-auto flex items-center gap-3">
             {user ? (
               <>
+                {typeof unreadCount === "number" ? (
+                  <NotificationLink initial={unreadCount} live={live} />
+                ) : null}
+                {user.role ? (
+                  <Link
+                    to="/mes-donnees"
+                    className="hidden min-h-11 items-center rounded-md px-2 text-sm font-medium text-slate-800 hover:bg-slate-100 sm:inline-flex"
+                  >
+                    Mes données
+                  </Link>
+                ) : null}
                 <p className="text-sm text-slate-700">
                   <span className="font-semibold text-slate-900">{user.name}</span>
                   {user.role ? (
@@ -171,11 +196,23 @@ export function SiteShell({ user, authMode, reviewCount, live, children }: Shell
         tabIndex={-1}
         className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 outline-none"
       >
+        {showNotice ? <NoticeBanner /> : null}
         {children}
       </main>
       <footer className="border-t border-slate-200 bg-white">
         <p className="mx-auto max-w-6xl px-4 py-4 text-sm text-slate-600">
-          Nexus Réussite — bilans pédagogiques et accompagnement des lycéens.
+          Nexus Réussite — bilans pédagogiques et accompagnement des lycéens.{" "}
+          <Link to="/confidentialite" className="underline">
+            Données personnelles
+          </Link>
+          {user?.role ? (
+            <>
+              {" · "}
+              <Link to="/mes-donnees" className="underline">
+                Mes données
+              </Link>
+            </>
+          ) : null}
         </p>
       </footer>
     </div>

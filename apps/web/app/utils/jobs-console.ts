@@ -28,6 +28,8 @@ export const jobKindLabels: Record<JobKind, string> = {
   "aria.answer": "Réponse d'ARIA",
   "aria.memory": "Mémoire d'ARIA",
   "aria.sheet": "Fiche de révision",
+  "rgpd.export": "Export de données personnelles",
+  "rgpd.erase": "Effacement de données personnelles",
   "system.echo": "Diagnostic (écho)",
 };
 

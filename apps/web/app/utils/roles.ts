@@ -53,6 +53,7 @@ export function navigationFor(role: Role | undefined): NavLink[] {
         { to: "/admin/emails", label: "E-mails" },
         { to: "/admin/journal", label: "Journal" },
         { to: "/admin/statistiques", label: "Statistiques" },
+        { to: "/admin/rgpd", label: "Données personnelles" },
       ];
     default:
       return [];

@@ -171,6 +171,8 @@ export const jobKindShortLabels: Record<JobKind, string> = {
   "aria.answer": "ARIA",
   "aria.memory": "Mémoire",
   "aria.sheet": "Fiches",
+  "rgpd.export": "Exports RGPD",
+  "rgpd.erase": "Effacements",
   "system.echo": "Écho",
 };
 
