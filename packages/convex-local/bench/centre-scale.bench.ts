@@ -6,8 +6,11 @@
 // resident memory after the queries, hybrid search (`knowledge.search`, 100 calls) and
 // the dashboards (`stats.dashboard`, `jobs.stats`, a coach's `listMineWithLatestBilan`,
 // 100 calls each) measured by an HTTP client; the machine's load average beside them.
+// CENTRE_KEEP_DIR=<dir> keeps each size's generated folder there (`scale-<s>`, with its
+// generator summary beside it) and reuses it on the next run: measurements can be rerun
+// when the machine is quiet without generating again.
 // Last stdout line: one JSON object.
-import { rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -114,29 +117,47 @@ async function timed<T>(pid: number, calls: number, run: (i: number) => Promise<
   };
 }
 
+interface GeneratorSummary {
+  seconds: number;
+  jobs: number;
+  probe: { query: string; documentTitle: string };
+}
+
+async function generate(dataDir: string, scale: number): Promise<GeneratorSummary> {
+  log(`scale ${scale}: generating (load ${load().join(" ")})`);
+  const generator = Bun.spawn(
+    [
+      "bun",
+      join(import.meta.dir, "centre/generate-cli.ts"),
+      "--data",
+      dataDir,
+      "--scale",
+      `${scale}`,
+    ],
+    { cwd: repoRoot, stdout: "pipe", stderr: "inherit" },
+  );
+  const output = await new Response(generator.stdout).text();
+  if ((await generator.exited) !== 0) throw new Error("the generator failed");
+  return JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as GeneratorSummary;
+}
+
 async function measureScale(scale: number) {
-  const dataDir = join(tmpdir(), `centre-scale-${scale}-${process.pid}`);
-  rmSync(dataDir, { recursive: true, force: true });
+  const keep = process.env.CENTRE_KEEP_DIR;
+  const dataDir = keep
+    ? join(keep, `scale-${scale}`)
+    : join(tmpdir(), `centre-scale-${scale}-${process.pid}`);
+  const summaryFile = `${dataDir}.summary.json`;
   try {
-    log(`scale ${scale}: generating (load ${load().join(" ")})`);
-    const generator = Bun.spawn(
-      [
-        "bun",
-        join(import.meta.dir, "centre/generate-cli.ts"),
-        "--data",
-        dataDir,
-        "--scale",
-        `${scale}`,
-      ],
-      { cwd: repoRoot, stdout: "pipe", stderr: "inherit" },
-    );
-    const output = await new Response(generator.stdout).text();
-    if ((await generator.exited) !== 0) throw new Error("the generator failed");
-    const summary = JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as {
-      seconds: number;
-      jobs: number;
-      probe: { query: string; documentTitle: string };
-    };
+    let summary: GeneratorSummary;
+    if (keep && existsSync(summaryFile)) {
+      summary = JSON.parse(readFileSync(summaryFile, "utf8")) as GeneratorSummary;
+      log(`scale ${scale}: reusing ${dataDir}`);
+    } else {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (keep) mkdirSync(keep, { recursive: true });
+      summary = await generate(dataDir, scale);
+      if (keep) writeFileSync(summaryFile, JSON.stringify(summary));
+    }
     const sizes = dataSizes(dataDir);
     log(`scale ${scale}: ${JSON.stringify(sizes.tables)}`);
 
@@ -201,7 +222,7 @@ async function measureScale(scale: number) {
     log(JSON.stringify(figures));
     return figures;
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

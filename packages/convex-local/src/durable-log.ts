@@ -19,7 +19,6 @@ import {
   fsyncSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   renameSync,
   rmSync,
@@ -36,8 +35,8 @@ import {
   emptyState,
   encodeDocument,
   encodeRecord,
-  parseLogText,
   type StoredState,
+  tryDecodeRecord,
 } from "./log-records.ts";
 
 /** A log shorter than this is replayed at start rather than compacted at a start or stop. */
@@ -123,9 +122,20 @@ export class DurableLog {
     }
     const logPath = this.logPath(this.generation);
     if (existsSync(logPath)) {
-      const text = readFileSync(logPath, "utf8");
-      const { records, validBytes } = parseLogText(text);
-      for (const record of records) applyRecord(state, record);
+      // Line by line, each record applied as it is read (a log can reach 64 MB).
+      let validBytes = 0;
+      let torn = false;
+      forEachLine(logPath, (line, bytes, complete) => {
+        if (torn) return;
+        // Only a line ending with a newline and parsing counts (see parseLogText).
+        const record = complete ? tryDecodeRecord(line) : null;
+        if (record === null) {
+          torn = true;
+          return;
+        }
+        applyRecord(state, record);
+        validBytes += bytes + 1;
+      });
       if (validBytes < statSync(logPath).size) {
         // A torn final line from a crash mid-append: drop it.
         truncateSync(logPath, validBytes);
@@ -238,30 +248,45 @@ export class DurableLog {
   }
 }
 
-/** Calls `onLine` with each line of a file (without its newline), reading it in chunks. */
-function forEachLine(path: string, onLine: (line: string) => void): void {
+/**
+ * Calls `onLine` with each line of a file (without its newline, with its length in
+ * bytes), reading it in chunks; a last line without a newline comes with `complete`
+ * false.
+ */
+function forEachLine(
+  path: string,
+  onLine: (line: string, bytes: number, complete: boolean) => void,
+): void {
   const fd = openSync(path, "r");
   try {
     const buffer = Buffer.allocUnsafe(16 * 1024 * 1024);
+    // The unfinished tail of the previous read (copied: `buffer` is reused).
     let carry: Buffer = Buffer.alloc(0);
     for (;;) {
       const read = readSync(fd, buffer, 0, buffer.length, null);
       if (read === 0) break;
-      const data =
-        carry.length > 0
-          ? Buffer.concat([carry, buffer.subarray(0, read)])
-          : buffer.subarray(0, read);
+      const data = buffer.subarray(0, read);
       let start = 0;
+      if (carry.length > 0) {
+        // Only the line cut by the previous read is joined, never the whole chunk.
+        const end = data.indexOf(10);
+        if (end < 0) {
+          carry = Buffer.concat([carry, data]);
+          continue;
+        }
+        const line = Buffer.concat([carry, data.subarray(0, end)]);
+        onLine(line.toString("utf8"), line.length, true);
+        start = end + 1;
+      }
       for (;;) {
         const end = data.indexOf(10, start);
         if (end < 0) break;
-        onLine(data.toString("utf8", start, end));
+        onLine(data.toString("utf8", start, end), end - start, true);
         start = end + 1;
       }
-      // The unfinished tail is copied: `buffer` is reused by the next read.
       carry = Buffer.from(data.subarray(start));
     }
-    if (carry.length > 0) onLine(carry.toString("utf8"));
+    if (carry.length > 0) onLine(carry.toString("utf8"), carry.length, false);
   } finally {
     closeSync(fd);
   }

@@ -41,7 +41,8 @@ describe("log parsing", () => {
     const value = doc("1samples", {
       n: 2n ** 62n,
       raw: new Uint8Array([1, 2]).buffer,
-      nested: [{ a: null }],
+      nested: [{ a: null, negative: -(2n ** 63n) }],
+      specials: [-0, Number.NaN, Number.POSITIVE_INFINITY, 1.5],
     });
     const { records } = parseLogText(
       `${encodeRecord(
@@ -57,6 +58,11 @@ describe("log parsing", () => {
     expect((decoded as StoredDocument).n).toBe(2n ** 62n);
     expect([...new Uint8Array((decoded as StoredDocument).raw as ArrayBuffer)]).toEqual([1, 2]);
     expect(deleted).toBeNull();
+    const nested = (decoded as StoredDocument).nested as Array<Record<string, unknown>>;
+    expect(nested[0]?.negative).toBe(-(2n ** 63n));
+    const specials = (decoded as StoredDocument).specials as number[];
+    expect(Object.is(specials[0], -0)).toBe(true);
+    expect(specials.slice(1)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, 1.5]);
     expect(records[0]?.ts).toBe(7n);
   });
 });

@@ -23,7 +23,7 @@ import { FILE_URL_TOKEN, fileUrlToken } from "./file-url-tokens.ts";
 import type { FunctionsFolder } from "./functions-folder.ts";
 import { documentKeys, type IndexInfo, indexesOf, indexKey, rangeKey } from "./index-keys.ts";
 import { createCapturingConsole, type LogSink } from "./log-lines.ts";
-import { isFloat32Exact, markFloat32 } from "./log-records.ts";
+import { isFloat32Exact, isMarkedFloat32, markFloat32 } from "./log-records.ts";
 import { EqualityPrefixIndexes } from "./prefix-index.ts";
 import {
   compareRanked,
@@ -176,6 +176,9 @@ export const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 export const runtimeConsole = globalThis.console;
 
 const ROLLBACK = new Error("convex-local snapshot rollback");
+
+/** Documents whose JSON is longer are serialised on every read rather than cached. */
+const MAX_CACHED_JSON = 8_192;
 
 /** "messages.js:list" / "messages" → "messages:list" / "messages:default". */
 export function canonicalUdfPath(udfPath: string): string {
@@ -342,6 +345,8 @@ export class ConvexEngine {
       documents[id] = doc;
       this.indexDocument(id, doc, true, true);
     }
+    // The engine's store is the only copy from here on (a centre's 300,000 entries).
+    state.documents.clear();
     this.db._documents = documents;
     this.db._nextDocId = Math.max(this.db._nextDocId, state.nextDocId);
     this.db._lastCreationTime = state.lastCreationTime;
@@ -401,7 +406,7 @@ export class ConvexEngine {
       const field = cache.spec.vectorField;
       const value = out[field];
       // Nested vector fields ("a.b") are left as they are (none in this schema).
-      if (field.includes(".") || !Array.isArray(value)) continue;
+      if (field.includes(".") || !Array.isArray(value) || isMarkedFloat32(value)) continue;
       if (!value.every((x) => typeof x === "number")) continue;
       const rounded = roundToFloat32(value as number[]);
       if (rounded !== value) out = { ...out, [field]: rounded };
@@ -920,7 +925,8 @@ export class ConvexEngine {
     let entry = this.serializedDocs.get(doc);
     if (entry === undefined) {
       entry = { json: JSON.stringify(convexToJson(doc)), size: getDocumentSize(doc) };
-      this.serializedDocs.set(doc, entry);
+      // Large documents (a chunk with its vector: ~30 KB) are not kept: memory.
+      if (entry.json.length <= MAX_CACHED_JSON) this.serializedDocs.set(doc, entry);
     }
     return entry;
   }

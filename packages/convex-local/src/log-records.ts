@@ -71,6 +71,15 @@ export function parseLogText(text: string): { records: CommitRecord[]; validByte
   return { records, validBytes: Buffer.byteLength(text.slice(0, offset)) };
 }
 
+/** One complete log line as a record, or null when it does not parse (a torn line). */
+export function tryDecodeRecord(line: string): CommitRecord | null {
+  try {
+    return decodeRecord(line);
+  } catch {
+    return null;
+  }
+}
+
 export function encodeRecord(record: CommitRecord): string {
   return JSON.stringify({
     ts: record.ts.toString(),
@@ -87,7 +96,7 @@ export function encodeDocument(doc: StoredDocument): string {
 
 /** A snapshot line back into a document (compact or plain arrays). */
 export function decodeDocument(line: string): StoredDocument {
-  return decodeJson(JSON.parse(line), line) as StoredDocument;
+  return decodeJson(JSON.parse(line), tagsOf(line)) as StoredDocument;
 }
 
 function isNumberArray(value: unknown[]): value is number[] {
@@ -124,6 +133,11 @@ export function markFloat32(values: number[]): number[] {
   return values;
 }
 
+/** Whether `values` is known to hold float32 numbers only (no scan). */
+export function isMarkedFloat32(values: unknown): boolean {
+  return Array.isArray(values) && float32Arrays.has(values as number[]);
+}
+
 /** Whether every element is exactly a float32 (marked arrays answer at once). */
 export function isFloat32Exact(values: number[]): boolean {
   if (float32Arrays.has(values)) return true;
@@ -148,40 +162,72 @@ export function unpackNumbers(base64: string, bytesPerElement: 4 | 8): number[] 
   return bytesPerElement === 4 ? markFloat32(out) : out;
 }
 
+/**
+ * Decodes, in place, the tagged values of a parsed line: `$f32`/`$f64` arrays and
+ * convexToJson's `$float` (-0, NaN, ±Infinity), `$integer` and `$bytes` (any other tag
+ * goes through jsonToConvex). Faster than jsonToConvex, which rebuilds every object:
+ * every job has `negPriority: -0`.
+ */
 function unpackJson(json: unknown): unknown {
   if (Array.isArray(json)) {
-    for (let i = 0; i < json.length; i++) json[i] = unpackJson(json[i]);
+    for (let i = 0; i < json.length; i++) {
+      const item = json[i];
+      if (item !== null && typeof item === "object") json[i] = unpackJson(item);
+    }
     return json;
   }
   if (json !== null && typeof json === "object") {
     const object = json as Record<string, unknown>;
     const keys = Object.keys(object);
-    if (keys.length === 1 && typeof object.$f32 === "string") return unpackNumbers(object.$f32, 4);
-    if (keys.length === 1 && typeof object.$f64 === "string") return unpackNumbers(object.$f64, 8);
-    for (const key of keys) object[key] = unpackJson(object[key]);
+    const first = keys[0];
+    if (keys.length === 1 && first !== undefined && first.startsWith("$")) {
+      const tagged = object[first];
+      if (typeof tagged === "string") {
+        switch (first) {
+          case "$f32":
+            return unpackNumbers(tagged, 4);
+          case "$f64":
+            return unpackNumbers(tagged, 8);
+          case "$float":
+            return Buffer.from(tagged, "base64").readDoubleLE(0);
+          case "$integer":
+            return Buffer.from(tagged, "base64").readBigInt64LE(0);
+          case "$bytes": {
+            const bytes = Buffer.from(tagged, "base64");
+            const out = new Uint8Array(bytes.byteLength);
+            out.set(bytes);
+            return out.buffer;
+          }
+        }
+      }
+      return jsonToConvex(object as never);
+    }
+    for (const key of keys) {
+      const value = object[key];
+      if (value !== null && typeof value === "object") object[key] = unpackJson(value);
+    }
   }
   return json;
 }
 
 /**
- * Convex JSON (possibly compact) → a Convex value; `text` tells which tags may be
- * present. Without int64, bytes or special floats, parsed JSON already is the Convex
- * value (plain objects, arrays, strings, numbers, booleans, null): jsonToConvex, which
- * rebuilds every object, is skipped — it doubled the load time of a large folder. A
- * false positive of these tests only costs the slow path.
+ * Convex JSON (possibly compact) → a Convex value. Without any `$` tag in its line,
+ * parsed JSON already is the value (plain objects, arrays, strings, numbers, booleans,
+ * null) and is taken as is; otherwise its tagged values are decoded in place
+ * (unpackJson).
  */
-function decodeJson(json: unknown, text: string): Value {
-  if (!text.includes('"$')) return json as Value;
-  const plain = text.includes('"$f32"') || text.includes('"$f64"') ? unpackJson(json) : json;
-  if (!CONVEX_TAG.test(text)) return plain as Value;
-  return jsonToConvex(plain as never);
+function decodeJson(json: unknown, tagged: boolean): Value {
+  return (tagged ? unpackJson(json) : json) as Value;
 }
 
-/** The tags of convexToJson's encoding (`{"$integer": …}`, `{"$bytes": …}`, `{"$float": …}`). */
-const CONVEX_TAG = /"\$(integer|bytes|float)"/;
+/** Whether a line may hold tagged values (looked up once per line: a log line can hold 100 documents). */
+function tagsOf(text: string): boolean {
+  return text.includes('"$');
+}
 
 function decodeRecord(line: string): CommitRecord {
   const raw = JSON.parse(line) as { ts: string; n: number; c: number; w: Array<[string, unknown]> };
+  const tags = tagsOf(line);
 
   if (typeof raw.ts !== "string" || typeof raw.n !== "number" || !Array.isArray(raw.w)) {
     throw new Error("malformed log record");
@@ -192,7 +238,7 @@ function decodeRecord(line: string): CommitRecord {
     lastCreationTime: raw.c,
     writes: raw.w.map(([id, doc]) => [
       id,
-      doc === null ? null : (decodeJson(doc, line) as StoredDocument),
+      doc === null ? null : (decodeJson(doc, tags) as StoredDocument),
     ]),
   };
 }
