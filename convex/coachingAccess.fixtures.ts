@@ -363,7 +363,10 @@ COACHING_ROWS.push(
 );
 
 /** The worker's coaching e-mail functions (refused to everyone but the worker). */
-export const COACHING_WORKER_ROWS: { fn: string; call: (c: Client, w: World) => Promise<unknown> }[] = [
+export const COACHING_WORKER_ROWS: {
+  fn: string;
+  call: (c: Client, w: World) => Promise<unknown>;
+}[] = [
   {
     fn: "coachingMail:sessionMail",
     call: async (c, w) => {
@@ -413,3 +416,32 @@ export const COACHING_WORKER_ROWS: { fn: string; call: (c: Client, w: World) => 
     },
   },
 ];
+
+COACHING_ROWS.push(
+  {
+    fn: "checkout:available",
+    targeted: false,
+    call: (c) => c.query(api.checkout.available, {}),
+    expect: everyone,
+  },
+  {
+    fn: "checkout:start",
+    targeted: true,
+    // No Stripe keys in the matrix: the payers get as far as the provider check.
+    call: async (c, w, target) => {
+      const { productId } = await coachingWorld(c, w);
+      return c.action(api.checkout.start, {
+        studentId: w.students[target],
+        productId,
+        returnUrl: "http://localhost:3000/credits",
+      });
+    },
+    expect: {
+      admin: "INVALID_STATE",
+      assistante: "INVALID_STATE",
+      coach: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
+      parent: { own: "INVALID_STATE", foreign: "NOT_FOUND" },
+      eleve: { own: "INVALID_STATE", foreign: "NOT_FOUND" },
+    },
+  },
+);

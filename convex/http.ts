@@ -16,6 +16,11 @@ import { httpRouter } from "convex/server";
 import { internal } from "./_generated/api";
 import { httpAction } from "./_generated/server";
 import { GRANT_TOKEN, hashGrantToken } from "./model/files";
+import {
+  type ProviderEvent,
+  paymentProvider,
+  WebhookSignatureError,
+} from "./model/paymentProvider";
 
 const http = httpRouter();
 
@@ -82,6 +87,33 @@ http.route({
         "referrer-policy": "no-referrer",
       },
     });
+  }),
+});
+
+// POST /payments/stripe/webhook: Stripe's events, signature checked with STRIPE_WEBHOOK_SECRET
+// (400 otherwise, nothing applied); a replayed event is applied once (convex/checkout.ts).
+http.route({
+  path: "/payments/stripe/webhook",
+  method: "POST",
+  handler: httpAction(async (ctx, request) => {
+    const provider = paymentProvider();
+    if (!provider) return json(404, { error: "Paiement en ligne non configuré." });
+    const body = await request.text();
+    let event: ProviderEvent;
+    try {
+      event = await provider.verifyWebhook(body, request.headers.get("stripe-signature"));
+    } catch (error) {
+      if (error instanceof WebhookSignatureError)
+        return json(400, { error: "Signature invalide." });
+      throw error;
+    }
+    if (event.kind === "ignored") return json(200, { received: true });
+    const { applied } = await ctx.runMutation(internal.checkout.applyEvent, {
+      kind: event.kind,
+      externalId: event.externalId,
+      eventId: event.eventId,
+    });
+    return json(200, { received: true, applied });
   }),
 });
 
