@@ -64,6 +64,8 @@ function targets(subject: Subject): Target[] {
   for (const entry of PERSONAL_DATA) {
     for (const [path, ref] of Object.entries(entry.refs)) {
       if (ref.onErase === "keep" || !ref.find) continue;
+      // The subject's own student record is deleted at the end, not anonymised first.
+      if (entry.table === "students" && subject.studentId) continue;
       const id = ref.to === "users" ? subject.userId : subject.studentId;
       if (id) out.push({ entry, path, ref, id });
     }
