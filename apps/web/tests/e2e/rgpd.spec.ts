@@ -76,6 +76,7 @@ test("un parent exporte les données de sa fille et télécharge l’archive", a
 test("l’assistante examine la simulation d’un effacement, confirme, et le compte disparaît", async ({
   page,
   openAs,
+  browser,
 }) => {
   test.setTimeout(120_000);
   // Inès (no parent linked) asks for her own erasure.
@@ -84,6 +85,8 @@ test("l’assistante examine la simulation d’un effacement, confirme, et le co
   await ines.getByLabel("Je comprends que l’effacement est définitif.").check();
   await ines.getByRole("button", { name: "Demander l’effacement" }).click();
   await expect(ines.getByText(/Demande transmise/)).toBeVisible();
+  // Her open page stops here: once confirmed, every call of her session is refused.
+  await ines.close();
 
   await signIn(page, "Nadia Benali");
   await page.goto("/admin/rgpd");
@@ -107,15 +110,21 @@ test("l’assistante examine la simulation d’un effacement, confirme, et le co
   // The job erases in batches; the page follows it live.
   await expect(page.getByText("Effacement terminé.")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole("heading", { level: 1 })).toContainText("personne-effacee-");
+  await page.evaluate(() => window.scrollTo(0, 0));
   await captureScreenshots(page, "admin-rgpd-effacement-termine", { mobile: false });
 
-  // Inès cannot use the platform any more, nor sign in again.
-  await ines.goto("/eleve");
-  await expect(ines.getByRole("heading", { level: 1, name: "Mes bilans" })).toHaveCount(0);
-  await ines.goto(SIGN_IN_PATH);
-  await ines.getByRole("button", { name: /^\s*Inès Fontaine/ }).click();
-  await expect(ines.getByRole("alert")).toBeVisible();
-  await expect(ines).toHaveURL((url) => url.pathname.startsWith(SIGN_IN_PATH));
+  // Inès cannot sign in again: the demo account's button and her address are both refused.
+  const again = await browser.newPage();
+  await again.goto(SIGN_IN_PATH);
+  await again.getByRole("button", { name: /^\s*Inès Fontaine/ }).click();
+  await expect(again.getByRole("alert")).toBeVisible();
+  await expect(again).toHaveURL((url) => url.pathname.startsWith(SIGN_IN_PATH));
+  const field = again.getByRole("textbox", { name: /e-mail/i });
+  await field.fill("ines.fontaine@demo.nexus-reussite.fr");
+  await again.locator("form").filter({ has: field }).getByRole("button").click();
+  await expect(again.getByRole("alert")).toBeVisible();
+  await expect(again).toHaveURL((url) => url.pathname.startsWith(SIGN_IN_PATH));
+  await again.close();
   const nadia = await convexAs(page);
   expect(await nadia.query(api.students.search, { text: "Fontaine" })).toEqual([]);
 });
