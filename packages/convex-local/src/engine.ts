@@ -617,7 +617,7 @@ export class ConvexEngine {
   private prefixCandidates(
     indexName: string,
     range: NonNullable<QueryJson["source"]>["range"],
-  ): Set<string> | null {
+  ): Iterable<string> | null {
     const [table, index] = indexName.split(".");
     if (!table || !index) return null;
     const fields = this.db._schema?.tables

@@ -31,10 +31,10 @@ describe("EqualityPrefixIndexes", () => {
       ...(candidates([eq("metric", "jobs"), eq("bucket", "2026-01-05"), eq("key", "a|failed")]) ??
         []),
     ]).toEqual(["2c"]);
-    expect(candidates([eq("metric", "none"), eq("bucket", "2026-01-05")])?.size).toBe(0);
+    expect([...(candidates([eq("metric", "none"), eq("bucket", "2026-01-05")]) ?? [])]).toEqual([]);
   });
 
-  test("a range after the equalities narrows by the equalities; no leading equality: null", () => {
+  test("bounds on the next field narrow to the ids between them; no leading equality: null", () => {
     const { candidates } = setUp();
     expect([...(candidates([eq("metric", "jobs")]) ?? [])].sort()).toEqual(["1c", "2c", "3c"]);
     expect(
@@ -44,7 +44,17 @@ describe("EqualityPrefixIndexes", () => {
           { type: "Gte", fieldPath: "bucket", value: "2026-01-06" },
         ]) ?? []),
       ].sort(),
-    ).toEqual(["1c", "2c", "3c"]);
+    ).toEqual(["3c"]);
+    const between = (lower: string, upper: string) => [
+      ...(candidates([
+        eq("metric", "jobs"),
+        { type: "Gt", fieldPath: "bucket", value: lower },
+        { type: "Lte", fieldPath: "bucket", value: upper },
+      ]) ?? []),
+    ];
+    expect(between("2026-01-04", "2026-01-05").sort()).toEqual(["1c", "2c"]);
+    expect(between("2026-01-05", "2026-01-06")).toEqual(["3c"]);
+    expect(between("2026-01-06", "2026-01-09")).toEqual([]);
     // An object's JSON may order its keys differently: only the scalar prefix is used.
     expect([...(candidates([eq("metric", "llm"), eq("bucket", { a: 1 })]) ?? [])]).toEqual(["4c"]);
     expect(candidates([eq("bucket", "2026-01-05"), eq("metric", "jobs")])).toBeNull();
@@ -57,6 +67,9 @@ describe("EqualityPrefixIndexes", () => {
     candidates(jan5);
     candidates(jan5);
     expect(builds()).toBe(1);
+    // The one-field map too (bounds on "bucket" are served from its sorted ids).
+    candidates([eq("metric", "jobs")]);
+    expect(builds()).toBe(2);
     index.update("statCounters", "5c", { metric: "jobs", bucket: "2026-01-05", key: "b" }, true);
     // 1c moves to another bucket: removed under its old values, added under the new.
     index.update(
@@ -81,6 +94,13 @@ describe("EqualityPrefixIndexes", () => {
     expect([...(candidates([eq("metric", "jobs"), eq("bucket", "2026-01-07")]) ?? [])]).toEqual([
       "1c",
     ]);
-    expect(builds()).toBe(1);
+    expect(builds()).toBe(2);
+    // The sorted order follows the same writes: 1c now sorts last under "jobs".
+    const after = (bucket: string) => [
+      ...(candidates([eq("metric", "jobs"), { type: "Gte", fieldPath: "bucket", value: bucket }]) ??
+        []),
+    ];
+    expect(after("2026-01-06")).toEqual(["3c", "1c"]);
+    expect(after("2026-01-01")).toEqual(["5c", "3c", "1c"]);
   });
 });

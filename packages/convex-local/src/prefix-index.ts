@@ -7,6 +7,8 @@
 // afterwards, so only the prefixes the app queries cost memory, and nothing is built
 // at start. The result is a superset: convex-test still evaluates the range, filters
 // and order on it.
+import { jsonToConvex, type Value } from "convex/values";
+import { compareFast } from "./committed-range.ts";
 import { valueKey } from "./index-keys.ts";
 
 interface RangeExpression {
@@ -18,6 +20,51 @@ interface RangeExpression {
 interface PrefixMap {
   fields: string[];
   ids: Map<string, Set<string>>;
+  /** The index's field after the prefix, if any: each key's ids are also kept sorted by it. */
+  nextField: string | undefined;
+  sorted: Map<string, SortedIds>;
+}
+
+/** Ids ordered by their value of the next field, then id (parallel arrays). */
+interface SortedIds {
+  values: Array<Value | undefined>;
+  ids: string[];
+}
+
+function compareEntry(a: Value | undefined, aId: string, b: Value | undefined, bId: string) {
+  const cmp = compareFast(a, b);
+  if (cmp !== 0) return cmp;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
+}
+
+/** First position whose entry is not before (value, id). */
+function lowerBound(sorted: SortedIds, value: Value | undefined, id: string): number {
+  let lo = 0;
+  let hi = sorted.ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareEntry(sorted.values[mid], sorted.ids[mid] as string, value, id) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First position whose value is after `value` (`strict`: not before it). */
+function valueBound(sorted: SortedIds, value: Value | undefined, after: boolean): number {
+  let lo = 0;
+  let hi = sorted.values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const cmp = compareFast(sorted.values[mid], value);
+    if (cmp < 0 || (after && cmp === 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function decodeBound(value: unknown): Value | undefined {
+  if (typeof value === "object" && value !== null && "$undefined" in value) return undefined;
+  return jsonToConvex(value as never);
 }
 
 function fieldValue(doc: Record<string, unknown>, path: string): unknown {
@@ -55,7 +102,7 @@ export class EqualityPrefixIndexes {
     fields: string[],
     range: RangeExpression[] | undefined,
     tableDocs: () => Iterable<[string, Record<string, unknown>]>,
-  ): Set<string> | null {
+  ): Iterable<string> | null {
     let k = 0;
     const parts: string[] = [];
     while (
@@ -73,14 +120,33 @@ export class EqualityPrefixIndexes {
     const name = `${table}\u0000${index}\u0000${k}`;
     let map = this.maps.get(name);
     if (map === undefined) {
-      map = { fields: fields.slice(0, k), ids: new Map() };
+      map = { fields: fields.slice(0, k), ids: new Map(), nextField: fields[k], sorted: new Map() };
       for (const [id, doc] of tableDocs()) this.add(map, id, doc);
       this.maps.set(name, map);
       const list = this.byTable.get(table) ?? [];
       list.push(map);
       this.byTable.set(table, list);
     }
-    return map.ids.get(parts.join("\u0001")) ?? new Set();
+    const key = parts.join("\u0001");
+    const ids = map.ids.get(key);
+    if (ids === undefined) return [];
+    // Bounds on the next field (`.gte("finishedAt", t)`): only the ids between them.
+    const sorted = map.sorted.get(key);
+    let lo = 0;
+    let hi = sorted?.ids.length ?? 0;
+    let bounded = false;
+    for (const expr of range?.slice(k) ?? []) {
+      if (sorted === undefined || expr.fieldPath !== map.nextField) break;
+      const value = decodeBound(expr.value);
+      if (expr.type === "Gt") lo = Math.max(lo, valueBound(sorted, value, true));
+      else if (expr.type === "Gte") lo = Math.max(lo, valueBound(sorted, value, false));
+      else if (expr.type === "Lt") hi = Math.min(hi, valueBound(sorted, value, false));
+      else if (expr.type === "Lte") hi = Math.min(hi, valueBound(sorted, value, true));
+      else break;
+      bounded = true;
+    }
+    if (!bounded || sorted === undefined) return ids;
+    return lo < hi ? sorted.ids.slice(lo, hi) : [];
   }
 
   /** Keeps every built map of the table in step with a committed write. */
@@ -94,6 +160,15 @@ export class EqualityPrefixIndexes {
         const ids = map.ids.get(key);
         ids?.delete(id);
         if (ids?.size === 0) map.ids.delete(key);
+        const sorted = map.sorted.get(key);
+        if (sorted !== undefined && map.nextField !== undefined) {
+          const at = lowerBound(sorted, fieldValue(doc, map.nextField) as Value, id);
+          if (sorted.ids[at] === id) {
+            sorted.ids.splice(at, 1);
+            sorted.values.splice(at, 1);
+          }
+          if (sorted.ids.length === 0) map.sorted.delete(key);
+        }
       }
     }
   }
@@ -110,5 +185,18 @@ export class EqualityPrefixIndexes {
       map.ids.set(key, ids);
     }
     ids.add(id);
+    if (map.nextField !== undefined) {
+      let sorted = map.sorted.get(key);
+      if (sorted === undefined) {
+        sorted = { values: [], ids: [] };
+        map.sorted.set(key, sorted);
+      }
+      const value = fieldValue(doc, map.nextField) as Value | undefined;
+      const at = lowerBound(sorted, value, id);
+      if (sorted.ids[at] !== id) {
+        sorted.ids.splice(at, 0, id);
+        sorted.values.splice(at, 0, value);
+      }
+    }
   }
 }
