@@ -521,3 +521,33 @@ export const recall = workerAction({
     });
   },
 });
+
+/** A cited passage in full, for the citation's link: only a passage the answer cites. */
+export const passage = userQuery({
+  args: { messageId: v.id("ariaMessages"), chunkId: v.id("chunks") },
+  returns: v.object({
+    title: v.string(),
+    pageStart: v.number(),
+    pageEnd: v.number(),
+    text: v.string(),
+    conversationId: v.id("ariaConversations"),
+    question: v.string(),
+  }),
+  handler: async (ctx, { messageId, chunkId }) => {
+    const message = await ctx.db.get(messageId);
+    if (!message) throw appError("NOT_FOUND", "Passage introuvable.");
+    await requireReadableConversation(ctx, ctx.user, message.conversationId);
+    const citation = message.citations?.find((c) => c.chunkId === chunkId);
+    const chunk = citation ? await ctx.db.get(chunkId) : null;
+    if (!citation || !chunk) throw appError("NOT_FOUND", "Passage introuvable.");
+    const question = message.questionId ? await ctx.db.get(message.questionId) : null;
+    return {
+      title: citation.title,
+      pageStart: chunk.pageStart,
+      pageEnd: chunk.pageEnd,
+      text: chunk.text,
+      conversationId: message.conversationId,
+      question: question?.text ?? "",
+    };
+  },
+});

@@ -188,6 +188,49 @@ export const ARIA_ROWS: AriaRow[] = [
     expect: conversationReaders,
   },
   {
+    fn: "aria:passage",
+    targeted: true,
+    call: async (c, w, target) => {
+      const { answerId } = await ariaConversation(c, w, target);
+      const chunkId = await c.run(async (ctx) => {
+        const storageId = await ctx.storage.store(new Blob(["%PDF-1.4"]));
+        const documentId = await ctx.db.insert("documents", {
+          scope: "global",
+          title: "La dérivation",
+          mime: "application/pdf",
+          size: 8,
+          sha256: `sha-${target}`,
+          storageId,
+          status: "indexed",
+          activeGeneration: 1,
+          createdAt: 1,
+          updatedAt: 1,
+        });
+        const chunkId = await ctx.db.insert("chunks", {
+          documentId,
+          generation: 1,
+          ordinal: 0,
+          scopeKey: "global",
+          embeddingModel: "m",
+          scopeModelKey: "global|m",
+          text: "(uv)' = u'v + uv'",
+          pageStart: 2,
+          pageEnd: 2,
+          contentHash: "h",
+          embedding: [0],
+        });
+        await ctx.db.patch(answerId, {
+          citations: [
+            { chunkId, documentId, title: "La dérivation", pageStart: 2, pageEnd: 2, excerpt: "" },
+          ],
+        });
+        return chunkId;
+      });
+      return c.query(api.aria.passage, { messageId: answerId, chunkId });
+    },
+    expect: conversationReaders,
+  },
+  {
     fn: "aria:quota",
     targeted: true,
     call: (c, w, target) =>

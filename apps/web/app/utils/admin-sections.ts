@@ -8,6 +8,12 @@ export interface AdminSection {
 
 export const adminSections: AdminSection[] = [
   {
+    to: "/admin/aria",
+    title: "ARIA, le tuteur",
+    description:
+      "Les réponses mal notées par les élèves avec leur question et leurs sources ; l'option premium et les budgets par élève.",
+  },
+  {
     to: "/admin/familles",
     title: "Familles et personnes",
     description:

@@ -33,13 +33,20 @@ export interface NavLink {
 export function navigationFor(role: Role | undefined): NavLink[] {
   switch (role) {
     case "eleve":
-      return [{ to: "/eleve", label: "Mes bilans" }];
+      return [
+        { to: "/eleve", label: "Mes bilans" },
+        { to: "/eleve/aria", label: "ARIA" },
+      ];
     case "parent":
-      return [{ to: "/parent", label: "Mes enfants" }];
+      return [
+        { to: "/parent", label: "Mes enfants" },
+        { to: "/aria/suivi", label: "ARIA" },
+      ];
     case "coach":
       return [
         { to: "/coach", label: "À relire", count: "reviewQueue" },
         { to: "/coach/eleves", label: "Mes élèves" },
+        { to: "/aria/suivi", label: "ARIA" },
       ];
     case "admin":
     case "assistante":
