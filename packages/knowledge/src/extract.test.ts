@@ -36,7 +36,7 @@ const noOcr: OcrPool = {
 describe("PDF and image extraction", () => {
   const pool = createOcrPool();
   afterAll(() => pool.terminate());
-  // A 150 dpi scan (skewed) embedded as the page, rasterised again at 300 dpi for OCR.
+  // A 150 dpi scan (skewed) embedded as the page, OCR'd from the embedded image at 150 dpi.
   const scanPng = renderTextPageImage(scannedText, { dpi: 150, rotationDeg: 0.4 });
 
   it("reads a text PDF page by page without OCR, keeping headings and paragraphs", async () => {
@@ -72,7 +72,7 @@ describe("PDF and image extraction", () => {
     expect(progress).toEqual(["extracting:1/2", "extracting:2/2"]);
   });
 
-  it("OCRs a scanned PDF page (an image only) at 300 dpi", async () => {
+  it("OCRs a scanned PDF page (an image only) from its own image", async () => {
     const pdf = await renderPdf([{ kind: "image", bytes: scanPng, format: "png" }], {
       title: "Scan",
     });
@@ -82,7 +82,7 @@ describe("PDF and image extraction", () => {
       onProgress: (stage, done, total) => progress.push(`${stage}:${done}/${total}`),
     });
     console.log(JSON.stringify({ scannedPdfCer: characterErrorRate(scannedText, page!.text) }));
-    expect(page!.source).toBe("ocr");
+    expect(page).toMatchObject({ source: "ocr", method: "ocr-image", dpi: 150 });
     expect(page!.confidence).toBeGreaterThan(70);
     expect(characterErrorRate(scannedText, page!.text)).toBeLessThan(0.05);
     expect(progress).toEqual(["extracting:1/1", "ocr:0/1", "ocr:1/1"]);
