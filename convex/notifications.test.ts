@@ -97,3 +97,31 @@ describe("notifications", () => {
     );
   });
 });
+
+describe("pipeline notifications", () => {
+  it("tells the assigned coaches a bilan is ready, and the family its report was sent", async () => {
+    const { t, world } = await freshWorld();
+    const { notifyReportSent, notifyReviewReady } = await import("./model/bilanNotifications");
+    await t.run(async (ctx) => {
+      const bilan = (await ctx.db.get(world.bilans.own))!;
+      await notifyReviewReady(ctx, bilan);
+      await notifyReportSent(ctx, bilan);
+    });
+    const titles = async (caller: "coach" | "parent" | "eleve" | "admin") =>
+      (await as(t, caller).query(api.notifications.list, { paginationOpts: page })).page.map(
+        (n) => `${n.kind}: ${n.title}`,
+      );
+    expect(await titles("coach")).toEqual(["bilan_review: Bilan à relire : Alice Test"]);
+    expect(await titles("parent")).toEqual(["report_sent: Rapport envoyé : Alice Test"]);
+    expect(await titles("eleve")).toEqual(["report_sent: Ton rapport de bilan est disponible"]);
+    // Nobody else: not the other family's coach, not staff.
+    expect(await titles("admin")).toEqual([]);
+    const foreignCoach = await t.run((ctx) =>
+      ctx.db
+        .query("notifications")
+        .withIndex("by_userId_and_createdAt", (q) => q.eq("userId", world.users.foreignCoach))
+        .collect(),
+    );
+    expect(foreignCoach).toEqual([]);
+  });
+});
