@@ -3,6 +3,7 @@
 import { v } from "convex/values";
 import { workerMutation } from "./lib/functions";
 import { DEMO_ACCOUNTS, seedDemoData } from "./model/seed";
+import { seedCoaching } from "./model/seedCoaching";
 import { vRole } from "./validators";
 
 const vCount = v.number();
@@ -23,8 +24,10 @@ export const run = workerMutation({
       v.object({ email: v.string(), name: v.string(), role: vRole, description: v.string() }),
     ),
   }),
-  handler: async (ctx) => ({
-    ...(await seedDemoData(ctx, Date.now())),
-    accounts: DEMO_ACCOUNTS.map((a) => ({ ...a })),
-  }),
+  handler: async (ctx) => {
+    const people = await seedDemoData(ctx, Date.now());
+    // credits, payments, availability and sessions (issue 15), once
+    await seedCoaching(ctx, Date.now());
+    return { ...people, accounts: DEMO_ACCOUNTS.map((a) => ({ ...a })) };
+  },
 });

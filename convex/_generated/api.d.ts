@@ -86,6 +86,7 @@ import type * as model_rgpd from "../model/rgpd.js";
 import type * as model_rgpdJobs from "../model/rgpdJobs.js";
 import type * as model_search from "../model/search.js";
 import type * as model_seed from "../model/seed.js";
+import type * as model_seedCoaching from "../model/seedCoaching.js";
 import type * as model_sessions from "../model/sessions.js";
 import type * as model_stats from "../model/stats.js";
 import type * as model_storageSweep from "../model/storageSweep.js";
@@ -211,6 +212,7 @@ declare const fullApi: ApiFromModules<{
   "model/rgpdJobs": typeof model_rgpdJobs;
   "model/search": typeof model_search;
   "model/seed": typeof model_seed;
+  "model/seedCoaching": typeof model_seedCoaching;
   "model/sessions": typeof model_sessions;
   "model/stats": typeof model_stats;
   "model/storageSweep": typeof model_storageSweep;

@@ -35,17 +35,20 @@ export function navigationFor(role: Role | undefined): NavLink[] {
     case "eleve":
       return [
         { to: "/eleve", label: "Mes bilans" },
+        { to: "/seances", label: "Séances et crédits" },
         { to: "/eleve/aria", label: "ARIA" },
       ];
     case "parent":
       return [
         { to: "/parent", label: "Mes enfants" },
+        { to: "/seances", label: "Séances et crédits" },
         { to: "/aria/suivi", label: "ARIA" },
       ];
     case "coach":
       return [
         { to: "/coach", label: "À relire", count: "reviewQueue" },
         { to: "/coach/eleves", label: "Mes élèves" },
+        { to: "/coach/agenda", label: "Agenda" },
         { to: "/aria/suivi", label: "ARIA" },
       ];
     case "admin":
@@ -58,6 +61,7 @@ export function navigationFor(role: Role | undefined): NavLink[] {
         { to: "/admin/travaux", label: "Travaux" },
         { to: "/admin/workers", label: "Workers et alertes" },
         { to: "/admin/emails", label: "E-mails" },
+        { to: "/admin/paiements", label: "Paiements et séances" },
         { to: "/admin/journal", label: "Journal" },
         { to: "/admin/statistiques", label: "Statistiques" },
         { to: "/admin/rgpd", label: "Données personnelles" },
