@@ -1,6 +1,6 @@
 // E-mail preferences (model/emailPreferences.ts): the caller's own per kind, the signed-out
 // unsubscribe link (a signed token; no session needed), and the worker's check before sending.
-import { NOTIFICATION_KINDS, notificationKinds } from "@nexus/shared/notifications";
+import { NOTIFICATION_KINDS } from "@nexus/shared/notifications";
 import { v } from "convex/values";
 import { mutation, query } from "./_generated/server";
 import { userMutation, userQuery, workerQuery } from "./lib/functions";

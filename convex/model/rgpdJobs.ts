@@ -16,7 +16,7 @@ function requestOf(ctx: MutationCtx, job: Doc<"jobs">): Id<"rgpdRequests"> | nul
 async function failRequest(ctx: MutationCtx, job: Doc<"jobs">, reason: string) {
   const requestId = requestOf(ctx, job);
   const request = requestId ? await ctx.db.get(requestId) : null;
-  if (!request || request.status !== "running") return;
+  if (request?.status !== "running") return;
   const now = Date.now();
   await ctx.db.patch(request._id, { status: "failed", error: reason, updatedAt: now });
   if (request.kind === "export") {
