@@ -2,7 +2,7 @@
 // premium budget, the answer stream (seq and attempt checks, resume), the failure hook,
 // sharing with parents, the delete cascade, memory scoping.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { ariaConversation } from "./ariaAccess.fixtures";
 import {
@@ -383,5 +383,74 @@ describe("deleting a conversation", () => {
       expect(messages.every((m) => m.conversationId === other.conversationId)).toBe(true);
       expect(messages).toHaveLength(2);
     });
+  });
+});
+
+describe("memory", () => {
+  async function remember(
+    t: T,
+    studentId: Id<"students">,
+    conversationId: Id<"ariaConversations">,
+    text: string,
+  ) {
+    const { localEmbedding } = await import("@nexus/knowledge/local-embedder");
+    return await t.run(async (ctx) =>
+      ctx.db.insert("ariaMemories", {
+        studentId,
+        conversationId,
+        subject: "maths",
+        text,
+        embedding: localEmbedding(text),
+        embeddingModel: "local",
+        createdAt: 1,
+      }),
+    );
+  }
+
+  it("recalls only the asking student's memories, and the élève deletes only their own", async () => {
+    vi.stubEnv("EMBEDDINGS_PROVIDER", "local");
+    const { t, world } = await freshWorld();
+    const own = await ariaConversation(as(t, "eleve"), world, "own");
+    const foreign = await ariaConversation(as(t, "eleve"), world, "foreign");
+    const mine = await remember(
+      t,
+      world.students.own,
+      own.conversationId,
+      "Confond la dérivée d'un produit et le produit des dérivées.",
+    );
+    const theirs = await remember(
+      t,
+      world.students.foreign,
+      foreign.conversationId,
+      "Confond la dérivée d'un produit et le produit des dérivées, comme Bruno.",
+    );
+    const recalled = await asWorker(t).action(api.aria.recall, {
+      messageId: own.answerId,
+      query: "dérivée d'un produit",
+    });
+    expect(recalled).toEqual(["Confond la dérivée d'un produit et le produit des dérivées."]);
+    const listed = await as(t, "eleve").query(api.ariaMemory.list, {});
+    expect(listed.map((m) => m._id)).toEqual([mine]);
+    expect(
+      await outcomeOf(as(t, "eleve").mutation(api.ariaMemory.remove, { memoryId: theirs })),
+    ).toBe("NOT_FOUND");
+    await as(t, "eleve").mutation(api.ariaMemory.remove, { memoryId: mine });
+    expect(await as(t, "eleve").query(api.ariaMemory.list, {})).toEqual([]);
+    vi.unstubAllEnvs();
+  });
+
+  it("queues a summary once a conversation has been idle for 30 minutes, once", async () => {
+    const { t } = await freshWorld();
+    const conversationId = await start(t);
+    await askAndFinish(t, conversationId, "Comment dériver un produit ?");
+    const memoryJobs = async () =>
+      (await t.run(async (ctx) => ctx.db.query("jobs").take(100))).filter(
+        (j) => j.kind === "aria.memory",
+      );
+    expect(await t.mutation(internal.ariaMemory.enqueueIdle, {})).toBe(0);
+    vi.setSystemTime(Date.now() + 31 * 60_000);
+    expect(await t.mutation(internal.ariaMemory.enqueueIdle, {})).toBe(1);
+    await t.mutation(internal.ariaMemory.enqueueIdle, {});
+    expect(await memoryJobs()).toHaveLength(1);
   });
 });

@@ -262,6 +262,20 @@ export const ARIA_ROWS: AriaRow[] = [
     expect: staffOnly,
   },
   {
+    fn: "ariaMemory:list",
+    targeted: true,
+    call: (c, w, target) => c.query(api.ariaMemory.list, { studentId: w.students[target] }),
+    // Memories come from the conversations' content: not for parents.
+    expect: { ...readers, parent: "FORBIDDEN" },
+  },
+  {
+    fn: "ariaMemory:remove",
+    targeted: false,
+    // Nobody's memory: NOT_FOUND for the élève (someone else's: aria.test.ts), FORBIDDEN otherwise.
+    call: (c) => c.mutation(api.ariaMemory.remove, { memoryId: nowhere("ariaMemories") }),
+    expect: { ...staffOnly, admin: "FORBIDDEN", assistante: "FORBIDDEN", eleve: "NOT_FOUND" },
+  },
+  {
     fn: "aria:downvoted",
     targeted: false,
     call: (c) => c.query(api.aria.downvoted, { paginationOpts: { numItems: 10, cursor: null } }),
@@ -302,6 +316,21 @@ export const ARIA_WORKER_ROWS: AriaWorkerRow[] = [
   {
     fn: "aria:interruptAnswer",
     call: (c) => c.mutation(api.aria.interruptAnswer, { ...ref(), reason: "x" }),
+  },
+  {
+    fn: "ariaMemory:context",
+    call: (c) =>
+      c.query(api.ariaMemory.context, { conversationId: nowhere("ariaConversations") as never }),
+  },
+  {
+    fn: "ariaMemory:save",
+    call: (c) =>
+      c.mutation(api.ariaMemory.save, {
+        conversationId: nowhere("ariaConversations") as never,
+        summarisedAt: 1,
+        embeddingModel: "m",
+        facts: [],
+      }),
   },
   {
     fn: "aria:recall",

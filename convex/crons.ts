@@ -25,4 +25,12 @@ crons.daily("retention", { hourUTC: 2, minuteUTC: 30 }, internal.retention.daily
 // Wallets: balance = sum of entries, no orphan session, debit or payment (model/consistency.ts).
 crons.interval("check wallet consistency", { hours: 1 }, internal.consistency.run, {});
 
+// ARIA: idle conversations are summarised into memories (convex/ariaMemory.ts).
+crons.interval(
+  "summarise idle ARIA conversations",
+  { minutes: 10 },
+  internal.ariaMemory.enqueueIdle,
+  {},
+);
+
 export default crons;

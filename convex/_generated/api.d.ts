@@ -16,6 +16,7 @@ import type {
 import type * as alerts from "../alerts.js";
 import type * as apiKeys from "../apiKeys.js";
 import type * as aria from "../aria.js";
+import type * as ariaMemory from "../ariaMemory.js";
 import type * as audit from "../audit.js";
 import type * as availability from "../availability.js";
 import type * as bilans from "../bilans.js";
@@ -142,6 +143,7 @@ declare const fullApi: ApiFromModules<{
   alerts: typeof alerts;
   apiKeys: typeof apiKeys;
   aria: typeof aria;
+  ariaMemory: typeof ariaMemory;
   audit: typeof audit;
   availability: typeof availability;
   bilans: typeof bilans;

@@ -5,6 +5,7 @@ import type { JobKind } from "@nexus/shared/jobs";
 import type { JobHandler } from "./handler.ts";
 import { alertsNotifyHandler } from "./handlers/alerts-notify.ts";
 import { ariaAnswerHandler } from "./handlers/aria-answer.ts";
+import { ariaMemoryHandler } from "./handlers/aria-memory.ts";
 import { bilanGenerateHandler } from "./handlers/bilan-generate.ts";
 import { bilanPdfHandler } from "./handlers/bilan-pdf.ts";
 import {
@@ -37,6 +38,7 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
     sessionRemindHandler(services),
     paymentReceiptHandler(services),
     ariaAnswerHandler(services),
+    ariaMemoryHandler(services),
     rgpdExportHandler,
     rgpdEraseHandler(services.deleteClerkUser),
   ];

@@ -27,12 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const convex = convexForRequest(token);
   const card = await requireOwnStudentCard(convex);
   const now = roundToMinute(Date.now());
-  const [conversations, archived, quota] = await Promise.all([
+  const [conversations, archived, quota, memories] = await Promise.all([
     convex.query(api.aria.list, { archived: false }),
     convex.query(api.aria.list, { archived: true }),
     convex.query(api.aria.quota, { now }),
+    convex.query(api.ariaMemory.list, {}),
   ]);
-  return { firstName: card.student.firstName, conversations, archived, quota, now };
+  return { firstName: card.student.firstName, conversations, archived, quota, memories, now };
 }
 
 export default function AriaHome() {
@@ -69,6 +70,7 @@ export default function AriaHome() {
           <ConversationLinks rows={conversations} />
         )}
       </div>
+      <Memories initial={data.memories} />
       {archived.length > 0 ? (
         <details>
           <summary className="cursor-pointer font-semibold text-slate-800">
@@ -78,6 +80,54 @@ export default function AriaHome() {
         </details>
       ) : null}
     </section>
+  );
+}
+
+function Memories({
+  initial,
+}: {
+  initial: ReturnType<typeof useLoaderData<typeof loader>>["memories"];
+}) {
+  const memories = useLiveQuery(api.ariaMemory.list, {}, initial);
+  const remove = useMutation(api.ariaMemory.remove);
+  const [error, setError] = useState<UserFacingError | null>(null);
+  return (
+    <div>
+      <h2 className="text-xl font-semibold text-slate-900">Ce qu'ARIA retient de toi</h2>
+      <p className="mt-1 text-sm text-slate-700">
+        Après une conversation, ARIA note où tu as eu besoin d'aide pour mieux te répondre la
+        prochaine fois. Tu peux effacer chaque souvenir.
+      </p>
+      {memories.length === 0 ? (
+        <p className="mt-2 text-slate-700">Rien pour l'instant.</p>
+      ) : (
+        <ul className="mt-3 space-y-2" aria-label="Souvenirs d'ARIA">
+          {memories.map((m) => (
+            <li
+              key={m._id}
+              className="flex flex-wrap items-start justify-between gap-2 rounded-md border border-slate-200 bg-white px-3 py-2"
+            >
+              <span className="flex-1 text-slate-800">{m.text}</span>
+              <Button
+                size="sm"
+                variant="secondary"
+                onClick={async () => {
+                  setError(null);
+                  try {
+                    await remove({ memoryId: m._id });
+                  } catch (e) {
+                    setError(toUserError(e));
+                  }
+                }}
+              >
+                Effacer<span className="sr-only"> ce souvenir</span>
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <InlineError error={error} />
+    </div>
   );
 }
 
