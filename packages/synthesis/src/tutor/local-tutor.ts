@@ -129,8 +129,12 @@ function direct(request: ParsedTutorRequest, ranked: RankedPassage[]): ComposedA
     lines.join("\n"),
   ];
   const cited = [first.index];
+  // Another sheet only when one of its sentences shares at least two of the question's terms.
   const second = ranked.find(
-    (r) => r.index !== first.index && r.passage.documentId !== first.passage.documentId,
+    (r) =>
+      r.index !== first.index &&
+      r.passage.documentId !== first.passage.documentId &&
+      r.sentences.some((x) => x.match >= 2 && !isHeading(x.text)),
   );
   if (second) {
     const extra = keySentences(second, 1).lines.find((l) => !lines.includes(l));
