@@ -142,6 +142,11 @@ test("un élève demande à ARIA, voit la réponse s'écrire avec sa source ; co
   const staff = await openAs("Hélène Rousseau");
   await staff.goto("/admin/aria");
   await expect(staff.getByText("Je voulais un exemple chiffré.")).toBeVisible({ timeout: 30_000 });
+  // Vite's dev server may reload a page whose route it has just compiled: settle first.
+  await staff.waitForLoadState("networkidle");
+  await expect(
+    staff.getByRole("heading", { level: 1, name: "ARIA : réponses mal notées" }),
+  ).toBeVisible();
   await expectNoSeriousA11yViolations(staff);
   await captureScreenshots(staff, "admin-aria");
 });
