@@ -159,7 +159,7 @@ export function socraticStep(request: ParsedTutorRequest): number {
   const now = new Set(terms(request.question));
   const before = new Set(lastQuestion ? terms(lastQuestion.text) : []);
   const shared = [...now].filter((t) => before.has(t)).length;
-  const newExercise = now.size >= 4 && shared / now.size < 0.2;
+  const newExercise = now.size >= 2 && shared / now.size < 0.2;
   return newExercise ? 0 : Math.min(2, previous);
 }
 
