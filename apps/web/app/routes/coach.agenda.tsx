@@ -8,6 +8,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useMutation } from "convex/react";
 import { useState } from "react";
 import {
+  capitalizeFirst,
   formatParisDateTime,
   formatParisDay,
   formatParisTime,
@@ -88,8 +89,8 @@ export default function CoachAgenda() {
               aria-label={formatParisDay(day)}
               className="rounded border border-slate-200 bg-white p-2"
             >
-              <h2 className="text-sm font-semibold capitalize text-brand-900">
-                {formatParisDay(day)}
+              <h2 className="text-sm font-semibold text-brand-900">
+                {capitalizeFirst(formatParisDay(day))}
               </h2>
               {mine.length === 0 ? (
                 <p className="mt-1 text-xs text-slate-600">Libre</p>
@@ -275,7 +276,7 @@ function AvailabilityEditor({
       <ul className="mt-2 space-y-1">
         {availability.windows.map((w, i) => (
           <li key={`${w.weekday}-${w.startMinute}`} className="flex items-center gap-3">
-            <span className="capitalize">{weekdayLabels[w.weekday - 1]}</span> {formatWindow(w)}
+            <span>{capitalizeFirst(weekdayLabels[w.weekday - 1]!)}</span> {formatWindow(w)}
             <Button
               size="sm"
               variant="ghost"

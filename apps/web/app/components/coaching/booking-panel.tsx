@@ -6,7 +6,13 @@ import { useMutation, useQuery } from "convex/react";
 import { useMemo, useState } from "react";
 import { Button } from "~/components/ui/button";
 import { toUserError } from "~/utils/errors";
-import { formatCredits, formatParisDateTime, formatParisDay, formatParisTime } from "./format";
+import {
+  capitalizeFirst,
+  formatCredits,
+  formatParisDateTime,
+  formatParisDay,
+  formatParisTime,
+} from "./format";
 
 const DURATIONS = [30, 60, 90, 120] as const;
 
@@ -127,7 +133,9 @@ export function BookingPanel(props: {
         <div className="mt-2 max-h-80 space-y-3 overflow-y-auto pr-2">
           {days.map(([day, starts]) => (
             <fieldset key={day}>
-              <legend className="text-sm font-semibold capitalize text-slate-800">{day}</legend>
+              <legend className="text-sm font-semibold text-slate-800">
+                {capitalizeFirst(day)}
+              </legend>
               <div className="mt-1 flex flex-wrap gap-2">
                 {starts.map((s) => (
                   <button

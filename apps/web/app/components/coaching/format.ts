@@ -32,3 +32,8 @@ export const subjectNames: Record<SessionView["subject"], string> = {
   nsi: "NSI",
   "physique-chimie": "Physique-chimie",
 };
+
+/** « Lundi 14 décembre »: a capital on the first letter only (CSS capitalize would write « Décembre »). */
+export function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
