@@ -462,7 +462,8 @@ describe("bilanContext: the previous approved bilan of the same subject", () => 
     const context = await worker.query(api.pipeline.bilanContext, { bilanId });
     expect(context.previous).toEqual({
       bilanId: approved,
-      date: older(90) + 1000,
+      // Dated from its submission (when the scores were measured), not its approval.
+      date: older(90),
       scores: { ...earlier, overall: { ...earlier.overall, percent: 41 } },
     });
     expect(context.previous?.bilanId).not.toBe(sentLongAgo);

@@ -17,6 +17,8 @@ const BATCH = 32;
 const PAGE_BATCH = 200;
 
 /** How a page was read, as recorded on the document: method, OCR confidence, characters. */
+const OCR_INPUT = { text: undefined, "ocr-image": "image", "ocr-render": "render" } as const;
+
 export function pageExtraction(page: ExtractedPage) {
   return {
     page: page.page,
@@ -25,8 +27,7 @@ export function pageExtraction(page: ExtractedPage) {
       page.source === "ocr" && page.confidence !== undefined
         ? Math.round(page.confidence * 10) / 10
         : undefined,
-    ocrInput:
-      page.method === "ocr-image" ? "image" : page.method === "ocr-render" ? "render" : undefined,
+    ocrInput: page.method === undefined ? undefined : OCR_INPUT[page.method],
     chars: page.text.replace(/\s+/g, "").length,
   };
 }
