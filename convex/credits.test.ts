@@ -92,6 +92,29 @@ describe("payments", () => {
   });
 });
 
+describe("ARIA premium", () => {
+  it("switches the option on when its product is paid, without credits", async () => {
+    const { t, world } = await freshWorld();
+    const { ariaProductId } = await coachingWorld(t, world);
+    const before = await balanceOf(t, world.students.own);
+    const { paymentId } = await as(t, "parent").mutation(api.payments.reserve, {
+      studentId: world.students.own,
+      productId: ariaProductId,
+      method: "cash",
+    });
+    const premium = () =>
+      t.run(async (ctx) => {
+        const { settingsOf } = await import("./model/aria");
+        return (await settingsOf(ctx, world.students.own))?.premium ?? false;
+      });
+    expect(await premium()).toBe(false);
+    await as(t, "assistante").mutation(api.payments.confirm, { paymentId });
+    expect(await premium()).toBe(true);
+    expect(await balanceOf(t, world.students.own)).toBe(before);
+    expect(await fullCheck(t)).toEqual([]);
+  });
+});
+
 describe("wallet adjustments", () => {
   it("requires a reason, refuses a negative balance, and audits", async () => {
     const { t, world } = await freshWorld();

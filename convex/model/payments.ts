@@ -9,6 +9,7 @@ import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { isStaff, requireAnyRole, requireReadableStudent, type User } from "./access";
+import { setAriaPremium } from "./aria";
 import { audit } from "./audit";
 import { enqueueJob } from "./jobs";
 import { postEntry } from "./wallets";
@@ -109,8 +110,14 @@ export async function markPaid(
       actorId: by.userId,
     }));
   }
-  // ARIA premium: recorded as a paid payment of its product; the option is switched on by
-  // model/aria.ts once that module lands (issue 14).
+  // ARIA premium: the option is switched on (model/aria.ts, idempotent and audited there)
+  const product = await ctx.db.get(payment.productId);
+  if (product?.kind === "aria_premium") {
+    await setAriaPremium(ctx, payment.studentId, true, {
+      userId: by.userId ?? payment.payerId,
+      source: `payment:${payment._id}`,
+    });
+  }
   await audit(ctx, {
     actorKind: by.userId ? "user" : "system",
     actorId: by.userId,
