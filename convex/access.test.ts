@@ -1364,6 +1364,11 @@ const WORKER_ROWS: WorkerRow[] = [
       c.mutation(api.rgpd.finishErasure, { requestId: nowhere("rgpdRequests"), clerk: "aucun" }),
   },
   {
+    fn: "retention:recordOutbox",
+    call: (c) =>
+      c.mutation(api.retention.recordOutbox, { runId: nowhere("retentionRuns"), removed: 0 }),
+  },
+  {
     fn: "emailPreferences:recipients",
     call: (c) => c.query(api.emailPreferences.recipients, { userIds: [], kind: "aria" }),
   },

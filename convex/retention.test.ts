@@ -2,10 +2,10 @@
 // millisecond before the cut-off goes, one dated at the cut-off stays; finished jobs go with
 // their events and their count; pending jobs and aggregate statistics are never touched.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 import { jobCounts } from "./model/jobCounts";
 import { cutoff, RETENTION_POLICIES, retentionBatch } from "./model/retention";
-import { as, freshWorld, type T } from "./world.fixtures";
+import { as, asWorker, freshWorld, type T } from "./world.fixtures";
 
 const NOW = Date.UTC(2026, 11, 1, 2, 30);
 const days = (key: string) => RETENTION_POLICIES.find((p) => p.key === key)!;
@@ -143,5 +143,40 @@ describe("retention", () => {
           .collect(),
       ),
     ).toHaveLength(0);
+  });
+
+  it("queues the outbox pruning for the worker once per run, which adds its figure to the run", async () => {
+    const { t } = await freshWorld();
+    const outboxJobs = () =>
+      t.run((ctx) =>
+        ctx.db
+          .query("jobs")
+          .filter((q) => q.eq(q.field("kind"), "retention.outbox"))
+          .collect(),
+      );
+    await t.mutation(internal.retention.daily, {});
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const [job, ...others] = await outboxJobs();
+    expect(others).toHaveLength(0);
+    const run = await t.run((ctx) => ctx.db.query("retentionRuns").first());
+    expect(run).toMatchObject({ trigger: "cron", status: "done" });
+    expect(job).toMatchObject({
+      status: "pending",
+      payload: { runId: run!._id, startedAt: NOW },
+      idempotencyKey: `retention.outbox:${run!._id}`,
+    });
+    // The worker reports what it removed (a retry adds what it removed itself: nothing twice).
+    const runId = run!._id;
+    await asWorker(t).mutation(api.retention.recordOutbox, { runId, removed: 3 });
+    await asWorker(t).mutation(api.retention.recordOutbox, { runId, removed: 0 });
+    await expect(
+      asWorker(t).mutation(api.retention.recordOutbox, { runId, removed: -1 }),
+    ).rejects.toThrow(/invalide/);
+    const overview = await as(t, "admin").query(api.retention.overview, { now: NOW });
+    expect(overview.runs.find((r) => r._id === runId)!.counts.outboxFiles).toBe(3);
+    // A staff run queues its own; the next day's run another one.
+    await as(t, "admin").mutation(api.retention.run, {});
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await outboxJobs()).toHaveLength(2);
   });
 });

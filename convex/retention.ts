@@ -5,8 +5,10 @@ import { v } from "convex/values";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx } from "./_generated/server";
-import { staffMutation, staffQuery } from "./lib/functions";
+import { appError } from "./lib/errors";
+import { staffMutation, staffQuery, workerMutation } from "./lib/functions";
 import { audit } from "./model/audit";
+import { enqueueJob } from "./model/jobs";
 import { previewRetention, RETENTION_POLICIES, retentionBatch } from "./model/retention";
 
 const vRun = v.object({
@@ -47,6 +49,17 @@ async function startRun(ctx: MutationCtx, trigger: "cron" | "cli" | "staff") {
     startedAt: Date.now(),
   });
   await step(ctx, runId);
+  // The .eml files are on the worker's disk: the worker prunes them and adds its figure to
+  // this run (`recordOutbox`). The CLI prunes its own host's folder instead.
+  if (trigger !== "cli") {
+    const startedAt = (await ctx.db.get(runId))!.startedAt;
+    await enqueueJob(
+      ctx,
+      "retention.outbox",
+      { runId, startedAt },
+      { idempotencyKey: `retention.outbox:${runId}`, priority: -10 },
+    );
+  }
   return runId;
 }
 
@@ -66,6 +79,22 @@ export const continueRun = internalMutation({
   returns: v.null(),
   handler: async (ctx, { runId }) => {
     await step(ctx, runId);
+    return null;
+  },
+});
+
+/** Worker (retention.outbox): adds the .eml files it removed to the run's figures. */
+export const recordOutbox = workerMutation({
+  args: { runId: v.id("retentionRuns"), removed: v.number() },
+  returns: v.null(),
+  handler: async (ctx, { runId, removed }) => {
+    if (!Number.isInteger(removed) || removed < 0) {
+      throw appError("INVALID_ARGUMENT", "Nombre de fichiers supprimés invalide.");
+    }
+    const run = await ctx.db.get(runId);
+    if (!run) return null;
+    const counts = { ...run.counts, outboxFiles: (run.counts.outboxFiles ?? 0) + removed };
+    await ctx.db.patch(runId, { counts });
     return null;
   },
 });

@@ -2,8 +2,8 @@
 // (retention.ts), with a dry run for staff and figures per run (retentionRuns). A row is
 // removed when its date is strictly older than `now - days` (a row dated exactly at the
 // cut-off stays until the next run). Aggregate statistics (statCounters) are never touched.
-// The local outbox's .eml files live on the worker's disk: `nexus-worker retention run`
-// prunes them (policy "outboxFiles"), the other policies run here.
+// The local outbox's .eml files live on the worker's disk: each run queues `retention.outbox`
+// for the worker to prune them (policy "outboxFiles"); the other policies run here.
 import type { Doc } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { deleteJob } from "./jobCounts";

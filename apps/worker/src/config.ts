@@ -23,6 +23,7 @@ export const DEFAULT_CONCURRENCY: Record<JobKind, number> = {
   "aria.sheet": 1,
   "rgpd.export": 1,
   "rgpd.erase": 1,
+  "retention.outbox": 1,
 };
 
 export class ConfigError extends Error {

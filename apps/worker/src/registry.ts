@@ -16,6 +16,7 @@ import {
 import { documentIngestHandler } from "./handlers/document-ingest.ts";
 import { emailSendHandler } from "./handlers/email-send.ts";
 import { invitationSendHandler } from "./handlers/invitation-send.ts";
+import { retentionOutboxHandler } from "./handlers/retention-outbox.ts";
 import { rgpdEraseHandler } from "./handlers/rgpd-erase.ts";
 import { rgpdExportHandler } from "./handlers/rgpd-export.ts";
 import { systemEcho } from "./handlers/system-echo.ts";
@@ -41,6 +42,7 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
     ariaMemoryHandler(services),
     rgpdExportHandler,
     rgpdEraseHandler(services.deleteClerkUser),
+    retentionOutboxHandler(services.outboxDir),
   ];
 }
 

@@ -23,6 +23,8 @@ export const jobPayloadSchemas = {
   "rgpd.export": z.object({ requestId: id }),
   /** RGPD: erase one person in batches, then their Clerk user (docs/rgpd.md). */
   "rgpd.erase": z.object({ requestId: id }),
+  /** Retention: prune the local outbox's .eml files for one run (cut-off from its start). */
+  "retention.outbox": z.object({ runId: id, startedAt: z.number().int().min(0) }),
   /** The receipt e-mail (with its PDF) of one paid payment. */
   "payment.receipt": z.object({ paymentId: id }),
   /** The booking confirmation e-mail (with its .ics) of one session at one start time. */

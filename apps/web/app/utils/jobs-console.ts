@@ -30,6 +30,7 @@ export const jobKindLabels: Record<JobKind, string> = {
   "aria.sheet": "Fiche de révision",
   "rgpd.export": "Export de données personnelles",
   "rgpd.erase": "Effacement de données personnelles",
+  "retention.outbox": "Purge de la boîte d'envoi locale",
   "system.echo": "Diagnostic (écho)",
 };
 

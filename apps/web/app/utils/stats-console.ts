@@ -173,6 +173,7 @@ export const jobKindShortLabels: Record<JobKind, string> = {
   "aria.sheet": "Fiches",
   "rgpd.export": "Exports RGPD",
   "rgpd.erase": "Effacements",
+  "retention.outbox": "Purge",
   "system.echo": "Écho",
 };
 

@@ -4,6 +4,7 @@
 // Their modules (SDKs, tesseract.js) are imported on first use too, so an idle worker
 // stays small.
 import type { EmailSender } from "@nexus/email/email-sender";
+import { DEFAULT_OUTBOX_DIR } from "@nexus/email/outbox-sender";
 import type { Embedder } from "@nexus/knowledge/embedder";
 import type { OcrPool } from "@nexus/knowledge/ocr-pool";
 import { type CentreContact, centreContactFromEnv } from "@nexus/shared/centre";
@@ -41,6 +42,8 @@ export interface PipelineServices {
   emailSender(): Promise<EmailSender>;
   embedder(): Promise<Embedder>;
   ocrPool(): Promise<OcrPool>;
+  /** The local outbox's folder (EMAIL_OUTBOX_DIR), pruned by retention.outbox. */
+  outboxDir: string;
   /** Deletes an erased person's Clerk user (no-op without CLERK_SECRET_KEY). */
   deleteClerkUser: ClerkDeletion;
   close(): Promise<void>;
@@ -130,6 +133,7 @@ export function createPipelineServices(
     emailSender: sender.get,
     embedder: embedder.get,
     ocrPool: ocr.get,
+    outboxDir: env.EMAIL_OUTBOX_DIR?.trim() || DEFAULT_OUTBOX_DIR,
     deleteClerkUser: clerkDeletionFromEnv(env),
     async close() {
       await (await ocr.created())?.terminate();

@@ -1,5 +1,6 @@
 // Retention of the local outbox's .eml files (policy « outboxFiles », 30 days): they live on
-// the worker's disk, out of Convex's reach, so `nexus-worker retention run` prunes them.
+// the worker's disk, out of Convex's reach: the retention.outbox job (queued by each daily run)
+// and `nexus-worker retention run` prune them.
 import { readdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 
