@@ -95,6 +95,30 @@ export async function ariaConversation(
   });
 }
 
+/** A conversation of the target student whose answer has a ready revision sheet. */
+export async function readySheet(
+  c: Client,
+  w: World,
+  target: Target,
+  options: { shared?: boolean } = {},
+) {
+  const { conversationId, answerId } = await ariaConversation(c, w, target, options);
+  return await c.run(async (ctx) => {
+    const storageId = await ctx.storage.store(new Blob(["%PDF-1.7 fiche"]));
+    const sheetId = await ctx.db.insert("ariaSheets", {
+      studentId: w.students[target],
+      conversationId,
+      messageId: answerId,
+      title: "Comment dériver x² ?",
+      status: "ready",
+      storageId,
+      size: 14,
+      createdAt: 3,
+    });
+    return { conversationId, answerId, sheetId, storageId };
+  });
+}
+
 const conv = async (c: Client, w: World, target: Target) =>
   (await ariaConversation(c, w, target)).conversationId;
 
@@ -276,6 +300,32 @@ export const ARIA_ROWS: AriaRow[] = [
     expect: { ...staffOnly, admin: "FORBIDDEN", assistante: "FORBIDDEN", eleve: "NOT_FOUND" },
   },
   {
+    fn: "ariaSheets:request",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.mutation(api.ariaSheets.request, {
+        messageId: (await ariaConversation(c, w, target)).answerId,
+      }),
+    expect: writers,
+  },
+  {
+    fn: "ariaSheets:list",
+    targeted: true,
+    call: async (c, w, target) =>
+      c.query(api.ariaSheets.list, { conversationId: await conv(c, w, target) }),
+    expect: conversationReaders,
+  },
+  {
+    fn: "files:ariaSheetUrl",
+    targeted: true,
+    call: async (c, w, target) => {
+      const { sheetId } = await readySheet(c, w, target);
+      return c.action(api.files.ariaSheetUrl, { sheetId });
+    },
+    // Not shared: a parent does not reach it (the shared case: aria.test.ts).
+    expect: conversationReaders,
+  },
+  {
     fn: "aria:downvoted",
     targeted: false,
     call: (c) => c.query(api.aria.downvoted, { paginationOpts: { numItems: 10, cursor: null } }),
@@ -330,6 +380,19 @@ export const ARIA_WORKER_ROWS: AriaWorkerRow[] = [
         summarisedAt: 1,
         embeddingModel: "m",
         facts: [],
+      }),
+  },
+  {
+    fn: "ariaSheets:content",
+    call: (c) => c.query(api.ariaSheets.content, { sheetId: nowhere("ariaSheets") as never }),
+  },
+  {
+    fn: "ariaSheets:record",
+    call: (c) =>
+      c.mutation(api.ariaSheets.record, {
+        sheetId: nowhere("ariaSheets") as never,
+        storageId: nowhere("_storage") as never,
+        size: 1,
       }),
   },
   {

@@ -8,6 +8,7 @@ import { internal } from "./_generated/api";
 import { internalMutation, internalQuery } from "./_generated/server";
 import { userAction } from "./lib/functions";
 import { requireUser } from "./model/access";
+import { ariaSheetTarget } from "./model/ariaSheets";
 import {
   bilanReportTarget,
   documentTarget,
@@ -23,6 +24,7 @@ import { pruneUploadSlots, sweepStorageBatch } from "./model/storageSweep";
 const vTarget = v.union(
   v.object({ kind: v.literal("bilanReport"), bilanId: v.id("bilans") }),
   v.object({ kind: v.literal("document"), documentId: v.id("documents") }),
+  v.object({ kind: v.literal("ariaSheet"), sheetId: v.id("ariaSheets") }),
 );
 const vGrantedUrl = v.object({ url: v.string(), expiresAt: v.number() });
 
@@ -56,6 +58,21 @@ export const documentUrl = userAction({
   },
 });
 
+/** A five-minute download URL for a ready ARIA revision sheet of a conversation the caller reads. */
+export const ariaSheetUrl = userAction({
+  args: { sheetId: v.id("ariaSheets") },
+  returns: vGrantedUrl,
+  handler: async (ctx, { sheetId }): Promise<{ url: string; expiresAt: number }> => {
+    const token = newGrantToken();
+    const url = fileUrl(token);
+    const expiresAt: number = await ctx.runMutation(internal.files.grant, {
+      target: { kind: "ariaSheet", sheetId },
+      tokenHash: await hashGrantToken(token),
+    });
+    return { url, expiresAt };
+  },
+});
+
 /** Checks the caller's access to the file and records the grant; returns its expiry. */
 export const grant = internalMutation({
   args: { target: vTarget, tokenHash: v.string() },
@@ -65,7 +82,9 @@ export const grant = internalMutation({
     const file =
       target.kind === "bilanReport"
         ? await bilanReportTarget(ctx, user, target.bilanId)
-        : await documentTarget(ctx, user, target.documentId);
+        : target.kind === "document"
+          ? await documentTarget(ctx, user, target.documentId)
+          : await ariaSheetTarget(ctx, user, target.sheetId);
     return await insertGrant(ctx, user, file, tokenHash, Date.now());
   },
 });

@@ -23,6 +23,7 @@
 //   a failed job (jobs.retry) is not limited: it re-runs work that was already admitted.
 // - staff inviting someone or resending an invitation (an e-mail to an outside address):
 //   invitationsPerStaff.
+// - an élève asking ARIA for a revision sheet (a PDF the worker renders): ariaSheetsPerUser.
 // The worker is never limited here (it only does admitted work; llmBudget paces it).
 //
 // In a mutation the token is taken before any other write, and a refusal throws, so the
@@ -117,6 +118,11 @@ export const RATE_LIMITS = {
    * export is a whole ZIP built by the worker; a family asks once or twice a year.
    */
   rgpdRequestsPerUser: { kind: "token bucket", rate: 5, period: DAY, capacity: 5 },
+  /**
+   * ARIA revision sheets an élève asks for (key: userId), 20 an hour in bursts of 10: one PDF
+   * per answer worth keeping; a loop over a long conversation cannot keep the worker busy.
+   */
+  ariaSheetsPerUser: { kind: "token bucket", rate: 20, period: HOUR, capacity: 10 },
 } as const satisfies Record<string, TokenBucketRateLimit>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -135,6 +141,7 @@ const REFUSALS: Record<RateLimitName, string> = {
   paymentsPerUser: "Trop de paiements commencés depuis votre compte",
   bookingsPerUser: "Trop de réservations ou d’annulations depuis votre compte",
   rgpdRequestsPerUser: "Trop de demandes sur les données personnelles depuis votre compte",
+  ariaSheetsPerUser: "Trop de fiches demandées depuis ton compte",
 };
 
 const limiter = defineRateLimits(RATE_LIMITS);

@@ -2,7 +2,7 @@
 // (convex/files.ts) in bounded batches: one page of `_storage` per run, resuming from a
 // cursor kept in the one-row `storageSweep` table, back to the start once the end is reached.
 // A file is kept when it is younger than an hour (an upload still being claimed, or a report
-// the worker is about to record), when a document or a bilan report holds it, or when a
+// the worker is about to record), when a document, a bilan report, an export or an ARIA revision sheet holds it, or when a
 // pending upload slot issued before it is still within its hour.
 import type { MutationCtx } from "../_generated/server";
 import { fileOwner, UPLOAD_SLOT_TTL_MS } from "./uploads";

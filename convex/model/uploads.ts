@@ -65,7 +65,7 @@ export async function openUploadSlot(
 export async function fileOwner(
   ctx: QueryCtx,
   storageId: Id<"_storage">,
-): Promise<"document" | "bilan" | "export" | null> {
+): Promise<"document" | "bilan" | "export" | "ariaSheet" | null> {
   const document = await ctx.db
     .query("documents")
     .withIndex("by_storageId", (q) => q.eq("storageId", storageId))
@@ -81,14 +81,20 @@ export async function fileOwner(
     .query("rgpdRequests")
     .withIndex("by_storageId", (q) => q.eq("storageId", storageId))
     .first();
-  return request ? "export" : null;
+  if (request) return "export";
+  // An ARIA revision sheet's PDF (deleted with its conversation).
+  const sheet = await ctx.db
+    .query("ariaSheets")
+    .withIndex("by_storageId", (q) => q.eq("storageId", storageId))
+    .first();
+  return sheet ? "ariaSheet" : null;
 }
 
 /** What already holds this file, if anything: a document, a bilan report or a claimed slot. */
 export async function storageReference(
   ctx: QueryCtx,
   storageId: Id<"_storage">,
-): Promise<"document" | "bilan" | "export" | "upload" | null> {
+): Promise<"document" | "bilan" | "export" | "ariaSheet" | "upload" | null> {
   const owner = await fileOwner(ctx, storageId);
   if (owner) return owner;
   const slot = await ctx.db

@@ -6,6 +6,7 @@ import type { JobHandler } from "./handler.ts";
 import { alertsNotifyHandler } from "./handlers/alerts-notify.ts";
 import { ariaAnswerHandler } from "./handlers/aria-answer.ts";
 import { ariaMemoryHandler } from "./handlers/aria-memory.ts";
+import { ariaSheetHandler } from "./handlers/aria-sheet.ts";
 import { bilanGenerateHandler } from "./handlers/bilan-generate.ts";
 import { bilanPdfHandler } from "./handlers/bilan-pdf.ts";
 import {
@@ -40,6 +41,7 @@ export function productHandlers(services: PipelineServices): JobHandler<any>[] {
     paymentReceiptHandler(services),
     ariaAnswerHandler(services),
     ariaMemoryHandler(services),
+    ariaSheetHandler(services),
     rgpdExportHandler,
     rgpdEraseHandler(services.deleteClerkUser),
     retentionOutboxHandler(services.outboxDir),
