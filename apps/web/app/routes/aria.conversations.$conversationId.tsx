@@ -1,5 +1,5 @@
 // An élève's ARIA conversation, read-only: for their coach and staff, and for a parent once
-// the élève shares it. Live, like the élève's own page.
+// the élève shares it. Live, like the élève's own page; the élève's revision sheets download.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import { subjectLabels } from "@nexus/shared/vocabulary";
@@ -17,15 +17,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const convex = convexForRequest(token);
   const conversationId = params.conversationId as Id<"ariaConversations">;
   try {
-    return { conversationId, data: await convex.query(api.aria.conversation, { conversationId }) };
+    const [data, sheets] = await Promise.all([
+      convex.query(api.aria.conversation, { conversationId }),
+      convex.query(api.ariaSheets.list, { conversationId }),
+    ]);
+    return { conversationId, data, sheets };
   } catch {
     throw new Response("Conversation introuvable.", { status: 404 });
   }
 }
 
 export default function ReadOnlyConversation() {
-  const { conversationId, data: initial } = useLoaderData<typeof loader>();
+  const { conversationId, data: initial, sheets: initialSheets } = useLoaderData<typeof loader>();
   const data = useLiveQuery(api.aria.conversation, { conversationId }, initial);
+  const sheets = useLiveQuery(api.ariaSheets.list, { conversationId }, initialSheets);
   const c = data.conversation;
   return (
     <section aria-labelledby="page-titre" className="space-y-5">
@@ -46,7 +51,7 @@ export default function ReadOnlyConversation() {
           {modeLabels[c.mode].toLowerCase()} · lecture seule
         </p>
       </div>
-      <MessageList data={data} />
+      <MessageList data={data} sheets={sheets} />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 // One of the élève's ARIA conversations: the answers stream in live (the text lives in
 // Convex, so a reload mid-answer shows the same text), the next question, the mode, and
-// rename / share with parents / archive / delete.
+// rename / share with parents / archive / delete, and a revision sheet per answer.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import { subjectLabels } from "@nexus/shared/vocabulary";
@@ -29,11 +29,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const conversationId = params.conversationId as Id<"ariaConversations">;
   const now = roundToMinute(Date.now());
   try {
-    const [conversation, quota] = await Promise.all([
+    const [conversation, quota, sheets] = await Promise.all([
       convex.query(api.aria.conversation, { conversationId }),
       convex.query(api.aria.quota, { now }),
+      convex.query(api.ariaSheets.list, { conversationId }),
     ]);
-    return { conversationId, conversation, quota, now };
+    return { conversationId, conversation, quota, sheets, now };
   } catch {
     throw new Response("Conversation introuvable.", { status: 404 });
   }
@@ -48,6 +49,11 @@ export default function AriaConversationPage() {
     data.conversation,
   );
   const quota = useLiveQuery(api.aria.quota, { now }, data.quota);
+  const sheets = useLiveQuery(
+    api.ariaSheets.list,
+    { conversationId: data.conversationId },
+    data.sheets,
+  );
   const { conversation } = live;
   const last = live.messages.at(-1);
   const answering = last?.status === "pending" || last?.status === "streaming";
@@ -68,7 +74,7 @@ export default function AriaConversationPage() {
           {conversation.sharedWithParents ? " · partagée avec tes parents" : ""}
         </p>
       </div>
-      <MessageList data={live} />
+      <MessageList data={live} sheets={sheets} />
       <p aria-live="polite" className="sr-only">
         {answering ? "ARIA écrit sa réponse." : last?.role === "assistant" ? "ARIA a répondu." : ""}
       </p>

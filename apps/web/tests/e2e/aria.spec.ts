@@ -2,9 +2,13 @@
 // stream in with a citation that opens the passage; a reload in the middle of an answer shows
 // the same text, which then finishes; the sixth question of the day is refused on freemium;
 // his coach (Julien Moreau) reads the conversation, read-only; his mother (Nathalie Lambert)
-// sees only the counts. Axe on every page; screenshots of each role's page.
+// sees only the counts. « Faire une fiche » on the first answer: « en préparation », then the
+// PDF downloads (the question and the cited sheet in it); the coach downloads it too.
+// Axe on every page; screenshots of each role's page.
+import { readFile } from "node:fs/promises";
 import { api } from "@convex/_generated/api";
 import type { Page } from "@playwright/test";
+import { extractText } from "unpdf";
 import { expectNoSeriousA11yViolations } from "./a11y";
 import { convexAs } from "./convex-as";
 import { expect, test } from "./fixtures";
@@ -64,6 +68,26 @@ test("un élève demande à ARIA, voit la réponse s'écrire avec sa source ; co
   await expectNoSeriousA11yViolations(page);
   await page.getByRole("link", { name: "← Retour à la conversation" }).click();
 
+  // « Faire une fiche »: prepared by the worker, shown live, then downloaded as a PDF.
+  const firstAnswer = page.getByTestId("aria-answer").first();
+  await firstAnswer.getByRole("button", { name: "Faire une fiche" }).click();
+  const download = firstAnswer.getByRole("link", { name: "Télécharger la fiche (PDF)" });
+  await expect(download).toBeVisible({ timeout: 30_000 });
+  await expect(firstAnswer.getByRole("button", { name: "Faire une fiche" })).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+  await captureScreenshots(page, "eleve-aria-fiche");
+  const downloading = page.waitForEvent("download");
+  await download.click();
+  const sheet = await downloading;
+  expect(sheet.suggestedFilename()).toMatch(/^fiche-theo-.*\.pdf$/);
+  const pdf = new Uint8Array(await readFile(await sheet.path()));
+  const { totalPages, text: sheetText } = await extractText(pdf, { mergePages: true });
+  expect(totalPages).toBe(1);
+  const flatSheet = sheetText.replace(/\s+/g, " ");
+  expect(flatSheet).toContain("Quelle est l'équation de la tangente en un point ?");
+  expect(flatSheet).toMatch(/La dérivation, p\. \d/);
+  expect(flatSheet).toContain("Théo Lambert");
+
   // A reload in the middle of an answer: the text written so far is there, and it finishes.
   await page
     .getByLabel("Ta question suivante")
@@ -120,6 +144,9 @@ test("un élève demande à ARIA, voit la réponse s'écrire avec sa source ; co
   await expect(coach.getByTestId("aria-answer").first()).toContainText("y = f'(a)(x − a) + f(a)");
   await expect(coach.getByRole("button", { name: "Envoyer" })).toHaveCount(0);
   await expect(coach.getByRole("button", { name: /Utile/ })).toHaveCount(0);
+  // The élève's sheet: the coach downloads it, and cannot ask for one.
+  await expect(coach.getByRole("link", { name: "Télécharger la fiche (PDF)" })).toBeVisible();
+  await expect(coach.getByRole("button", { name: "Faire une fiche" })).toHaveCount(0);
   await expectNoSeriousA11yViolations(coach);
   await captureScreenshots(coach, "coach-aria-conversation");
 

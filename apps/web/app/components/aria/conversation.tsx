@@ -1,8 +1,9 @@
 // One ARIA conversation, live: the questions and answers as they are written (the answer's
 // text grows through the Convex subscription: a reload or a second device shows the same
 // text), its cited sources linking to the passage, « Réessayer » on an interrupted answer,
-// and thumbs up/down with a comment. Read-only for the coach, staff and a parent it is
-// shared with: no feedback, no retry.
+// thumbs up/down with a comment, and the revision sheet of an answer (« Faire une fiche »,
+// then « en préparation » and « Télécharger » live). Read-only for the coach, staff and a
+// parent it is shared with: no feedback, no retry, no new sheet, but they download sheets.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import { Link } from "@remix-run/react";
@@ -16,6 +17,8 @@ import { toUserError, type UserFacingError } from "~/utils/errors";
 
 export type ConversationData = FunctionReturnType<typeof api.aria.conversation>;
 type Message = ConversationData["messages"][number];
+export type Sheets = FunctionReturnType<typeof api.ariaSheets.list>;
+type Sheet = Sheets[number];
 
 export const modeLabels = { direct: "Explication directe", socratique: "Socratique" } as const;
 
@@ -38,7 +41,8 @@ function Paragraphs({ text }: { text: string }) {
   );
 }
 
-export function MessageList({ data }: { data: ConversationData }) {
+export function MessageList({ data, sheets }: { data: ConversationData; sheets: Sheets }) {
+  const sheetOf = new Map(sheets.map((s) => [s.messageId, s]));
   return (
     <ol className="space-y-4" aria-label="Messages de la conversation">
       {data.messages.map((m) =>
@@ -51,7 +55,7 @@ export function MessageList({ data }: { data: ConversationData }) {
           </li>
         ) : (
           <li key={m._id}>
-            <Answer message={m} readOnly={data.readOnly} />
+            <Answer message={m} readOnly={data.readOnly} sheet={sheetOf.get(m._id)} />
           </li>
         ),
       )}
@@ -59,7 +63,15 @@ export function MessageList({ data }: { data: ConversationData }) {
   );
 }
 
-function Answer({ message, readOnly }: { message: Message; readOnly: boolean }) {
+function Answer({
+  message,
+  readOnly,
+  sheet,
+}: {
+  message: Message;
+  readOnly: boolean;
+  sheet: Sheet | undefined;
+}) {
   const writing = message.status === "pending" || message.status === "streaming";
   return (
     <article
@@ -116,6 +128,9 @@ function Answer({ message, readOnly }: { message: Message; readOnly: boolean }) 
           Aucune fiche du centre ne traite de cette question.
         </p>
       ) : null}
+      {message.status === "done" && !message.noSource && (sheet || !readOnly) ? (
+        <SheetControl message={message} sheet={sheet} readOnly={readOnly} />
+      ) : null}
       {message.status === "done" && !readOnly ? <Feedback message={message} /> : null}
       {message.status === "done" && readOnly && message.rating ? (
         <p className="text-sm text-slate-600">
@@ -124,6 +139,79 @@ function Answer({ message, readOnly }: { message: Message; readOnly: boolean }) 
         </p>
       ) : null}
     </article>
+  );
+}
+
+function sizeFr(bytes: number): string {
+  return `${Math.max(1, Math.round(bytes / 1024))}\u00A0Ko`;
+}
+
+/** « Faire une fiche » → « Fiche en préparation… » → « Télécharger la fiche (PDF) », live. */
+function SheetControl({
+  message,
+  sheet,
+  readOnly,
+}: {
+  message: Message;
+  sheet: Sheet | undefined;
+  readOnly: boolean;
+}) {
+  const request = useMutation(api.ariaSheets.request);
+  const [error, setError] = useState<UserFacingError | null>(null);
+  const [asking, setAsking] = useState(false);
+  const ask = async () => {
+    setError(null);
+    setAsking(true);
+    try {
+      await request({ messageId: message._id as Id<"ariaMessages"> });
+    } catch (e) {
+      setError(toUserError(e));
+    } finally {
+      setAsking(false);
+    }
+  };
+  return (
+    <div className="space-y-2 border-t border-slate-100 pt-2" data-testid="aria-sheet">
+      <div className="flex flex-wrap items-center gap-3">
+        {sheet?.status === "ready" ? (
+          <>
+            <Button asChild size="sm">
+              {/* A document request: the route answers with a redirect to the file. */}
+              <a href={`/aria/fiches/${sheet._id}`}>Télécharger la fiche (PDF)</a>
+            </Button>
+            <span className="text-sm text-slate-600">
+              Fiche de révision prête{sheet.size ? ` · PDF, ${sizeFr(sheet.size)}` : ""}
+            </span>
+          </>
+        ) : null}
+        {sheet?.status === "pending" ? (
+          <p className="text-sm text-slate-700">
+            <span aria-hidden="true" className="mr-1 inline-block animate-pulse">
+              ●
+            </span>
+            Fiche de révision en préparation…
+          </p>
+        ) : null}
+        {sheet?.status === "failed" ? (
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            La fiche n'a pas pu être préparée. {sheet.error}
+          </p>
+        ) : null}
+        {!readOnly && (!sheet || sheet.status === "failed") ? (
+          <Button size="sm" variant="secondary" disabled={asking} onClick={ask}>
+            {sheet ? "Refaire la fiche" : "Faire une fiche"}
+          </Button>
+        ) : null}
+      </div>
+      <p role="status" className="sr-only">
+        {sheet?.status === "ready"
+          ? "Ta fiche de révision est prête."
+          : sheet?.status === "pending"
+            ? "Fiche de révision en préparation."
+            : ""}
+      </p>
+      <InlineError error={error} />
+    </div>
   );
 }
 
