@@ -63,7 +63,9 @@ export function keyPoints(answer: string): string[] {
         .replace(/^\s*(?:[-*•]|\d+[.)]|#+)\s+/, "")
         .replace(/\*\*|__|`/g, "")
         .replace(/\s+/g, " ")
-        .replace(/\s+([.,;:!?])/g, "$1")
+        // Left by a removed « [1] » before a full stop or comma; the space before « : ; ! ? »
+        // is French and stays (made non-breaking when drawn).
+        .replace(/\s+([.,])/g, "$1")
         .trim(),
     )
     .filter((line) => line.length > 1 && !FILLERS.some((f) => f.test(line)));
