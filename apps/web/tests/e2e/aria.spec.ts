@@ -75,7 +75,10 @@ test("un élève demande à ARIA, voit la réponse s'écrire avec sa source ; co
   await expect(download).toBeVisible({ timeout: 30_000 });
   await expect(firstAnswer.getByRole("button", { name: "Faire une fiche" })).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
-  await captureScreenshots(page, "eleve-aria-fiche");
+  // The sources, the sheet and the feedback in view at both sizes.
+  await captureScreenshots(page, "eleve-aria-fiche", {
+    show: firstAnswer.getByRole("heading", { name: "Sources" }),
+  });
   const downloading = page.waitForEvent("download");
   await download.click();
   const sheet = await downloading;
