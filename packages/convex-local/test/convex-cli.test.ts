@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { adminKeyOf, convexCli, readSnapshot } from "./convex-cli.ts";
 import {
@@ -99,17 +100,19 @@ test("convex logs streams function log lines", async () => {
         CONVEX_SELF_HOSTED_URL: runtime.url,
         CONVEX_SELF_HOSTED_ADMIN_KEY: adminKeyOf(runtime),
         NO_COLOR: "1",
+        // The test runner may set FORCE_COLOR, which beats NO_COLOR in the CLI.
+        FORCE_COLOR: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  // Colour codes would split the log line the assertion reads.
+  const append = (chunk: Buffer) => {
+    output += stripVTControlCharacters(chunk.toString());
+  };
+  child.stdout.on("data", append);
+  child.stderr.on("data", append);
   try {
     await expect.poll(() => output, { timeout: 15_000 }).toContain("Watching logs");
     // messages:send logs "sending <body>".
