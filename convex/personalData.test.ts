@@ -2,6 +2,8 @@
 // v.id("students") field (at any depth: nested objects, arrays, unions, records) has an
 // entry, and every such field is declared with what erasure does to it. A table added with a
 // person reference and no entry fails here — export and erasure would silently miss it.
+
+import { TABLE_LABELS_FR } from "@nexus/shared/table-labels";
 import type { GenericValidator } from "convex/values";
 import { describe, expect, it } from "vitest";
 import { PERSONAL_DATA, type PersonTable, personRefs } from "./model/personalData";
@@ -17,6 +19,10 @@ function schemaRefs(): Map<string, Map<string, PersonTable>> {
 }
 
 describe("personal-data registry", () => {
+  it("names every table in French for the dry run staff read, and no table that does not exist", () => {
+    expect(Object.keys(TABLE_LABELS_FR).sort()).toEqual(Object.keys(schema.tables).sort());
+  });
+
   it("finds the references it is meant to find (the walker itself)", () => {
     const refs = schemaRefs();
     // Nested object, array element and plain fields are all reached.

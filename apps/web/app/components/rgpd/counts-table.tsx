@@ -1,33 +1,11 @@
 // The dry run (and what an erasure did), table by table: rows deleted, anonymised, files.
-const TABLE_FR: Record<string, string> = {
-  users: "Compte",
-  students: "Fiche élève",
-  guardianships: "Liens parent–enfant",
-  coachAssignments: "Suivi par les coachs",
-  apiKeys: "Clés d’API",
-  bilans: "Bilans",
-  bilanRevisions: "Versions des synthèses",
-  bilanReports: "Historique des rapports PDF",
-  bilanCitations: "Sources citées",
-  emails: "E-mails envoyés",
-  auditLogs: "Journal d’audit",
-  uploads: "Envois de fichiers",
-  fileGrants: "Liens de téléchargement",
-  documents: "Documents déposés",
-  documentPages: "Pages des documents",
-  chunks: "Passages indexés",
-  presence: "Présence sur les pages",
-  notifications: "Notifications",
-  consents: "Consentements",
-  emailPreferences: "Préférences d’e-mails",
-  rgpdRequests: "Demandes RGPD",
-};
+import { tableLabelFr } from "@nexus/shared/table-labels";
 
 export type Counts = Record<string, { deleted: number; anonymised: number; files: number }>;
 
 export function CountsTable({ counts, caption }: { counts: Counts; caption: string }) {
   const rows = Object.entries(counts).sort(([a], [b]) =>
-    (TABLE_FR[a] ?? a).localeCompare(TABLE_FR[b] ?? b, "fr"),
+    tableLabelFr(a).localeCompare(tableLabelFr(b), "fr"),
   );
   const total = rows.reduce(
     (sum, [, c]) => ({
@@ -61,7 +39,7 @@ export function CountsTable({ counts, caption }: { counts: Counts; caption: stri
           {rows.map(([table, c]) => (
             <tr key={table} className="border-b border-slate-200" data-table={table}>
               <th scope="row" className="py-2 pr-4 font-medium text-slate-900">
-                {TABLE_FR[table] ?? table}
+                {tableLabelFr(table)}
               </th>
               <td className="py-2 pr-4 text-right tabular-nums">{c.deleted}</td>
               <td className="py-2 pr-4 text-right tabular-nums">{c.anonymised}</td>

@@ -1,0 +1,58 @@
+// French names of the Convex tables, for what staff read about personal data (the erasure dry
+// run and its report). Every table has one: convex/personalData.test.ts checks it against the
+// schema, so a new table cannot show up in a dry run under its code name.
+export const TABLE_LABELS_FR: Record<string, string> = {
+  users: "Compte",
+  students: "Fiche élève",
+  guardianships: "Liens parent–enfant",
+  coachAssignments: "Suivi par les coachs",
+  apiKeys: "Clés d’API",
+  bilans: "Bilans",
+  bilanRevisions: "Versions des synthèses",
+  bilanReports: "Historique des rapports PDF",
+  bilanCitations: "Sources citées",
+  jobs: "Tâches",
+  jobCounts: "Compteurs de tâches",
+  jobPauses: "Types de tâches suspendus",
+  jobEvents: "Événements des tâches",
+  workers: "Workers",
+  alerts: "Alertes",
+  documents: "Documents déposés",
+  documentPages: "Pages des documents",
+  chunks: "Passages indexés",
+  emails: "E-mails envoyés",
+  auditLogs: "Journal d’audit",
+  llmBudgets: "Budget des modèles de langue",
+  uploads: "Envois de fichiers",
+  fileGrants: "Liens de téléchargement",
+  storageSweep: "Nettoyage des fichiers",
+  presence: "Présence sur les pages",
+  rateLimits: "Limites de fréquence",
+  statCounters: "Statistiques",
+  invitations: "Invitations",
+  ariaConversations: "Conversations ARIA",
+  ariaMessages: "Messages ARIA",
+  ariaUsage: "Utilisation d’ARIA",
+  ariaSettings: "Réglages ARIA",
+  ariaMemories: "Mémoire d’ARIA",
+  ariaSheets: "Fiches de révision",
+  notifications: "Notifications",
+  rgpdRequests: "Demandes RGPD",
+  consents: "Consentements",
+  emailPreferences: "Préférences d’e-mails",
+  erasedIdentities: "Identités effacées",
+  retentionRuns: "Passages de la politique de conservation",
+  products: "Offres",
+  wallets: "Portefeuilles de crédits",
+  walletEntries: "Mouvements de crédits",
+  payments: "Paiements",
+  availabilities: "Disponibilités des coachs",
+  availabilityExceptions: "Absences des coachs",
+  coachingSessions: "Séances",
+  consistencyReports: "Contrôles des portefeuilles",
+};
+
+/** The French name of a table, or its code name for a table added without one. */
+export function tableLabelFr(table: string): string {
+  return TABLE_LABELS_FR[table] ?? table;
+}
