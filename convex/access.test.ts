@@ -7,6 +7,18 @@ import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
+import {
+  adminOnly,
+  type Client,
+  everyone,
+  type MatrixRow,
+  ownOnly,
+  type RoleExpectations,
+  readers,
+  staffOnly,
+  type Target,
+  type WorkerRow,
+} from "./accessMatrix.fixtures";
 import { ARIA_ROWS, ARIA_WORKER_ROWS } from "./ariaAccess.fixtures";
 import { COACHING_ROWS, COACHING_WORKER_ROWS } from "./coachingAccess.fixtures";
 import { modules } from "./test.setup";
@@ -27,18 +39,9 @@ import {
 /** A report's SHA-256, as the worker computes it before sending. */
 const PDF_SHA256 = "ab".repeat(32);
 
-type Target = "own" | "foreign";
 type Newcomer = "anon" | "noRow" | "noRole" | "revokedKey" | "worker";
-type Client = ReturnType<typeof as>;
-type PerTarget = Outcome | { own: Outcome; foreign: Outcome };
-type RoleExpectations = Record<"admin" | "assistante" | "coach" | "parent" | "eleve", PerTarget>;
 
-interface Row {
-  fn: string;
-  /** Whether own/foreign changes anything (a student or bilan argument). */
-  targeted: boolean;
-  call: (client: Client, world: World, target: Target) => Promise<unknown>;
-  expect: RoleExpectations;
+interface Row extends MatrixRow {
   /**
    * Defaults: anon → UNAUTHENTICATED, noRow → UNKNOWN_USER, noRole → NO_ROLE,
    * revokedKey (the session token of a revoked API key) → UNAUTHENTICATED,
@@ -48,30 +51,6 @@ interface Row {
 }
 
 const page = { numItems: 10, cursor: null };
-const everyone: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: "ok",
-  parent: "ok",
-  eleve: "ok",
-};
-const staffOnly: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: "FORBIDDEN",
-  parent: "FORBIDDEN",
-  eleve: "FORBIDDEN",
-};
-const adminOnly: RoleExpectations = { ...staffOnly, assistante: "FORBIDDEN" };
-/** Whoever may read the student: staff, its coach, its parents, itself. */
-const ownOnly = { own: "ok", foreign: "NOT_FOUND" } as const;
-const readers: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: ownOnly,
-  parent: ownOnly,
-  eleve: ownOnly,
-};
 /** Only the bilan's own student (or staff) answers; other readers get FORBIDDEN, strangers NOT_FOUND. */
 const readOnly = { own: "FORBIDDEN", foreign: "NOT_FOUND" } as const;
 const answerers: RoleExpectations = { ...readers, coach: readOnly, parent: readOnly };
@@ -1093,11 +1072,6 @@ const KEY_HOLDERS = ["admin", "assistante", "coach", "parent", "eleve"] as const
 /** A syntactically valid id of a table, pointing nowhere (worker checks come first). */
 function nowhere<Table extends TableNames | "_storage">(table: Table): Id<Table> {
   return `${"9".repeat(32 - table.length)}${table}` as Id<Table>;
-}
-
-interface WorkerRow {
-  fn: string;
-  call: (client: Client, world: World) => Promise<unknown>;
 }
 
 const chunk = {

@@ -4,33 +4,18 @@
 // only when it is shared (otherwise NOT_FOUND, like a stranger) and sees usage counts.
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import type { as, Outcome, World } from "./world.fixtures";
+import {
+  type Client,
+  type MatrixRow,
+  ownOnly,
+  type RoleExpectations,
+  readers,
+  staffOnly,
+  type Target,
+  type WorkerRow,
+} from "./accessMatrix.fixtures";
+import type { World } from "./world.fixtures";
 
-type Target = "own" | "foreign";
-type Client = ReturnType<typeof as>;
-type PerTarget = Outcome | { own: Outcome; foreign: Outcome };
-type RoleExpectations = Record<"admin" | "assistante" | "coach" | "parent" | "eleve", PerTarget>;
-
-export interface AriaRow {
-  fn: string;
-  targeted: boolean;
-  call: (client: Client, world: World, target: Target) => Promise<unknown>;
-  expect: RoleExpectations;
-}
-
-export interface AriaWorkerRow {
-  fn: string;
-  call: (client: Client, world: World) => Promise<unknown>;
-}
-
-const ownOnly = { own: "ok", foreign: "NOT_FOUND" } as const;
-const readers: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: ownOnly,
-  parent: ownOnly,
-  eleve: ownOnly,
-};
 /** Only the élève writes; staff and the coach read (FORBIDDEN); a parent does not even read. */
 const writers: RoleExpectations = {
   admin: "FORBIDDEN",
@@ -43,13 +28,6 @@ const writers: RoleExpectations = {
 const conversationReaders: RoleExpectations = {
   ...readers,
   parent: { own: "NOT_FOUND", foreign: "NOT_FOUND" },
-};
-const staffOnly: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: "FORBIDDEN",
-  parent: "FORBIDDEN",
-  eleve: "FORBIDDEN",
 };
 
 /** A conversation of the target student with one question and its answer (done or not). */
@@ -122,7 +100,7 @@ export async function readySheet(
 const conv = async (c: Client, w: World, target: Target) =>
   (await ariaConversation(c, w, target)).conversationId;
 
-export const ARIA_ROWS: AriaRow[] = [
+export const ARIA_ROWS: MatrixRow[] = [
   {
     fn: "aria:start",
     targeted: false,
@@ -344,7 +322,7 @@ const ref = () => ({
   attempt: 1,
 });
 
-export const ARIA_WORKER_ROWS: AriaWorkerRow[] = [
+export const ARIA_WORKER_ROWS: WorkerRow[] = [
   { fn: "aria:startAnswer", call: (c) => c.mutation(api.aria.startAnswer, ref()) },
   {
     fn: "aria:appendChunk",

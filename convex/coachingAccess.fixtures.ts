@@ -2,51 +2,28 @@
 // ALL_ROWS by access.test.ts. Each call builds its own coaching fixtures (coaching.fixtures.ts)
 // on the fresh world of the case, through the client's `run`.
 import { api } from "./_generated/api";
+import {
+  adminOnly,
+  type Client,
+  everyone,
+  type MatrixRow,
+  ownOnly,
+  type RoleExpectations,
+  readers,
+  staffOnly,
+  type Target,
+  type WorkerRow,
+} from "./accessMatrix.fixtures";
 import { coachingWorld } from "./coaching.fixtures";
-import type { as, Outcome, World } from "./world.fixtures";
+import type { World } from "./world.fixtures";
 
-type Target = "own" | "foreign";
-type Client = ReturnType<typeof as>;
-type PerTarget = Outcome | { own: Outcome; foreign: Outcome };
-type RoleExpectations = Record<"admin" | "assistante" | "coach" | "parent" | "eleve", PerTarget>;
-
-export interface CoachingRow {
-  fn: string;
-  targeted: boolean;
-  call: (client: Client, world: World, target: Target) => Promise<unknown>;
-  expect: RoleExpectations;
-}
-
-const everyone: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: "ok",
-  parent: "ok",
-  eleve: "ok",
-};
-const staffOnly: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: "FORBIDDEN",
-  parent: "FORBIDDEN",
-  eleve: "FORBIDDEN",
-};
-const adminOnly: RoleExpectations = { ...staffOnly, assistante: "FORBIDDEN" };
-const ownOnly = { own: "ok", foreign: "NOT_FOUND" } as const;
-const readers: RoleExpectations = {
-  admin: "ok",
-  assistante: "ok",
-  coach: ownOnly,
-  parent: ownOnly,
-  eleve: ownOnly,
-};
 /** The family pays; the coach reads the student but may not pay for them. */
 const payers: RoleExpectations = {
   ...readers,
   coach: { own: "FORBIDDEN", foreign: "NOT_FOUND" },
 };
 
-export const COACHING_ROWS: CoachingRow[] = [
+export const COACHING_ROWS: MatrixRow[] = [
   {
     fn: "credits:catalog",
     targeted: false,
@@ -363,10 +340,7 @@ COACHING_ROWS.push(
 );
 
 /** The worker's coaching e-mail functions (refused to everyone but the worker). */
-export const COACHING_WORKER_ROWS: {
-  fn: string;
-  call: (c: Client, w: World) => Promise<unknown>;
-}[] = [
+export const COACHING_WORKER_ROWS: WorkerRow[] = [
   {
     fn: "coachingMail:sessionMail",
     call: async (c, w) => {
