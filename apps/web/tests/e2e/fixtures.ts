@@ -27,6 +27,10 @@ interface Internal {
 const ALWAYS_ALLOWED: RegExp[] = [
   // @clerk/remix (required by issue 10 until the React Router 7 move) prints this in dev builds.
   /Clerk - DEPRECATION WARNING: @clerk\/remix is now in maintenance mode/,
+  // The e-mail preview frame is sandboxed without scripts on purpose; Playwright's trace recorder
+  // (trace: "retain-on-failure") evaluates its snapshot script in every frame, and Chromium
+  // reports the block. It is the sandbox doing its job, seen in CI depending on timing.
+  /Blocked script execution in 'about:srcdoc' because the document's frame is sandboxed and the 'allow-scripts' permission is not set/,
 ];
 
 class ConsoleGuard {
