@@ -350,12 +350,39 @@ describe("search", () => {
       (await ctx.db.query("chunks").collect()).map((c) => c._id),
     );
     const loaded = await t.query(internal.knowledge.loadCandidates, {
-      ids: everyChunk,
+      candidates: everyChunk.map((id) => ({ id, score: 1 })),
       scopeKeys: ["global"],
       embeddingModel: LOCAL_EMBEDDING_MODEL,
       subject: "maths",
+      limit: 20,
     });
     expect(loaded.map((c) => c.documentTitle)).toEqual(["Fiche maths"]);
+  });
+
+  // The diversification runs in loadCandidates, which returns hits without vectors. Mutant this
+  // catches: the candidates cut to `limit` by fused score without MMR (the near-duplicate comes
+  // second instead of the different chunk).
+  it("loads candidates diversified, without their vectors", async () => {
+    const { t } = await freshWorld();
+    const { documentId } = await createDoc(t, "assistante", { title: "Fiche", scope: "global" });
+    const same = "Les suites géométriques : u(n+1) = q × u(n).";
+    await index(t, documentId, [same, same, "La loi d'Ohm relie tension et intensité.", "Autre."]);
+    const ids = await t.run(async (ctx) =>
+      (await ctx.db.query("chunks").collect())
+        .sort((a, b) => a.ordinal - b.ordinal)
+        .map((c) => c._id),
+    );
+    const hits = await t.query(internal.knowledge.loadCandidates, {
+      candidates: [1, 0.99, 0.99, 0].map((score, i) => ({ id: ids[i]!, score })),
+      scopeKeys: ["global"],
+      embeddingModel: LOCAL_EMBEDDING_MODEL,
+      limit: 2,
+    });
+    expect(hits.map((h) => [h.chunkId, h.score])).toEqual([
+      [ids[0], 1],
+      [ids[2], 0.99],
+    ]);
+    expect(hits.every((h) => !("embedding" in h))).toBe(true);
   });
 
   // Mutant this catches: readableStudentIds returning only a parent's first child (`.first()`).

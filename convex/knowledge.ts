@@ -10,7 +10,7 @@ import { appError } from "./lib/errors";
 import { workerAction } from "./lib/functions";
 import { canReadStudent, readableStudentIds, requireRole, requireUser } from "./model/access";
 import { limitSearch } from "./model/rateLimits";
-import { hybridSearch, type SearchHit, vSearchArgs, vSearchHit } from "./model/search";
+import { diversify, hybridSearch, type SearchHit, vSearchArgs, vSearchHit } from "./model/search";
 import { vSubject } from "./validators";
 
 export const search = action({
@@ -95,36 +95,41 @@ export const textCandidates = internalQuery({
   },
 });
 
-/** Loads fused candidates, keeping only chunks of the document's active generation, in scope. */
+/**
+ * Loads the fused candidates, keeping only chunks of the document's active generation in scope,
+ * and diversifies them (MMR) here, where their embeddings already are: the action gets the
+ * `limit` hits without any vector (40 × 1536 numbers through JSON per search otherwise).
+ */
 export const loadCandidates = internalQuery({
   args: {
-    ids: v.array(v.id("chunks")),
+    candidates: v.array(v.object({ id: v.id("chunks"), score: v.number() })),
     scopeKeys: v.array(v.string()),
     embeddingModel: v.string(),
     subject: v.optional(vSubject),
+    limit: v.number(),
   },
-  returns: v.array(v.object({ ...vSearchHit.fields, embedding: v.array(v.float64()) })),
-  handler: async (ctx, { ids, scopeKeys, embeddingModel, subject }) => {
+  returns: v.array(vSearchHit),
+  handler: async (ctx, { candidates, scopeKeys, embeddingModel, subject, limit }) => {
     const allowed = new Set(scopeKeys);
-    const result = [];
-    for (const id of ids) {
+    const loaded: Array<SearchHit & { embedding: number[] }> = [];
+    for (const { id, score } of candidates) {
       const chunk = await ctx.db.get(id);
       if (!chunk || !allowed.has(chunk.scopeKey) || chunk.embeddingModel !== embeddingModel)
         continue;
       if (subject && chunk.subject !== subject) continue;
       const document = await ctx.db.get(chunk.documentId);
       if (!document || document.activeGeneration !== chunk.generation) continue;
-      result.push({
+      loaded.push({
         chunkId: chunk._id,
         documentId: document._id,
         documentTitle: document.title,
         pageStart: chunk.pageStart,
         pageEnd: chunk.pageEnd,
         text: chunk.text,
-        score: 0,
+        score,
         embedding: chunk.embedding,
       });
     }
-    return result;
+    return diversify(loaded, limit);
   },
 });

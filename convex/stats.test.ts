@@ -5,10 +5,13 @@
 // what it inserted.
 import type { Synthesis } from "@nexus/shared/synthesis";
 import { ConvexError } from "convex/values";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api } from "./_generated/api";
+import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { DEMO_BILANS } from "./model/seed";
+import { bump, parisWeek, recountWeek } from "./model/stats";
+import { makeConvexTest } from "./test.setup";
 import { as, asStaffMember, asWorker, freshWorld, type T } from "./world.fixtures";
 
 /** Monday 30 November 2026, 9:00 in Paris. */
@@ -355,7 +358,7 @@ describe("stats.dashboard: access and bounds", () => {
     }
   });
 
-  it("reads only the counters of the requested weeks", async () => {
+  it("reads only the summaries of the requested weeks, recounted from the counters", async () => {
     const { t } = await freshWorld();
     await t.run(async (ctx) => {
       for (let i = 0; i < 300; i++) {
@@ -375,10 +378,63 @@ describe("stats.dashboard: access and bounds", () => {
         updatedAt: 0,
       });
     });
+    // Counter rows written without their summaries (as before statWeeks existed): a recount.
+    expect((await dashboard(t, 2, T0 + 3 * DAY)).jobs).toEqual([]);
+    expect(
+      await t.mutation(internal.stats.rebuildWeeks, { metric: "jobs", weeks: 53, now: T0 }),
+    ).toEqual({ weeks: 53, entries: 2 });
     const data = await dashboard(t, 2, T0 + 3 * DAY);
     expect(data.jobs).toEqual([
       { week: WEEK, kind: "system.echo", outcome: "completed", count: 4 },
     ]);
+    expect((await dashboard(t, 26, T0)).jobs.map((row) => [row.week, row.count])).toEqual([
+      [WEEK, 4],
+    ]);
+    // A second recount changes nothing.
+    await t.mutation(internal.stats.rebuildWeeks, { metric: "jobs", weeks: 53, now: T0 });
+    expect(await dashboard(t, 2, T0 + 3 * DAY)).toEqual(data);
+  });
+});
+
+// The dashboard reads only the weekly summaries: each must stay equal to the sum of its week's
+// counter rows, whatever the order and the mix of bumps. Mutants this catches: a summary not
+// bumped (or bumped twice) beside its counter, sums dropped or not added, a daily bump landing in
+// the wrong week, entries merged across keys.
+describe("weekly summaries", () => {
+  const metrics = ["bilans", "bilanDelay", "jobs", "llm", "documents"] as const;
+  const bumpArb = fc.record({
+    metric: fc.constantFrom(...metrics),
+    // Three weeks around T0, at any hour (Paris days and weeks from UTC instants).
+    at: fc.integer({ min: T0 - 10 * DAY, max: T0 + 10 * DAY }),
+    key: fc.constantFrom("a|x", "a|y", "b|x"),
+    count: fc.integer({ min: 1, max: 3 }),
+    sums: fc.option(fc.record({ ms: fc.integer({ min: 0, max: 1e6 }) }), { nil: undefined }),
+  });
+
+  it("stay equal to a recount of the counter rows", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(bumpArb, { minLength: 1, maxLength: 25 }), async (bumps) => {
+        const t = makeConvexTest();
+        const recounted = await t.run(async (ctx) => {
+          for (const b of bumps) {
+            await bump(ctx, b.metric, b.at, b.key, { count: b.count, sums: b.sums });
+          }
+          const summaries = await ctx.db.query("statWeeks").collect();
+          const weeks = new Set(bumps.map((b) => `${b.metric} ${parisWeek(b.at)}`));
+          expect(summaries.map((s) => `${s.metric} ${s.week}`).sort()).toEqual([...weeks].sort());
+          return await Promise.all(
+            summaries.map(async (s) => ({
+              kept: s.entries,
+              recount: await recountWeek(ctx, s.metric, s.week),
+            })),
+          );
+        });
+        for (const { kept, recount } of recounted) expect(kept).toEqual(recount);
+        const total = recounted.flatMap((r) => r.kept).reduce((sum, e) => sum + e.count, 0);
+        expect(total).toBe(bumps.reduce((sum, b) => sum + b.count, 0));
+      }),
+      { numRuns: 60, seed: 13 },
+    );
   });
 });
 

@@ -1,23 +1,16 @@
-// The staff console's analytics (/admin/statistiques), served from the counters that the
-// mutations keep (model/stats.ts): one indexed range read per metric over the requested
-// weeks, never a scan of bilans, jobs or documents. Daily counters are summed into their
-// ISO week here, so every series shares the same weeks.
+// The staff console's analytics (/admin/statistiques), served from the weekly summaries that
+// the mutations keep beside their counters (model/stats.ts): one indexed range read per metric
+// over the requested weeks (at most 26 rows each), never a scan of bilans, jobs or documents,
+// nor of the daily counter rows. rebuildWeeks recounts summaries from the counters (a
+// deployment whose counters predate the summaries runs it once: see README).
 import { v } from "convex/values";
-import type { QueryCtx } from "./_generated/server";
+import { internalMutation, type QueryCtx } from "./_generated/server";
 import { appError } from "./lib/errors";
 import { staffQuery } from "./lib/functions";
-import {
-  addDays,
-  METRIC_PERIOD,
-  mondayOf,
-  type StatMetric,
-  USD_TO_EUR,
-  weekStarts,
-} from "./model/stats";
+import { recountWeek, type StatMetric, USD_TO_EUR, weekStarts, writeWeek } from "./model/stats";
+import { vStatMetric } from "./tables/stats";
 
 export const MAX_WEEKS = 26;
-/** Rows read per metric at most (26 weeks × 7 days × 6 job kinds × 4 outcomes < 4 400). */
-export const MAX_ROWS_PER_METRIC = 5_000;
 
 const vDashboard = v.object({
   /** Mondays (Paris) of the weeks, oldest first. */
@@ -45,23 +38,26 @@ const vDashboard = v.object({
     v.object({ week: v.string(), kind: v.string(), count: v.number(), pages: v.number() }),
   ),
   usdToEur: v.number(),
-  /** A metric had more rows than MAX_ROWS_PER_METRIC in the range (never expected). */
+  /** A metric had more summary rows than weeks in the range (never expected). */
   truncated: v.boolean(),
 });
 
+/** The metric's entries over the weeks, one row per (week, key), weeks oldest first. */
 async function rowsOf(ctx: QueryCtx, metric: StatMetric, weeks: string[]) {
-  const first = weeks[0]!;
-  const lastWeek = weeks[weeks.length - 1]!;
-  const last = METRIC_PERIOD[metric] === "day" ? addDays(lastWeek, 6) : lastWeek;
-  const rows = await ctx.db
-    .query("statCounters")
-    .withIndex("by_metric_and_bucket_and_key", (q) =>
-      q.eq("metric", metric).gte("bucket", first).lte("bucket", last),
+  const summaries = await ctx.db
+    .query("statWeeks")
+    .withIndex("by_metric_and_week", (q) =>
+      q
+        .eq("metric", metric)
+        .gte("week", weeks[0]!)
+        .lte("week", weeks[weeks.length - 1]!),
     )
-    .take(MAX_ROWS_PER_METRIC);
+    .take(weeks.length + 1);
   return {
-    rows: rows.map((row) => ({ ...row, week: mondayOf(row.bucket) })),
-    truncated: rows.length === MAX_ROWS_PER_METRIC,
+    rows: summaries.flatMap((summary) =>
+      summary.entries.map((entry) => ({ ...entry, week: summary.week })),
+    ),
+    truncated: summaries.length > weeks.length,
   };
 }
 
@@ -71,7 +67,7 @@ function pair(key: string): [string, string] {
   return at < 0 ? [key, ""] : [key.slice(0, at), key.slice(at + 1)];
 }
 
-/** Sums rows sharing `idOf` (daily rows of one week), keeping the first row's fields. */
+/** Sums rows sharing `idOf` (the weeks of one histogram bucket), keeping the first row's fields. */
 function sumBy<T extends { count: number }>(
   items: T[],
   idOf: (item: T) => string,
@@ -118,38 +114,6 @@ export const dashboard = staffQuery({
         into.totalMs += row.totalMs;
       },
     );
-    const jobWeeks = sumBy(
-      jobs!.rows.map((row) => {
-        const [kind, outcome] = pair(row.key);
-        return { week: row.week, kind, outcome, count: row.count };
-      }),
-      (row) => `${row.week}|${row.kind}|${row.outcome}`,
-      (into, row) => {
-        into.count += row.count;
-      },
-    );
-    const llmWeeks = sumBy(
-      llm!.rows.map((row) => {
-        const [provider, model] = pair(row.key);
-        return {
-          week: row.week,
-          provider,
-          model,
-          count: row.count,
-          inputTokens: row.sums?.inputTokens ?? 0,
-          outputTokens: row.sums?.outputTokens ?? 0,
-          costMicroEur: row.sums?.costMicroEur ?? 0,
-        };
-      }),
-      (row) => `${row.week}|${row.provider}|${row.model}`,
-      (into, row) => {
-        into.count += row.count;
-        into.inputTokens += row.inputTokens;
-        into.outputTokens += row.outputTokens;
-        into.costMicroEur += row.costMicroEur;
-      },
-    );
-
     return {
       weeks,
       bilans: bilans!.rows.map((row) => {
@@ -157,8 +121,22 @@ export const dashboard = staffQuery({
         return { week: row.week, stage, subject, count: row.count };
       }),
       delay: delayTotals,
-      jobs: jobWeeks,
-      llm: llmWeeks.map(({ count, ...row }) => ({ ...row, calls: count })),
+      jobs: jobs!.rows.map((row) => {
+        const [kind, outcome] = pair(row.key);
+        return { week: row.week, kind, outcome, count: row.count };
+      }),
+      llm: llm!.rows.map((row) => {
+        const [provider, model] = pair(row.key);
+        return {
+          week: row.week,
+          provider,
+          model,
+          calls: row.count,
+          inputTokens: row.sums?.inputTokens ?? 0,
+          outputTokens: row.sums?.outputTokens ?? 0,
+          costMicroEur: row.sums?.costMicroEur ?? 0,
+        };
+      }),
       documents: documents!.rows.map((row) => ({
         week: row.week,
         kind: row.key,
@@ -168,5 +146,28 @@ export const dashboard = staffQuery({
       usdToEur: USD_TO_EUR,
       truncated: [bilans, delay, jobs, llm, documents].some((metric) => metric!.truncated),
     };
+  },
+});
+
+/**
+ * Recounts the weekly summaries of one metric from its counter rows, over `weeks` ISO weeks up
+ * to the one holding `now` (idempotent: a recount replaces the summary, in one transaction with
+ * the rows it reads). For a deployment whose counters predate the summaries, and as a repair:
+ * `npx convex run stats:rebuildWeeks '{"metric": "jobs", "weeks": 26, "now": <ms>}'` per metric.
+ */
+export const rebuildWeeks = internalMutation({
+  args: { metric: vStatMetric, weeks: v.number(), now: v.number() },
+  returns: v.object({ weeks: v.number(), entries: v.number() }),
+  handler: async (ctx, { metric, weeks, now }) => {
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 53) {
+      throw appError("INVALID_ARGUMENT", "Le nombre de semaines doit être entre 1 et 53.");
+    }
+    let entries = 0;
+    for (const week of weekStarts(now, weeks)) {
+      const recounted = await recountWeek(ctx, metric, week);
+      await writeWeek(ctx, metric, week, recounted);
+      entries += recounted.length;
+    }
+    return { weeks, entries };
   },
 });

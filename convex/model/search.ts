@@ -56,43 +56,49 @@ export async function hybridSearch(
   const keys = readableScopeModelKeys(args.studentIds, embedder.model);
   const scopeKeys = ["global", ...args.studentIds.map((id) => `student:${id}`)];
 
-  const vectorHits = await ctx.vectorSearch("chunks", "by_embedding", {
-    vector: vector!,
-    limit: CANDIDATES,
-    filter: (q) => q.or(...keys.map((key) => q.eq("scopeModelKey", key))),
-  });
-  const textRankings: Id<"chunks">[][] = await ctx.runQuery(internal.knowledge.textCandidates, {
-    query,
-    scopeKeys,
-    subject: args.subject,
-    embeddingModel: embedder.model,
-  });
+  // The vector search and the text rankings do not depend on each other: run them together.
+  const [vectorHits, textRankings] = await Promise.all([
+    ctx.vectorSearch("chunks", "by_embedding", {
+      vector: vector!,
+      limit: CANDIDATES,
+      filter: (q) => q.or(...keys.map((key) => q.eq("scopeModelKey", key))),
+    }),
+    ctx.runQuery(internal.knowledge.textCandidates, {
+      query,
+      scopeKeys,
+      subject: args.subject,
+      embeddingModel: embedder.model,
+    }) as Promise<Id<"chunks">[][]>,
+  ]);
   const fused = reciprocalRankFusion([
     { ids: vectorHits.map((hit) => hit._id) },
     // One text ranking per scope, each fused as its own list: no scope crowds out another.
     ...textRankings.map((ids) => ({ ids })),
   ]).slice(0, CANDIDATES);
-  const candidates: Array<SearchHit & { embedding: number[] }> = await ctx.runQuery(
-    internal.knowledge.loadCandidates,
-    {
-      ids: fused.map((f) => f.id as Id<"chunks">),
-      scopeKeys,
-      embeddingModel: embedder.model,
-      subject: args.subject,
-    },
-  );
-  const scoreOf = new Map(fused.map((f) => [f.id, f.score]));
+  return await ctx.runQuery(internal.knowledge.loadCandidates, {
+    candidates: fused.map((f) => ({ id: f.id as Id<"chunks">, score: f.score })),
+    scopeKeys,
+    embeddingModel: embedder.model,
+    subject: args.subject,
+    limit,
+  });
+}
+
+/**
+ * Maximal marginal relevance over loaded candidates (fused score as relevance), without
+ * their embeddings in the result: near-duplicate chunks do not crowd the `limit` hits.
+ */
+export function diversify(
+  candidates: Array<SearchHit & { embedding: number[] }>,
+  limit: number,
+): SearchHit[] {
   const diversified = maximalMarginalRelevance(
-    candidates.map((c) => ({
-      id: c.chunkId,
-      embedding: c.embedding,
-      score: scoreOf.get(c.chunkId) ?? 0,
-    })),
+    candidates.map((c) => ({ id: c.chunkId, embedding: c.embedding, score: c.score })),
     { limit, lambda: 0.75 },
   );
   const byId = new Map(candidates.map((c) => [c.chunkId as string, c]));
-  return diversified.map(({ id, score }) => {
+  return diversified.map(({ id }) => {
     const { embedding: _embedding, ...hit } = byId.get(id)!;
-    return { ...hit, score };
+    return hit;
   });
 }

@@ -24,11 +24,13 @@
 //   history). Embeddings are not counted.
 // - documents (per ISO week, key "new" | "reindex"): a generation activated (ingestion
 //   activateGeneration), with its pages.
-// Contention: a row is one (metric, bucket, key), so concurrent events only meet on the same
-// day (jobs, LLM) or week (bilans, documents) and the same dimension; Convex retries the
-// rare conflicting transaction.
+// Contention: a statCounters row is one (metric, bucket, key), so concurrent events only meet
+// on the same day (jobs, LLM) or week (bilans, documents) and the same dimension. Every bump
+// also adds to the week's summary row (statWeeks, one per metric and ISO week: what the
+// dashboard reads), where all the week's events of a metric meet; at a centre's rate (a few
+// events a minute) Convex retries the rare conflicting transaction.
 import type { Doc } from "../_generated/dataModel";
-import type { MutationCtx } from "../_generated/server";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
 
 export type StatMetric = Doc<"statCounters">["metric"];
 export type StatPeriod = "day" | "week";
@@ -159,9 +161,96 @@ export function llmCostMicroEur(
   return Math.round((inputTokens * price.input + outputTokens * price.output) * USD_TO_EUR);
 }
 
+export interface WeekEntry {
+  key: string;
+  count: number;
+  sums?: Record<string, number>;
+}
+
+/** `entry` with `count` and `sums` added (a new object; sums only when either side has some). */
+function addTo(
+  entry: WeekEntry | undefined,
+  key: string,
+  count: number,
+  sums: Record<string, number> | undefined,
+): WeekEntry {
+  const total: Record<string, number> = { ...(entry?.sums ?? {}) };
+  for (const [name, value] of Object.entries(sums ?? {})) total[name] = (total[name] ?? 0) + value;
+  const hasSums = entry?.sums !== undefined || sums !== undefined;
+  return { key, count: (entry?.count ?? 0) + count, ...(hasSums ? { sums: total } : {}) };
+}
+
+/** Adds to one key of a week's entries (kept sorted by key). */
+export function addToEntries(
+  entries: readonly WeekEntry[],
+  key: string,
+  count: number,
+  sums?: Record<string, number>,
+): WeekEntry[] {
+  const at = entries.findIndex((entry) => entry.key === key);
+  if (at >= 0)
+    return entries.map((entry, i) => (i === at ? addTo(entry, key, count, sums) : entry));
+  return [...entries, addTo(undefined, key, count, sums)].sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+  );
+}
+
+/** Days of a week, or the week itself, as statCounters buckets of `metric` (first, last). */
+export function bucketRangeOfWeek(metric: StatMetric, week: string): [string, string] {
+  return [week, METRIC_PERIOD[metric] === "day" ? addDays(week, 6) : week];
+}
+
+/** Rows of statCounters a week holds at most (7 days × keys); a recount beyond it refuses. */
+export const MAX_COUNTER_ROWS_PER_WEEK = 4_000;
+
+/** A week's entries recounted from its statCounters rows (the source of truth). */
+export async function recountWeek(
+  ctx: QueryCtx,
+  metric: StatMetric,
+  week: string,
+): Promise<WeekEntry[]> {
+  const [first, last] = bucketRangeOfWeek(metric, week);
+  const rows = await ctx.db
+    .query("statCounters")
+    .withIndex("by_metric_and_bucket_and_key", (q) =>
+      q.eq("metric", metric).gte("bucket", first).lte("bucket", last),
+    )
+    .take(MAX_COUNTER_ROWS_PER_WEEK + 1);
+  if (rows.length > MAX_COUNTER_ROWS_PER_WEEK) {
+    throw new Error(
+      `statCounters: more than ${MAX_COUNTER_ROWS_PER_WEEK} rows in ${metric} ${week}`,
+    );
+  }
+  let entries: WeekEntry[] = [];
+  for (const row of rows) entries = addToEntries(entries, row.key, row.count, row.sums);
+  return entries;
+}
+
+async function weekRow(ctx: QueryCtx, metric: StatMetric, week: string) {
+  return await ctx.db
+    .query("statWeeks")
+    .withIndex("by_metric_and_week", (q) => q.eq("metric", metric).eq("week", week))
+    .unique();
+}
+
+/** Writes a week's summary row (inserted, replaced, or deleted when it has no entry). */
+export async function writeWeek(
+  ctx: MutationCtx,
+  metric: StatMetric,
+  week: string,
+  entries: WeekEntry[],
+): Promise<void> {
+  const row = await weekRow(ctx, metric, week);
+  const now = Date.now();
+  if (row && entries.length === 0) await ctx.db.delete(row._id);
+  else if (row) await ctx.db.patch(row._id, { entries, updatedAt: now });
+  else if (entries.length > 0)
+    await ctx.db.insert("statWeeks", { metric, week, entries, updatedAt: now });
+}
+
 /**
- * Adds `count` (default 1) and `sums` to the counter row of (metric, bucket of `at`, key):
- * one indexed read and one write.
+ * Adds `count` (default 1) and `sums` to the counter row of (metric, bucket of `at`, key), and
+ * to the key's entry in the week's summary row: two indexed reads and two writes.
  */
 export async function bump(
   ctx: MutationCtx,
@@ -188,17 +277,25 @@ export async function bump(
       ...(options.sums ? { sums: options.sums } : {}),
       updatedAt: now,
     });
-    return;
+  } else {
+    const sums = { ...(row.sums ?? {}) };
+    for (const [name, value] of Object.entries(options.sums ?? {})) {
+      sums[name] = (sums[name] ?? 0) + value;
+    }
+    await ctx.db.patch(row._id, {
+      count: row.count + count,
+      ...(options.sums ? { sums } : {}),
+      updatedAt: now,
+    });
   }
-  const sums = { ...(row.sums ?? {}) };
-  for (const [name, value] of Object.entries(options.sums ?? {})) {
-    sums[name] = (sums[name] ?? 0) + value;
-  }
-  await ctx.db.patch(row._id, {
-    count: row.count + count,
-    ...(options.sums ? { sums } : {}),
-    updatedAt: now,
-  });
+  const week = mondayOf(bucket);
+  const summary = await weekRow(ctx, metric, week);
+  await writeWeek(
+    ctx,
+    metric,
+    week,
+    addToEntries(summary?.entries ?? [], key, count, options.sums),
+  );
 }
 
 // --- the hooks the mutations call (one line each) -------------------------------------

@@ -29,6 +29,7 @@ export const TABLE_LABELS_FR: Record<string, string> = {
   presence: "Présence sur les pages",
   rateLimits: "Limites de fréquence",
   statCounters: "Statistiques",
+  statWeeks: "Statistiques par semaine",
   invitations: "Invitations",
   ariaConversations: "Conversations ARIA",
   ariaMessages: "Messages ARIA",
