@@ -373,6 +373,17 @@ export const COACHING_WORKER_ROWS: WorkerRow[] = [
       }),
   },
   {
+    fn: "coachingMail:remindInApp",
+    call: async (c, w) => {
+      const { sessions } = await coachingWorld(c, w);
+      return c.mutation(api.coachingMail.remindInApp, {
+        sessionId: sessions.own,
+        startsAt: 0,
+        lead: "24h",
+      });
+    },
+  },
+  {
     fn: "coachingMail:finishEmail",
     call: async (c, w) => {
       const emailId = await c.run((ctx) =>

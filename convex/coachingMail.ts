@@ -5,10 +5,17 @@
 //   the job was queued (the job's startsAt differs: a new job exists for the new time), or —
 //   for reminders — already took place.
 // - payment.receipt: only for a paid payment; to the payer.
+// - remindInApp: a reminder's in-app notification (family and coach), once per session, time,
+//   lead and person (notification key); a cancelled or moved session withdraws them
+//   (model/sessions.ts).
+
+import { formatParisDateTime } from "@nexus/shared/coaching-time";
+import { subjectLabels } from "@nexus/shared/vocabulary";
 import { v } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel";
 import type { QueryCtx } from "./_generated/server";
 import { workerMutation, workerQuery } from "./lib/functions";
+import { notify, sessionReminderKeyPrefix } from "./model/notifications";
 import { familyNoticeHours } from "./model/sessions";
 import { joinUrl } from "./model/visio";
 import { vPaymentMethod } from "./tables/coaching";
@@ -114,6 +121,59 @@ export const sessionMail = workerQuery({
       sequence: session.moves ?? 0,
       recipients,
     };
+  },
+});
+
+/**
+ * Worker (session.remind), before the e-mails: the in-app reminder for the family and the
+ * coach. Nothing for a session cancelled, moved or started; a retried job adds nothing.
+ */
+export const remindInApp = workerMutation({
+  args: {
+    sessionId: v.id("coachingSessions"),
+    startsAt: v.number(),
+    lead: v.union(v.literal("24h"), v.literal("1h")),
+  },
+  returns: v.object({ notified: v.number() }),
+  handler: async (ctx, { sessionId, startsAt, lead }) => {
+    const session = await ctx.db.get(sessionId);
+    if (
+      session?.status !== "booked" ||
+      session.startsAt !== startsAt ||
+      Date.now() >= session.startsAt
+    ) {
+      return { notified: 0 };
+    }
+    const { student, users } = await familyUsers(ctx, session);
+    const when = formatParisDateTime(session.startsAt);
+    const body = `Séance de ${subjectLabels[session.subject].toLowerCase()} le ${when} (${session.durationMinutes} min).`;
+    const title = (name: string) =>
+      lead === "24h"
+        ? `Rappel : séance demain – ${name}`
+        : `Rappel : séance dans une heure – ${name}`;
+    const prefix = `${sessionReminderKeyPrefix(sessionId)}${startsAt}:${lead}:`;
+    let notified = 0;
+    for (const u of users) {
+      const id = await notify(ctx, {
+        userId: u._id,
+        kind: "session",
+        title: title(student ? student.firstName : "l’élève"),
+        body,
+        link: "/seances",
+        key: `${prefix}${u._id}`,
+      });
+      if (id) notified++;
+    }
+    const id = await notify(ctx, {
+      userId: session.coachId,
+      kind: "session",
+      title: title(student ? `${student.firstName} ${student.lastName}` : "l’élève"),
+      body,
+      link: "/coach/agenda",
+      key: `${prefix}${session.coachId}`,
+    });
+    if (id) notified++;
+    return { notified };
   },
 });
 

@@ -35,6 +35,11 @@ export interface NotifyInput {
   body: string;
   /** App path opened by the notification, e.g. "/coach/bilans/abc" (must start with "/"). */
   link?: string;
+  /**
+   * Makes the notification once-only (a second notify with the same key returns the first
+   * row) and withdrawable (withdrawNotifications). Must be unique to the recipient.
+   */
+  key?: string;
 }
 
 const zNotify = z.object({
@@ -65,14 +70,45 @@ export async function notify(
   }
   const user = await ctx.db.get(input.userId);
   if (!user || user.deactivatedAt !== undefined) return null;
+  if (input.key !== undefined) {
+    const existing = await ctx.db
+      .query("notifications")
+      .withIndex("by_key", (q) => q.eq("key", input.key))
+      .first();
+    if (existing) return existing._id;
+  }
   return await ctx.db.insert("notifications", {
     userId: input.userId,
     kind: input.kind,
     title: parsed.data.title,
     body: parsed.data.body,
     ...(parsed.data.link ? { link: parsed.data.link } : {}),
+    ...(input.key !== undefined ? { key: input.key } : {}),
     createdAt: Date.now(),
   });
+}
+
+/**
+ * Deletes the notifications whose key starts with `prefix` (e.g. a cancelled session's
+ * reminders, "session.remind:<sessionId>:"), at most `limit`; returns how many went.
+ */
+export async function withdrawNotifications(
+  ctx: MutationCtx,
+  prefix: string,
+  limit = 100,
+): Promise<number> {
+  if (prefix.length === 0) throw new Error("withdrawNotifications: empty prefix");
+  const rows = await ctx.db
+    .query("notifications")
+    .withIndex("by_key", (q) => q.gte("key", prefix).lt("key", `${prefix}\uffff`))
+    .take(limit);
+  for (const row of rows) await ctx.db.delete(row._id);
+  return rows.length;
+}
+
+/** The key prefix of one session's in-app reminders (coachingMail.remindInApp). */
+export function sessionReminderKeyPrefix(sessionId: Id<"coachingSessions">): string {
+  return `session.remind:${sessionId}:`;
 }
 
 /** Notifies each person once (duplicates removed). */

@@ -26,7 +26,7 @@ import { appError } from "../lib/errors";
 import { isAssignedCoach } from "./access";
 import { audit } from "./audit";
 import { cancelJob, enqueueJob } from "./jobs";
-import { notify } from "./notifications";
+import { notify, sessionReminderKeyPrefix, withdrawNotifications } from "./notifications";
 import { getWallet, postEntry } from "./wallets";
 
 const MINUTE = 60_000;
@@ -322,6 +322,8 @@ export async function cancelSession(
     updatedAt: now,
   });
   await cancelReminders(ctx, session);
+  // the in-app reminders already shown (coachingMail.remindInApp) go with the session
+  await withdrawNotifications(ctx, sessionReminderKeyPrefix(session._id));
   await tell(
     ctx,
     session,
@@ -379,6 +381,8 @@ export async function rescheduleSession(
     except: session._id,
   });
   await cancelReminders(ctx, session);
+  // reminders of the old time are withdrawn; the new time's come with its jobs
+  await withdrawNotifications(ctx, sessionReminderKeyPrefix(session._id));
   await ctx.db.patch(session._id, {
     startsAt,
     endsAt: startsAt + session.durationMinutes * MINUTE,

@@ -19,11 +19,19 @@ export const notificationTables = {
     /** Absent while unread (the unread index is over readAt = undefined). */
     readAt: v.optional(v.number()),
     createdAt: v.number(),
+    /**
+     * Set by events that may fire twice or be withdrawn (a session reminder:
+     * "session.remind:<sessionId>:<startsAt>:<lead>:<userId>"): one row per key, and a
+     * cancelled session removes its reminders by key prefix.
+     */
+    key: v.optional(v.string()),
   })
     // The centre: a person's notifications, newest first.
     .index("by_userId_and_createdAt", ["userId", "createdAt"])
     // The unread count and « tout marquer comme lu ».
     .index("by_userId_and_readAt", ["userId", "readAt"])
     // Retention removes the oldest first.
-    .index("by_createdAt", ["createdAt"]),
+    .index("by_createdAt", ["createdAt"])
+    // notify's once-per-key check and withdrawNotifications' prefix range.
+    .index("by_key", ["key"]),
 };

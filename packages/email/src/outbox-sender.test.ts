@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EmailSendError, type OutgoingEmail } from "./email-sender";
 import { OutboxSender, outboxFileName } from "./outbox-sender";
 import { samplePdf } from "./testing/sample-pdf";
+import { unsubscribeHeaders, unsubscribeUrl } from "./unsubscribe";
 
 let dir: string;
 beforeEach(() => {
@@ -35,6 +36,17 @@ const sender = () =>
 const emlFiles = () => readdirSync(dir).filter((f) => f.endsWith(".eml"));
 
 describe("OutboxSender", () => {
+  it("writes a reminder's List-Unsubscribe headers into the .eml", async () => {
+    const url = unsubscribeUrl("https://app.nexus-reussite.fr", "u1.session.sig");
+    const result = await sender().send(email({ headers: unsubscribeHeaders(url) }));
+    const parsed = await PostalMime.parse(readFileSync(result.outboxPath!, "utf8"));
+    const header = (key: string) => parsed.headers.find((h) => h.key === key)?.value;
+    expect(header("list-unsubscribe")).toBe(
+      "<https://app.nexus-reussite.fr/desabonnement/u1.session.sig>",
+    );
+    expect(header("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+  });
+
   it("writes one .eml file that parses back to the same message", async () => {
     const result = await sender().send(email());
     expect(result).toMatchObject({ provider: "outbox", deduplicated: false });

@@ -40,6 +40,21 @@ describe("coaching e-mails", () => {
     expect(email.text).not.toContain("rend les crédits");
   });
 
+  it("puts the RGPD footer on every message and the unsubscribe link on reminders only", async () => {
+    const links = {
+      privacyUrl: "https://app.test/confidentialite",
+      unsubscribeUrl: "https://app.test/desabonnement/tok",
+    };
+    const reminder = await renderSessionEmail({ ...session, kind: "remind24h", ...links });
+    expect(reminder.html).toContain('href="https://app.test/desabonnement/tok"');
+    expect(reminder.text).toContain("Ne plus recevoir les rappels de séance par e-mail");
+    expect(reminder.text).toContain("conformément au RGPD");
+    const confirmation = await renderSessionEmail({ ...session, ...links });
+    expect(confirmation.html).not.toContain("desabonnement");
+    expect(confirmation.html).toContain('href="https://app.test/confidentialite"');
+    expect(confirmation.text).toContain("conformément au RGPD");
+  });
+
   it("refuses bad props in French", async () => {
     await expect(
       renderSessionEmail({ ...session, joinUrl: "javascript:alert(1)" }),

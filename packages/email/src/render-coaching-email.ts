@@ -1,6 +1,9 @@
 // The coaching e-mails: booking confirmation (with an .ics invitation), reminders 24 h and 1 h
 // before, and the receipt of a paid payment (with its PDF). Props validated by zod; French texts
-// with Paris times; rendered with React Email (HTML and plain text).
+// with Paris times; rendered with React Email (HTML and plain text). Every message's footer has
+// the centre's address, the RGPD mention and the notice link; reminders (non-essential: the
+// person may turn « Séances » e-mails off) add the unsubscribe link. Confirmations and receipts
+// are transactional (essential): always sent, no unsubscribe link (docs/rgpd.md).
 import { formatParisDateTime, formatParisTime } from "@nexus/shared/coaching-time";
 import { formatEuros, paymentMethodLabels, paymentMethods } from "@nexus/shared/credits";
 import { subjectLabels, subjects } from "@nexus/shared/vocabulary";
@@ -10,6 +13,7 @@ import { createElement } from "react";
 import { z } from "zod";
 import { CoachingEmail, type CoachingEmailContent } from "./coaching-email-template";
 import { plainTextOptions, type RenderedEmail, zCentre } from "./email-content";
+import type { EmailFooter } from "./email-frame";
 
 const text = z.string().trim().min(1);
 
@@ -27,6 +31,10 @@ export const zSessionEmailProps = z.object({
   sessionsUrl: z.url({ protocol: /^https?$/ }),
   noticeHours: z.number().int().min(0),
   centre: zCentre,
+  /** The information notice on personal data (every e-mail links it). */
+  privacyUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Reminders only: the signed-out unsubscribe page (or the preferences page). */
+  unsubscribeUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type SessionEmailProps = z.input<typeof zSessionEmailProps>;
 
@@ -40,8 +48,29 @@ export const zReceiptEmailProps = z.object({
   reference: text,
   paidAt: z.number().int(),
   centre: zCentre,
+  privacyUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type ReceiptEmailProps = z.input<typeof zReceiptEmailProps>;
+
+/** The frame's footer: address, RGPD mention, notice link, unsubscribe link when given. */
+function coachingFooter(
+  centre: z.output<typeof zCentre>,
+  privacyUrl: string | undefined,
+  unsubscribeUrl?: string,
+): EmailFooter {
+  const reach = centre.email ?? centre.contact;
+  return {
+    lines: [
+      [centre.name, centre.address].filter(Boolean).join(" – "),
+      `Données personnelles : ${centre.name} traite ces données pour organiser les séances et leur paiement, conformément au RGPD${reach ? ` ; pour les consulter, les rectifier ou les faire supprimer : ${reach}` : ""}.`,
+    ],
+    privacyUrl: privacyUrl ?? centre.privacyUrl,
+    privacyLabel: "Vos données personnelles",
+    ...(unsubscribeUrl
+      ? { unsubscribeUrl, unsubscribeLabel: "Ne plus recevoir les rappels de séance par e-mail" }
+      : {}),
+  };
+}
 
 function parse<T extends z.ZodType>(schema: T, props: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(props);
@@ -94,7 +123,12 @@ export function sessionEmailContent(p: z.output<typeof zSessionEmailProps>) {
       { label: p.asCoach ? "Élève" : "Coach", value: p.asCoach ? p.studentName : p.coachName },
     ],
     button: { label: "Rejoindre la visio", url: p.joinUrl },
-    footer: p.asCoach
+    footer: coachingFooter(
+      p.centre,
+      p.privacyUrl,
+      p.kind === "confirm" ? undefined : p.unsubscribeUrl,
+    ),
+    closing: p.asCoach
       ? [`L’équipe ${p.centre.name}`]
       : [
           `Une annulation au moins ${p.noticeHours} h avant rend les crédits ; plus tard, ils restent dus. Vos séances : ${p.sessionsUrl}`,
@@ -132,7 +166,8 @@ export async function renderReceiptEmail(props: ReceiptEmailProps): Promise<Rend
       { label: "Référence", value: p.reference },
       { label: "Date", value: formatParisDateTime(p.paidAt) },
     ],
-    footer: [`L’équipe ${p.centre.name}`],
+    closing: [`L’équipe ${p.centre.name}`],
+    footer: coachingFooter(p.centre, p.privacyUrl),
   };
   return await renderContent(`Reçu de paiement ${p.reference} – ${p.centre.name}`, content);
 }

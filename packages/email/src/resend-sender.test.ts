@@ -4,6 +4,7 @@ import { isRetryableResendError, ResendSender } from "./resend-sender";
 import { createEmailSenderFromEnv } from "./sender-from-env";
 import { type FakeResend, startFakeResend } from "./testing/fake-resend-server";
 import { samplePdf } from "./testing/sample-pdf";
+import { unsubscribeHeaders, unsubscribeUrl } from "./unsubscribe";
 
 let fake: FakeResend;
 beforeAll(async () => {
@@ -170,5 +171,21 @@ describe("isRetryableResendError", () => {
     [401, "missing_api_key", false],
   ])("status %s %s → %s", (statusCode, name, expected) => {
     expect(isRetryableResendError({ statusCode, name, message: "" })).toBe(expected);
+  });
+});
+
+describe("ResendSender and unsubscribe headers", () => {
+  it("passes a reminder's List-Unsubscribe headers through the SDK", async () => {
+    const url = unsubscribeUrl("https://app.nexus-reussite.fr", "u1.session.sig");
+    await sender().send(
+      email({
+        idempotencyKey: "session.remind24h:s1:1:helene@example.fr",
+        headers: unsubscribeHeaders(url),
+      }),
+    );
+    expect(fake.requests[0]!.body.headers).toEqual({
+      "List-Unsubscribe": "<https://app.nexus-reussite.fr/desabonnement/u1.session.sig>",
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    });
   });
 });

@@ -3,6 +3,10 @@
 // (convex/coachingMail.ts: a cancelled or moved session, an unpaid payment send nothing); each
 // recipient's message is claimed as an `emails` row before the provider is called, so a retried
 // job sends only what did not go out.
+// Essential or not (docs/rgpd.md): a booking confirmation and a payment receipt are
+// transactional, always sent. Reminders are not: each one first records the in-app reminder
+// (coachingMail.remindInApp, idempotent), then e-mails only who kept « Séances » e-mails on,
+// with the signed-out unsubscribe link in the footer and the List-Unsubscribe headers.
 import { type EmailAttachment, EmailSendError } from "@nexus/email/email-sender";
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { redactSecrets } from "@nexus/shared/redact";
@@ -21,6 +25,8 @@ interface Message {
   text: string;
   template: string;
   attachments: EmailAttachment[];
+  /** List-Unsubscribe and List-Unsubscribe-Post on non-essential messages. */
+  headers?: Record<string, string>;
 }
 
 /** Sends each message once; throws (retryable) when any failed, after trying all. */
@@ -51,6 +57,7 @@ async function deliver(
         text: m.text,
         attachments: m.attachments,
         idempotencyKey: m.key,
+        ...(m.headers ? { headers: m.headers } : {}),
       });
       await convex.mutation(api.coachingMail.finishEmail, {
         emailId,
@@ -77,6 +84,12 @@ async function deliver(
     throw retryable ? new Error(message) : new NonRetryableError(message);
   }
   return { sent };
+}
+
+/** The centre block of the e-mails' footer (address, contact) from CENTRE_* settings. */
+function centreOf(services: PipelineServices) {
+  const { name, email, address } = services.centre;
+  return { name, contact: email, ...(address ? { address } : {}), ...(email ? { email } : {}) };
 }
 
 export function sessionConfirmHandler(services: PipelineServices) {
@@ -125,8 +138,35 @@ async function sessionMail(
   if (!context.send) return { skipped: context.reason };
   const { renderSessionEmail } = await import("@nexus/email/render-coaching-email");
   const { sessionIcs } = await import("@nexus/email/session-ics");
+  const { privacyNoticeUrl, unsubscribeHeaders, unsubscribeUrl } = await import(
+    "@nexus/email/unsubscribe"
+  );
+  let recipients = context.recipients.map((r) => ({
+    ...r,
+    unsubscribe: undefined as string | undefined,
+  }));
+  if (kind !== "confirm") {
+    await helpers.convex.mutation(api.coachingMail.remindInApp, {
+      sessionId: context.sessionId,
+      startsAt: context.startsAt,
+      lead: kind === "remind24h" ? "24h" : "1h",
+    });
+    const wishes = await helpers.convex.query(api.emailPreferences.recipients, {
+      userIds: recipients.map((r) => r.userId),
+      kind: "session",
+    });
+    recipients = recipients.flatMap((r) => {
+      const wish = wishes.find((w) => w.userId === r.userId);
+      if (wish && !wish.send) return [];
+      // No signing key on this deployment: the preferences page (signed in) instead, no header.
+      const unsubscribe = wish?.unsubscribeToken
+        ? unsubscribeUrl(services.appUrl, wish.unsubscribeToken)
+        : undefined;
+      return [{ ...r, unsubscribe }];
+    });
+  }
   const messages: Message[] = [];
-  for (const r of context.recipients) {
+  for (const r of recipients) {
     const email = await renderSessionEmail({
       kind,
       recipientName: r.name,
@@ -139,7 +179,11 @@ async function sessionMail(
       joinUrl: r.joinUrl,
       sessionsUrl: `${services.appUrl}${r.asCoach ? "/coach/agenda" : "/seances"}`,
       noticeHours: context.noticeHours,
-      centre: { name: services.centre.name, contact: services.centre.email },
+      centre: centreOf(services),
+      privacyUrl: services.centre.privacyUrl ?? privacyNoticeUrl(services.appUrl),
+      ...(kind === "confirm"
+        ? {}
+        : { unsubscribeUrl: r.unsubscribe ?? `${services.appUrl}/mes-donnees#preferences-email` }),
     });
     const attachments: EmailAttachment[] =
       kind === "confirm"
@@ -170,6 +214,7 @@ async function sessionMail(
       text: email.text,
       template: `session-${kind}`,
       attachments,
+      ...(r.unsubscribe ? { headers: unsubscribeHeaders(r.unsubscribe) } : {}),
     });
   }
   return await deliver(services, messages, helpers);
@@ -188,6 +233,7 @@ export function paymentReceiptHandler(services: PipelineServices) {
       if (!context.send) return { skipped: context.reason };
       const { renderReceiptEmail } = await import("@nexus/email/render-coaching-email");
       const { receiptPdf } = await import("@nexus/email/receipt-pdf");
+      const { privacyNoticeUrl } = await import("@nexus/email/unsubscribe");
       const email = await renderReceiptEmail({
         recipientName: context.to.name,
         studentName: context.studentName,
@@ -197,7 +243,8 @@ export function paymentReceiptHandler(services: PipelineServices) {
         method: context.method,
         reference: context.reference,
         paidAt: context.paidAt,
-        centre: { name: services.centre.name, contact: services.centre.email },
+        centre: centreOf(services),
+        privacyUrl: services.centre.privacyUrl ?? privacyNoticeUrl(services.appUrl),
       });
       const pdf = await receiptPdf({
         centreName: services.centre.name,
