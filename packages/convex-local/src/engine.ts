@@ -177,8 +177,16 @@ export const runtimeConsole = globalThis.console;
 
 const ROLLBACK = new Error("convex-local snapshot rollback");
 
-/** Documents whose JSON is longer are serialised on every read rather than cached. */
-const MAX_CACHED_JSON = 8_192;
+/**
+ * Documents whose JSON is longer are serialised on every read rather than cached. Documents of
+ * tables with a vector index are never cached (a chunk with its vector: ~30 KB each, 20,000 of
+ * them); others up to this size are (a bilan with its answers and synthesis is ~12 KB, read by
+ * every coach's and family's home page).
+ */
+const MAX_CACHED_JSON = 64 * 1024;
+
+/** Documents with vectors whose JSON is kept, the most recently read (~30 KB each). */
+const RECENT_VECTOR_DOCS = 1_000;
 
 /** "messages.js:list" / "messages" → "messages:list" / "messages:default". */
 export function canonicalUdfPath(udfPath: string): string {
@@ -920,13 +928,35 @@ export class ConvexEngine {
   }
 
   private readonly serializedDocs = new WeakMap<object, { json: string; size: number }>();
+  /**
+   * Documents with vectors, serialised recently (least recently used first): a search loads
+   * its ~40 candidates with their vectors (`ctx.db.get`), and writing 1536 numbers as decimal
+   * text costs ~0.5 ms a document. Bounded: 20,000 of them would take 600 MB.
+   */
+  private readonly recentVectorDocs = new Map<object, { json: string; size: number }>();
 
   private serializedDocument(doc: StoredDocument): { json: string; size: number } {
     let entry = this.serializedDocs.get(doc);
-    if (entry === undefined) {
-      entry = { json: JSON.stringify(convexToJson(doc)), size: getDocumentSize(doc) };
-      // Large documents (a chunk with its vector: ~30 KB) are not kept: memory.
-      if (entry.json.length <= MAX_CACHED_JSON) this.serializedDocs.set(doc, entry);
+    if (entry !== undefined) return entry;
+    const table = tableNameFromId(String(doc._id));
+    const hasVectors = table !== null && this.vectorCachesByTable.has(table);
+    if (hasVectors) {
+      entry = this.recentVectorDocs.get(doc);
+      if (entry !== undefined) {
+        this.recentVectorDocs.delete(doc);
+        this.recentVectorDocs.set(doc, entry);
+        return entry;
+      }
+    }
+    entry = { json: JSON.stringify(convexToJson(doc)), size: getDocumentSize(doc) };
+    if (hasVectors) {
+      this.recentVectorDocs.set(doc, entry);
+      if (this.recentVectorDocs.size > RECENT_VECTOR_DOCS) {
+        const oldest = this.recentVectorDocs.keys().next().value;
+        if (oldest !== undefined) this.recentVectorDocs.delete(oldest);
+      }
+    } else if (entry.json.length <= MAX_CACHED_JSON) {
+      this.serializedDocs.set(doc, entry);
     }
     return entry;
   }

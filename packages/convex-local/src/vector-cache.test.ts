@@ -80,6 +80,60 @@ describe("VectorIndexCache", () => {
     expect(cache().search(vector(), [{ $gt: [] }], 3)).toBe(null);
   });
 
+  // The grouping by filter value and the bounded top-k must give what a scan of every entry
+  // and a stable sort give, ties included (equal vectors keep index order; an updated document
+  // moves to the end). Mutants this catches: a group not updated on remove/update, ties broken
+  // another way, a narrowed filter dropping its other conditions.
+  test("grouped candidates and the top-k give the full scan's answer, ties in index order", () => {
+    const c = new VectorIndexCache({
+      name: "chunks.by_embedding",
+      table: "chunks",
+      vectorField: "embedding",
+      dimensions: 8,
+      filterFields: ["scope", "kind"],
+    });
+    const shared = vector();
+    const docs = new Map<string, { embedding: number[]; scope: string; kind: string }>();
+    const put = (id: string, doc: { embedding: number[]; scope: string; kind: string }) => {
+      docs.delete(id);
+      docs.set(id, doc);
+      c.add(id, doc);
+    };
+    for (let i = 0; i < 300; i++) {
+      put(`${i}chunks`, {
+        embedding: i % 4 === 0 ? [...shared] : vector(),
+        scope: `s${i % 6}`,
+        kind: i % 2 === 0 ? "a" : "b",
+      });
+    }
+    for (let i = 0; i < 300; i += 7) put(`${i}chunks`, { ...docs.get(`${i}chunks`)!, scope: "s1" });
+    for (let i = 3; i < 300; i += 11) {
+      docs.delete(`${i}chunks`);
+      c.remove(`${i}chunks`);
+    }
+    const filters: Array<[unknown[], (d: { scope: string; kind: string }) => boolean]> = [
+      [[], () => true],
+      [[eq("scope", "s1")], (d) => d.scope === "s1"],
+      [
+        [{ $or: [eq("scope", "s0"), eq("scope", "s1"), eq("scope", "s0")] }],
+        (d) => ["s0", "s1"].includes(d.scope),
+      ],
+      [[eq("scope", "s2"), eq("kind", "a")], (d) => d.scope === "s2" && d.kind === "a"],
+      [[{ $or: [eq("scope", "s3"), eq("kind", "a")] }], (d) => d.scope === "s3" || d.kind === "a"],
+      [[eq("scope", "none")], () => false],
+    ];
+    for (const query of [shared, vector()]) {
+      for (const [expressions, keep] of filters) {
+        const expected = [...docs]
+          .filter(([, d]) => keep(d))
+          .map(([id, d]) => ({ _id: id, _score: referenceCosine(query, d.embedding) }))
+          .sort((a, b) => b._score - a._score)
+          .slice(0, 25);
+        expect(c.search(query, expressions, 25)).toEqual(expected);
+      }
+    }
+  });
+
   test("specs come from the schema's vector indexes", () => {
     const tables = new Map([
       [

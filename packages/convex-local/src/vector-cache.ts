@@ -5,7 +5,10 @@
 // filter-field values as equality keys, updated on every commit. Scores are
 // computed with the same operations, in the same order, as convex-test's
 // cosine similarity, so results (and their `_score`) are identical to its scan;
-// only the repeated work per query is gone.
+// only the repeated work per query is gone. Entries are also grouped by filter value, so a
+// filter of equalities on one field (`q.or(q.eq("scope", a), q.eq("scope", b))`, the app's
+// only shape) scores only the documents it can match, and only the best `limit` are kept
+// (no sort of every score).
 import { isMarkedFloat32 } from "./log-records.ts";
 import { fieldValue, filterKeyOfJson, filterKeyOfValue } from "./text-search.ts";
 
@@ -25,6 +28,8 @@ interface Entry {
   sumSquares: number;
   /** filter field → equality key */
   filterKeys: Map<string, string>;
+  /** Order of the last add: ties in score keep the index order. */
+  seq: number;
 }
 
 type Predicate = (entry: Entry) => boolean;
@@ -59,9 +64,40 @@ export function compileVectorFilter(expression: unknown, filterFields: string[])
   return null;
 }
 
+/**
+ * The (field, equality keys) a filter can only match, when it is equalities on one field (or
+ * one equality), else null (every entry is a candidate).
+ */
+function narrowing(
+  expression: unknown,
+  filterFields: string[],
+): { field: string; keys: string[] } | null {
+  if (expression === null || typeof expression !== "object") return null;
+  const node = expression as Record<string, unknown>;
+  const children = Array.isArray(node.$or) ? node.$or : [node];
+  let field: string | null = null;
+  const keys: string[] = [];
+  for (const child of children) {
+    const eq = (child as Record<string, unknown> | null)?.$eq;
+    if (!Array.isArray(eq) || eq.length !== 2) return null;
+    const [a, b] = eq as Array<Record<string, unknown> | null>;
+    const f =
+      typeof a?.$field === "string" ? a.$field : typeof b?.$field === "string" ? b.$field : null;
+    const literal = a && "$literal" in a ? a : b && "$literal" in b ? b : null;
+    if (f === null || literal === null || !filterFields.includes(f)) return null;
+    if (field !== null && f !== field) return null;
+    field = f;
+    keys.push(filterKeyOfJson(literal.$literal));
+  }
+  return field === null ? null : { field, keys };
+}
+
 export class VectorIndexCache {
   readonly spec: VectorIndexSpec;
   private readonly entries = new Map<string, Entry>();
+  /** filter field → equality key → entries with that value */
+  private readonly groups = new Map<string, Map<string, Set<Entry>>>();
+  private nextSeq = 0;
 
   constructor(spec: VectorIndexSpec) {
     this.spec = spec;
@@ -72,7 +108,7 @@ export class VectorIndexCache {
   }
 
   add(id: string, doc: Record<string, unknown>): void {
-    this.entries.delete(id);
+    this.remove(id);
     const value = fieldValue(doc, this.spec.vectorField);
     // Documents without a numeric vector are not in the index (as on Convex).
     if (!Array.isArray(value)) return;
@@ -85,11 +121,45 @@ export class VectorIndexCache {
     for (const field of this.spec.filterFields) {
       filterKeys.set(field, filterKeyOfValue(fieldValue(doc, field)));
     }
-    this.entries.set(id, { id, vector, sumSquares, filterKeys });
+    const entry = { id, vector, sumSquares, filterKeys, seq: this.nextSeq++ };
+    this.entries.set(id, entry);
+    for (const [field, key] of filterKeys) {
+      const byKey = this.groups.get(field) ?? new Map<string, Set<Entry>>();
+      this.groups.set(field, byKey);
+      const group = byKey.get(key) ?? new Set<Entry>();
+      byKey.set(key, group);
+      group.add(entry);
+    }
   }
 
   remove(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
     this.entries.delete(id);
+    for (const [field, key] of entry.filterKeys) {
+      const byKey = this.groups.get(field);
+      const group = byKey?.get(key);
+      group?.delete(entry);
+      if (group?.size === 0) byKey?.delete(key);
+    }
+  }
+
+  /**
+   * The entries a filter can match, in no particular order, and whether they all do (a filter
+   * of equalities on one field, alone: its groups are exactly its matches).
+   */
+  private candidates(expressions: unknown[]): { entries: Iterable<Entry>; exact: boolean } {
+    for (const expression of expressions) {
+      const narrow = narrowing(expression, this.spec.filterFields);
+      if (narrow === null) continue;
+      const byKey = this.groups.get(narrow.field);
+      const out: Entry[] = [];
+      for (const key of new Set(narrow.keys)) {
+        for (const entry of byKey?.get(key) ?? []) out.push(entry);
+      }
+      return { entries: out, exact: expressions.length === 1 };
+    }
+    return { entries: this.entries.values(), exact: expressions.length === 0 };
   }
 
   /**
@@ -111,9 +181,15 @@ export class VectorIndexCache {
     const q = Float64Array.from(query);
     let normA = 0.0;
     for (let i = 0; i < q.length; i++) normA += (q[i] as number) * (q[i] as number);
-    const scored: Array<{ _id: string; _score: number }> = [];
-    for (const entry of this.entries.values()) {
-      if (!predicate(entry)) continue;
+    // The best `limit` so far, best first; ties in index order (seq), as a stable sort of the
+    // whole index would give.
+    const top: Array<{ entry: Entry; score: number }> = [];
+    const before = (a: { entry: Entry; score: number }, b: { entry: Entry; score: number }) =>
+      a.score > b.score || (a.score === b.score && a.entry.seq < b.entry.seq);
+    if (limit <= 0) return [];
+    const { entries, exact } = this.candidates(expressions);
+    for (const entry of entries) {
+      if (!exact && !predicate(entry)) continue;
       const v = entry.vector;
       let dot = 0.0;
       for (let i = 0; i < q.length; i++) dot += (q[i] as number) * (v[i] as number);
@@ -121,10 +197,14 @@ export class VectorIndexCache {
         normA === 0 || entry.sumSquares === 0
           ? 0
           : dot / (Math.sqrt(normA) * Math.sqrt(entry.sumSquares));
-      scored.push({ _id: entry.id, _score: score });
+      const item = { entry, score };
+      if (top.length === limit && !before(item, top[limit - 1]!)) continue;
+      let at = top.length;
+      while (at > 0 && before(item, top[at - 1]!)) at--;
+      top.splice(at, 0, item);
+      if (top.length > limit) top.pop();
     }
-    scored.sort((a, b) => b._score - a._score);
-    return scored.slice(0, limit);
+    return top.map(({ entry, score }) => ({ _id: entry.id, _score: score }));
   }
 }
 

@@ -160,6 +160,23 @@ describe("HTTP API with ConvexHttpClient", () => {
     expect(hits[0]?._score).toBeGreaterThan(hits[1]?._score ?? 1);
   });
 
+  // Documents with vectors are read through a bounded cache of their JSON (engine.ts
+  // recentVectorDocs), keyed by the document version. Mutant this catches: the cache keyed by
+  // id (an edited document read back with its old body and vector).
+  test("a document with a vector read, edited and read again comes back as edited", async () => {
+    const id = await client.mutation(api.messages.send, {
+      channel: "vec-edit",
+      author: "a",
+      body: "before",
+      embedding: [0.5, 0.25, 0.125],
+    });
+    const first = await client.query(api.messages.list, { channel: "vec-edit" });
+    expect(first.map((row) => [row.body, row.embedding])).toEqual([["before", [0.5, 0.25, 0.125]]]);
+    await client.mutation(api.messages.edit, { id, body: "after" });
+    const again = await client.query(api.messages.list, { channel: "vec-edit" });
+    expect(again.map((row) => [row.body, row.embedding])).toEqual([["after", [0.5, 0.25, 0.125]]]);
+  });
+
   test("function log lines are returned to the client", async () => {
     logs.length = 0;
     await client.mutation(api.messages.send, { channel: "h5", author: "a", body: "logged" });
