@@ -124,9 +124,11 @@ describe("freemium quota", () => {
 });
 
 describe("parental consent", () => {
-  it("a seconde student asks only once a parent has consented", async () => {
+  it("a student under 15 asks only once a parent has consented", async () => {
     const { t, world } = await freshWorld();
-    await t.run(async (ctx) => ctx.db.patch(world.students.own, { niveau: "seconde" }));
+    // 14 all year long: born on 1 January fourteen years before this year
+    const birthDate = `${new Date().getUTCFullYear() - 14}-01-01`;
+    await t.run(async (ctx) => ctx.db.patch(world.students.own, { niveau: "seconde", birthDate }));
     const conversationId = await start(t);
     await expect(
       as(t, "eleve").mutation(api.aria.ask, { conversationId, text: "Une question" }),

@@ -11,7 +11,7 @@ import {
   noticeAcknowledged,
   PARENTAL_ARIA_VERSION,
   parentalAriaConsent,
-  presumedUnder15,
+  parentalConsentNeeded,
   withdrawParentalAriaConsent,
 } from "./model/consents";
 
@@ -51,11 +51,13 @@ export const ariaStatus = userQuery({
   handler: async (ctx, { studentId }) => {
     requireAnyRole(ctx.user);
     const student = await requireReadableStudent(ctx, ctx.user, studentId);
-    const status = await ariaAllowed(ctx, studentId);
+    // Date.now() in a query: the day's rule; the page re-reads it on each visit.
+    const now = Date.now();
+    const status = await ariaAllowed(ctx, studentId, now);
     const consent = await parentalAriaConsent(ctx, studentId);
     return {
       allowed: status.allowed,
-      needsParentalConsent: presumedUnder15(student),
+      needsParentalConsent: parentalConsentNeeded(student, now),
       ...(consent ? { consentedAt: consent.givenAt } : {}),
       version: PARENTAL_ARIA_VERSION,
     };

@@ -418,6 +418,44 @@ describe("consent for ARIA", () => {
     expect(await status()).toMatchObject({ allowed: false });
   });
 
+  it("asks for it until the 15th birthday in Paris, and while no birth date is known", async () => {
+    // Born 2 December 2011: 15 from 00:00 in Paris on 2 December 2026 (23:00 UTC the day before).
+    const parisMidnight = Date.UTC(2026, 11, 1, 23, 0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(parisMidnight - 60_000);
+      const { t, world } = await freshWorld();
+      const fam = await family(t, world);
+      const status = () => as(t, "parent").query(api.consents.ariaStatus, { studentId: fam.chloe });
+      // no birth date: consent needed
+      expect(await status()).toMatchObject({ allowed: false, needsParentalConsent: true });
+      await expect(
+        as(t, "assistante").mutation(api.students.update, {
+          studentId: fam.chloe,
+          birthDate: "2011-02-30",
+        }),
+      ).rejects.toMatchObject({
+        data: { message: "La date de naissance doit être une date valide (AAAA-MM-JJ)." },
+      });
+      await as(t, "assistante").mutation(api.students.update, {
+        studentId: fam.chloe,
+        birthDate: "2011-12-02",
+      });
+      // one minute before midnight in Paris: still 14
+      expect(await status()).toMatchObject({ allowed: false, needsParentalConsent: true });
+      vi.setSystemTime(parisMidnight);
+      expect(await status()).toMatchObject({ allowed: true, needsParentalConsent: false });
+      // the birth date removed: unknown again, consent needed again
+      await as(t, "assistante").mutation(api.students.update, {
+        studentId: fam.chloe,
+        birthDate: null,
+      });
+      expect(await status()).toMatchObject({ allowed: false, needsParentalConsent: true });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("shows the notice until the current version is acknowledged", async () => {
     const { t } = await freshWorld();
     expect(await as(t, "coach").query(api.consents.noticeStatus, {})).toMatchObject({

@@ -35,6 +35,8 @@ export const create = userMutation({
     statut: vStatut,
     specialites: v.array(v.string()),
     school: v.optional(v.string()),
+    /** "YYYY-MM-DD"; decides ARIA's parental consent (docs/rgpd.md). */
+    birthDate: v.optional(v.string()),
     userId: v.optional(v.id("users")),
   },
   returns: v.id("students"),
@@ -53,6 +55,8 @@ export const update = userMutation({
     statut: v.optional(vStatut),
     specialites: v.optional(v.array(v.string())),
     school: v.optional(v.string()),
+    /** "YYYY-MM-DD"; null: unknown (ARIA then needs a parent's consent). */
+    birthDate: v.optional(v.union(v.string(), v.null())),
     userId: v.optional(v.id("users")),
     /** School holiday zone for the dated plan; null: none (no holidays skipped). */
     holidayZone: v.optional(v.union(vHolidayZone, v.null())),

@@ -101,6 +101,8 @@ export async function makeWorld(t: T): Promise<World> {
         firstName,
         lastName: "Test",
         niveau: "premiere",
+        // 16 or 17 whatever the day the tests run: ARIA needs no parental consent
+        birthDate: `${new Date(now).getUTCFullYear() - 17}-03-14`,
         statut: "scolarise",
         specialites: ["Mathématiques"],
         userId,

@@ -1,10 +1,11 @@
 // Consents and acknowledgements, versioned and dated (docs/rgpd.md):
 // - "notice": the information notice, shown at first sign-in (and after each new version)
 //   until the person acknowledges it;
-// - "parental_aria": a parent's consent for a child presumed under 15 to use ARIA. No birth
-//   date is recorded, so every élève in seconde is presumed possibly under 15 (première and
-//   terminale are 16 or older); ARIA calls `ariaAllowed` before any use.
+// - "parental_aria": a parent's consent for ARIA, needed while the élève is under 15 on the
+//   Paris calendar day, or while staff have recorded no birth date (@nexus/shared/birth-date
+//   needsParentalConsent); ARIA calls `ariaAllowed` before any use.
 // A new version of a text is a new row: the old consent stays as the record of what was agreed.
+import { needsParentalConsent } from "@nexus/shared/birth-date";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
@@ -43,9 +44,9 @@ export async function acknowledgeNotice(ctx: MutationCtx, userId: Id<"users">): 
   });
 }
 
-/** Whether the élève is presumed possibly under 15 (see the header). */
-export function presumedUnder15(student: Doc<"students">): boolean {
-  return student.niveau === "seconde";
+/** Whether ARIA needs a parent's consent for this élève at `now` (see the header). */
+export function parentalConsentNeeded(student: Doc<"students">, now: number): boolean {
+  return needsParentalConsent(student.birthDate, now);
 }
 
 /** The current parental consent for ARIA of this student, if any and not withdrawn. */
@@ -71,17 +72,21 @@ export type AriaConsent =
  * For ARIA: may this student use it now? Call before any ARIA use (and refuse with `message`
  * when not allowed). Reads the student row and at most one consent row.
  */
-export async function ariaAllowed(ctx: QueryCtx, studentId: Id<"students">): Promise<AriaConsent> {
+export async function ariaAllowed(
+  ctx: QueryCtx,
+  studentId: Id<"students">,
+  now = Date.now(),
+): Promise<AriaConsent> {
   const student = await ctx.db.get(studentId);
   if (!student) throw appError("NOT_FOUND", "Élève introuvable.");
-  if (!presumedUnder15(student)) return { allowed: true, reason: "15_or_older" };
+  if (!parentalConsentNeeded(student, now)) return { allowed: true, reason: "15_or_older" };
   const consent = await parentalAriaConsent(ctx, studentId);
   if (consent) return { allowed: true, reason: "parental_consent", consentedAt: consent.givenAt };
   return {
     allowed: false,
     reason: "parental_consent_required",
     message:
-      "ARIA n’est pas encore disponible : un parent doit d’abord donner son accord depuis son espace (élève de moins de 15 ans).",
+      "ARIA n’est pas encore disponible : un parent doit d’abord donner son accord depuis son espace (élève de moins de 15 ans ou date de naissance non renseignée).",
   };
 }
 

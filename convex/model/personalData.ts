@@ -90,7 +90,8 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   entry({
     table: "students",
     label: "Fiche élève",
-    description: "The student record: names, level, status, school, specialities, availability.",
+    description:
+      "The student record: names, birth date, level, status, school, specialities, availability.",
     export: true,
     refs: {
       userId: {

@@ -47,6 +47,8 @@ export interface DemoStudent {
   statut: Statut;
   specialites: string[];
   school?: string;
+  /** "YYYY-MM-DD": all 15 or older, so ARIA needs no parental consent for them. */
+  birthDate: string;
   /** School holiday zone of the school's académie (none for a candidat libre: no skipping). */
   holidayZone?: HolidayZone;
   /** Hours a week declared available for personal work in a subject. */
@@ -59,6 +61,7 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     firstName: "Camille",
     lastName: "Durand",
     niveau: "terminale",
+    birthDate: "2009-02-11",
     statut: "scolarise",
     specialites: ["Mathématiques", "NSI"],
     school: "Lycée Victor-Hugo, Paris",
@@ -70,6 +73,7 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     firstName: "Lucas",
     lastName: "Durand",
     niveau: "premiere",
+    birthDate: "2010-06-23",
     statut: "scolarise",
     specialites: ["Mathématiques", "Physique-chimie", "SVT"],
     school: "Lycée Victor-Hugo, Paris",
@@ -81,6 +85,7 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     firstName: "Yasmine",
     lastName: "Haddad",
     niveau: "premiere",
+    birthDate: "2010-11-05",
     statut: "scolarise",
     specialites: ["Mathématiques", "SES", "HGGSP"],
     school: "Lycée Jean-Moulin, Lyon",
@@ -92,6 +97,7 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     firstName: "Théo",
     lastName: "Lambert",
     niveau: "terminale",
+    birthDate: "2009-09-30",
     statut: "scolarise",
     specialites: ["Mathématiques", "Physique-chimie"],
     school: "Lycée Montaigne, Bordeaux",
@@ -102,6 +108,7 @@ export const DEMO_STUDENTS: readonly DemoStudent[] = [
     firstName: "Inès",
     lastName: "Fontaine",
     niveau: "terminale",
+    birthDate: "2008-04-17",
     statut: "candidat_libre",
     specialites: ["NSI", "Mathématiques"],
     weeklyAvailabilityHours: 6,
@@ -433,6 +440,10 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
       });
       student = (await ctx.db.get(id))!;
       created.students += 1;
+    } else if (student.birthDate === undefined) {
+      // seeded before birth dates were recorded
+      await ctx.db.patch(student._id, { birthDate: demo.birthDate });
+      student = (await ctx.db.get(student._id))!;
     }
     students.set(demo.accountEmail, student);
   }

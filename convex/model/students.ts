@@ -1,6 +1,8 @@
 // Students and their relationships (guardianships, coach assignments).
 // Callers check roles first (students.ts); these functions enforce the data
 // rules: linked accounts hold the right role, links are unique and idempotent.
+
+import { zBirthDate } from "@nexus/shared/birth-date";
 import type { Niveau, Statut } from "@nexus/shared/domain";
 import type { HolidayZone } from "@nexus/shared/school-calendar";
 import { MAX_SPECIALITES, textLimits } from "@nexus/shared/text";
@@ -60,6 +62,18 @@ export function cleanIdentity<T extends Partial<StudentIdentity>>(fields: T): T 
   return out as T;
 }
 
+/** A birth date staff entered, checked (real date, plausible age); French INVALID_ARGUMENT. */
+export function cleanBirthDate(value: string, now: number): string {
+  const parsed = zBirthDate(now).safeParse(value);
+  if (!parsed.success) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      parsed.error.issues[0]?.message ?? "Date de naissance invalide.",
+    );
+  }
+  return parsed.data;
+}
+
 /** An élève account may back at most one student row. */
 async function requireFreeStudentAccount(ctx: MutationCtx, userId: Id<"users">) {
   await requireUserWithRole(
@@ -80,13 +94,15 @@ async function requireFreeStudentAccount(ctx: MutationCtx, userId: Id<"users">) 
 export async function createStudent(
   ctx: MutationCtx,
   actor: Doc<"users">,
-  fields: StudentIdentity & { userId?: Id<"users"> },
+  fields: StudentIdentity & { userId?: Id<"users">; birthDate?: string },
   now: number,
 ): Promise<Id<"students">> {
-  const identity = cleanIdentity(fields);
+  const { birthDate, ...rest } = fields;
+  const identity = cleanIdentity(rest);
   if (fields.userId !== undefined) await requireFreeStudentAccount(ctx, fields.userId);
   const studentId = await ctx.db.insert("students", {
     ...identity,
+    ...(birthDate?.trim() ? { birthDate: cleanBirthDate(birthDate, now) } : {}),
     userId: fields.userId,
     createdAt: now,
     updatedAt: now,
@@ -143,15 +159,20 @@ export async function updateStudent(
   ctx: MutationCtx,
   actor: Doc<"users">,
   studentId: Id<"students">,
-  allFields: Partial<StudentIdentity> & StudentPlanning & { userId?: Id<"users"> },
+  allFields: Partial<StudentIdentity> &
+    StudentPlanning & { userId?: Id<"users">; birthDate?: string | null },
   now: number,
 ): Promise<void> {
   const student = await ctx.db.get(studentId);
   if (!student) throw appError("NOT_FOUND", "Élève introuvable.");
-  const { holidayZone, weeklyAvailabilityHours, ...fields } = allFields;
+  const { holidayZone, weeklyAvailabilityHours, birthDate, ...fields } = allFields;
   const patch = {
     ...cleanIdentity(fields),
     ...planningPatch({ holidayZone, weeklyAvailabilityHours }),
+    // null or "" clears it (consent is then required again for ARIA)
+    ...(birthDate === undefined
+      ? {}
+      : { birthDate: birthDate?.trim() ? cleanBirthDate(birthDate, now) : undefined }),
   };
   if (fields.userId !== undefined && fields.userId !== student.userId) {
     await requireFreeStudentAccount(ctx, fields.userId);

@@ -39,6 +39,11 @@ export const peopleTables = {
     statut: vStatut,
     specialites: v.array(v.string()),
     school: v.optional(v.string()),
+    /**
+     * "YYYY-MM-DD", set by staff. Decides whether ARIA needs a parent's consent (under 15 on
+     * the Paris day, or unknown: @nexus/shared/birth-date). Exported and erased with the record.
+     */
+    birthDate: v.optional(v.string()),
     /** The student's own account, when they have one. */
     userId: v.optional(v.id("users")),
     /** School holiday zone: the report's dated plan skips its holidays; absent: none skipped. */

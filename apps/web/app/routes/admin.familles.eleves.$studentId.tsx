@@ -3,6 +3,7 @@
 // coaches (assign/unassign), all live.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
+import { formatBirthDate } from "@nexus/shared/birth-date";
 import { niveauLabels } from "@nexus/shared/vocabulary";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -85,6 +86,11 @@ export default function StudentPage() {
             {student.specialites.length ? student.specialites.join(", ") : "Aucune indiquée"}
           </Item>
           <Item term="Établissement">{student.school ?? "Non renseigné"}</Item>
+          <Item term="Date de naissance">
+            {student.birthDate
+              ? formatBirthDate(student.birthDate)
+              : "Non renseignée (accord parental demandé pour ARIA)"}
+          </Item>
           <Item term="Zone de vacances">{zoneLabel(student.holidayZone)}</Item>
           <Item term="Disponibilité">{availabilityLabel(student.weeklyAvailabilityHours)}</Item>
         </dl>
@@ -157,7 +163,12 @@ function EditStudent({ student }: { student: FunctionReturnType<typeof api.stude
           student={student}
           submitLabel="Enregistrer"
           onSubmit={(values) =>
-            update({ studentId: student._id, ...values, school: values.school ?? "" })
+            update({
+              studentId: student._id,
+              ...values,
+              school: values.school ?? "",
+              birthDate: values.birthDate ?? null,
+            })
           }
           onDone={() => setOpen(false)}
         />

@@ -56,8 +56,9 @@ export default function Confidentialite() {
       <h2 className="pt-2 text-xl font-semibold text-brand-900">Élèves de moins de 15 ans</h2>
       <p>
         L’accord d’un parent est demandé avant toute utilisation de l’assistant ARIA par un élève de
-        moins de 15 ans. Cet accord est daté, peut être retiré à tout moment, et son texte est
-        versionné.
+        moins de 15 ans (âge compté au jour près, heure de Paris), ou dont la date de naissance n’a
+        pas été communiquée au centre. Cet accord est daté, peut être retiré à tout moment, et son
+        texte est versionné.
       </p>
       <h2 className="pt-2 text-xl font-semibold text-brand-900">Vos droits</h2>
       <p>

@@ -376,9 +376,8 @@ function AriaConsents({
     <Card aria-labelledby="aria-titre">
       <CardTitle id="aria-titre">ARIA : accord parental</CardTitle>
       <CardDescription>
-        Un élève de moins de 15 ans n’utilise l’assistant ARIA qu’avec l’accord d’un parent. Sans
-        date de naissance enregistrée, tout élève de seconde est considéré comme pouvant avoir moins
-        de 15 ans.
+        Un élève de moins de 15 ans n’utilise l’assistant ARIA qu’avec l’accord d’un parent. Tant
+        que sa date de naissance n’est pas enregistrée par le centre, l’accord est aussi demandé.
       </CardDescription>
       <ul className="divide-y divide-slate-200">
         {people.map((child) => (

@@ -72,6 +72,9 @@ describe("student form", () => {
     form.set("niveau", "cm2");
     form.set("school", "Lycée Pasteur");
     expect(studentFromForm(form)).toMatchObject({ niveau: "seconde", school: "Lycée Pasteur" });
+    expect(studentFromForm(form)).not.toHaveProperty("birthDate");
+    form.set("birthDate", "2011-12-02");
+    expect(studentFromForm(form)).toMatchObject({ birthDate: "2011-12-02" });
   });
 });
 

@@ -77,6 +77,8 @@ export interface StudentFormValues {
   statut: Statut;
   specialites: string[];
   school?: string;
+  /** "YYYY-MM-DD" from the date field; absent when left empty. */
+  birthDate?: string;
 }
 
 /** Reads the élève form; the server checks lengths and required names again. */
@@ -85,6 +87,7 @@ export function studentFromForm(form: FormData): StudentFormValues {
   const niveau = text("niveau");
   const statut = text("statut");
   const school = text("school").trim();
+  const birthDate = text("birthDate").trim();
   return {
     firstName: text("firstName"),
     lastName: text("lastName"),
@@ -92,6 +95,7 @@ export function studentFromForm(form: FormData): StudentFormValues {
     statut: statut === "candidat_libre" ? "candidat_libre" : "scolarise",
     specialites: parseSpecialites(text("specialites")),
     ...(school ? { school } : {}),
+    ...(birthDate ? { birthDate } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-// The élève form (create and edit): niveau, statut, spécialités, school. Submits through the
+// The élève form (create and edit): niveau, statut, spécialités, school, birth date. Submits through the
 // given Convex mutation; the server's INVALID_ARGUMENT message is shown in French under it.
 import type { Doc } from "@convex/_generated/dataModel";
 import { niveauLabels, niveaux, statuts } from "@nexus/shared/vocabulary";
@@ -129,6 +129,23 @@ export function StudentForm({
           defaultValue={student?.school}
           autoComplete="off"
         />
+      </div>
+      <div>
+        <label htmlFor={`${id}-naissance`} className={label}>
+          Date de naissance <span className="font-normal text-slate-700">(facultatif)</span>
+        </label>
+        <input
+          id={`${id}-naissance`}
+          name="birthDate"
+          type="date"
+          className={field}
+          defaultValue={student?.birthDate}
+          aria-describedby={`${id}-naissance-aide`}
+          autoComplete="off"
+        />
+        <p id={`${id}-naissance-aide`} className="mt-1 text-sm text-slate-700">
+          Avant 15 ans, ou sans date de naissance, l’assistant ARIA demande l’accord d’un parent.
+        </p>
       </div>
       {error ? (
         <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-900">
