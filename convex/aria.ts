@@ -452,31 +452,58 @@ export const interruptAnswer = workerMutation({
   },
 });
 
-/** The answer's student and subject: the search scope comes from here, never from text. */
+/**
+ * The answer's student, subject and question: the search scope comes from here, never from
+ * text. The question lets the worker retrieve at the same time as it starts the answer.
+ */
 export const answerScope = internalQuery({
   args: { messageId: v.id("ariaMessages") },
-  returns: v.union(v.null(), v.object({ studentId: v.id("students"), subject: vSubject })),
+  returns: v.union(
+    v.null(),
+    v.object({ studentId: v.id("students"), subject: vSubject, question: v.string() }),
+  ),
   handler: async (ctx, { messageId }) => {
     const message = await ctx.db.get(messageId);
     const conversation = message ? await ctx.db.get(message.conversationId) : null;
-    return conversation
-      ? { studentId: conversation.studentId, subject: conversation.subject }
-      : null;
+    if (!message || !conversation) return null;
+    const question = message.questionId ? await ctx.db.get(message.questionId) : null;
+    return {
+      studentId: conversation.studentId,
+      subject: conversation.subject,
+      question: question?.text ?? "",
+    };
   },
 });
 
-/** Knowledge passages for an answer: global chunks and the student's own documents only. */
+type AnswerScope = {
+  studentId: Id<"students">;
+  subject: "maths" | "nsi" | "physique-chimie";
+  question: string;
+} | null;
+
+/** The text to search with: the given query, else the answer's own question. */
+function searchText(scope: NonNullable<AnswerScope>, query: string | undefined): string {
+  return (query ?? scope.question).trim().slice(0, 1000);
+}
+
+/**
+ * Knowledge passages for an answer: global chunks and the student's own documents only.
+ * Without `query`, searches with the answer's question (the worker retrieves while it
+ * starts the answer, before it has the question in hand).
+ */
 export const retrieve = workerAction({
-  args: { messageId: v.id("ariaMessages"), query: v.string(), limit: v.optional(v.number()) },
+  args: {
+    messageId: v.id("ariaMessages"),
+    query: v.optional(v.string()),
+    limit: v.optional(v.number()),
+  },
   returns: v.array(vSearchHit),
   handler: async (ctx, { messageId, query, limit }): Promise<SearchHit[]> => {
-    const scope: {
-      studentId: Id<"students">;
-      subject: "maths" | "nsi" | "physique-chimie";
-    } | null = await ctx.runQuery(internal.aria.answerScope, { messageId });
-    if (!scope) return [];
+    const scope: AnswerScope = await ctx.runQuery(internal.aria.answerScope, { messageId });
+    const text = scope ? searchText(scope, query) : "";
+    if (!scope || text.length === 0) return [];
     return await hybridSearch(ctx, {
-      query: query.slice(0, 1000),
+      query: text,
       subject: scope.subject,
       studentIds: [scope.studentId],
       limit: limit ?? 6,
@@ -500,16 +527,14 @@ export const memoryTexts = internalQuery({
 
 /** The student's remembered facts closest to the question (3 at most, a minimum similarity). */
 export const recall = workerAction({
-  args: { messageId: v.id("ariaMessages"), query: v.string() },
+  args: { messageId: v.id("ariaMessages"), query: v.optional(v.string()) },
   returns: v.array(v.string()),
   handler: async (ctx, { messageId, query }): Promise<string[]> => {
-    const scope: { studentId: Id<"students"> } | null = await ctx.runQuery(
-      internal.aria.answerScope,
-      { messageId },
-    );
-    if (!scope) return [];
+    const scope: AnswerScope = await ctx.runQuery(internal.aria.answerScope, { messageId });
+    const text = scope ? searchText(scope, query) : "";
+    if (!scope || text.length === 0) return [];
     const embedder = createEmbedderFromEnv(process.env);
-    const [vector] = await embedder.embed([query.slice(0, 1000)]);
+    const [vector] = await embedder.embed([text]);
     const hits = await ctx.vectorSearch("ariaMemories", "by_embedding", {
       vector: vector!,
       limit: 3,

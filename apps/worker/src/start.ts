@@ -88,6 +88,10 @@ export async function startWorker(env: Record<string, string | undefined>): Prom
     await client.close();
     return 1;
   }
+  // ARIA's first answer must not pay for loading the tutor's modules (decision 0008).
+  if ((config.concurrency["aria.answer"] ?? 0) > 0) {
+    services.tutor().catch((error) => log.warn("pipeline.tutor_failed", errorFields(error)));
+  }
   await stopped;
   await services.close();
   await health.close();

@@ -34,24 +34,32 @@ export function ariaAnswerHandler(services: Pick<PipelineServices, "tutor">) {
         jobId: job.id as Id<"jobs">,
         attempt: job.attempt,
       };
+      // Phase times since the question was asked (job.createdAt), logged for the bench.
+      const since = () => Date.now() - job.createdAt;
+      const timing: Record<string, number> = { pickedUpMs: since() };
+      // Everything before the first token at once (decision 0008): the answer's start, the
+      // passages and memories (searched with the message's own question) and the tutor.
+      // A retrieval that fails is awaited (and thrown) only once the answer is known to be ours.
+      const retrieval = Promise.all([
+        convex.action(api.aria.retrieve, { messageId: ref.messageId, limit: 6 }),
+        convex.action(api.aria.recall, { messageId: ref.messageId }),
+      ]);
+      retrieval.catch(() => {});
+      const tutorReady = services.tutor();
+      tutorReady.catch(() => {});
       const context = await convex.mutation(api.aria.startAnswer, ref);
+      timing.startedMs = since();
       if (!context) return { skipped: "réponse supprimée ou déjà terminée" };
-      const tutor = await services.tutor();
+      const tutor = await tutorReady;
+      timing.tutorMs = since();
       const interrupt = async (reason: string) => {
         await convex.mutation(api.aria.interruptAnswer, { ...ref, reason });
         return { interrupted: reason };
       };
       if (context.text.length > 0 && !tutor.deterministic) return await interrupt(RESTART_MESSAGE);
 
-      const passages = await convex.action(api.aria.retrieve, {
-        messageId: ref.messageId,
-        query: context.question,
-        limit: 6,
-      });
-      const memories = await convex.action(api.aria.recall, {
-        messageId: ref.messageId,
-        query: context.question,
-      });
+      const [passages, memories] = await retrieval;
+      timing.retrievedMs = since();
       const writer = new ChunkWriter(convex, ref, context);
       const stream = tutor.answer(
         {
@@ -74,6 +82,7 @@ export function ariaAnswerHandler(services: Pick<PipelineServices, "tutor">) {
             break;
           }
           if (!(await writer.push(next.value))) break;
+          timing.firstTextMs ??= since();
         }
         await writer.flush();
       } catch (error) {
@@ -86,6 +95,7 @@ export function ariaAnswerHandler(services: Pick<PipelineServices, "tutor">) {
           error instanceof TutorError ? error.message : "ARIA n'a pas pu terminer sa réponse.",
         );
       }
+      log.info("aria.answer_timing", timing);
       if (writer.state === "stopped") return { stopped: true };
       if (writer.state === "leak") return await interrupt(LEAK_MESSAGE);
       if (writer.state === "mismatch" || !writer.resumed) return await interrupt(RESTART_MESSAGE);
