@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { mondayOf } from "../../../convex/model/stats";
 import { centreCounts } from "../bench/centre/generate.ts";
 import {
   centreCalls,
@@ -72,7 +73,19 @@ describe("a centre at a tenth of its size", () => {
     try {
       const byKindAndStatus = new Map<string, number>();
       const counters = new Map<string, number>();
+      // The dashboard's weekly summaries against a recount of the daily/weekly counter rows.
+      const recount = new Map<string, number>();
+      const summaries = new Map<string, number>();
       for (const [id, doc] of state.documents) {
+        if (/^[0-9]+statCounters$/.test(id)) {
+          const key = `${doc.metric} ${mondayOf(String(doc.bucket))} ${doc.key}`;
+          recount.set(key, (recount.get(key) ?? 0) + Number(doc.count));
+        }
+        if (/^[0-9]+statWeeks$/.test(id)) {
+          for (const entry of doc.entries as Array<{ key: string; count: number }>) {
+            summaries.set(`${doc.metric} ${doc.week} ${entry.key}`, entry.count);
+          }
+        }
         if (id.endsWith("jobs") && /^[0-9]+jobs$/.test(id)) {
           const key = `${doc.kind}|${doc.status}`;
           byKindAndStatus.set(key, (byKindAndStatus.get(key) ?? 0) + 1);
@@ -82,6 +95,8 @@ describe("a centre at a tenth of its size", () => {
         }
       }
       expect(Object.fromEntries(counters)).toEqual(Object.fromEntries(byKindAndStatus));
+      expect(summaries.size).toBeGreaterThan(100);
+      expect(Object.fromEntries(summaries)).toEqual(Object.fromEntries(recount));
       expect(byKindAndStatus.get("aria.answer|completed")).toBeGreaterThan(0);
       expect([...byKindAndStatus.keys()].some((key) => key.endsWith("|failed"))).toBe(true);
     } finally {
