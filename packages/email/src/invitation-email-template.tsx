@@ -1,19 +1,9 @@
 // React Email template of an invitation to the centre's space: who invites, as what, the
 // single-use link and its expiry. Presentation only: texts arrive ready from
-// render-invitation-email.ts.
-import {
-  Body,
-  Button,
-  Container,
-  Head,
-  Heading,
-  Hr,
-  Html,
-  Link,
-  Preview,
-  Section,
-  Text,
-} from "@react-email/components";
+// render-invitation-email.ts. Inside the shared frame (email-frame.tsx); an invitation is
+// transactional: no unsubscribe link.
+import { Button, Heading, Hr, Link, Section, Text } from "@react-email/components";
+import { colors, EmailFrame, paragraph } from "./email-frame";
 
 export interface InvitationEmailContent {
   preview: string;
@@ -29,86 +19,60 @@ export interface InvitationEmailContent {
   signature: string[];
 }
 
-const colors = { navy: "#1F3A5F", accent: "#2A9D8F", ink: "#1E2430", muted: "#5F6B7A" };
-const font = "'DejaVu Sans', Verdana, Arial, sans-serif";
-const paragraph = { color: colors.ink, fontSize: 15, lineHeight: "23px" };
-
 export function InvitationEmail(props: InvitationEmailContent) {
   return (
-    <Html lang="fr" dir="ltr">
-      <Head />
-      <Preview>{props.preview}</Preview>
-      <Body style={{ backgroundColor: "#F2F5F9", fontFamily: font, margin: 0, padding: "24px 0" }}>
-        <Container style={{ backgroundColor: "#FFFFFF", maxWidth: 560, borderRadius: 6 }}>
-          <Section
-            style={{
-              backgroundColor: colors.navy,
-              borderBottom: `4px solid ${colors.accent}`,
-              borderRadius: "6px 6px 0 0",
-              padding: "20px 28px",
-            }}
-          >
-            <Text style={{ color: "#FFFFFF", fontSize: 20, fontWeight: 700, margin: 0 }}>
-              {props.centreName}
-            </Text>
-          </Section>
-          <Section style={{ padding: "8px 28px 24px" }}>
-            <Heading as="h1" style={{ color: colors.navy, fontSize: 19, margin: "20px 0 12px" }}>
-              {props.greeting}
-            </Heading>
-            <Text style={paragraph}>{props.intro}</Text>
-            <Section
-              style={{
-                backgroundColor: "#F2F5F9",
-                borderLeft: `3px solid ${colors.accent}`,
-                padding: "4px 16px",
-                margin: "16px 0",
-              }}
-            >
-              <Text style={{ ...paragraph, margin: "10px 0" }}>{props.roleLine}</Text>
-            </Section>
-            <Section style={{ textAlign: "center", margin: "24px 0 8px" }}>
-              <Button
-                href={props.acceptUrl}
-                style={{
-                  backgroundColor: colors.navy,
-                  borderRadius: 4,
-                  color: "#FFFFFF",
-                  fontSize: 15,
-                  fontWeight: 700,
-                  padding: "12px 22px",
-                }}
-              >
-                {props.buttonLabel}
-              </Button>
-            </Section>
-            <Text style={{ color: colors.muted, fontSize: 12, lineHeight: "18px" }}>
-              {props.linkHint}{" "}
-              <Link href={props.acceptUrl} style={{ color: colors.navy }}>
-                {props.acceptUrl}
-              </Link>
-            </Text>
-            <Text style={{ ...paragraph, fontWeight: 700 }}>{props.expiry}</Text>
-            <Text style={{ color: colors.muted, fontSize: 13, lineHeight: "20px" }}>
-              {props.safety}
-            </Text>
-            <Hr style={{ borderColor: "#D5DBE3", margin: "20px 0" }} />
-            {props.signature.map((line, i) => (
-              <Text
-                key={line}
-                style={{
-                  color: i === 0 ? colors.ink : colors.muted,
-                  fontSize: i === 0 ? 14 : 12,
-                  fontWeight: i === 0 ? 700 : 400,
-                  margin: "2px 0",
-                }}
-              >
-                {line}
-              </Text>
-            ))}
-          </Section>
-        </Container>
-      </Body>
-    </Html>
+    <EmailFrame preview={props.preview} centreName={props.centreName}>
+      <Heading as="h1" style={{ color: colors.navy, fontSize: 19, margin: "20px 0 12px" }}>
+        {props.greeting}
+      </Heading>
+      <Text style={paragraph}>{props.intro}</Text>
+      <Section
+        style={{
+          backgroundColor: "#F2F5F9",
+          borderLeft: `3px solid ${colors.accent}`,
+          padding: "4px 16px",
+          margin: "16px 0",
+        }}
+      >
+        <Text style={{ ...paragraph, margin: "10px 0" }}>{props.roleLine}</Text>
+      </Section>
+      <Section style={{ textAlign: "center", margin: "24px 0 8px" }}>
+        <Button
+          href={props.acceptUrl}
+          style={{
+            backgroundColor: colors.navy,
+            borderRadius: 4,
+            color: "#FFFFFF",
+            fontSize: 15,
+            fontWeight: 700,
+            padding: "12px 22px",
+          }}
+        >
+          {props.buttonLabel}
+        </Button>
+      </Section>
+      <Text style={{ color: colors.muted, fontSize: 12, lineHeight: "18px" }}>
+        {props.linkHint}{" "}
+        <Link href={props.acceptUrl} style={{ color: colors.navy }}>
+          {props.acceptUrl}
+        </Link>
+      </Text>
+      <Text style={{ ...paragraph, fontWeight: 700 }}>{props.expiry}</Text>
+      <Text style={{ color: colors.muted, fontSize: 13, lineHeight: "20px" }}>{props.safety}</Text>
+      <Hr style={{ borderColor: "#D5DBE3", margin: "20px 0" }} />
+      {props.signature.map((line, i) => (
+        <Text
+          key={line}
+          style={{
+            color: i === 0 ? colors.ink : colors.muted,
+            fontSize: i === 0 ? 14 : 12,
+            fontWeight: i === 0 ? 700 : 400,
+            margin: "2px 0",
+          }}
+        >
+          {line}
+        </Text>
+      ))}
+    </EmailFrame>
   );
 }
