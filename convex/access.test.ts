@@ -72,6 +72,14 @@ const ROWS: Row[] = [
     newcomers: { noRow: "ok", noRole: "ok", revokedKey: "ok" },
   },
   {
+    fn: "users:accountState",
+    targeted: false,
+    call: (c) => c.query(api.users.accountState, {}),
+    expect: everyone,
+    // Never throws: it only describes the caller's own account (the erased-page guard).
+    newcomers: { anon: "ok", noRow: "ok", noRole: "ok", revokedKey: "ok", worker: "ok" },
+  },
+  {
     fn: "users:setRole",
     targeted: false,
     call: (c, w) => c.mutation(api.users.setRole, { userId: w.users.noRole, role: "eleve" }),

@@ -225,10 +225,20 @@ describe("erasure", () => {
       presence: { deleted: 1 },
       notifications: { deleted: 1 },
     });
-    // The account is deactivated at once: no sign-in during the job.
+    // The account is deactivated at once: no sign-in during the job. Her open pages get a clear
+    // state (accountState never throws) and every other function a clear code, not a crash.
     expect(await errorOf(as(t, "eleve").query(api.users.me, {}))).toMatchObject({
-      code: "FORBIDDEN",
+      code: "ACCOUNT_ERASED",
+      message: expect.stringMatching(/^Ce compte a été supprimé/),
     });
+    expect(await as(t, "eleve").query(api.users.accountState, {})).toMatchObject({
+      state: "erased",
+    });
+    expect(await errorOf(as(t, "eleve").query(api.notifications.unreadCount, {}))).toMatchObject({
+      code: "ACCOUNT_ERASED",
+    });
+    // the parent, untouched, is active
+    expect(await as(t, "parent").query(api.users.accountState, {})).toEqual({ state: "active" });
     let done = false;
     for (let i = 0; i < 20 && !done; i++) {
       done = (await asWorker(t).mutation(api.rgpd.eraseStep, { requestId })).done;
@@ -272,10 +282,18 @@ describe("erasure", () => {
     expect(submit!.actorId).toBeUndefined();
     expect(submit!.details).toEqual({ pseudonym: request!.pseudonym });
     expect(request!.done).toEqual(plan);
-    // Signing in again never recreates the account.
+    // Signing in again never recreates the account; her still-open pages say it is gone.
     expect(await errorOf(as(t, "eleve").mutation(api.users.ensureCurrent, {}))).toMatchObject({
-      code: "FORBIDDEN",
-      message: expect.stringMatching(/effacé/),
+      code: "ACCOUNT_ERASED",
+      message: expect.stringMatching(/effacées/),
+    });
+    expect(await as(t, "eleve").query(api.users.accountState, {})).toMatchObject({
+      state: "erased",
+      message: expect.stringMatching(/^Ce compte a été supprimé/),
+    });
+    expect(await as(t, "eleve").query(api.users.me, {})).toBeNull();
+    expect(await errorOf(as(t, "eleve").query(api.notifications.unreadCount, {}))).toMatchObject({
+      code: "ACCOUNT_ERASED",
     });
   });
 
@@ -454,6 +472,21 @@ describe("consent for ARIA", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("tells a deactivated account from an erased one", async () => {
+    const { t, world } = await freshWorld();
+    await as(t, "admin").mutation(api.users.setActive, {
+      userId: world.users.coach,
+      active: false,
+    });
+    expect(await as(t, "coach").query(api.users.accountState, {})).toEqual({
+      state: "deactivated",
+    });
+    expect(await errorOf(as(t, "coach").query(api.users.me, {}))).toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(await t.query(api.users.accountState, {})).toEqual({ state: "signedOut" });
   });
 
   it("shows the notice until the current version is acknowledged", async () => {

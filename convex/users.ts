@@ -5,8 +5,7 @@ import type { UserIdentity } from "convex/server";
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
-import type { QueryCtx } from "./_generated/server";
-import { appError } from "./lib/errors";
+import { type QueryCtx, query } from "./_generated/server";
 import { identityMutation, identityQuery, userMutation, userQuery } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
 import {
@@ -16,7 +15,12 @@ import {
   requireStaff,
   requireUser,
 } from "./model/access";
-import { isErasedIdentity } from "./model/erasure";
+import {
+  accountStateOf,
+  ERASED_MESSAGE,
+  requireNotBeingErased,
+  requireNotErasedIdentity,
+} from "./model/accountState";
 import {
   searchUsers,
   setOwnSalutation,
@@ -45,9 +49,7 @@ export const ensureCurrent = identityMutation({
 
 /** An erased person's identity never gets an account again (model/erasure.ts). */
 async function notErased(ctx: QueryCtx & { identity: UserIdentity }): Promise<UserIdentity> {
-  if (await isErasedIdentity(ctx, ctx.identity.tokenIdentifier)) {
-    throw appError("FORBIDDEN", "Ce compte a été effacé à la demande de son titulaire.");
-  }
+  await requireNotErasedIdentity(ctx, ctx.identity.tokenIdentifier);
   return ctx.identity;
 }
 
@@ -57,7 +59,31 @@ export const me = identityQuery({
   returns: v.union(vUser, v.null()),
   handler: async (ctx) => {
     const user = await getCurrentUser(ctx);
+    if (user && user.deactivatedAt !== undefined) await requireNotBeingErased(ctx, user._id);
     return user ? requireActive(user) : null;
+  },
+});
+
+/**
+ * Anyone, signed in or not: the state of the caller's account. Never throws, so the web app's
+ * shell can subscribe to it first and replace an erased person's open pages by « Ce compte a
+ * été supprimé. » (and sign them out) before any other query refuses them.
+ */
+export const accountState = query({
+  args: {},
+  returns: v.object({
+    state: v.union(
+      v.literal("signedOut"),
+      v.literal("unknown"),
+      v.literal("active"),
+      v.literal("deactivated"),
+      v.literal("erased"),
+    ),
+    message: v.optional(v.string()),
+  }),
+  handler: async (ctx) => {
+    const state = await accountStateOf(ctx);
+    return state === "erased" ? { state, message: ERASED_MESSAGE } : { state };
   },
 });
 

@@ -45,6 +45,7 @@ import type * as lib_redact from "../lib/redact.js";
 import type * as lib_text from "../lib/text.js";
 import type * as llmBudget from "../llmBudget.js";
 import type * as model_access from "../model/access.js";
+import type * as model_accountState from "../model/accountState.js";
 import type * as model_alerts from "../model/alerts.js";
 import type * as model_apiKeys from "../model/apiKeys.js";
 import type * as model_aria from "../model/aria.js";
@@ -174,6 +175,7 @@ declare const fullApi: ApiFromModules<{
   "lib/text": typeof lib_text;
   llmBudget: typeof llmBudget;
   "model/access": typeof model_access;
+  "model/accountState": typeof model_accountState;
   "model/alerts": typeof model_alerts;
   "model/apiKeys": typeof model_apiKeys;
   "model/aria": typeof model_aria;

@@ -12,6 +12,8 @@ export type ErrorCode =
   | "WORKER_AUTH"
   | "LEASE_LOST"
   | "RATE_LIMITED"
+  /** The caller's account is being or was erased (model/accountState.ts): « Ce compte a été supprimé. » */
+  | "ACCOUNT_ERASED"
   /** Written over a newer version than the caller saw (review.editSynthesis). */
   | "CONFLICT";
 

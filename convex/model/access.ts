@@ -13,6 +13,7 @@ import type { UserIdentity } from "convex/server";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
+import { requireNotBeingErased, requireNotErasedIdentity } from "./accountState";
 import { resolveCaller } from "./identity";
 
 export type User = Doc<"users">;
@@ -59,11 +60,14 @@ export async function requireUser(ctx: QueryCtx): Promise<User> {
     if (identity.issuer === API_KEY_ISSUER) {
       throw appError("UNAUTHENTICATED", "Clé d'API révoquée ou inconnue.");
     }
+    // An erased person's pages still open: a clear code, not « compte inconnu ».
+    await requireNotErasedIdentity(ctx, identity.tokenIdentifier);
     throw appError(
       "UNKNOWN_USER",
       "Compte inconnu : appelez users.ensureCurrent après la connexion.",
     );
   }
+  if (user.deactivatedAt !== undefined) await requireNotBeingErased(ctx, user._id);
   requireActive(user);
   return user;
 }

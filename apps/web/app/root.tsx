@@ -12,10 +12,12 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { ConvexError } from "convex/values";
 import type { ReactNode } from "react";
 import { ClerkRoot } from "~/components/clerk/clerk-lazy";
 import { DevConvexProvider } from "~/components/convex-provider";
 import { ErrorPage } from "~/components/error-page";
+import { AccountGate, ErasedScreen } from "~/components/rgpd/account-erased";
 import { SiteShell } from "~/components/site-shell";
 import { getOptionalUser } from "~/utils/auth.server";
 import { clerkOptions } from "~/utils/clerk.server";
@@ -40,8 +42,11 @@ async function rootData(request: Request) {
   try {
     current = await getOptionalUser(request);
   } catch (error) {
+    // An erased account (a redirect to /compte-supprime): the layout renders signed out.
     // Convex unreachable: public pages still render; guarded pages report the error.
-    console.error("[web] root loader could not read the signed-in person:", error);
+    if (!(error instanceof Response)) {
+      console.error("[web] root loader could not read the signed-in person:", error);
+    }
   }
   let reviewCount: number | null = null;
   if (current?.user.role === "coach") {
@@ -113,7 +118,12 @@ function Shell({ live }: { live: boolean }) {
 }
 
 function LiveShell() {
-  return <Shell live />;
+  const data = useLoaderData<RootData>();
+  return (
+    <AccountGate signedIn={data.user !== null}>
+      <Shell live />
+    </AccountGate>
+  );
 }
 
 export default function App() {
@@ -121,9 +131,15 @@ export default function App() {
   if (data.env.AUTH_MODE === "clerk") return <ClerkRoot content={LiveShell} />;
   return (
     <DevConvexProvider url={data.env.CONVEX_URL} signedIn={data.user !== null}>
-      <Shell live />
+      <LiveShell />
     </DevConvexProvider>
   );
+}
+
+function errorCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof ConvexError)) return undefined;
+  const data = error.data as { code?: unknown } | undefined;
+  return typeof data?.code === "string" ? data.code : undefined;
 }
 
 export function ErrorBoundary() {
@@ -131,6 +147,8 @@ export function ErrorBoundary() {
   const data = useRouteLoaderData<RootData>("root");
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const { title, text } = messageForStatus(status);
+  // A query refused an erased account before the gate switched: the same French message.
+  if (errorCodeOf(error) === "ACCOUNT_ERASED") return <ErasedScreen />;
   if (!isRouteErrorResponse(error)) console.error(error);
   return (
     <SiteShell

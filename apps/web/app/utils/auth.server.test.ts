@@ -8,11 +8,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const calls: string[] = [];
 let row: Record<string, unknown> | null = null;
+/** Thrown by the stub's users.me (e.g. the ConvexError of an erased account). */
+let meError: unknown = null;
 
 vi.mock("./convex.server", () => ({
   convexForRequest: (token?: string) => ({
     query: async (ref: unknown) => {
       calls.push(`query ${getFunctionName(ref as never)} ${token ? "auth" : "anon"}`);
+      if (meError) throw meError;
       return row;
     },
     mutation: async (ref: unknown) => {
@@ -90,6 +93,20 @@ describe("requireUser / requireRole", () => {
     const response = await thrown(requireRole(requestWith(cookie, "/coach"), ["coach"]));
     expect(response.status).toBe(403);
     expect(await response.text()).toMatch(/pas accessible/);
+  });
+
+  it("sends an erased person whose page is still open to /compte-supprime", async () => {
+    const { ConvexError } = await import("convex/values");
+    const { requireRole, startSession } = await load();
+    const cookie = await startSession("ines@x.fr", "Inès");
+    meError = new ConvexError({ code: "ACCOUNT_ERASED", message: "Ce compte a été supprimé." });
+    try {
+      const response = await thrown(requireRole(requestWith(cookie, "/eleve"), ["eleve"]));
+      expect(response.status).toBe(302);
+      expect(response.headers.get("Location")).toBe("/compte-supprime");
+    } finally {
+      meError = null;
+    }
   });
 
   it("lets the right role through", async () => {

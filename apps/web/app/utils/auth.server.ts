@@ -62,6 +62,8 @@ export async function loadCurrentUser(token: string): Promise<CurrentUser | null
     );
   } catch (error) {
     if (errorCode(error) === "UNAUTHENTICATED") return null;
+    // Erased (or being erased) while signed in: the page that says so and ends the session.
+    if (errorCode(error) === "ACCOUNT_ERASED") throw redirect("/compte-supprime");
     // A deactivated account (users.setActive): the server's French refusal, as a 403 page.
     if (errorCode(error) === "FORBIDDEN") throw forbidden(messageOf(error));
     throw error;

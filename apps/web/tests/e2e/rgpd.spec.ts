@@ -85,8 +85,8 @@ test("l’assistante examine la simulation d’un effacement, confirme, et le co
   await ines.getByLabel("Je comprends que l’effacement est définitif.").check();
   await ines.getByRole("button", { name: "Demander l’effacement" }).click();
   await expect(ines.getByText(/Demande transmise/)).toBeVisible();
-  // Her open page stops here: once confirmed, every call of her session is refused.
-  await ines.close();
+  // Her page stays open: once confirmed, every call of her session is refused, and the page
+  // says so (live) instead of crashing, then ends her session.
 
   await signIn(page, "Nadia Benali");
   await page.goto("/admin/rgpd");
@@ -112,6 +112,17 @@ test("l’assistante examine la simulation d’un effacement, confirme, et le co
   await expect(page.getByRole("heading", { level: 1 })).toContainText("personne-effacee-");
   await page.evaluate(() => window.scrollTo(0, 0));
   await captureScreenshots(page, "admin-rgpd-effacement-termine", { mobile: false });
+
+  await expect(
+    ines.getByRole("heading", { level: 1, name: "Ce compte a été supprimé." }),
+  ).toBeVisible();
+  await expect(ines).toHaveURL((url) => url.pathname === "/compte-supprime");
+  await expectNoSeriousA11yViolations(ines);
+  await captureScreenshots(ines, "compte-supprime", { mobile: false });
+  // signed out: the home page no longer knows her
+  await ines.getByRole("link", { name: "Revenir à l’accueil" }).click();
+  await expect(ines.getByRole("link", { name: "Se connecter" }).first()).toBeVisible();
+  await ines.close();
 
   // Inès cannot sign in again: the demo account's button and her address are both refused.
   const again = await browser.newPage();
