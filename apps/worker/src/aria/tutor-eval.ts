@@ -12,6 +12,7 @@ import { cosineSimilarity, reciprocalRankFusion } from "@nexus/knowledge/rank";
 import { starterDocuments } from "@nexus/knowledge/starter";
 import type { TutorPassage } from "@nexus/synthesis/tutor/contracts";
 import { composeLocalAnswer } from "@nexus/synthesis/tutor/local-tutor";
+import { guardReply } from "@nexus/synthesis/tutor/socratic-guard";
 import { z } from "zod";
 
 export const zAriaSet = z.object({
@@ -100,6 +101,8 @@ export interface EvalOutcome {
   cited: string | null;
   right: boolean;
   socraticLeaks: string[];
+  /** The Socratic guard (applied to every provider's first Socratic reply) changed it. */
+  guarded: boolean;
 }
 
 export function evaluateTutor(set: AriaSet, passages: EvalPassage[]) {
@@ -134,6 +137,9 @@ export function evaluateTutor(set: AriaSet, passages: EvalPassage[]) {
       cited: first ? `${first.filename} p. ${first.pageStart}-${first.pageEnd}` : null,
       right,
       socraticLeaks: (item.finalAnswer ?? []).filter((a) => reply.includes(normalise(a))),
+      guarded:
+        mode === "socratique" &&
+        guardReply(answer.text, { question: item.question }) !== answer.text,
     });
   }
   const rightShare = outcomes.filter((o) => o.right).length / outcomes.length;

@@ -2,10 +2,12 @@
 // local embedder: the answer streams into its row in several chunks and cites the passage;
 // a worker that dies mid-answer is resumed by the next attempt into exactly the same text; an
 // LLM answer (not replayable) ends « interrompu »; hostile documents (prompt injection) never
-// widen the search scope: another student's document is never retrieved nor cited.
+// widen the search scope: another student's document is never retrieved nor cited; a
+// provider's first Socratic reply that gives the result away is stored without it.
 import { LOCAL_EMBEDDING_MODEL, localEmbedding } from "@nexus/knowledge/local-embedder";
 import type { TutorProvider } from "@nexus/synthesis/tutor/contracts";
 import { LocalTutor } from "@nexus/synthesis/tutor/local-tutor";
+import { GUIDING_QUESTION } from "@nexus/synthesis/tutor/socratic-guard";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
@@ -184,6 +186,33 @@ describe("aria.answer against Convex", () => {
       text: "Pour dériver",
       error: RESTART_MESSAGE,
     });
+  });
+
+  it("a provider's first Socratic reply that gives the result away is stored without it", async () => {
+    const { t } = await freshWorld();
+    const question =
+      "Exercice : une suite géométrique a pour premier terme 3 et pour raison 2 ; calcule la somme des 5 premiers termes.";
+    const { answerId, jobId } = await ask(t, question, "socratique");
+    // An LLM that ignores its Socratic prompt, split in pieces as a stream would be.
+    const llm: TutorProvider = {
+      name: "openai",
+      model: "gpt-4o-mini",
+      deterministic: false,
+      async *answer() {
+        yield "Avec S = u0 × (1 − q^n) / (1 − q), ici S = 3 × (1 − 2^5) / (1 − 2) = 9";
+        yield "3. Donc la réponse est 93.";
+        return { cited: [], noSource: false, inputTokens: 100, outputTokens: 30 };
+      },
+    };
+    await ariaAnswerHandler({ tutor: async () => llm }).run(
+      { messageId: answerId },
+      helpers(t, jobId, 1),
+    );
+    const done = await message(t, answerId);
+    expect(done.status).toBe("done");
+    expect(done.text).not.toContain("93");
+    expect(done.text).toContain("S = u0 × (1 − q^n) / (1 − q)");
+    expect(done.text).toContain(GUIDING_QUESTION);
   });
 
   it("hostile documents never widen the scope: another student's document is never used", async () => {

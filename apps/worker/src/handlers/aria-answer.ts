@@ -9,6 +9,7 @@
 //   (model/ariaJobs.ts).
 import { jobPayloadSchemas } from "@nexus/shared/jobs";
 import { TutorError, type TutorResult } from "@nexus/synthesis/tutor/contracts";
+import { withSocraticGuard } from "@nexus/synthesis/tutor/socratic-guard";
 import { api } from "../../../../convex/_generated/api";
 import type { Id } from "../../../../convex/_generated/dataModel";
 import { ChunkWriter } from "../aria/chunk-writer.ts";
@@ -50,7 +51,8 @@ export function ariaAnswerHandler(services: Pick<PipelineServices, "tutor">) {
       const context = await convex.mutation(api.aria.startAnswer, ref);
       timing.startedMs = since();
       if (!context) return { skipped: "réponse supprimée ou déjà terminée" };
-      const tutor = await tutorReady;
+      // Whatever the provider, a first Socratic reply never gives the final answer.
+      const tutor = withSocraticGuard(await tutorReady);
       timing.tutorMs = since();
       const interrupt = async (reason: string) => {
         await convex.mutation(api.aria.interruptAnswer, { ...ref, reason });
