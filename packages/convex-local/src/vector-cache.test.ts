@@ -134,6 +134,65 @@ describe("VectorIndexCache", () => {
     }
   });
 
+  // Sparse queries (the local embedder's) multiply only their non-zero dimensions. Mutants this
+  // catches: the sparse loop skipping the last dimension or taking v's zeros instead of q's, and
+  // a vector holding a non-finite value scored by the sparse loop (0 × Infinity is NaN).
+  test("a sparse query gives the dense scan's scores, bit for bit", () => {
+    const c = new VectorIndexCache({
+      name: "chunks.by_embedding",
+      table: "chunks",
+      vectorField: "embedding",
+      dimensions: 64,
+      filterFields: ["scope"],
+    });
+    // Float32 vectors (as the engine stores them: the column store's path) and float64 ones
+    // (the row loop's), added, updated and removed so that freed column slots are reused.
+    const docs = new Map<string, number[]>();
+    const put = (id: string, embedding: number[]) => {
+      docs.delete(id);
+      docs.set(id, embedding);
+      c.add(id, { embedding, scope: "s" });
+    };
+    for (let i = 0; i < 1500; i++) {
+      const float32 = i % 3 !== 0;
+      const value = () => (float32 ? Math.fround(random()) : random());
+      put(
+        `${i}chunks`,
+        Array.from({ length: 64 }, (_, d) => (d % 5 === i % 5 ? 0 : value())),
+      );
+    }
+    for (let i = 0; i < 1500; i += 4) {
+      docs.delete(`${i}chunks`);
+      c.remove(`${i}chunks`);
+    }
+    for (let i = 1; i < 1500; i += 8) {
+      put(
+        `${i}chunks`,
+        Array.from({ length: 64 }, () => Math.fround(random())),
+      );
+    }
+    for (let i = 0; i < 200; i++) {
+      put(
+        `new${i}chunks`,
+        Array.from({ length: 64 }, () => Math.fround(random())),
+      );
+    }
+    const query = Array.from({ length: 64 }, () => 0);
+    for (const d of [0, 7, 31, 63]) query[d] = random();
+    const expected = [...docs]
+      .map(([id, embedding]) => ({ _id: id, _score: referenceCosine(query, embedding) }))
+      .sort((a, b) => b._score - a._score)
+      .slice(0, 30);
+    expect(c.search(query, [eq("scope", "s")], 30)).toEqual(expected);
+    const infinite = Array.from({ length: 64 }, () => 0.5);
+    infinite[10] = Number.POSITIVE_INFINITY;
+    c.add("inf", { embedding: infinite, scope: "alone" });
+    expect(c.search(query, [eq("scope", "alone")], 1)).toEqual([
+      { _id: "inf", _score: referenceCosine(query, infinite) },
+    ]);
+    expect(referenceCosine(query, infinite)).toBeNaN();
+  });
+
   test("specs come from the schema's vector indexes", () => {
     const tables = new Map([
       [
