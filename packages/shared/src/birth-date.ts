@@ -4,8 +4,6 @@
 // day in Paris (the centre's), so a student turns 15 at midnight Paris time on their birthday;
 // someone born on 29 February turns 15 on 1 March in a common year. No birth date recorded:
 // consent is required (we cannot tell). Pure: `now` is always passed in.
-import { TZDate } from "@date-fns/tz";
-import { format } from "date-fns";
 import { z } from "zod";
 
 /** The age from which no parental consent is needed (majorité numérique). */
@@ -25,9 +23,21 @@ function parts(isoDate: string): [number, number, number] | null {
   return [y, mo, d];
 }
 
+// Intl rather than date-fns: the web app's élève page imports this module, and a plain
+// formatter keeps the calendar library out of the browser bundle.
+const parisDay = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/Paris",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
 /** The calendar date in Paris at `epochMs`, as "YYYY-MM-DD". */
 export function parisIsoDate(epochMs: number): string {
-  return format(new TZDate(epochMs, "Europe/Paris"), "yyyy-MM-dd");
+  const field = Object.fromEntries(
+    parisDay.formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]),
+  );
+  return `${field.year}-${field.month}-${field.day}`;
 }
 
 /** Completed years on the Paris calendar day of `now`. */
