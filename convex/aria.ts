@@ -9,11 +9,11 @@ import { v } from "convex/values";
 import { doc } from "convex-helpers/validators";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { internalQuery } from "./_generated/server";
+import { internalMutation, internalQuery } from "./_generated/server";
 import { appError } from "./lib/errors";
-import { userMutation, userQuery, workerAction, workerMutation } from "./lib/functions";
+import { userAction, userMutation, userQuery, workerAction, workerMutation } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
-import { requireAnyRole, requireReadableStudent, requireStaff } from "./model/access";
+import { requireAnyRole, requireReadableStudent, requireStaff, requireUser } from "./model/access";
 import {
   ARIA_MAX_COMMENT_CHARS,
   parisMonth,
@@ -26,7 +26,9 @@ import {
   studentOfUser,
   writeSettings,
 } from "./model/aria";
+import { citedPdf } from "./model/ariaCitations";
 import * as conversations from "./model/ariaConversations";
+import { fileUrl, hashGrantToken, insertGrant, newGrantToken } from "./model/files";
 import { hybridSearch, type SearchHit, vSearchHit } from "./model/search";
 import schema from "./schema";
 import { vAriaCitation, vAriaMode, vAriaRating } from "./tables/aria";
@@ -574,5 +576,38 @@ export const passage = userQuery({
       conversationId: message.conversationId,
       question: question?.text ?? "",
     };
+  },
+});
+
+/**
+ * The cited source's PDF opened at the cited page: a five-minute link (like the bilan
+ * report) ending in `#page=N`. Only for a PDF the caller may read (model/ariaCitations.ts);
+ * otherwise NOT_FOUND and the page shows the passage instead.
+ */
+export const citationUrl = userAction({
+  args: { messageId: v.id("ariaMessages"), chunkId: v.id("chunks") },
+  returns: v.object({ url: v.string(), expiresAt: v.number(), page: v.number() }),
+  handler: async (
+    ctx,
+    { messageId, chunkId },
+  ): Promise<{ url: string; expiresAt: number; page: number }> => {
+    const token = newGrantToken();
+    const url = fileUrl(token);
+    const { expiresAt, page }: { expiresAt: number; page: number } = await ctx.runMutation(
+      internal.aria.grantCitation,
+      { messageId, chunkId, tokenHash: await hashGrantToken(token) },
+    );
+    return { url: `${url}#page=${page}`, expiresAt, page };
+  },
+});
+
+/** Checks the citation and the caller's access to its PDF, records the grant. */
+export const grantCitation = internalMutation({
+  args: { messageId: v.id("ariaMessages"), chunkId: v.id("chunks"), tokenHash: v.string() },
+  returns: v.object({ expiresAt: v.number(), page: v.number() }),
+  handler: async (ctx, { messageId, chunkId, tokenHash }) => {
+    const user = await requireUser(ctx);
+    const { file, page } = await citedPdf(ctx, user, messageId, chunkId);
+    return { expiresAt: await insertGrant(ctx, user, file, tokenHash, Date.now()), page };
   },
 });

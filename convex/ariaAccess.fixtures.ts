@@ -30,6 +30,44 @@ const conversationReaders: RoleExpectations = {
   parent: { own: "NOT_FOUND", foreign: "NOT_FOUND" },
 };
 
+/** A global PDF's chunk, cited by the answer (the citation rows). */
+async function citeGlobalPdf(c: Client, answerId: Id<"ariaMessages">, target: Target) {
+  return await c.run(async (ctx) => {
+    const storageId = await ctx.storage.store(new Blob(["%PDF-1.4"]));
+    const documentId = await ctx.db.insert("documents", {
+      scope: "global",
+      title: "La dérivation",
+      mime: "application/pdf",
+      size: 8,
+      sha256: `sha-${target}`,
+      storageId,
+      status: "indexed",
+      activeGeneration: 1,
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    const chunkId = await ctx.db.insert("chunks", {
+      documentId,
+      generation: 1,
+      ordinal: 0,
+      scopeKey: "global",
+      embeddingModel: "m",
+      scopeModelKey: "global|m",
+      text: "(uv)' = u'v + uv'",
+      pageStart: 2,
+      pageEnd: 2,
+      contentHash: "h",
+      embedding: [0],
+    });
+    await ctx.db.patch(answerId, {
+      citations: [
+        { chunkId, documentId, title: "La dérivation", pageStart: 2, pageEnd: 2, excerpt: "" },
+      ],
+    });
+    return chunkId;
+  });
+}
+
 /** A conversation of the target student with one question and its answer (done or not). */
 export async function ariaConversation(
   c: Client,
@@ -194,42 +232,20 @@ export const ARIA_ROWS: MatrixRow[] = [
     targeted: true,
     call: async (c, w, target) => {
       const { answerId } = await ariaConversation(c, w, target);
-      const chunkId = await c.run(async (ctx) => {
-        const storageId = await ctx.storage.store(new Blob(["%PDF-1.4"]));
-        const documentId = await ctx.db.insert("documents", {
-          scope: "global",
-          title: "La dérivation",
-          mime: "application/pdf",
-          size: 8,
-          sha256: `sha-${target}`,
-          storageId,
-          status: "indexed",
-          activeGeneration: 1,
-          createdAt: 1,
-          updatedAt: 1,
-        });
-        const chunkId = await ctx.db.insert("chunks", {
-          documentId,
-          generation: 1,
-          ordinal: 0,
-          scopeKey: "global",
-          embeddingModel: "m",
-          scopeModelKey: "global|m",
-          text: "(uv)' = u'v + uv'",
-          pageStart: 2,
-          pageEnd: 2,
-          contentHash: "h",
-          embedding: [0],
-        });
-        await ctx.db.patch(answerId, {
-          citations: [
-            { chunkId, documentId, title: "La dérivation", pageStart: 2, pageEnd: 2, excerpt: "" },
-          ],
-        });
-        return chunkId;
-      });
+      const chunkId = await citeGlobalPdf(c, answerId, target);
       return c.query(api.aria.passage, { messageId: answerId, chunkId });
     },
+    expect: conversationReaders,
+  },
+  {
+    fn: "aria:citationUrl",
+    targeted: true,
+    call: async (c, w, target) => {
+      const { answerId } = await ariaConversation(c, w, target);
+      const chunkId = await citeGlobalPdf(c, answerId, target);
+      return c.action(api.aria.citationUrl, { messageId: answerId, chunkId });
+    },
+    // A global PDF: whoever reads the conversation (another family's document: aria.test.ts).
     expect: conversationReaders,
   },
   {

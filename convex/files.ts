@@ -97,6 +97,7 @@ export const grantByHash = internalQuery({
       storageId: v.id("_storage"),
       filename: v.string(),
       contentType: v.string(),
+      inline: v.boolean(),
       expiresAt: v.number(),
     }),
     v.null(),

@@ -4,7 +4,8 @@
 // (arguments can be echoed in errors and logs); not in `Authorization: Bearer`, which Convex
 // reads as a JWT for HTTP actions. Failures say nothing about why.
 // GET /files/<token> → the file of a live download grant (files.bilanReportUrl,
-// files.documentUrl), as an attachment, never cached, no CORS; a generic 404 otherwise.
+// files.documentUrl), as an attachment (inline for an ARIA citation opened at its page,
+// aria.citationUrl), never cached, no CORS; a generic 404 otherwise.
 import { hashApiKey, looksLikeApiKey } from "@nexus/service-auth/api-keys";
 import {
   API_KEY_ISSUER,
@@ -81,7 +82,7 @@ http.route({
       headers: {
         "content-type": grant.contentType,
         "content-length": String(blob.size),
-        "content-disposition": `attachment; filename="${grant.filename}"`,
+        "content-disposition": `${grant.inline ? "inline" : "attachment"}; filename="${grant.filename}"`,
         "cache-control": "private, no-store",
         "x-content-type-options": "nosniff",
         "referrer-policy": "no-referrer",

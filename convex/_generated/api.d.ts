@@ -49,6 +49,7 @@ import type * as model_accountState from "../model/accountState.js";
 import type * as model_alerts from "../model/alerts.js";
 import type * as model_apiKeys from "../model/apiKeys.js";
 import type * as model_aria from "../model/aria.js";
+import type * as model_ariaCitations from "../model/ariaCitations.js";
 import type * as model_ariaConversations from "../model/ariaConversations.js";
 import type * as model_ariaJobs from "../model/ariaJobs.js";
 import type * as model_ariaPersonalData from "../model/ariaPersonalData.js";
@@ -179,6 +180,7 @@ declare const fullApi: ApiFromModules<{
   "model/alerts": typeof model_alerts;
   "model/apiKeys": typeof model_apiKeys;
   "model/aria": typeof model_aria;
+  "model/ariaCitations": typeof model_ariaCitations;
   "model/ariaConversations": typeof model_ariaConversations;
   "model/ariaJobs": typeof model_ariaJobs;
   "model/ariaPersonalData": typeof model_ariaPersonalData;

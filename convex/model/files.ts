@@ -24,6 +24,8 @@ export interface FileTarget {
   storageId: Id<"_storage">;
   filename: string;
   contentType: string;
+  /** Shown in the browser rather than downloaded (a PDF opened at a page). */
+  inline?: boolean;
 }
 
 /** "Élodie Saint-Jean" → "Elodie-Saint-Jean": ASCII letters, digits and dashes only. */
@@ -134,6 +136,7 @@ export async function grantByHash(ctx: QueryCtx, tokenHash: string) {
     storageId: grant.storageId,
     filename: grant.filename,
     contentType: grant.contentType,
+    inline: grant.inline ?? false,
     expiresAt: grant.expiresAt,
   };
 }

@@ -46,6 +46,8 @@ export const fileTables = {
     userId: v.id("users"),
     filename: v.string(),
     contentType: v.string(),
+    /** Shown in the browser (an ARIA citation's PDF opened at its page), not downloaded. */
+    inline: v.optional(v.boolean()),
     createdAt: v.number(),
     expiresAt: v.number(),
   })
