@@ -1,5 +1,6 @@
-// A coach's weekly availability (Paris wall-clock windows) and absences. The coach edits their
-// own; staff read and edit any coach's (coachId argument). Booking reads them (model/sessions.ts).
+// A coach's weekly availability (Paris wall-clock windows), absences and the subjects they
+// teach. The coach edits their own; staff read and edit any coach's (coachId argument). Booking
+// reads them (model/sessions.ts).
 import { formatParisDateTime, zWeeklyWindow } from "@nexus/shared/coaching-time";
 import { v } from "convex/values";
 import { z } from "zod";
@@ -9,6 +10,7 @@ import { appError } from "./lib/errors";
 import { userMutation, userQuery } from "./lib/functions";
 import { requireRole, type User } from "./model/access";
 import { audit } from "./model/audit";
+import { vSubject } from "./validators";
 
 const vWindow = v.object({ weekday: v.number(), startMinute: v.number(), endMinute: v.number() });
 
@@ -34,6 +36,7 @@ export const get = userQuery({
   args: { coachId: v.optional(v.id("users")) },
   returns: v.object({
     windows: v.array(vWindow),
+    subjects: v.array(vSubject),
     absences: v.array(
       v.object({
         _id: v.id("availabilityExceptions"),
@@ -54,7 +57,12 @@ export const get = userQuery({
       .withIndex("by_coachId_and_startsAt", (q) => q.eq("coachId", id))
       .order("desc")
       .take(50);
+    const subjects = await ctx.db
+      .query("coachSubjects")
+      .withIndex("by_coachId", (q) => q.eq("coachId", id))
+      .take(10);
     return {
+      subjects: subjects.map((r) => r.subject),
       windows: windows
         .map(({ weekday, startMinute, endMinute }) => ({ weekday, startMinute, endMinute }))
         .sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute),
@@ -104,6 +112,36 @@ export const setWeekly = userMutation({
       targetTable: "users",
       targetId: id,
       details: { windows: sorted.length },
+    });
+    return null;
+  },
+});
+
+/** Replaces the subjects the coach teaches (« any coach of the subject » booking reads them). */
+export const setSubjects = userMutation({
+  args: { coachId: v.optional(v.id("users")), subjects: v.array(vSubject) },
+  returns: v.null(),
+  handler: async (ctx, { coachId, subjects }) => {
+    const id = await targetCoach(ctx, ctx.user, coachId);
+    const wanted = [...new Set(subjects)];
+    const old = await ctx.db
+      .query("coachSubjects")
+      .withIndex("by_coachId", (q) => q.eq("coachId", id))
+      .take(10);
+    for (const row of old) if (!wanted.includes(row.subject)) await ctx.db.delete(row._id);
+    const now = Date.now();
+    for (const subject of wanted) {
+      if (!old.some((r) => r.subject === subject)) {
+        await ctx.db.insert("coachSubjects", { coachId: id, subject, createdAt: now });
+      }
+    }
+    await audit(ctx, {
+      actorKind: "user",
+      actorId: ctx.user._id,
+      action: "availability.setSubjects",
+      targetTable: "users",
+      targetId: id,
+      details: { subjects: wanted.join(",") },
     });
     return null;
   },

@@ -53,6 +53,40 @@ export const COACHING_ROWS: MatrixRow[] = [
     expect: readers,
   },
   {
+    fn: "credits:subscription",
+    targeted: true,
+    call: (c, w, target) => c.query(api.credits.subscription, { studentId: w.students[target] }),
+    expect: readers,
+  },
+  {
+    fn: "credits:stopSubscription",
+    targeted: false,
+    call: async (c, w) => {
+      const { productId, pendingPayments } = await coachingWorld(c, w);
+      await c.run(async (ctx) => {
+        const existing = await ctx.db
+          .query("subscriptions")
+          .withIndex("by_studentId", (q) => q.eq("studentId", w.students.own))
+          .unique();
+        if (existing) await ctx.db.patch(existing._id, { status: "active" });
+        else
+          await ctx.db.insert("subscriptions", {
+            studentId: w.students.own,
+            productId,
+            productName: "Abonnement mensuel",
+            creditsPerMonth: 8,
+            status: "active",
+            paymentId: pendingPayments.own,
+            startedAt: 0,
+            createdAt: 0,
+            updatedAt: 0,
+          });
+      });
+      return c.mutation(api.credits.stopSubscription, { studentId: w.students.own });
+    },
+    expect: staffOnly,
+  },
+  {
     fn: "credits:listWallets",
     targeted: false,
     call: (c) =>
@@ -293,6 +327,12 @@ COACHING_ROWS.push(
     expect: readers,
   },
   {
+    fn: "sessions:bookingOptions",
+    targeted: true,
+    call: (c, w, target) => c.query(api.sessions.bookingOptions, { studentId: w.students[target] }),
+    expect: readers,
+  },
+  {
     fn: "availability:get",
     targeted: false,
     call: (c, w) => c.query(api.availability.get, { coachId: w.users.coach }),
@@ -306,6 +346,13 @@ COACHING_ROWS.push(
         coachId: w.users.coach,
         windows: [{ weekday: 3, startMinute: 14 * 60, endMinute: 18 * 60 }],
       }),
+    expect: coachesAndStaff,
+  },
+  {
+    fn: "availability:setSubjects",
+    targeted: false,
+    call: (c, w) =>
+      c.mutation(api.availability.setSubjects, { coachId: w.users.coach, subjects: ["maths"] }),
     expect: coachesAndStaff,
   },
   {
@@ -408,6 +455,16 @@ COACHING_ROWS.push(
     targeted: false,
     call: (c) => c.query(api.checkout.available, {}),
     expect: everyone,
+  },
+  {
+    fn: "checkout:refund",
+    targeted: false,
+    // a cash payment: staff get as far as « card payments only », the others are refused
+    call: async (c, w) => {
+      const { pendingPayments } = await coachingWorld(c, w);
+      return c.action(api.checkout.refund, { paymentId: pendingPayments.own });
+    },
+    expect: { ...staffOnly, admin: "INVALID_STATE", assistante: "INVALID_STATE" },
   },
   {
     fn: "checkout:start",

@@ -1,9 +1,10 @@
 // Property test: 5 000 random sequences of buy (with replayed confirmations), book, cancel (by
-// the family or the coach, at any notice), reschedule, adjust and expire, run through the real
-// model functions against convex-test's database. After every sequence: no negative balance,
+// the family or the coach, at any notice), reschedule, adjust, expire, a subscription month
+// (credited by the monthly run, possibly twice) and the expiry run, through the real model
+// functions against convex-test's database. After every sequence: no negative balance,
 // balance = sum of the ledger with each balanceAfter following the previous one, exactly one
-// debit per session (plus one refund when refunded), no two live sessions of a coach or of a
-// student overlapping. Operations the rules refuse (short balance, taken slot, bad timing) throw
+// debit per session (plus one refund when refunded), at most one subscription entry per wallet
+// and month, no two live sessions of a coach or of a student overlapping. Operations the rules refuse (short balance, taken slot, bad timing) throw
 // before writing anything and are skipped, as a refused mutation is.
 import { ConvexError } from "convex/values";
 import fc from "fast-check";
@@ -13,7 +14,8 @@ import type { MutationCtx } from "./_generated/server";
 import { futureMonday, insertProduct, PACK } from "./coaching.fixtures";
 import { createPayment, markPaid } from "./model/payments";
 import { bookSession, cancelSession, rescheduleSession } from "./model/sessions";
-import { postEntry } from "./model/wallets";
+import { creditSubscriptionMonth, expireWallet } from "./model/subscriptions";
+import { getWallet, postEntry } from "./model/wallets";
 import { makeConvexTest } from "./test.setup";
 
 const H = 3_600_000;
@@ -25,7 +27,9 @@ type Op =
   | { op: "cancel"; k: number; byCoach: boolean; hoursBefore: number }
   | { op: "reschedule"; k: number; slot: number }
   | { op: "adjust"; s: number; amount: number }
-  | { op: "expire"; s: number; amount: number };
+  | { op: "expire"; s: number; amount: number }
+  | { op: "month"; s: number; period: number }
+  | { op: "expireRun"; s: number; late: boolean };
 
 const student = fc.integer({ min: 0, max: 1 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -58,6 +62,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     s: student,
     amount: fc.integer({ min: 1, max: 6 }),
   }),
+  fc.record({
+    op: fc.constant("month" as const),
+    s: student,
+    period: fc.integer({ min: 0, max: 2 }),
+  }),
+  fc.record({ op: fc.constant("expireRun" as const), s: student, late: fc.boolean() }),
 );
 
 const REFUSED = new Set(["INVALID_STATE", "INVALID_ARGUMENT", "CONFLICT"]);
@@ -166,6 +176,42 @@ async function run(ctx: MutationCtx, ops: Op[], productId: Id<"products">, seq: 
         case "expire":
           await postEntry(ctx, students[op.s]!, { kind: "expiry", amount: -op.amount });
           break;
+        case "month": {
+          const studentId = students[op.s]!;
+          let sub = await ctx.db
+            .query("subscriptions")
+            .withIndex("by_studentId", (q) => q.eq("studentId", studentId))
+            .unique();
+          if (!sub) {
+            const paymentId = await createPayment(ctx, {
+              studentId,
+              payerId: parent,
+              product,
+              method: "cash",
+              status: "pending",
+            });
+            const id = await ctx.db.insert("subscriptions", {
+              studentId,
+              productId,
+              productName: "Abonnement",
+              creditsPerMonth: 3,
+              status: "active",
+              paymentId,
+              startedAt: now,
+              createdAt: now,
+              updatedAt: now,
+            });
+            sub = (await ctx.db.get(id))!;
+          }
+          await creditSubscriptionMonth(ctx, sub, `2030-0${op.period + 1}`);
+          break;
+        }
+        case "expireRun": {
+          const wallet = await getWallet(ctx, students[op.s]!);
+          // late: past every credit's validity; otherwise nothing is old enough
+          if (wallet) await expireWallet(ctx, wallet, now + (op.late ? 400 * 24 * H : 0));
+          break;
+        }
       }
     } catch (error) {
       const code =
@@ -193,6 +239,8 @@ async function invariants(ctx: MutationCtx, students: Id<"students">[], coaches:
       expect(running).toBeGreaterThanOrEqual(0);
     }
     expect(wallet?.balance ?? 0).toBe(running);
+    const months = entries.filter((e) => e.kind === "subscription").map((e) => e.period);
+    expect(new Set(months).size).toBe(months.length);
   }
   const all = [];
   for (const coachId of coaches) {

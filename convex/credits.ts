@@ -1,14 +1,24 @@
 // Public functions of the catalogue and the wallets. Reading a wallet follows the student read
 // rules (staff, the student's coach, parents, the élève); adjustments are staff-only, need a
-// reason and are audited; the catalogue is edited by the admin.
+// reason and are audited; the catalogue is edited by the admin. Crons: monthly subscription
+// credits and credit expiry (model/subscriptions.ts), in batches, both idempotent.
+import { parisMonth } from "@nexus/shared/coaching-time";
 import { paginationOptsValidator } from "convex/server";
 import { v } from "convex/values";
+import { internal } from "./_generated/api";
+import { internalMutation } from "./_generated/server";
 import { appError } from "./lib/errors";
 import { userMutation, userQuery } from "./lib/functions";
 import { requireAnyRole, requireReadableStudent, requireRole, requireStaff } from "./model/access";
 import { audit } from "./model/audit";
+import {
+  creditSubscriptionMonth,
+  expireWallet,
+  stopSubscription as stop,
+  subscriptionOf,
+} from "./model/subscriptions";
 import { getWallet, postEntry, walletHistory } from "./model/wallets";
-import { vLedgerKind, vProductKind } from "./tables/coaching";
+import { vLedgerKind, vProductKind, vSubscriptionStatus } from "./tables/coaching";
 
 const vProduct = v.object({
   _id: v.id("products"),
@@ -97,6 +107,7 @@ const vEntry = v.object({
   reason: v.optional(v.string()),
   sessionId: v.optional(v.id("coachingSessions")),
   paymentId: v.optional(v.id("payments")),
+  period: v.optional(v.string()),
   at: v.number(),
 });
 
@@ -120,6 +131,7 @@ export const wallet = userQuery({
         reason: e.reason,
         sessionId: e.sessionId,
         paymentId: e.paymentId,
+        period: e.period,
         at: e.at,
       })),
     };
@@ -211,5 +223,98 @@ export const expire = userMutation({
       details: { studentId, amount: Math.abs(amount), balance },
     });
     return { balance };
+  },
+});
+
+/** A student's monthly subscription, if any (readers of the student). */
+export const subscription = userQuery({
+  args: { studentId: v.id("students") },
+  returns: v.union(
+    v.null(),
+    v.object({
+      productName: v.string(),
+      creditsPerMonth: v.number(),
+      status: vSubscriptionStatus,
+      startedAt: v.number(),
+      stoppedAt: v.optional(v.number()),
+    }),
+  ),
+  handler: async (ctx, { studentId }) => {
+    requireAnyRole(ctx.user);
+    await requireReadableStudent(ctx, ctx.user, studentId);
+    const sub = await subscriptionOf(ctx, studentId);
+    if (!sub) return null;
+    return {
+      productName: sub.productName,
+      creditsPerMonth: sub.creditsPerMonth,
+      status: sub.status,
+      startedAt: sub.startedAt,
+      stoppedAt: sub.stoppedAt,
+    };
+  },
+});
+
+/** Staff: stop a subscription (no more monthly credits; the credits already added stay). */
+export const stopSubscription = userMutation({
+  args: { studentId: v.id("students") },
+  returns: v.null(),
+  handler: async (ctx, { studentId }) => {
+    requireStaff(ctx.user);
+    await requireReadableStudent(ctx, ctx.user, studentId);
+    const sub = await subscriptionOf(ctx, studentId);
+    if (!sub) throw appError("NOT_FOUND", "Cet élève n’a pas d’abonnement.");
+    await stop(ctx, sub, ctx.user._id, Date.now());
+    return null;
+  },
+});
+
+const SUBSCRIPTION_BATCH = 50;
+const EXPIRY_BATCH = 5;
+
+/**
+ * Cron (daily): credits every active subscription for the current Paris month, once per wallet
+ * and month; batches chain themselves with the same month.
+ */
+export const creditSubscriptions = internalMutation({
+  args: { period: v.optional(v.string()), cursor: v.optional(v.union(v.string(), v.null())) },
+  returns: v.object({ credited: v.number(), isDone: v.boolean() }),
+  handler: async (ctx, { period, cursor }) => {
+    const month = period ?? parisMonth(Date.now());
+    const page = await ctx.db
+      .query("subscriptions")
+      .withIndex("by_status", (q) => q.eq("status", "active"))
+      .paginate({ numItems: SUBSCRIPTION_BATCH, cursor: cursor ?? null });
+    let credited = 0;
+    for (const sub of page.page) {
+      if ((await creditSubscriptionMonth(ctx, sub, month)).credited) credited += 1;
+    }
+    if (!page.isDone) {
+      await ctx.scheduler.runAfter(0, internal.credits.creditSubscriptions, {
+        period: month,
+        cursor: page.continueCursor,
+      });
+    }
+    return { credited, isDone: page.isDone };
+  },
+});
+
+/** Cron (daily): expires the credits older than CREDIT_VALIDITY_DAYS, wallet by wallet. */
+export const expireCredits = internalMutation({
+  args: { now: v.optional(v.number()), cursor: v.optional(v.union(v.string(), v.null())) },
+  returns: v.object({ expired: v.number(), isDone: v.boolean() }),
+  handler: async (ctx, { now, cursor }) => {
+    const at = now ?? Date.now();
+    const page = await ctx.db
+      .query("wallets")
+      .paginate({ numItems: EXPIRY_BATCH, cursor: cursor ?? null });
+    let expired = 0;
+    for (const wallet of page.page) expired += await expireWallet(ctx, wallet, at);
+    if (!page.isDone) {
+      await ctx.scheduler.runAfter(0, internal.credits.expireCredits, {
+        now: at,
+        cursor: page.continueCursor,
+      });
+    }
+    return { expired, isDone: page.isDone };
   },
 });

@@ -25,6 +25,22 @@ crons.daily("retention", { hourUTC: 2, minuteUTC: 30 }, internal.retention.daily
 // Wallets: balance = sum of entries, no orphan session, debit or payment (model/consistency.ts).
 crons.interval("check wallet consistency", { hours: 1 }, internal.consistency.run, {});
 
+// Monthly subscriptions: each active one credited once per Paris month (the first run of the
+// month does it; the others find the month credited). Credits older than CREDIT_VALIDITY_DAYS
+// expire (first in, first out; a second run finds nothing due). model/subscriptions.ts.
+crons.daily(
+  "credit monthly subscriptions",
+  { hourUTC: 4, minuteUTC: 0 },
+  internal.credits.creditSubscriptions,
+  {},
+);
+crons.daily(
+  "expire old credits",
+  { hourUTC: 4, minuteUTC: 15 },
+  internal.credits.expireCredits,
+  {},
+);
+
 // ARIA: idle conversations are summarised into memories (convex/ariaMemory.ts).
 crons.interval(
   "summarise idle ARIA conversations",

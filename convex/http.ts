@@ -92,7 +92,8 @@ http.route({
 });
 
 // POST /payments/stripe/webhook: Stripe's events, signature checked with STRIPE_WEBHOOK_SECRET
-// (400 otherwise, nothing applied); a replayed event is applied once (convex/checkout.ts).
+// (400 otherwise, nothing applied); a replayed event is applied once (convex/checkout.ts),
+// a refund (charge.refunded) included.
 http.route({
   path: "/payments/stripe/webhook",
   method: "POST",
@@ -109,11 +110,7 @@ http.route({
       throw error;
     }
     if (event.kind === "ignored") return json(200, { received: true });
-    const { applied } = await ctx.runMutation(internal.checkout.applyEvent, {
-      kind: event.kind,
-      externalId: event.externalId,
-      eventId: event.eventId,
-    });
+    const { applied } = await ctx.runMutation(internal.checkout.applyEvent, event);
     return json(200, { received: true, applied });
   }),
 });

@@ -1,8 +1,10 @@
 // Public session functions (rules in model/sessions.ts). The family (the élève, their parents)
-// and staff book, cancel and move; the student's assigned coach sees, cancels (always refunded),
-// records attendance and writes notes, which the family reads. Reads follow the student rules.
+// and staff book, cancel and move; the session's coach (the student's own, or any coach of the
+// subject when SESSION_ANY_COACH allows it) sees, cancels (always refunded), records attendance
+// and writes notes, which the family reads. Reads follow the student rules.
 import { freeSlots as computeFreeSlots } from "@nexus/shared/coaching-time";
 import type { CancelledBy } from "@nexus/shared/credits";
+import { bookableSubjects } from "@nexus/shared/specialites";
 import { v } from "convex/values";
 import type { Doc } from "./_generated/dataModel";
 import type { QueryCtx } from "./_generated/server";
@@ -20,12 +22,15 @@ import {
 import { requirePayer } from "./model/payments";
 import { consume } from "./model/rateLimits";
 import {
+  anyCoachAllowed,
   bookSession,
   cancelSession,
   coachAbsences,
   coachWindows,
+  eligibleCoaches,
   familyNoticeHours,
   recordAttendance,
+  requireBookableSubject,
   rescheduleSession,
 } from "./model/sessions";
 import { joinUrl, VISIO_OPENS_BEFORE_MS } from "./model/visio";
@@ -100,6 +105,8 @@ async function readableSession(
   requireAnyRole(user);
   const session = await ctx.db.get(sessionId);
   if (!session) throw appError("NOT_FOUND", "Séance introuvable.");
+  // the session's coach, even one not assigned to the student (booked as « any coach »)
+  if (user.role === "coach" && session.coachId === user._id) return session;
   try {
     await requireReadableStudent(ctx, user, session.studentId);
   } catch {
@@ -123,12 +130,17 @@ function actorKind(user: User, session: Doc<"coachingSessions">): CancelledBy {
 export const book = userMutation({
   args: {
     studentId: v.id("students"),
-    coachId: v.id("users"),
+    /** Absent: the first coach of the subject free at that time (the student's own first). */
+    coachId: v.optional(v.id("users")),
     subject: vSubject,
     startsAt: v.number(),
     durationMinutes: vDuration,
   },
-  returns: v.object({ sessionId: v.id("coachingSessions"), balance: v.number() }),
+  returns: v.object({
+    sessionId: v.id("coachingSessions"),
+    balance: v.number(),
+    coachId: v.id("users"),
+  }),
   handler: async (ctx, args) => {
     await requirePayer(ctx, ctx.user, args.studentId);
     await consume(ctx, "bookingsPerUser", ctx.user._id);
@@ -276,63 +288,110 @@ export const coachesFor = userQuery({
   },
 });
 
+/** The booking form's choices: the student's subjects, and whether any coach of one may be booked. */
+export const bookingOptions = userQuery({
+  args: { studentId: v.id("students") },
+  returns: v.object({ subjects: v.array(vSubject), anyCoach: v.boolean() }),
+  handler: async (ctx, { studentId }) => {
+    requireAnyRole(ctx.user);
+    const student = await requireReadableStudent(ctx, ctx.user, studentId);
+    return { subjects: bookableSubjects(student), anyCoach: anyCoachAllowed() };
+  },
+});
+
 /**
- * Free slots of one of the student's coaches over 14 days from `from` (a client clock: queries
- * never read the time; book re-checks everything, including the lead time).
+ * Free slots over 14 days from `from` (a client clock: queries never read the time; book
+ * re-checks everything, including the lead time). With `coachId`: that coach's slots (one of
+ * the student's coaches, or a coach of `subject` when SESSION_ANY_COACH allows it). Without:
+ * the slots of every coach who may take the student in `subject`, each with its free coaches.
  */
 export const freeSlots = userQuery({
   args: {
     studentId: v.id("students"),
-    coachId: v.id("users"),
+    coachId: v.optional(v.id("users")),
+    subject: v.optional(vSubject),
     from: v.number(),
     durationMinutes: vDuration,
   },
-  returns: v.object({ slots: v.array(v.number()), noticeHours: v.number() }),
-  handler: async (ctx, { studentId, coachId, from, durationMinutes }) => {
+  returns: v.object({
+    slots: v.array(v.number()),
+    /** Each free start with the coaches free then (the student's own coach first). */
+    offers: v.array(v.object({ startsAt: v.number(), coachIds: v.array(v.id("users")) })),
+    coaches: v.array(v.object({ coachId: v.id("users"), name: v.string(), assigned: v.boolean() })),
+    noticeHours: v.number(),
+  }),
+  handler: async (ctx, { studentId, coachId, subject, from, durationMinutes }) => {
     requireAnyRole(ctx.user);
     await requireReadableStudent(ctx, ctx.user, studentId);
-    if (!(await isAssignedCoach(ctx, coachId, studentId))) {
-      throw appError("NOT_FOUND", "Ce coach ne suit pas cet élève.");
+    let candidates: { coachId: Doc<"users">["_id"]; name: string; assigned: boolean }[];
+    if (subject) {
+      await requireBookableSubject(ctx, studentId, subject);
+      candidates = await eligibleCoaches(ctx, studentId, subject);
+      if (coachId) {
+        candidates = candidates.filter((c) => c.coachId === coachId);
+        if (candidates.length === 0) {
+          throw appError("NOT_FOUND", "Ce coach ne propose pas cette matière à cet élève.");
+        }
+      }
+    } else {
+      if (!coachId) throw appError("INVALID_ARGUMENT", "Précisez la matière ou le coach.");
+      if (!(await isAssignedCoach(ctx, coachId, studentId))) {
+        throw appError("NOT_FOUND", "Ce coach ne suit pas cet élève.");
+      }
+      const coach = await ctx.db.get(coachId);
+      candidates = [{ coachId, name: coach?.name ?? "Coach", assigned: true }];
     }
     const to = from + 14 * DAY;
-    const windows = await coachWindows(ctx, coachId);
-    const absences = await coachAbsences(ctx, coachId, from, to);
-    const busy = async (index: "by_coachId_and_startsAt" | "by_studentId_and_startsAt") => {
-      const rows =
-        index === "by_coachId_and_startsAt"
-          ? await ctx.db
-              .query("coachingSessions")
-              .withIndex(index, (q) =>
-                q
-                  .eq("coachId", coachId)
-                  .gt("startsAt", from - DAY)
-                  .lt("startsAt", to),
-              )
-              .take(400)
-          : await ctx.db
-              .query("coachingSessions")
-              .withIndex(index, (q) =>
-                q
-                  .eq("studentId", studentId)
-                  .gt("startsAt", from - DAY)
-                  .lt("startsAt", to),
-              )
-              .take(400);
-      return rows
+    const studentBusy = (
+      await ctx.db
+        .query("coachingSessions")
+        .withIndex("by_studentId_and_startsAt", (q) =>
+          q
+            .eq("studentId", studentId)
+            .gt("startsAt", from - DAY)
+            .lt("startsAt", to),
+        )
+        .take(400)
+    )
+      .filter((s) => s.status !== "cancelled")
+      .map((s) => ({ start: s.startsAt, end: s.endsAt }));
+    const offers = new Map<number, Doc<"users">["_id"][]>();
+    for (const candidate of candidates) {
+      const windows = await coachWindows(ctx, candidate.coachId);
+      const absences = await coachAbsences(ctx, candidate.coachId, from, to);
+      const coachBusy = (
+        await ctx.db
+          .query("coachingSessions")
+          .withIndex("by_coachId_and_startsAt", (q) =>
+            q
+              .eq("coachId", candidate.coachId)
+              .gt("startsAt", from - DAY)
+              .lt("startsAt", to),
+          )
+          .take(400)
+      )
         .filter((s) => s.status !== "cancelled")
         .map((s) => ({ start: s.startsAt, end: s.endsAt }));
+      const slots = computeFreeSlots({
+        from,
+        to,
+        durationMinutes,
+        availability: windows,
+        blocked: [
+          ...absences.map((a) => ({ start: a.startsAt, end: a.endsAt })),
+          ...coachBusy,
+          ...studentBusy,
+        ],
+      });
+      for (const start of slots)
+        offers.set(start, [...(offers.get(start) ?? []), candidate.coachId]);
+    }
+    const starts = [...offers.keys()].sort((a, b) => a - b);
+    return {
+      slots: starts,
+      offers: starts.map((startsAt) => ({ startsAt, coachIds: offers.get(startsAt)! })),
+      coaches: candidates,
+      noticeHours: familyNoticeHours(),
     };
-    const slots = computeFreeSlots({
-      from,
-      to,
-      durationMinutes,
-      availability: windows,
-      blocked: [
-        ...absences.map((a) => ({ start: a.startsAt, end: a.endsAt })),
-        ...(await busy("by_coachId_and_startsAt")),
-        ...(await busy("by_studentId_and_startsAt")),
-      ],
-    });
-    return { slots, noticeHours: familyNoticeHours() };
   },
 });

@@ -97,6 +97,7 @@ import type * as model_stats from "../model/stats.js";
 import type * as model_storageSweep from "../model/storageSweep.js";
 import type * as model_studentOverview from "../model/studentOverview.js";
 import type * as model_students from "../model/students.js";
+import type * as model_subscriptions from "../model/subscriptions.js";
 import type * as model_uploads from "../model/uploads.js";
 import type * as model_users from "../model/users.js";
 import type * as model_visio from "../model/visio.js";
@@ -228,6 +229,7 @@ declare const fullApi: ApiFromModules<{
   "model/storageSweep": typeof model_storageSweep;
   "model/studentOverview": typeof model_studentOverview;
   "model/students": typeof model_students;
+  "model/subscriptions": typeof model_subscriptions;
   "model/uploads": typeof model_uploads;
   "model/users": typeof model_users;
   "model/visio": typeof model_visio;

@@ -6,8 +6,11 @@
 // - sessions:  every session has exactly one booking debit of its credits (a refunded
 //              cancellation also has exactly one refund);
 // - debits:    every booking debit and refund names a session that exists;
-// - payments:  every paid payment has exactly one purchase entry of its credits;
-// - purchases: every purchase entry names a paid payment.
+// - payments:  every paid payment has exactly one purchase entry of its credits, and a refunded
+//              one exactly one payment_refund of the credits taken back (none if all spent);
+// - purchases: every purchase entry names a paid payment; every subscription month names a
+//              subscription of the same student and is the wallet's only one for that month;
+//              every payment_refund names a refunded payment of the same student.
 // The CLI (`nexus-worker consistency`) and the cron (consistency.run) walk every part to the end.
 import type { PaginationResult } from "convex/server";
 import { v } from "convex/values";
@@ -128,6 +131,27 @@ async function checkPayment(ctx: QueryCtx, payment: Doc<"payments">, out: Proble
       ref: payment._id,
     });
   }
+  const refunds = entries.filter((e) => e.kind === "payment_refund");
+  const taken = payment.credits - (payment.refundShortfall ?? 0);
+  const expectedRefunds = payment.refundedAt !== undefined && taken > 0 ? 1 : 0;
+  if (refunds.length !== expectedRefunds || (expectedRefunds && refunds[0]!.amount !== -taken)) {
+    out.push({
+      kind: "payment_refund_mismatch",
+      message: `Paiement ${payment.externalId} : ${refunds.length} reprise(s) de crédits pour remboursement, ${expectedRefunds} attendue(s).`,
+      ref: payment._id,
+    });
+  }
+}
+
+async function checkPaymentRefundEntry(ctx: QueryCtx, entry: Doc<"walletEntries">, out: Problem[]) {
+  const payment = entry.paymentId ? await ctx.db.get(entry.paymentId) : null;
+  if (payment?.refundedAt === undefined || payment.studentId !== entry.studentId) {
+    out.push({
+      kind: "payment_refund_orphan",
+      message: `Écriture ${entry._id} : reprise de crédits sans paiement remboursé correspondant.`,
+      ref: entry._id,
+    });
+  }
 }
 
 async function checkPurchase(ctx: QueryCtx, entry: Doc<"walletEntries">, out: Problem[]) {
@@ -136,6 +160,31 @@ async function checkPurchase(ctx: QueryCtx, entry: Doc<"walletEntries">, out: Pr
     out.push({
       kind: "purchase_without_payment",
       message: `Écriture ${entry._id} : achat sans paiement payé correspondant.`,
+      ref: entry._id,
+    });
+  }
+}
+
+async function checkSubscriptionEntry(ctx: QueryCtx, entry: Doc<"walletEntries">, out: Problem[]) {
+  const sub = entry.subscriptionId ? await ctx.db.get(entry.subscriptionId) : null;
+  if (!sub || sub.studentId !== entry.studentId || !entry.period) {
+    out.push({
+      kind: "subscription_orphan",
+      message: `Écriture ${entry._id} : mois d’abonnement sans abonnement correspondant.`,
+      ref: entry._id,
+    });
+    return;
+  }
+  const sameMonth = await ctx.db
+    .query("walletEntries")
+    .withIndex("by_walletId_and_period", (q) =>
+      q.eq("walletId", entry.walletId).eq("period", entry.period),
+    )
+    .take(10);
+  if (sameMonth.filter((e) => e.kind === "subscription").length !== 1) {
+    out.push({
+      kind: "subscription_twice",
+      message: `Portefeuille ${entry.walletId} : le mois ${entry.period} crédité plusieurs fois.`,
       ref: entry._id,
     });
   }
@@ -164,7 +213,10 @@ export async function checkPage(
     }
     case "debits":
     case "purchases": {
-      const kinds = part === "debits" ? (["booking", "refund"] as const) : (["purchase"] as const);
+      const kinds =
+        part === "debits"
+          ? (["booking", "refund"] as const)
+          : (["purchase", "subscription", "payment_refund"] as const);
       // one index range per kind: paginate the first, then the second (cursor carries the kind)
       const [kindIndex, inner] = splitCursor(cursor);
       const kind = kinds[kindIndex]!;
@@ -174,6 +226,8 @@ export async function checkPage(
         .paginate({ numItems: PAGE_SIZE[part], cursor: inner });
       for (const e of p.page) {
         if (part === "debits") await checkSessionEntry(ctx, e, problems);
+        else if (e.kind === "subscription") await checkSubscriptionEntry(ctx, e, problems);
+        else if (e.kind === "payment_refund") await checkPaymentRefundEntry(ctx, e, problems);
         else await checkPurchase(ctx, e, problems);
       }
       const lastKind = kindIndex === kinds.length - 1;
@@ -225,4 +279,8 @@ export const problemLabels: Record<string, string> = {
   debit_without_session: "Débit sans séance",
   payment_without_purchase: "Paiement sans crédit",
   purchase_without_payment: "Crédit sans paiement",
+  subscription_orphan: "Mois d’abonnement sans abonnement",
+  subscription_twice: "Mois d’abonnement crédité deux fois",
+  payment_refund_mismatch: "Remboursement de paiement incohérent",
+  payment_refund_orphan: "Reprise de crédits sans paiement remboursé",
 };

@@ -14,14 +14,22 @@ export interface CheckoutInput {
   cancelUrl: string;
 }
 
-/** What a verified webhook says about a payment (`ignored`: an event we do not act on). */
+/**
+ * What a verified webhook says about a payment (`ignored`: an event we do not act on). A paid
+ * session names its PaymentIntent, which a later refund names (`refunded`: the charge was
+ * refunded in full; a partial refund is ignored and handled by the desk).
+ */
 export type ProviderEvent =
-  | { kind: "paid" | "expired" | "failed"; eventId: string; externalId: string }
+  | { kind: "paid"; eventId: string; externalId: string; paymentIntentId?: string }
+  | { kind: "expired" | "failed"; eventId: string; externalId: string }
+  | { kind: "refunded"; eventId: string; paymentIntentId: string }
   | { kind: "ignored"; eventId: string };
 
 export interface PaymentProvider {
   readonly name: "stripe";
   createCheckout(input: CheckoutInput): Promise<{ externalId: string; url: string }>;
+  /** Refunds a paid payment in full (idempotent per payment). */
+  refund(input: { paymentId: string; paymentIntentId: string }): Promise<{ refundId: string }>;
   /** Throws WebhookSignatureError unless `signature` signs `body` with the webhook secret. */
   verifyWebhook(body: string, signature: string | null): Promise<ProviderEvent>;
 }
@@ -86,6 +94,14 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
       if (!session.url) throw new Error("Stripe n’a pas renvoyé d’adresse de paiement.");
       return { externalId: session.id, url: session.url };
     },
+    async refund(input) {
+      const refund = await stripe.refunds.create(
+        { payment_intent: input.paymentIntentId, metadata: { paymentId: input.paymentId } },
+        // a retried action does not refund twice
+        { idempotencyKey: `refund:${input.paymentId}` },
+      );
+      return { refundId: refund.id };
+    },
     async verifyWebhook(body, signature) {
       if (!signature) throw new WebhookSignatureError("signature absente");
       let event: Stripe.Event;
@@ -106,8 +122,27 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
         case "checkout.session.completed":
         case "checkout.session.async_payment_succeeded": {
           const session = event.data.object;
+          const intent =
+            typeof session.payment_intent === "string"
+              ? session.payment_intent
+              : session.payment_intent?.id;
           return session.payment_status === "paid"
-            ? { kind: "paid", eventId: event.id, externalId: session.id }
+            ? {
+                kind: "paid",
+                eventId: event.id,
+                externalId: session.id,
+                ...(intent ? { paymentIntentId: intent } : {}),
+              }
+            : { kind: "ignored", eventId: event.id };
+        }
+        case "charge.refunded": {
+          const charge = event.data.object;
+          const intent =
+            typeof charge.payment_intent === "string"
+              ? charge.payment_intent
+              : charge.payment_intent?.id;
+          return charge.refunded && intent
+            ? { kind: "refunded", eventId: event.id, paymentIntentId: intent }
             : { kind: "ignored", eventId: event.id };
         }
         case "checkout.session.async_payment_failed":

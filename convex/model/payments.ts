@@ -4,6 +4,7 @@
 // Online: a Stripe Checkout session is the payment's external id; its webhook marks it paid.
 // Crediting happens in `markPaid` only, keyed on the external id: a second confirmation, a
 // replayed webhook or a race between the two finds the payment paid and credits nothing.
+import { parisMonth } from "@nexus/shared/coaching-time";
 import { CreditRuleError, checkTransition, type PaymentStatus } from "@nexus/shared/credits";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
@@ -12,7 +13,8 @@ import { isStaff, requireAnyRole, requireReadableStudent, type User } from "./ac
 import { setAriaPremium } from "./aria";
 import { audit } from "./audit";
 import { enqueueJob } from "./jobs";
-import { postEntry } from "./wallets";
+import { startSubscription } from "./subscriptions";
+import { getWallet, postEntry } from "./wallets";
 
 export async function paymentByExternalId(ctx: QueryCtx, externalId: string) {
   return await ctx.db
@@ -101,6 +103,9 @@ export async function markPaid(
     updatedAt: now,
     ...(by.userId ? { confirmedBy: by.userId } : {}),
   });
+  const product = await ctx.db.get(payment.productId);
+  // a subscription's payment credits the current Paris month (the monthly run skips it)
+  const subscription = product?.kind === "subscription";
   let balance = 0;
   if (payment.credits > 0) {
     ({ balance } = await postEntry(ctx, payment.studentId, {
@@ -108,10 +113,13 @@ export async function markPaid(
       amount: payment.credits,
       paymentId: payment._id,
       actorId: by.userId,
+      ...(subscription ? { period: parisMonth(now) } : {}),
     }));
   }
+  if (subscription && product) {
+    await startSubscription(ctx, { ...payment, status: "paid" }, product, now);
+  }
   // ARIA premium: the option is switched on (model/aria.ts, idempotent and audited there)
-  const product = await ctx.db.get(payment.productId);
   if (product?.kind === "aria_premium") {
     await setAriaPremium(ctx, payment.studentId, true, {
       userId: by.userId ?? payment.payerId,
@@ -133,6 +141,68 @@ export async function markPaid(
     { idempotencyKey: `payment.receipt:${payment._id}` },
   );
   return { credited: true, balance };
+}
+
+export async function paymentByProviderId(ctx: QueryCtx, paymentIntentId: string) {
+  return await ctx.db
+    .query("payments")
+    .withIndex("by_providerPaymentId", (q) => q.eq("providerPaymentId", paymentIntentId))
+    .first();
+}
+
+/**
+ * What a full refund of a paid payment would take back: its credits, at most the balance. The
+ * rest (`shortfall`) was already spent (policy in docs/coaching.md: a staff refund is refused
+ * then; a refund made at Stripe is recorded with its shortfall for the desk).
+ */
+export async function refundPlan(ctx: QueryCtx, payment: Doc<"payments">) {
+  const balance = (await getWallet(ctx, payment.studentId))?.balance ?? 0;
+  const take = Math.min(balance, payment.credits);
+  return { balance, take, shortfall: payment.credits - take };
+}
+
+export type RefundOutcome =
+  | { applied: false }
+  | { applied: true; removed: number; shortfall: number };
+
+/**
+ * A paid payment was refunded (money returned): one `payment_refund` entry takes its credits
+ * back — never below zero — exactly once (`refundedAt` marks it; a replay finds it set).
+ */
+export async function refundPayment(
+  ctx: MutationCtx,
+  payment: Doc<"payments">,
+  by: { userId?: Id<"users">; source: string },
+): Promise<RefundOutcome> {
+  if (payment.refundedAt !== undefined) return { applied: false };
+  if (payment.status !== "paid") {
+    throw appError("INVALID_STATE", "Seul un paiement payé peut être remboursé.");
+  }
+  const { take, shortfall } = await refundPlan(ctx, payment);
+  if (take > 0) {
+    await postEntry(ctx, payment.studentId, {
+      kind: "payment_refund",
+      amount: -take,
+      paymentId: payment._id,
+      actorId: by.userId,
+    });
+  }
+  const now = Date.now();
+  await ctx.db.patch(payment._id, {
+    refundedAt: now,
+    refundSource: by.source,
+    ...(shortfall > 0 ? { refundShortfall: shortfall } : {}),
+    updatedAt: now,
+  });
+  await audit(ctx, {
+    actorKind: by.userId ? "user" : "system",
+    actorId: by.userId,
+    action: "payment.refunded",
+    targetTable: "payments",
+    targetId: payment._id,
+    details: { source: by.source, removed: take, shortfall },
+  });
+  return { applied: true, removed: take, shortfall };
 }
 
 /** pending|created → failed or cancelled (never after paid). */

@@ -523,6 +523,27 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
     },
   }),
   entry({
+    table: "subscriptions",
+    label: "Abonnement mensuel",
+    description: "The student's monthly subscription: credits per month, status.",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("subscriptions")
+            .withIndex("by_studentId", (q) => q.eq("studentId", sid(id))),
+      },
+      stoppedBy: {
+        to: "users",
+        onErase: "keep",
+        why: "The staff member who stopped someone else's subscription.",
+      },
+    },
+  }),
+  entry({
     table: "walletEntries",
     label: "Mouvements de crédits",
     description:
@@ -600,6 +621,20 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
           ctx.db
             .query("availabilityExceptions")
             .withIndex("by_coachId_and_startsAt", (q) => q.eq("coachId", uid(id))),
+      },
+    },
+  }),
+  entry({
+    table: "coachSubjects",
+    label: "Matières enseignées",
+    description: "The subjects the coach teaches (booking with any coach of a subject).",
+    export: true,
+    refs: {
+      coachId: {
+        to: "users",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db.query("coachSubjects").withIndex("by_coachId", (q) => q.eq("coachId", uid(id))),
       },
     },
   }),

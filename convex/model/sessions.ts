@@ -3,8 +3,11 @@
 // or the last credits are serialized by Convex and the second sees the first (and is refused).
 // Rules (shared, pure): @nexus/shared/credits (price, refunds), @nexus/shared/coaching-time
 // (Paris weekly windows, overlaps). Times are UTC epoch ms.
-// - book: the coach must be assigned to the student; inside a weekly window, not in an
-//   absence, no overlapping session of the coach or of the student; debit = duration / 30 min.
+// - book: in one of the student's subjects (@nexus/shared/specialites bookableSubjects), with a
+//   coach who may take them in it (eligibleCoaches: an assigned coach teaching the subject or
+//   having declared none; with SESSION_ANY_COACH, any active coach declaring the subject); with
+//   no coach named, the first eligible coach free at that time; inside a weekly window, not in
+//   an absence, no overlapping session of the coach or of the student; debit = duration / 30 min.
 // - cancel: family ≥ SESSION_CANCEL_NOTICE_HOURS (24 by default) before → refund; later → no
 //   refund; coach or staff → refund. Reminder jobs still pending are cancelled.
 // - reschedule: the same checks at the new time; the single debit stays; reminders move.
@@ -20,6 +23,8 @@ import {
   refundsOnCancel,
 } from "@nexus/shared/credits";
 import type { Subject } from "@nexus/shared/domain";
+import { bookableSubjects } from "@nexus/shared/specialites";
+import { ConvexError } from "convex/values";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
@@ -41,6 +46,77 @@ export function familyNoticeHours(): number {
   const raw = process.env.SESSION_CANCEL_NOTICE_HOURS;
   const n = raw === undefined || raw === "" ? DEFAULT_FAMILY_NOTICE_HOURS : Number(raw);
   return Number.isFinite(n) && n >= 0 && n <= 24 * 14 ? n : DEFAULT_FAMILY_NOTICE_HOURS;
+}
+
+/** SESSION_ANY_COACH=true: a family may book any coach teaching the subject, not only its own. */
+export function anyCoachAllowed(): boolean {
+  return /^(1|true|oui|yes)$/i.test(process.env.SESSION_ANY_COACH?.trim() ?? "");
+}
+
+export async function subjectsOfCoach(ctx: QueryCtx, coachId: Id<"users">): Promise<Subject[]> {
+  const rows = await ctx.db
+    .query("coachSubjects")
+    .withIndex("by_coachId", (q) => q.eq("coachId", coachId))
+    .take(10);
+  return rows.map((r) => r.subject);
+}
+
+/** At most this many coaches are searched for one subject (bounded reads in freeSlots). */
+export const MAX_CANDIDATE_COACHES = 8;
+
+/**
+ * The coaches who may take this student in this subject, the student's own first: an assigned
+ * coach who teaches the subject (or declared no subject), then, when SESSION_ANY_COACH allows
+ * it, the other active coaches declaring the subject. Bounded by MAX_CANDIDATE_COACHES.
+ */
+export async function eligibleCoaches(
+  ctx: QueryCtx,
+  studentId: Id<"students">,
+  subject: Subject,
+): Promise<{ coachId: Id<"users">; name: string; assigned: boolean }[]> {
+  const out: { coachId: Id<"users">; name: string; assigned: boolean }[] = [];
+  const assignments = await ctx.db
+    .query("coachAssignments")
+    .withIndex("by_studentId", (q) => q.eq("studentId", studentId))
+    .take(20);
+  for (const a of assignments) {
+    const coach = await ctx.db.get(a.coachId);
+    if (coach?.role !== "coach" || coach.deactivatedAt !== undefined) continue;
+    const taught = await subjectsOfCoach(ctx, a.coachId);
+    if (taught.length > 0 && !taught.includes(subject)) continue;
+    if (out.some((c) => c.coachId === a.coachId)) continue;
+    out.push({ coachId: a.coachId, name: coach.name, assigned: true });
+  }
+  if (anyCoachAllowed()) {
+    const rows = await ctx.db
+      .query("coachSubjects")
+      .withIndex("by_subject", (q) => q.eq("subject", subject))
+      .take(50);
+    for (const r of rows) {
+      if (out.length >= MAX_CANDIDATE_COACHES) break;
+      if (out.some((c) => c.coachId === r.coachId)) continue;
+      const coach = await ctx.db.get(r.coachId);
+      if (coach?.role !== "coach" || coach.deactivatedAt !== undefined) continue;
+      out.push({ coachId: r.coachId, name: coach.name, assigned: false });
+    }
+  }
+  return out.slice(0, MAX_CANDIDATE_COACHES);
+}
+
+/** FORBIDDEN / INVALID_ARGUMENT (French) unless the student may book this subject. */
+export async function requireBookableSubject(
+  ctx: QueryCtx,
+  studentId: Id<"students">,
+  subject: Subject,
+) {
+  const student = await ctx.db.get(studentId);
+  if (!student) throw appError("NOT_FOUND", "Élève introuvable.");
+  if (!bookableSubjects(student).includes(subject)) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      "Cette matière ne fait pas partie des spécialités de l’élève.",
+    );
+  }
 }
 
 /** A random room name (Jitsi rooms are public by name: 128 bits make it unguessable). */
@@ -215,7 +291,8 @@ async function cancelReminders(ctx: MutationCtx, session: Doc<"coachingSessions"
 
 export interface BookInput {
   studentId: Id<"students">;
-  coachId: Id<"users">;
+  /** Absent: the first eligible coach of the subject free at that time. */
+  coachId?: Id<"users">;
   subject: Subject;
   startsAt: number;
   durationMinutes: number;
@@ -231,10 +308,46 @@ export async function bookSession(ctx: MutationCtx, input: BookInput) {
     if (error instanceof CreditRuleError) throw appError("INVALID_ARGUMENT", error.message);
     throw error;
   }
-  if (!(await isAssignedCoach(ctx, input.coachId, input.studentId))) {
-    throw appError("FORBIDDEN", "Ce coach ne suit pas cet élève.");
+  await requireBookableSubject(ctx, input.studentId, input.subject);
+  const eligible = await eligibleCoaches(ctx, input.studentId, input.subject);
+  let coachId: Id<"users">;
+  if (input.coachId) {
+    const named = input.coachId;
+    if (!eligible.some((c) => c.coachId === named)) {
+      throw appError(
+        "FORBIDDEN",
+        (await isAssignedCoach(ctx, named, input.studentId)) || anyCoachAllowed()
+          ? "Ce coach n’enseigne pas cette matière."
+          : "Ce coach ne suit pas cet élève.",
+      );
+    }
+    await checkSlot(ctx, { ...input, coachId: named });
+    coachId = named;
+  } else {
+    // the first eligible coach (the student's own first) whose slot passes every check
+    let found: Id<"users"> | null = null;
+    let lastError: unknown = null;
+    for (const candidate of eligible) {
+      try {
+        await checkSlot(ctx, { ...input, coachId: candidate.coachId });
+        found = candidate.coachId;
+        break;
+      } catch (error) {
+        if (!(error instanceof ConvexError)) throw error;
+        lastError = error;
+      }
+    }
+    if (!found) {
+      if (eligible.length === 1 && lastError) throw lastError;
+      throw appError(
+        eligible.length === 0 ? "NOT_FOUND" : "CONFLICT",
+        eligible.length === 0
+          ? "Aucun coach ne propose cette matière à cet élève."
+          : "Aucun coach de cette matière n’est libre à ce moment-là : choisissez un autre créneau.",
+      );
+    }
+    coachId = found;
   }
-  await checkSlot(ctx, input);
   // checked before any write, so a refused booking leaves nothing behind even inside a larger
   // transaction; postEntry checks again
   const wallet = await getWallet(ctx, input.studentId);
@@ -247,7 +360,7 @@ export async function bookSession(ctx: MutationCtx, input: BookInput) {
   }
   const sessionId = await ctx.db.insert("coachingSessions", {
     studentId: input.studentId,
-    coachId: input.coachId,
+    coachId,
     subject: input.subject,
     startsAt: input.startsAt,
     endsAt: input.startsAt + input.durationMinutes * MINUTE,
@@ -282,7 +395,7 @@ export async function bookSession(ctx: MutationCtx, input: BookInput) {
     targetId: sessionId,
     details: { credits, startsAt: input.startsAt },
   });
-  return { sessionId, balance };
+  return { sessionId, balance, coachId };
 }
 
 export async function cancelSession(

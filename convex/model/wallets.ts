@@ -45,6 +45,9 @@ export interface EntryInput {
   reason?: string;
   paymentId?: Id<"payments">;
   sessionId?: Id<"coachingSessions">;
+  subscriptionId?: Id<"subscriptions">;
+  /** Subscription months (« 2026-12 »): at most one entry per wallet and month. */
+  period?: string;
   actorId?: Id<"users">;
 }
 

@@ -13,11 +13,14 @@ export const vProductKind = v.union(
 );
 export const vLedgerKind = v.union(
   v.literal("purchase"),
+  v.literal("subscription"),
   v.literal("booking"),
   v.literal("refund"),
   v.literal("adjustment"),
   v.literal("expiry"),
+  v.literal("payment_refund"),
 );
+export const vSubscriptionStatus = v.union(v.literal("active"), v.literal("stopped"));
 export const vPaymentStatus = v.union(
   v.literal("created"),
   v.literal("pending"),
@@ -77,6 +80,9 @@ export const coachingTables = {
     reason: v.optional(v.string()),
     paymentId: v.optional(v.id("payments")),
     sessionId: v.optional(v.id("coachingSessions")),
+    /** Subscription months: the subscription and the Paris month « 2026-12 » credited. */
+    subscriptionId: v.optional(v.id("subscriptions")),
+    period: v.optional(v.string()),
     actorId: v.optional(v.id("users")),
     at: v.number(),
   })
@@ -89,7 +95,32 @@ export const coachingTables = {
     // a payment's purchase entry (crediting exactly once)
     .index("by_paymentId", ["paymentId"])
     // orphan scans by kind
-    .index("by_kind_and_at", ["kind", "at"]),
+    .index("by_kind_and_at", ["kind", "at"])
+    // a subscription month credited once per wallet
+    .index("by_walletId_and_period", ["walletId", "period"]),
+
+  /**
+   * A monthly subscription: started (or renewed) when a subscription product is paid; the cron
+   * credits `creditsPerMonth` once per Paris month while active (model/subscriptions.ts).
+   */
+  subscriptions: defineTable({
+    studentId: v.id("students"),
+    productId: v.id("products"),
+    productName: v.string(),
+    creditsPerMonth: v.number(),
+    status: vSubscriptionStatus,
+    /** The payment that started or last renewed it. */
+    paymentId: v.id("payments"),
+    startedAt: v.number(),
+    stoppedAt: v.optional(v.number()),
+    stoppedBy: v.optional(v.id("users")),
+    createdAt: v.number(),
+    updatedAt: v.number(),
+  })
+    // one per student
+    .index("by_studentId", ["studentId"])
+    // the monthly run over active subscriptions
+    .index("by_status", ["status"]),
 
   /** created → pending → paid | failed | cancelled (packages/shared/src/credits.ts). */
   payments: defineTable({
@@ -108,6 +139,12 @@ export const coachingTables = {
     checkoutUrl: v.optional(v.string()),
     confirmedBy: v.optional(v.id("users")),
     failureReason: v.optional(v.string()),
+    /** Stripe: the PaymentIntent of the paid Checkout session (refunds name it). */
+    providerPaymentId: v.optional(v.string()),
+    /** Refunded (money returned): when, by what, and the credits that could not be taken back. */
+    refundedAt: v.optional(v.number()),
+    refundSource: v.optional(v.string()),
+    refundShortfall: v.optional(v.number()),
     createdAt: v.number(),
     updatedAt: v.number(),
     paidAt: v.optional(v.number()),
@@ -117,7 +154,9 @@ export const coachingTables = {
     // the assistante's list of payments to confirm
     .index("by_status_and_createdAt", ["status", "createdAt"])
     // a family's payments
-    .index("by_studentId_and_createdAt", ["studentId", "createdAt"]),
+    .index("by_studentId_and_createdAt", ["studentId", "createdAt"])
+    // Stripe refunds name the PaymentIntent
+    .index("by_providerPaymentId", ["providerPaymentId"]),
 
   /** A coach's weekly windows, in Paris wall-clock time. */
   availabilities: defineTable({
@@ -127,6 +166,21 @@ export const coachingTables = {
     endMinute: v.number(),
     createdAt: v.number(),
   }).index("by_coachId_and_weekday", ["coachId", "weekday"]),
+
+  /**
+   * The subjects a coach teaches (the coach declares them on /coach/agenda). Booking offers
+   * « any coach of the subject » from here when SESSION_ANY_COACH allows it; an assigned coach
+   * who declared none is offered for every subject.
+   */
+  coachSubjects: defineTable({
+    coachId: v.id("users"),
+    subject: vSubject,
+    createdAt: v.number(),
+  })
+    // a coach's subjects
+    .index("by_coachId", ["coachId"])
+    // the coaches of a subject (booking with any coach)
+    .index("by_subject", ["subject"]),
 
   /** Holidays and other absences: no slot is offered inside. */
   availabilityExceptions: defineTable({

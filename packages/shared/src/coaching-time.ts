@@ -159,3 +159,33 @@ export function insideAvailability(
       parisWallClock(d.getFullYear(), d.getMonth() + 1, d.getDate(), minuteOfDay) === start,
   );
 }
+
+/** « 2026-12-24 » (an `<input type="date">` value): year, month, day, or null when invalid. */
+function parseIsoDate(value: string): { year: number; month: number; day: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
+  return { year, month, day };
+}
+
+/**
+ * The UTC range of whole Paris days « du … au … » (both included), whatever the browser's time
+ * zone: from Paris midnight of `from` to Paris midnight after `to` (a day lasts 23 or 25 hours
+ * across a daylight-saving change). Null when a date is invalid or `to` is before `from`.
+ */
+export function parisDayRange(from: string, to: string): Interval | null {
+  const a = parseIsoDate(from);
+  const b = parseIsoDate(to);
+  if (!a || !b) return null;
+  const start = new TZDate(a.year, a.month - 1, a.day, 0, 0, PARIS).getTime();
+  const lastDay = new TZDate(b.year, b.month - 1, b.day, 0, 0, PARIS).getTime();
+  if (lastDay < start) return null;
+  return { start, end: parisAddDays(lastDay, 1) };
+}
+
+/** « 2026-12 »: the Paris month holding `epochMs` (a subscription's period). */
+export function parisMonth(epochMs: number): string {
+  return format(new TZDate(epochMs, PARIS), "yyyy-MM");
+}

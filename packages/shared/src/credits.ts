@@ -31,15 +31,25 @@ export class CreditRuleError extends Error {
   }
 }
 
-export const ledgerKinds = ["purchase", "booking", "refund", "adjustment", "expiry"] as const;
+export const ledgerKinds = [
+  "purchase",
+  "subscription",
+  "booking",
+  "refund",
+  "adjustment",
+  "expiry",
+  "payment_refund",
+] as const;
 export type LedgerKind = (typeof ledgerKinds)[number];
 
 export const ledgerKindLabels: Record<LedgerKind, string> = {
   purchase: "Achat",
+  subscription: "Abonnement",
   booking: "Réservation",
   refund: "Remboursement",
   adjustment: "Ajustement",
   expiry: "Expiration",
+  payment_refund: "Paiement remboursé",
 };
 
 /** The sign each kind may carry: an adjustment goes either way, never zero. */
@@ -47,8 +57,8 @@ export function checkEntryAmount(kind: LedgerKind, amount: number): void {
   if (!Number.isInteger(amount) || amount === 0) {
     throw new CreditRuleError("Le nombre de crédits doit être un entier non nul.");
   }
-  const positive = kind === "purchase" || kind === "refund";
-  const negative = kind === "booking" || kind === "expiry";
+  const positive = kind === "purchase" || kind === "subscription" || kind === "refund";
+  const negative = kind === "booking" || kind === "expiry" || kind === "payment_refund";
   if ((positive && amount < 0) || (negative && amount > 0)) {
     throw new CreditRuleError(`Montant de signe incorrect pour « ${ledgerKindLabels[kind]} ».`);
   }
@@ -68,6 +78,36 @@ export function nextBalance(balance: number, kind: LedgerKind, amount: number): 
 
 export function formatCredits(n: number): string {
   return `${n} crédit${Math.abs(n) > 1 ? "s" : ""}`;
+}
+
+// ---- expiry ----
+
+/** Credits stay valid this many days after they were added (CREDIT_VALIDITY_DAYS). */
+export const DEFAULT_CREDIT_VALIDITY_DAYS = 365;
+
+/**
+ * Credits to expire at `cutoff`, first in first out: the credits added before the cutoff
+ * (purchases, subscription months, positive adjustments) less everything consumed so far
+ * (bookings, negative adjustments, expiries, refunded payments; a session refund gives its
+ * consumption back), never more than the balance. Expiring that amount makes the next call
+ * return 0: applying it twice expires once.
+ */
+export function creditsToExpire(
+  entries: readonly { kind: LedgerKind; amount: number; at: number }[],
+  cutoff: number,
+): number {
+  let grantedBefore = 0;
+  let consumed = 0;
+  let balance = 0;
+  for (const e of entries) {
+    balance += e.amount;
+    if (e.amount > 0 && e.kind !== "refund") {
+      if (e.at < cutoff) grantedBefore += e.amount;
+    } else {
+      consumed -= e.amount;
+    }
+  }
+  return Math.max(0, Math.min(balance, grantedBefore - consumed));
 }
 
 // ---- cancellation policy ----

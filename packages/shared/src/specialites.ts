@@ -44,3 +44,13 @@ export function subjectsForStudent(student: {
   const named = new Set(student.specialites.map(subjectOfSpecialite));
   return withQuestionnaire.filter((s) => named.has(s));
 }
+
+/**
+ * Subjects a coaching session may be booked in: those the student's spécialités name, or every
+ * subject when none is named (no questionnaire needed: coaching is not a bilan).
+ */
+export function bookableSubjects(student: { specialites: readonly string[] }): Subject[] {
+  const named = new Set(student.specialites.map(subjectOfSpecialite));
+  const out = subjects.filter((s) => named.has(s));
+  return out.length > 0 ? out : [...subjects];
+}

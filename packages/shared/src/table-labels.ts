@@ -46,9 +46,11 @@ export const TABLE_LABELS_FR: Record<string, string> = {
   products: "Offres",
   wallets: "Portefeuilles de crédits",
   walletEntries: "Mouvements de crédits",
+  subscriptions: "Abonnements mensuels",
   payments: "Paiements",
   availabilities: "Disponibilités des coachs",
   availabilityExceptions: "Absences des coachs",
+  coachSubjects: "Matières des coachs",
   coachingSessions: "Séances",
   consistencyReports: "Contrôles des portefeuilles",
 };

@@ -1,6 +1,7 @@
-// /admin/paiements (staff): payments to confirm (cash, transfer), wallets with manual
-// adjustments (reason required, audited), the centre's sessions of the week and the wallet
-// consistency report. Live after the loader's first paint.
+// /admin/paiements (staff): payments to confirm (cash, transfer), wallets page by page
+// (« Afficher plus de portefeuilles ») with manual adjustments (reason required, audited), the
+// centre's sessions of the week and the wallet consistency report. Live after the loader's first
+// paint.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import { parisWeekStart } from "@nexus/shared/coaching-time";
@@ -19,11 +20,13 @@ import { Button } from "~/components/ui/button";
 import { requireRole } from "~/utils/auth.server";
 import { convexForRequest } from "~/utils/convex.server";
 import { toUserError } from "~/utils/errors";
+import { useLivePages } from "~/utils/live-pages";
 import { useLiveQuery } from "~/utils/live-query";
 
 export const meta: MetaFunction = () => [{ title: "Paiements et séances — Nexus Réussite" }];
 
-const WALLETS = { paginationOpts: { numItems: 100, cursor: null } };
+/** Wallets per page (the list grows with « Afficher plus de portefeuilles »). */
+const WALLET_PAGE = 50;
 const WEEK = 7 * 86_400_000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -33,7 +36,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const range = { from, to: from + WEEK };
   const [pending, wallets, sessions, report] = await Promise.all([
     convex.query(api.payments.pending, {}),
-    convex.query(api.credits.listWallets, WALLETS),
+    convex.query(api.credits.listWallets, {
+      paginationOpts: { numItems: WALLET_PAGE, cursor: null },
+    }),
     convex.query(api.sessions.centre, range),
     convex.query(api.consistency.latest, {}),
   ]);
@@ -55,7 +60,7 @@ function Status(props: { status: { ok: boolean; text: string } | null }) {
 export default function StaffPayments() {
   const initial = useLoaderData<typeof loader>();
   const pending = useLiveQuery(api.payments.pending, {}, initial.pending);
-  const wallets = useLiveQuery(api.credits.listWallets, WALLETS, initial.wallets);
+  const wallets = useLivePages(api.credits.listWallets, {}, initial.wallets, WALLET_PAGE);
   const sessions = useLiveQuery(api.sessions.centre, initial.range, initial.sessions);
   const report = useLiveQuery(api.consistency.latest, {}, initial.report);
   const confirm = useMutation(api.payments.confirm);
@@ -182,7 +187,7 @@ export default function StaffPayments() {
             </tr>
           </thead>
           <tbody>
-            {wallets.page.map((w) => (
+            {wallets.results.map((w) => (
               <tr key={w.walletId} className="border-b border-slate-100">
                 <td className="py-1">{w.studentName}</td>
                 <td className="py-1 text-right tabular-nums">{formatCredits(w.balance)}</td>
@@ -190,6 +195,16 @@ export default function StaffPayments() {
             ))}
           </tbody>
         </table>
+        {wallets.canLoadMore ? (
+          <Button
+            className="mt-3"
+            variant="secondary"
+            disabled={wallets.loadingMore}
+            onClick={wallets.loadMore}
+          >
+            {wallets.loadingMore ? "Chargement…" : "Afficher plus de portefeuilles"}
+          </Button>
+        ) : null}
         <form onSubmit={onAdjust} className="mt-4 flex flex-wrap items-end gap-3">
           <label className="flex flex-col text-sm font-semibold">
             Élève
@@ -198,7 +213,7 @@ export default function StaffPayments() {
               required
               className="mt-1 min-h-11 rounded border border-slate-300 px-2 font-normal"
             >
-              {wallets.page.map((w) => (
+              {wallets.results.map((w) => (
                 <option key={w.walletId} value={w.studentId}>
                   {w.studentName}
                 </option>

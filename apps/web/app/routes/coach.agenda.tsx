@@ -1,8 +1,15 @@
 // /coach/agenda (coach): the week's sessions (Paris time, ?semaine=±n), attendance and notes
-// after the start (read by the family), the weekly availability and absences. Live.
+// after the start (read by the family), the weekly availability, the subjects taught and the
+// absences (whole Paris days, whatever the browser's time zone). Live.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
-import { parisAddDays, parisWeekStart } from "@nexus/shared/coaching-time";
+import {
+  parisAddDays,
+  parisDayRange,
+  parisDayStart,
+  parisWeekStart,
+} from "@nexus/shared/coaching-time";
+import { type Subject, subjects } from "@nexus/shared/domain";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useMutation } from "convex/react";
@@ -15,6 +22,7 @@ import {
   formatWindow,
   type SessionView,
   sessionStatusLabels,
+  subjectNames,
   weekdayLabels,
 } from "~/components/coaching/format";
 import { Button } from "~/components/ui/button";
@@ -44,6 +52,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 type Msg = { ok: boolean; text: string } | null;
+
+/** Whole Paris days: « du lundi 21 décembre au dimanche 3 janvier inclus »; else date and time. */
+function formatAbsence(a: { startsAt: number; endsAt: number }): string {
+  const wholeDays =
+    parisDayStart(a.startsAt) === a.startsAt && parisDayStart(a.endsAt) === a.endsAt;
+  return wholeDays
+    ? `Du ${formatParisDay(a.startsAt)} au ${formatParisDay(a.endsAt - 1)} inclus`
+    : `Du ${formatParisDateTime(a.startsAt)} au ${formatParisDateTime(a.endsAt)}`;
+}
 
 function Status({ status }: { status: Msg }) {
   if (!status) return null;
@@ -101,7 +118,7 @@ export default function CoachAgenda() {
                       key={s._id}
                       className={s.status === "cancelled" ? "text-slate-500 line-through" : ""}
                     >
-                      {formatParisTime(s.startsAt)} {s.studentName}
+                      {formatParisTime(s.startsAt)} {s.studentName} ({subjectNames[s.subject]})
                     </li>
                   ))}
                 </ul>
@@ -151,8 +168,8 @@ function SessionItem({ session: s, initialNow }: { session: SessionView; initial
   return (
     <li className="rounded border border-slate-200 p-3">
       <p className="font-semibold">
-        {formatParisDateTime(s.startsAt)} — {s.studentName} ({s.durationMinutes} min) ·{" "}
-        {sessionStatusLabels[s.status]}
+        {formatParisDateTime(s.startsAt)} — {s.studentName}, {subjectNames[s.subject]} (
+        {s.durationMinutes} min) · {sessionStatusLabels[s.status]}
       </p>
       {s.status === "booked" ? (
         <div className="mt-2 flex flex-wrap gap-2">
@@ -244,6 +261,7 @@ function AvailabilityEditor({
 }: {
   availability: {
     windows: { weekday: number; startMinute: number; endMinute: number }[];
+    subjects: Subject[];
     absences: {
       _id: Id<"availabilityExceptions">;
       startsAt: number;
@@ -255,6 +273,7 @@ function AvailabilityEditor({
   const setWeekly = useMutation(api.availability.setWeekly);
   const addAbsence = useMutation(api.availability.addAbsence);
   const removeAbsence = useMutation(api.availability.removeAbsence);
+  const setSubjects = useMutation(api.availability.setSubjects);
   const [status, setStatus] = useState<Msg>(null);
   const hours = Array.from({ length: 29 }, (_, i) => 7 * 60 + i * 30);
   const save = async (windows: typeof availability.windows, ok: string) => {
@@ -336,11 +355,40 @@ function AvailabilityEditor({
         ))}
         <Button type="submit">Ajouter la plage</Button>
       </form>
+      <fieldset className="mt-5">
+        <legend className="font-semibold">Matières enseignées</legend>
+        <p className="text-sm text-slate-600">
+          Sans matière cochée, vos élèves vous réservent dans toutes leurs matières.
+        </p>
+        <div className="mt-1 flex flex-wrap gap-4">
+          {subjects.map((subject) => (
+            <label key={subject} className="flex min-h-11 items-center gap-2">
+              <input
+                type="checkbox"
+                className="size-5"
+                checked={availability.subjects.includes(subject)}
+                onChange={async (e) => {
+                  const next = e.target.checked
+                    ? [...availability.subjects, subject]
+                    : availability.subjects.filter((x) => x !== subject);
+                  try {
+                    await setSubjects({ subjects: next });
+                    setStatus({ ok: true, text: "Matières enregistrées." });
+                  } catch (error) {
+                    setStatus({ ok: false, text: toUserError(error).message });
+                  }
+                }}
+              />
+              {subjectNames[subject]}
+            </label>
+          ))}
+        </div>
+      </fieldset>
       <h3 className="mt-5 font-semibold">Absences</h3>
       <ul className="mt-1 space-y-1 text-sm">
         {availability.absences.map((a) => (
           <li key={a._id} className="flex items-center gap-3">
-            Du {formatParisDateTime(a.startsAt)} au {formatParisDateTime(a.endsAt)} : {a.reason}
+            {formatAbsence(a)} : {a.reason}
             <Button
               size="sm"
               variant="ghost"
@@ -360,12 +408,16 @@ function AvailabilityEditor({
         onSubmit={async (e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
-          const start = new Date(`${f.get("du")}T00:00:00`).getTime();
-          const end = new Date(`${f.get("au")}T23:59:59`).getTime();
+          // whole days in Paris, not in the browser's time zone
+          const range = parisDayRange(String(f.get("du") ?? ""), String(f.get("au") ?? ""));
+          if (!range) {
+            setStatus({ ok: false, text: "Dates invalides : la fin doit suivre le début." });
+            return;
+          }
           try {
             await addAbsence({
-              startsAt: start,
-              endsAt: end,
+              startsAt: range.start,
+              endsAt: range.end,
               reason: String(f.get("motif") ?? ""),
             });
             setStatus({ ok: true, text: "Absence ajoutée : aucun créneau ne sera proposé." });
@@ -375,7 +427,7 @@ function AvailabilityEditor({
         }}
       >
         <label className="flex flex-col text-sm font-semibold">
-          Du
+          Du (heure de Paris)
           <input
             type="date"
             name="du"

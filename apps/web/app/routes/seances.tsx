@@ -1,7 +1,9 @@
 // /seances (élève, parent): the credits and sessions of one child (?eleve=<id>; the first one
 // otherwise): balance and history, buying a pack (cash or transfer reserved at the desk; card
 // when Stripe is configured), booking a free slot with one of the child's coaches, and the
-// sessions with their visio link and cancellation. First paint from the loader, then live.
+// sessions with their visio link and cancellation. Booking: a subject among the child's, one of
+// the child's coaches or « any coach of the subject » when the centre allows it. First paint
+// from the loader, then live.
 import { api } from "@convex/_generated/api";
 import type { Id } from "@convex/_generated/dataModel";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -26,20 +28,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = students.find((s) => s._id === wanted) ?? students[0] ?? null;
   if (!current) return { role: user.role, students, current: null, now: Date.now() } as const;
   const studentId = current._id;
-  const [wallet, sessions, payments, catalog, coaches, online] = await Promise.all([
+  const [wallet, sessions, payments, catalog, coaches, online, options] = await Promise.all([
     convex.query(api.credits.wallet, { studentId }),
     convex.query(api.sessions.forStudent, { studentId }),
     convex.query(api.payments.forStudent, { studentId }),
     convex.query(api.credits.catalog, {}),
     convex.query(api.sessions.coachesFor, { studentId }),
     convex.query(api.checkout.available, {}),
+    convex.query(api.sessions.bookingOptions, { studentId }),
   ]);
   return {
     role: user.role,
     students,
     current,
     now: Date.now(),
-    data: { wallet, sessions, payments, catalog, coaches, online },
+    data: { wallet, sessions, payments, catalog, coaches, online, options },
   } as const;
 }
 
@@ -102,6 +105,8 @@ function StudentSpace(props: {
         <BookingPanel
           studentId={studentId}
           coaches={initial.coaches}
+          subjects={initial.options.subjects}
+          anyCoach={initial.options.anyCoach}
           balance={wallet.balance}
           now={props.now}
         />
