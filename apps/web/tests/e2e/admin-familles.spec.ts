@@ -49,12 +49,15 @@ test("l'assistante crée un élève, lie un parent et affecte un coach ; le pare
   await dialog.getByLabel("Niveau").selectOption("premiere");
   await dialog.getByLabel("Spécialités").fill("Mathématiques, NSI");
   await dialog.getByLabel(/Établissement/).fill("Lycée Pasteur");
+  // The birth date decides ARIA's parental consent (under 15, or unknown: a parent agrees).
+  await dialog.getByLabel(/Date de naissance/).fill("2011-12-02");
   await dialog.getByRole("button", { name: "Créer l'élève" }).click();
 
   await expect(page).toHaveURL(/\/admin\/familles\/eleves\//);
   const studentUrl = page.url();
   await expect(page.getByRole("heading", { level: 1, name: fullName })).toBeVisible();
   await expect(page.getByText("Première")).toBeVisible();
+  await expect(page.getByText("2 décembre 2011")).toBeVisible();
   await expect(page.getByText("Aucun parent n'est encore lié à cet élève.")).toBeVisible();
 
   // Link Karim Haddad, found by the start of his e-mail.
