@@ -6,7 +6,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import type { UserIdentity } from "convex/server";
-import { convexToJson, getDocumentSize, jsonToConvex, type Value } from "convex/values";
+import {
+  convexToJson,
+  getDocumentSize,
+  type JSONValue,
+  jsonToConvex,
+  type Value,
+} from "convex/values";
 import { convexTest } from "convex-test";
 import { resolveCommittedRange } from "./committed-range.ts";
 import type {
@@ -84,6 +90,8 @@ export type CallResult =
   | {
       ok: true;
       value: Value;
+      /** `value` as Convex JSON, encoded once here (the HTTP API sends it as is). */
+      valueJson?: JSONValue;
       logLines: string[];
       reads: ReadSet;
       journal: string | null;
@@ -1258,7 +1266,9 @@ export class ConvexEngine {
       };
     }
     const finish = (
-      outcome: { ok: true; value: Value } | { ok: false; message: string; data: Value | undefined },
+      outcome:
+        | { ok: true; value: Value; valueJson?: JSONValue }
+        | { ok: false; message: string; data: Value | undefined },
     ): CallResult => {
       const journal =
         ctx.journal?.paginated && ctx.journal.endCursor !== null
@@ -1300,9 +1310,10 @@ export class ConvexEngine {
             ? accessor.mutationFromPath(fnPath, args)
             : accessor.actionFromPath(fnPath, args),
       );
-      // Values cross the wire as Convex JSON: reject what cannot be encoded here.
-      convexToJson(value);
-      result = finish({ ok: true, value });
+      // Values cross the wire as Convex JSON: reject what cannot be encoded here (and keep
+      // the encoding: a dashboard's thousand rows are not encoded twice).
+      const valueJson = convexToJson(value);
+      result = finish({ ok: true, value, valueJson });
     } catch (error) {
       result = finish({ ok: false, ...describeFailure(error) });
     }
@@ -1323,7 +1334,9 @@ export class ConvexEngine {
     args: Record<string, Value>,
     auth: CallAuth,
     finish: (
-      outcome: { ok: true; value: Value } | { ok: false; message: string; data: Value | undefined },
+      outcome:
+        | { ok: true; value: Value; valueJson?: JSONValue }
+        | { ok: false; message: string; data: Value | undefined },
     ) => CallResult,
   ): Promise<CallResult> {
     const fn = auth.admin ? this.systemFunctions.get(path) : undefined;

@@ -141,7 +141,7 @@ function envelope(result: CallResult): Response {
   if (result.ok) {
     return json({
       status: "success",
-      value: convexToJson(result.value),
+      value: result.valueJson ?? convexToJson(result.value),
       logLines: result.logLines,
     });
   }

@@ -24,7 +24,7 @@ export function serializeResult(result: CallResult): {
   valueJson: string | undefined;
 } {
   if (result.ok) {
-    const valueJson = JSON.stringify(convexToJson(result.value));
+    const valueJson = JSON.stringify(result.valueJson ?? convexToJson(result.value));
     return { serialized: `ok:${valueJson}`, valueJson };
   }
   const valueJson =

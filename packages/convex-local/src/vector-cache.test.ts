@@ -184,6 +184,21 @@ describe("VectorIndexCache", () => {
       .sort((a, b) => b._score - a._score)
       .slice(0, 30);
     expect(c.search(query, [eq("scope", "s")], 30)).toEqual(expected);
+    // The column store, filled by that first sparse query, follows later writes.
+    for (let i = 2; i < 1500; i += 6)
+      put(
+        `${i}chunks`,
+        Array.from({ length: 64 }, () => Math.fround(random())),
+      );
+    for (let i = 0; i < 100; i += 3) {
+      docs.delete(`new${i}chunks`);
+      c.remove(`new${i}chunks`);
+    }
+    const later = [...docs]
+      .map(([id, embedding]) => ({ _id: id, _score: referenceCosine(query, embedding) }))
+      .sort((a, b) => b._score - a._score)
+      .slice(0, 30);
+    expect(c.search(query, [eq("scope", "s")], 30)).toEqual(later);
     const infinite = Array.from({ length: 64 }, () => 0.5);
     infinite[10] = Number.POSITIVE_INFINITY;
     c.add("inf", { embedding: infinite, scope: "alone" });

@@ -30,7 +30,9 @@ interface Entry {
   filterKeys: Map<string, string>;
   /** Order of the last add: ties in score keep the index order. */
   seq: number;
-  /** Its place in the column store (ColumnStore), or -1 when not there (see `add`). */
+  /** Whether its vector can go in the column store (float32 values, finite, full length). */
+  columnar: boolean;
+  /** Its place in the column store (ColumnStore), or -1 when not there. */
   slot: number;
 }
 
@@ -157,6 +159,8 @@ export class VectorIndexCache {
   private readonly groups = new Map<string, Map<string, Set<Entry>>>();
   private nextSeq = 0;
   private readonly columns: ColumnStore;
+  /** The column store is filled by the first sparse query (not at start), then kept up to date. */
+  private columnsBuilt = false;
 
   constructor(spec: VectorIndexSpec) {
     this.spec = spec;
@@ -183,12 +187,12 @@ export class VectorIndexCache {
     }
     // In the column store only when every value reads back exactly from float32 and is
     // finite (a sum of squares that overflows only sends a vector to the row loop).
-    const inColumns =
+    const columnar =
       vector.length === this.spec.dimensions &&
       Number.isFinite(sumSquares) &&
       (isMarkedFloat32(vector) || vector.every((x) => Math.fround(x) === x));
-    const slot = inColumns ? this.columns.put(vector) : -1;
-    const entry = { id, vector, sumSquares, filterKeys, seq: this.nextSeq++, slot };
+    const slot = columnar && this.columnsBuilt ? this.columns.put(vector) : -1;
+    const entry = { id, vector, sumSquares, filterKeys, seq: this.nextSeq++, columnar, slot };
     this.entries.set(id, entry);
     for (const [field, key] of filterKeys) {
       const byKey = this.groups.get(field) ?? new Map<string, Set<Entry>>();
@@ -261,8 +265,16 @@ export class VectorIndexCache {
     // so each dot product is bit-identical to the full loop's.
     const nonZero: number[] = [];
     for (let i = 0; i < q.length; i++) if (q[i] !== 0) nonZero.push(i);
-    const sparseDots =
-      nonZero.length * 4 < q.length ? this.columns.sparseDots(q, Int32Array.from(nonZero)) : null;
+    let sparseDots: Float64Array | null = null;
+    if (nonZero.length * 4 < q.length) {
+      if (!this.columnsBuilt) {
+        for (const entry of this.entries.values()) {
+          if (entry.columnar) entry.slot = this.columns.put(entry.vector);
+        }
+        this.columnsBuilt = true;
+      }
+      sparseDots = this.columns.sparseDots(q, Int32Array.from(nonZero));
+    }
     const { entries, exact } = this.candidates(expressions);
     for (const entry of entries) {
       if (!exact && !predicate(entry)) continue;
