@@ -277,7 +277,8 @@ export default function MesDonnees() {
       <Card aria-labelledby="preferences-email">
         <CardTitle id="preferences-email">Mes e-mails</CardTitle>
         <CardDescription>
-          Les rapports et les messages légaux sont toujours envoyés ; les autres peuvent être
+          Les rapports, les messages légaux, les confirmations de réservation et les reçus de
+          paiement sont toujours envoyés ; les autres (rappels de séance, alertes…) peuvent être
           désactivés.
         </CardDescription>
         <fieldset className="mt-3">
