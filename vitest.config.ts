@@ -1,5 +1,6 @@
 // One Vitest run for the whole repository: each workspace (and convex/) is a project.
 import { defineConfig } from "vitest/config";
+import { TEST_TIMEOUT_MS } from "./test-support/timeouts";
 
 export default defineConfig({
   test: {
@@ -9,6 +10,7 @@ export default defineConfig({
           name: "convex",
           include: ["convex/**/*.test.ts"],
           environment: "edge-runtime",
+          testTimeout: TEST_TIMEOUT_MS,
           setupFiles: ["./test-support/console-guard.ts"],
           server: { deps: { inline: ["convex-test"] } },
         },

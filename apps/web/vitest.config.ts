@@ -1,4 +1,5 @@
 import { defineProject } from "vitest/config";
+import { TEST_TIMEOUT_MS } from "../../test-support/timeouts";
 
 export default defineProject({
   resolve: {
@@ -7,5 +8,9 @@ export default defineProject({
       "@convex": new URL("../../convex", import.meta.url).pathname,
     },
   },
-  test: { name: "web", include: ["app/**/*.test.ts", "app/**/*.test.tsx"] },
+  test: {
+    name: "web",
+    testTimeout: TEST_TIMEOUT_MS,
+    include: ["app/**/*.test.ts", "app/**/*.test.tsx"],
+  },
 });

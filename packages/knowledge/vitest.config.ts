@@ -1,5 +1,10 @@
 import { defineProject } from "vitest/config";
+import { TEST_TIMEOUT_MS } from "../../test-support/timeouts";
 
 export default defineProject({
-  test: { name: "knowledge", include: ["src/**/*.test.ts", "src/**/*.test.tsx"] },
+  test: {
+    name: "knowledge",
+    testTimeout: TEST_TIMEOUT_MS,
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+  },
 });

@@ -1,5 +1,6 @@
 import { defineProject } from "vitest/config";
+import { TEST_TIMEOUT_MS } from "../../test-support/timeouts";
 
 export default defineProject({
-  test: { name: "service-auth", include: ["src/**/*.test.ts"] },
+  test: { name: "service-auth", testTimeout: TEST_TIMEOUT_MS, include: ["src/**/*.test.ts"] },
 });

@@ -1,5 +1,6 @@
 import { defineProject } from "vitest/config";
+import { TEST_TIMEOUT_MS } from "../../test-support/timeouts";
 
 export default defineProject({
-  test: { name: "shared", include: ["src/**/*.test.ts"] },
+  test: { name: "shared", testTimeout: TEST_TIMEOUT_MS, include: ["src/**/*.test.ts"] },
 });

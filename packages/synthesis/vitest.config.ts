@@ -1,5 +1,10 @@
 import { defineProject } from "vitest/config";
+import { TEST_TIMEOUT_MS } from "../../test-support/timeouts";
 
 export default defineProject({
-  test: { name: "synthesis", include: ["src/**/*.test.ts", "src/**/*.test.tsx"] },
+  test: {
+    name: "synthesis",
+    testTimeout: TEST_TIMEOUT_MS,
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+  },
 });
