@@ -1,6 +1,6 @@
 // ARIA (issue 14): Théo Lambert asks the offline tutor a question and watches the answer
-// stream in with a citation that opens the passage; a reload in the middle of an answer shows
-// the same text, which then finishes; the sixth question of the day is refused on freemium;
+// stream in with a citation that opens the sheet's PDF at its page (and a link to the
+// passage); a reload in the middle of an answer shows the same text, which then finishes; the sixth question of the day is refused on freemium;
 // his coach (Julien Moreau) reads the conversation, read-only; his mother (Nathalie Lambert)
 // sees only the counts. « Faire une fiche » on the first answer: « en préparation », then the
 // PDF downloads (the question and the cited sheet in it); the coach downloads it too.
@@ -52,13 +52,25 @@ test("un élève demande à ARIA, voit la réponse s'écrire avec sa source ; co
   await expect(answer).toHaveAttribute("data-status", "streaming", { timeout: 15_000 });
   await expect(answer).toHaveAttribute("data-status", "done", { timeout: 30_000 });
   await expect(answer).toContainText("y = f'(a)(x − a) + f(a)");
-  const source = answer.getByRole("link", { name: /« La dérivation », p\. \d/ });
+  const source = answer.getByRole("link", { name: /^« La dérivation », p\. \d/ });
   await expect(source).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await captureScreenshots(page, "eleve-aria-conversation");
 
-  // The citation opens the passage it relied on.
-  await source.click();
+  // The citation opens its sheet's PDF at the cited page (a five-minute link, inline), and
+  // « le passage » shows the passage it relied on.
+  const sourceHref = await source.getAttribute("href");
+  expect(sourceHref).toMatch(/^\/aria\/sources\/[^/]+\/[^/]+$/);
+  const toPdf = await page.request.get(sourceHref!, { maxRedirects: 0 });
+  expect(toPdf.status()).toBe(302);
+  const pdfUrl = toPdf.headers().location ?? "";
+  const citedPage = /« La dérivation », p\. (\d+)/.exec((await source.textContent()) ?? "")![1];
+  expect(pdfUrl).toMatch(new RegExp(`/files/[0-9a-f]{32}#page=${citedPage}$`));
+  const pdfResponse = await page.request.get(pdfUrl.replace(/#.*$/, ""));
+  expect(pdfResponse.status()).toBe(200);
+  expect(pdfResponse.headers()["content-type"]).toBe("application/pdf");
+  expect(pdfResponse.headers()["content-disposition"]).toMatch(/^inline;/);
+  await answer.getByRole("link", { name: /^Lire le passage cité de « La dérivation »/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: /« La dérivation », p\./ })).toBeVisible(
     {
       timeout: 30_000,
@@ -107,7 +119,7 @@ test("un élève demande à ARIA, voit la réponse s'écrire avec sa source ; co
   expect(reloaded.startsWith(before)).toBe(true);
   await expect(lastAnswer(page)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
   await expect(
-    lastAnswer(page).getByRole("link", { name: /« Les suites numériques », p\. \d/ }),
+    lastAnswer(page).getByRole("link", { name: /^« Les suites numériques », p\. \d/ }),
   ).toBeVisible();
 
   // Questions 3 to 5 (Socratic), then the sixth of the day is refused with a French message.

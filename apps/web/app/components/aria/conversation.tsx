@@ -112,11 +112,24 @@ function Answer({
           <ul className="mt-1 space-y-1 text-sm">
             {message.citations.map((c) => (
               <li key={c.chunkId}>
+                {/* The source at the cited page (the PDF, when the reader may open it; the
+                    passage otherwise): a document navigation, the server redirects. */}
                 <Link
+                  reloadDocument
                   className="font-medium text-brand-800 underline underline-offset-2 hover:text-brand-900"
-                  to={`/aria/passages/${message._id}/${c.chunkId}`}
+                  to={`/aria/sources/${message._id}/${c.chunkId}`}
                 >
                   {citationText(c)}
+                </Link>
+                <span aria-hidden="true" className="text-slate-500">
+                  {" · "}
+                </span>
+                <Link
+                  className="text-brand-800 underline underline-offset-2 hover:text-brand-900"
+                  to={`/aria/passages/${message._id}/${c.chunkId}`}
+                  aria-label={`Lire le passage cité de ${citationText(c)}`}
+                >
+                  lire le passage
                 </Link>
               </li>
             ))}
