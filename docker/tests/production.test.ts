@@ -4,10 +4,11 @@
 // container does). Health endpoints answer, 300 system.echo jobs are completed exactly once
 // across the replicas, a scanned page and a PDF are indexed (OCR and pdf.js from the bundle's
 // externals), and SIGTERM drains every replica to exit 0.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { renderStarterDocument, starterSources } from "@nexus/knowledge/starter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -21,6 +22,33 @@ import { api } from "../../convex/_generated/api.js";
 
 const JOBS = 300;
 const REPLICAS = 3;
+
+/**
+ * A command run without blocking this process: spawnSync froze the event loop for the whole
+ * upload, so the workers' output pipes went unread and a keep-alive socket the runtime closed
+ * meanwhile failed the next query (« other side closed », seen on a loaded machine).
+ */
+async function runAsync(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(command, args, {
+      ...options,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { status: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    return {
+      status: typeof failed.code === "number" ? failed.code : 1,
+      stdout: failed.stdout ?? "",
+      stderr: failed.stderr ?? String(error),
+    };
+  }
+}
 
 interface Started {
   child: ChildProcess;
@@ -257,12 +285,11 @@ describe("the built artefacts against the local runtime", () => {
       writeFileSync(path, rendered.bytes);
       files.push(path);
     }
-    const add = spawnSync(
+    const add = await runAsync(
       "bun",
       [workerBundle, "documents", "add", ...files, "--json", "--timeout", "120"],
       {
         cwd: repoRoot,
-        encoding: "utf8",
         env: {
           PATH: process.env.PATH ?? "",
           HOME: process.env.HOME ?? "/tmp",
