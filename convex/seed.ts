@@ -4,6 +4,7 @@ import { v } from "convex/values";
 import { workerMutation } from "./lib/functions";
 import { DEMO_ACCOUNTS, seedDemoData } from "./model/seed";
 import { seedCoaching } from "./model/seedCoaching";
+import { recountRecentWeeks } from "./model/stats";
 import { vRole } from "./validators";
 
 const vCount = v.number();
@@ -28,6 +29,8 @@ export const run = workerMutation({
     const people = await seedDemoData(ctx, Date.now());
     // credits, payments, availability and sessions (issue 15), once
     await seedCoaching(ctx, Date.now());
+    // Counters of a data folder older than the weekly summaries (model/stats.ts) show too.
+    await recountRecentWeeks(ctx, Date.now());
     return { ...people, accounts: DEMO_ACCOUNTS.map((a) => ({ ...a })) };
   },
 });

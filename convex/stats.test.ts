@@ -466,4 +466,27 @@ describe("seed and counters", () => {
     await asWorker(t).mutation(api.seed.run, {});
     expect(await totals()).toEqual(first);
   });
+
+  // Mutant this catches: seed.run without recountRecentWeeks (counters written before the
+  // weekly summaries existed stay invisible to the dashboard).
+  it("recounts the weekly summaries, so counters older than them show", async () => {
+    const { t } = await freshWorld();
+    await t.run(async (ctx) => {
+      await ctx.db.insert("statCounters", {
+        metric: "jobs",
+        bucket: "2026-12-01",
+        key: "system.echo|failed",
+        count: 7,
+        updatedAt: 0,
+      });
+    });
+    expect((await dashboard(t, 1)).jobs).toEqual([]);
+    await asWorker(t).mutation(api.seed.run, {});
+    expect((await dashboard(t, 1)).jobs).toContainEqual({
+      week: WEEK,
+      kind: "system.echo",
+      outcome: "failed",
+      count: 7,
+    });
+  });
 });

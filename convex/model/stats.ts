@@ -226,6 +226,19 @@ export async function recountWeek(
   return entries;
 }
 
+/**
+ * Recounts every metric's summaries over the last `weeks` weeks from the counter rows (the seed
+ * runs it at each `bun run dev`, so a data folder whose counters predate the summaries shows
+ * them). Reads every counter row of the period: ~5,000 for a centre's 26 weeks.
+ */
+export async function recountRecentWeeks(ctx: MutationCtx, now: number, weeks = 26): Promise<void> {
+  for (const metric of Object.keys(METRIC_PERIOD) as StatMetric[]) {
+    for (const week of weekStarts(now, weeks)) {
+      await writeWeek(ctx, metric, week, await recountWeek(ctx, metric, week));
+    }
+  }
+}
+
 async function weekRow(ctx: QueryCtx, metric: StatMetric, week: string) {
   return await ctx.db
     .query("statWeeks")
