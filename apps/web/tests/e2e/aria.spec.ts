@@ -18,10 +18,15 @@ import { signIn } from "./sign-in";
 const lastAnswer = (page: Page) => page.getByTestId("aria-answer").last();
 
 async function askNext(page: Page, question: string) {
+  // Wait on this question's own answer: the previous one is already « done », and the new one
+  // can appear a moment after the question (a loaded machine made `.last()` match the old one).
+  const answers = page.getByTestId("aria-answer");
+  const before = await answers.count();
   await page.getByLabel("Ta question suivante").fill(question);
   await page.getByRole("button", { name: "Envoyer" }).click();
   await expect(page.getByText(question)).toBeVisible();
-  await expect(lastAnswer(page)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(answers).toHaveCount(before + 1);
+  await expect(answers.nth(before)).toHaveAttribute("data-status", "done", { timeout: 30_000 });
 }
 
 test("un élève demande à ARIA, voit la réponse s'écrire avec sa source ; coach et parent voient ce qui leur revient", async ({
