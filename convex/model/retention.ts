@@ -1,7 +1,8 @@
 // Retention policy: how long each kind of data is kept, enforced by a daily cron in batches
 // (retention.ts), with a dry run for staff and figures per run (retentionRuns). A row is
 // removed when its date is strictly older than `now - days` (a row dated exactly at the
-// cut-off stays until the next run). Aggregate statistics (statCounters, statWeeks) are never touched.
+// cut-off stays until the next run). Aggregate statistics (statCounters, statWeeks) are
+// never touched.
 // The local outbox's .eml files live on the worker's disk: each run queues `retention.outbox`
 // for the worker to prune them (policy "outboxFiles"); the other policies run here.
 import type { Doc } from "../_generated/dataModel";
