@@ -33,6 +33,9 @@ export const vPaymentView = v.object({
   checkoutUrl: v.optional(v.string()),
   createdAt: v.number(),
   paidAt: v.optional(v.number()),
+  /** Refunded (money returned) and the credits that could not be taken back. */
+  refundedAt: v.optional(v.number()),
+  refundShortfall: v.optional(v.number()),
 });
 
 async function view(ctx: QueryCtx, p: Doc<"payments">) {
@@ -51,6 +54,8 @@ async function view(ctx: QueryCtx, p: Doc<"payments">) {
     checkoutUrl: p.status === "pending" ? p.checkoutUrl : undefined,
     createdAt: p.createdAt,
     paidAt: p.paidAt,
+    refundedAt: p.refundedAt,
+    refundShortfall: p.refundShortfall,
   };
 }
 

@@ -1,4 +1,6 @@
-// /admin/paiements (staff): payments to confirm (cash, transfer), wallets page by page
+// /admin/paiements (staff): payments to confirm (cash, transfer), card payments received (with
+// « Rembourser » when card payment is configured: refused when credits were spent, see
+// docs/coaching.md), wallets page by page
 // (« Afficher plus de portefeuilles ») with manual adjustments (reason required, audited), the
 // centre's sessions of the week and the wallet consistency report. Live after the loader's first
 // paint.
@@ -7,7 +9,7 @@ import type { Id } from "@convex/_generated/dataModel";
 import { parisWeekStart } from "@nexus/shared/coaching-time";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useMutation } from "convex/react";
+import { useAction, useMutation } from "convex/react";
 import { useState } from "react";
 import {
   formatCredits,
@@ -28,21 +30,24 @@ export const meta: MetaFunction = () => [{ title: "Paiements et séances — Nex
 /** Wallets per page (the list grows with « Afficher plus de portefeuilles »). */
 const WALLET_PAGE = 50;
 const WEEK = 7 * 86_400_000;
+const PAID = { status: "paid" as const };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { token } = await requireRole(request, ["admin", "assistante"]);
   const convex = convexForRequest(token);
   const from = parisWeekStart(Date.now());
   const range = { from, to: from + WEEK };
-  const [pending, wallets, sessions, report] = await Promise.all([
+  const [pending, paid, online, wallets, sessions, report] = await Promise.all([
     convex.query(api.payments.pending, {}),
+    convex.query(api.payments.listByStatus, PAID),
+    convex.query(api.checkout.available, {}),
     convex.query(api.credits.listWallets, {
       paginationOpts: { numItems: WALLET_PAGE, cursor: null },
     }),
     convex.query(api.sessions.centre, range),
     convex.query(api.consistency.latest, {}),
   ]);
-  return { pending, wallets, sessions, report, range };
+  return { pending, paid, online, wallets, sessions, report, range };
 }
 
 function Status(props: { status: { ok: boolean; text: string } | null }) {
@@ -60,6 +65,10 @@ function Status(props: { status: { ok: boolean; text: string } | null }) {
 export default function StaffPayments() {
   const initial = useLoaderData<typeof loader>();
   const pending = useLiveQuery(api.payments.pending, {}, initial.pending);
+  const paid = useLiveQuery(api.payments.listByStatus, PAID, initial.paid);
+  const cardPayments = paid.filter((p) => p.method === "stripe");
+  const refund = useAction(api.checkout.refund);
+  const [refundStatus, setRefundStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const wallets = useLivePages(api.credits.listWallets, {}, initial.wallets, WALLET_PAGE);
   const sessions = useLiveQuery(api.sessions.centre, initial.range, initial.sessions);
   const report = useLiveQuery(api.consistency.latest, {}, initial.report);
@@ -88,6 +97,18 @@ export default function StaffPayments() {
       setPayStatus({ ok: true, text: `Paiement ${reference} annulé.` });
     } catch (error) {
       setPayStatus({ ok: false, text: toUserError(error).message });
+    }
+  }
+  async function onRefund(paymentId: Id<"payments">, reference: string) {
+    setRefundStatus(null);
+    try {
+      await refund({ paymentId });
+      setRefundStatus({
+        ok: true,
+        text: `Paiement ${reference} remboursé : ses crédits sont retirés du portefeuille.`,
+      });
+    } catch (error) {
+      setRefundStatus({ ok: false, text: toUserError(error).message });
     }
   }
   async function onAdjust(event: React.FormEvent<HTMLFormElement>) {
@@ -166,6 +187,48 @@ export default function StaffPayments() {
           </ul>
         )}
       </section>
+
+      {cardPayments.length > 0 ? (
+        <section
+          aria-labelledby="cartes-titre"
+          className="rounded-lg border border-slate-200 bg-white p-5"
+        >
+          <h2 id="cartes-titre" className="text-xl font-semibold text-brand-900">
+            Paiements par carte encaissés
+          </h2>
+          <Status status={refundStatus} />
+          <ul className="mt-3 space-y-3">
+            {cardPayments.map((p) => (
+              <li
+                key={p._id}
+                className="flex flex-wrap items-center justify-between gap-3 rounded border border-slate-200 p-3"
+              >
+                <span>
+                  <strong>{p.reference}</strong> — {p.studentName} : {p.productName},{" "}
+                  {formatEuros(p.amountCents)}
+                  {p.paidAt ? `, payé le ${formatParisDateTime(p.paidAt)}` : ""}
+                </span>
+                {p.refundedAt ? (
+                  <span className="text-sm text-slate-700">
+                    Remboursé le {formatParisDateTime(p.refundedAt)}
+                    {p.refundShortfall
+                      ? ` : ${formatCredits(p.refundShortfall)} déjà utilisé${p.refundShortfall > 1 ? "s" : ""}, à régulariser`
+                      : ""}
+                  </span>
+                ) : initial.online ? (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    onClick={() => onRefund(p._id, p.reference)}
+                  >
+                    Rembourser {p.reference}
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section
         aria-labelledby="portefeuilles-titre"

@@ -28,21 +28,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = students.find((s) => s._id === wanted) ?? students[0] ?? null;
   if (!current) return { role: user.role, students, current: null, now: Date.now() } as const;
   const studentId = current._id;
-  const [wallet, sessions, payments, catalog, coaches, online, options] = await Promise.all([
-    convex.query(api.credits.wallet, { studentId }),
-    convex.query(api.sessions.forStudent, { studentId }),
-    convex.query(api.payments.forStudent, { studentId }),
-    convex.query(api.credits.catalog, {}),
-    convex.query(api.sessions.coachesFor, { studentId }),
-    convex.query(api.checkout.available, {}),
-    convex.query(api.sessions.bookingOptions, { studentId }),
-  ]);
+  const [wallet, sessions, payments, catalog, coaches, online, options, subscription] =
+    await Promise.all([
+      convex.query(api.credits.wallet, { studentId }),
+      convex.query(api.sessions.forStudent, { studentId }),
+      convex.query(api.payments.forStudent, { studentId }),
+      convex.query(api.credits.catalog, {}),
+      convex.query(api.sessions.coachesFor, { studentId }),
+      convex.query(api.checkout.available, {}),
+      convex.query(api.sessions.bookingOptions, { studentId }),
+      convex.query(api.credits.subscription, { studentId }),
+    ]);
   return {
     role: user.role,
     students,
     current,
     now: Date.now(),
-    data: { wallet, sessions, payments, catalog, coaches, online, options },
+    data: { wallet, sessions, payments, catalog, coaches, online, options, subscription },
   } as const;
 }
 
@@ -97,9 +99,15 @@ function StudentSpace(props: {
   const sessions = useLiveQuery(api.sessions.forStudent, { studentId }, initial.sessions);
   const payments = useLiveQuery(api.payments.forStudent, { studentId }, initial.payments);
   const catalog = useLiveQuery(api.credits.catalog, {}, initial.catalog);
+  const subscription = useLiveQuery(api.credits.subscription, { studentId }, initial.subscription);
   return (
     <div className="mt-6 grid gap-8 lg:grid-cols-2">
-      <WalletCard firstName={props.firstName} wallet={wallet} payments={payments} />
+      <WalletCard
+        firstName={props.firstName}
+        wallet={wallet}
+        payments={payments}
+        subscription={subscription}
+      />
       <BuyPack studentId={studentId} catalog={catalog} online={initial.online} />
       <div className="lg:col-span-2">
         <BookingPanel

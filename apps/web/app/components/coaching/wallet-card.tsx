@@ -14,6 +14,7 @@ export function WalletCard(props: {
   firstName: string;
   wallet: FunctionReturnType<typeof api.credits.wallet>;
   payments: FunctionReturnType<typeof api.payments.forStudent>;
+  subscription?: FunctionReturnType<typeof api.credits.subscription>;
 }) {
   const { wallet, payments } = props;
   return (
@@ -31,6 +32,13 @@ export function WalletCard(props: {
         </strong>{" "}
         <span className="text-sm">(1 crédit = 30 minutes de séance)</span>
       </p>
+      {props.subscription ? (
+        <p className="mt-2 text-sm text-slate-700" data-testid="abonnement">
+          {props.subscription.status === "active"
+            ? `${props.subscription.productName} : ${formatCredits(props.subscription.creditsPerMonth)} ajoutés chaque mois (depuis le ${formatParisDateTime(props.subscription.startedAt)}).`
+            : `${props.subscription.productName} arrêté${props.subscription.stoppedAt ? ` le ${formatParisDateTime(props.subscription.stoppedAt)}` : ""} : les crédits déjà ajoutés restent.`}
+        </p>
+      ) : null}
       {payments.some((p) => p.status === "pending") ? (
         <div className="mt-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
           <p className="font-semibold">Paiements en attente</p>
