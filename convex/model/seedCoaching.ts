@@ -1,7 +1,7 @@
 // Demo data of issue 15 (called by seed:run after the people): the catalogue, the coaches'
-// availability and an absence, and for each followed student a wallet with history — a paid
-// pack, a past session held with notes, a no-show, a future booking, a cancellation refunded —
-// plus payments in every state. Idempotent: nothing is written once products exist. Every
+// subjects, availability and an absence, and for each followed student a wallet with history —
+// a paid pack, a past session held with notes, a no-show, a future booking, a cancellation
+// refunded — plus payments in every state. Idempotent: nothing is written once products exist. Every
 // credit change goes through postEntry, so the consistency check finds nothing.
 import type { Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
@@ -76,6 +76,10 @@ export async function seedCoaching(ctx: MutationCtx, now: number): Promise<{ cre
     .withIndex("by_role", (q) => q.eq("role", "coach"))
     .take(10);
   for (const [i, coach] of coaches.entries()) {
+    // every coach teaches mathematics, and NSI or physique-chimie (« any coach » booking)
+    for (const subject of ["maths", i % 2 ? "nsi" : "physique-chimie"] as const) {
+      await ctx.db.insert("coachSubjects", { coachId: coach._id, subject, createdAt: now });
+    }
     for (let weekday = 1; weekday <= 5; weekday++) {
       await ctx.db.insert("availabilities", {
         coachId: coach._id,
