@@ -1,18 +1,20 @@
 // Property test: 5 000 random sequences of buy (with replayed confirmations), book, cancel (by
 // the family or the coach, at any notice), reschedule, adjust, expire, a subscription month
-// (credited by the monthly run, possibly twice) and the expiry run, through the real model
-// functions against convex-test's database. After every sequence: no negative balance,
-// balance = sum of the ledger with each balanceAfter following the previous one, exactly one
-// debit per session (plus one refund when refunded), at most one subscription entry per wallet
-// and month, no two live sessions of a coach or of a student overlapping. Operations the rules refuse (short balance, taken slot, bad timing) throw
-// before writing anything and are skipped, as a refused mutation is.
+// (credited by the monthly run, possibly twice), the expiry run and a payment refund (possibly
+// replayed), through the real model functions against convex-test's database. After every
+// sequence: no negative balance, balance = sum of the ledger with each balanceAfter following
+// the previous one, exactly one debit per session (plus one refund when refunded), at most one
+// subscription entry per wallet and month and one payment_refund per payment, no two live
+// sessions of a coach or of a student overlapping. Operations the rules refuse (short balance,
+// taken slot, bad timing) throw before writing anything and are skipped, as a refused mutation
+// is.
 import { ConvexError } from "convex/values";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Id } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";
 import { futureMonday, insertProduct, PACK } from "./coaching.fixtures";
-import { createPayment, markPaid } from "./model/payments";
+import { createPayment, markPaid, refundPayment } from "./model/payments";
 import { bookSession, cancelSession, rescheduleSession } from "./model/sessions";
 import { creditSubscriptionMonth, expireWallet } from "./model/subscriptions";
 import { getWallet, postEntry } from "./model/wallets";
@@ -29,7 +31,8 @@ type Op =
   | { op: "adjust"; s: number; amount: number }
   | { op: "expire"; s: number; amount: number }
   | { op: "month"; s: number; period: number }
-  | { op: "expireRun"; s: number; late: boolean };
+  | { op: "expireRun"; s: number; late: boolean }
+  | { op: "refundPay"; k: number; replay: boolean };
 
 const student = fc.integer({ min: 0, max: 1 });
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -68,6 +71,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     period: fc.integer({ min: 0, max: 2 }),
   }),
   fc.record({ op: fc.constant("expireRun" as const), s: student, late: fc.boolean() }),
+  fc.record({ op: fc.constant("refundPay" as const), k: fc.nat(10), replay: fc.boolean() }),
 );
 
 const REFUSED = new Set(["INVALID_STATE", "INVALID_ARGUMENT", "CONFLICT"]);
@@ -111,6 +115,7 @@ async function run(ctx: MutationCtx, ops: Op[], productId: Id<"products">, seq: 
     });
   }
   const sessions: Id<"coachingSessions">[] = [];
+  const paid: Id<"payments">[] = [];
   const product = (await ctx.db.get(productId))!;
   for (const op of ops) {
     try {
@@ -126,6 +131,7 @@ async function run(ctx: MutationCtx, ops: Op[], productId: Id<"products">, seq: 
           const ext = (await ctx.db.get(id))!.externalId;
           await markPaid(ctx, ext, { source: "prop" });
           if (op.replay) await markPaid(ctx, ext, { source: "replay" });
+          paid.push(id);
           break;
         }
         case "book": {
@@ -206,6 +212,14 @@ async function run(ctx: MutationCtx, ops: Op[], productId: Id<"products">, seq: 
           await creditSubscriptionMonth(ctx, sub, `2030-0${op.period + 1}`);
           break;
         }
+        case "refundPay": {
+          // a refunded payment (webhook or staff): credits back once, never below zero
+          if (paid.length === 0) break;
+          const id = paid[op.k % paid.length]!;
+          await refundPayment(ctx, (await ctx.db.get(id))!, { source: "prop" });
+          if (op.replay) await refundPayment(ctx, (await ctx.db.get(id))!, { source: "replay" });
+          break;
+        }
         case "expireRun": {
           const wallet = await getWallet(ctx, students[op.s]!);
           // late: past every credit's validity; otherwise nothing is old enough
@@ -241,6 +255,8 @@ async function invariants(ctx: MutationCtx, students: Id<"students">[], coaches:
     expect(wallet?.balance ?? 0).toBe(running);
     const months = entries.filter((e) => e.kind === "subscription").map((e) => e.period);
     expect(new Set(months).size).toBe(months.length);
+    const refunded = entries.filter((e) => e.kind === "payment_refund").map((e) => e.paymentId);
+    expect(new Set(refunded).size).toBe(refunded.length);
   }
   const all = [];
   for (const coachId of coaches) {
