@@ -19,7 +19,7 @@ import { buildScannedPdf } from "../src/scan-pdf.ts";
 import { characterErrorRate } from "../src/text-metrics.ts";
 
 const SCAN_PAGES = Number(process.env.OCR_BENCH_SCAN_PAGES ?? 20);
-const REPEAT = Number(process.env.OCR_BENCH_REPEAT ?? 3);
+const REPEAT = Number(process.env.OCR_BENCH_REPEAT ?? 5);
 const PARALLEL_POOL = Number(process.env.OCR_BENCH_POOL ?? Math.max(2, availableParallelism()));
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 const median = (values: number[]) =>
