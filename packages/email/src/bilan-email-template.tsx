@@ -3,8 +3,8 @@
 // Inside the shared frame (email-frame.tsx: banner, footer with the centre's address, the RGPD
 // mention and the notice link). Presentation only: texts arrive ready (validated and
 // formatted) from render-bilan-email.ts.
-import { Button, Heading, Hr, Link, Section, Text } from "@react-email/components";
-import { colors, EmailFrame } from "./email-frame";
+import { Heading, Hr, Section, Text } from "@react-email/components";
+import { colors, EmailButton, EmailFrame, EmailSignature } from "./email-frame";
 
 export interface BilanEmailContent {
   preview: string;
@@ -59,45 +59,13 @@ export function BilanEmail(props: BilanEmailContent) {
           {props.summary}
         </Text>
       </Section>
-      <Section style={{ textAlign: "center", margin: "24px 0 8px" }}>
-        <Button
-          href={props.dashboardUrl}
-          style={{
-            backgroundColor: colors.navy,
-            borderRadius: 4,
-            color: "#FFFFFF",
-            fontSize: 15,
-            fontWeight: 700,
-            padding: "12px 22px",
-          }}
-        >
-          {props.buttonLabel}
-        </Button>
-      </Section>
-      <Text style={{ color: colors.muted, fontSize: 12, lineHeight: "18px" }}>
-        {props.linkHint}{" "}
-        <Link href={props.dashboardUrl} style={{ color: colors.navy }}>
-          {props.dashboardUrl}
-        </Link>
-      </Text>
+      <EmailButton href={props.dashboardUrl} label={props.buttonLabel} hint={props.linkHint} />
       <Text style={{ color: colors.ink, fontSize: 15, lineHeight: "23px" }}>
         {props.attachment}
       </Text>
       <Text style={{ color: colors.ink, fontSize: 15, lineHeight: "23px" }}>{props.closing}</Text>
       <Hr style={{ borderColor: "#D5DBE3", margin: "20px 0" }} />
-      {props.signature.map((line, i) => (
-        <Text
-          key={line}
-          style={{
-            color: i === 0 ? colors.ink : colors.muted,
-            fontSize: i === 0 ? 14 : 12,
-            fontWeight: i === 0 ? 700 : 400,
-            margin: "2px 0",
-          }}
-        >
-          {line}
-        </Text>
-      ))}
+      <EmailSignature lines={props.signature} />
     </EmailFrame>
   );
 }

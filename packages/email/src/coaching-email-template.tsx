@@ -3,8 +3,8 @@
 // shared frame (email-frame.tsx: banner, footer with the RGPD mention, the notice link and, on
 // reminders, the unsubscribe link). Presentation only: texts arrive ready from
 // render-coaching-email.ts.
-import { Button, Heading, Section, Text } from "@react-email/components";
-import { colors, type EmailFooter, EmailFrame, paragraph } from "./email-frame";
+import { Heading, Section, Text } from "@react-email/components";
+import { colors, EmailButton, type EmailFooter, EmailFrame, paragraph } from "./email-frame";
 
 export interface CoachingEmailContent {
   preview: string;
@@ -47,23 +47,7 @@ export function CoachingEmail(props: CoachingEmailContent) {
           ))}
         </Section>
       ) : null}
-      {props.button ? (
-        <Section style={{ textAlign: "center", margin: "24px 0 8px" }}>
-          <Button
-            href={props.button.url}
-            style={{
-              backgroundColor: colors.navy,
-              borderRadius: 4,
-              color: "#FFFFFF",
-              fontSize: 15,
-              fontWeight: 700,
-              padding: "12px 22px",
-            }}
-          >
-            {props.button.label}
-          </Button>
-        </Section>
-      ) : null}
+      {props.button ? <EmailButton href={props.button.url} label={props.button.label} /> : null}
       {props.closing.map((line) => (
         <Text key={line} style={{ ...paragraph, color: colors.muted, fontSize: 13 }}>
           {line}

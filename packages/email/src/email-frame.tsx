@@ -2,7 +2,17 @@
 // white card the template fills, and the footer — centre's address, the RGPD mention, the link
 // to the information notice and, on e-mails a person may turn off, the unsubscribe link.
 // Presentation only; the texts arrive ready from the render-*.ts modules.
-import { Body, Container, Head, Html, Link, Preview, Section, Text } from "@react-email/components";
+import {
+  Body,
+  Button,
+  Container,
+  Head,
+  Html,
+  Link,
+  Preview,
+  Section,
+  Text,
+} from "@react-email/components";
 import type { ReactNode } from "react";
 
 export const colors = { navy: "#1F3A5F", accent: "#2A9D8F", ink: "#1E2430", muted: "#5F6B7A" };
@@ -85,4 +95,53 @@ export function EmailFrame({ preview, centreName, footer, children }: EmailFrame
       </Body>
     </Html>
   );
+}
+
+/** The one call to action of an e-mail, centred, with the bare link under it when `hint` is set
+ * (some mail clients block buttons; the address stays copyable). */
+export function EmailButton({ href, label, hint }: { href: string; label: string; hint?: string }) {
+  return (
+    <>
+      <Section style={{ textAlign: "center", margin: "24px 0 8px" }}>
+        <Button
+          href={href}
+          style={{
+            backgroundColor: colors.navy,
+            borderRadius: 4,
+            color: "#FFFFFF",
+            fontSize: 15,
+            fontWeight: 700,
+            padding: "12px 22px",
+          }}
+        >
+          {label}
+        </Button>
+      </Section>
+      {hint ? (
+        <Text style={{ color: colors.muted, fontSize: 12, lineHeight: "18px" }}>
+          {hint}{" "}
+          <Link href={href} style={{ color: colors.navy }}>
+            {href}
+          </Link>
+        </Text>
+      ) : null}
+    </>
+  );
+}
+
+/** The signature block: the first line (a person or the centre) stands out. */
+export function EmailSignature({ lines }: { lines: string[] }) {
+  return lines.map((line, i) => (
+    <Text
+      key={line}
+      style={{
+        color: i === 0 ? colors.ink : colors.muted,
+        fontSize: i === 0 ? 14 : 12,
+        fontWeight: i === 0 ? 700 : 400,
+        margin: "2px 0",
+      }}
+    >
+      {line}
+    </Text>
+  ));
 }

@@ -2,8 +2,8 @@
 // single-use link and its expiry. Presentation only: texts arrive ready from
 // render-invitation-email.ts. Inside the shared frame (email-frame.tsx); an invitation is
 // transactional: no unsubscribe link.
-import { Button, Heading, Hr, Link, Section, Text } from "@react-email/components";
-import { colors, EmailFrame, paragraph } from "./email-frame";
+import { Heading, Hr, Section, Text } from "@react-email/components";
+import { colors, EmailButton, EmailFrame, EmailSignature, paragraph } from "./email-frame";
 
 export interface InvitationEmailContent {
   preview: string;
@@ -36,43 +36,11 @@ export function InvitationEmail(props: InvitationEmailContent) {
       >
         <Text style={{ ...paragraph, margin: "10px 0" }}>{props.roleLine}</Text>
       </Section>
-      <Section style={{ textAlign: "center", margin: "24px 0 8px" }}>
-        <Button
-          href={props.acceptUrl}
-          style={{
-            backgroundColor: colors.navy,
-            borderRadius: 4,
-            color: "#FFFFFF",
-            fontSize: 15,
-            fontWeight: 700,
-            padding: "12px 22px",
-          }}
-        >
-          {props.buttonLabel}
-        </Button>
-      </Section>
-      <Text style={{ color: colors.muted, fontSize: 12, lineHeight: "18px" }}>
-        {props.linkHint}{" "}
-        <Link href={props.acceptUrl} style={{ color: colors.navy }}>
-          {props.acceptUrl}
-        </Link>
-      </Text>
+      <EmailButton href={props.acceptUrl} label={props.buttonLabel} hint={props.linkHint} />
       <Text style={{ ...paragraph, fontWeight: 700 }}>{props.expiry}</Text>
       <Text style={{ color: colors.muted, fontSize: 13, lineHeight: "20px" }}>{props.safety}</Text>
       <Hr style={{ borderColor: "#D5DBE3", margin: "20px 0" }} />
-      {props.signature.map((line, i) => (
-        <Text
-          key={line}
-          style={{
-            color: i === 0 ? colors.ink : colors.muted,
-            fontSize: i === 0 ? 14 : 12,
-            fontWeight: i === 0 ? 700 : 400,
-            margin: "2px 0",
-          }}
-        >
-          {line}
-        </Text>
-      ))}
+      <EmailSignature lines={props.signature} />
     </EmailFrame>
   );
 }
