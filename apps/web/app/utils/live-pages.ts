@@ -4,6 +4,7 @@
 
 import type { PaginatedQueryArgs, PaginatedQueryItem, PaginatedQueryReference } from "convex/react";
 import { usePaginatedQuery } from "convex/react";
+import { useEffect, useState } from "react";
 
 export interface LivePages<Item> {
   results: Item[];
@@ -23,18 +24,27 @@ export function useLivePages<Query extends PaginatedQueryReference>(
   const live = usePaginatedQuery(query, typeof window === "undefined" ? "skip" : args, {
     initialNumItems: pageSize,
   });
-  if (live.status === "LoadingFirstPage") {
+  // « Charger plus » pressed before the subscription delivered its first page (a slow link, a
+  // busy machine) is kept and run as soon as it can: it used to do nothing, silently.
+  const [pending, setPending] = useState(false);
+  const { status, loadMore } = live;
+  useEffect(() => {
+    if (!pending || status === "LoadingFirstPage" || status === "LoadingMore") return;
+    setPending(false);
+    if (status === "CanLoadMore") loadMore(pageSize);
+  }, [pending, status, loadMore, pageSize]);
+  if (status === "LoadingFirstPage") {
     return {
       results: initial.page,
       canLoadMore: !initial.isDone,
-      loadingMore: false,
-      loadMore: () => {},
+      loadingMore: pending,
+      loadMore: () => setPending(true),
     };
   }
   return {
     results: live.results,
-    canLoadMore: live.status === "CanLoadMore",
-    loadingMore: live.status === "LoadingMore",
-    loadMore: () => live.loadMore(pageSize),
+    canLoadMore: status === "CanLoadMore",
+    loadingMore: status === "LoadingMore" || pending,
+    loadMore: () => loadMore(pageSize),
   };
 }
