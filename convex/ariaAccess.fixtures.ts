@@ -30,8 +30,16 @@ const conversationReaders: RoleExpectations = {
   parent: { own: "NOT_FOUND", foreign: "NOT_FOUND" },
 };
 
-/** A global PDF's chunk, cited by the answer (the citation rows). */
-async function citeGlobalPdf(c: Client, answerId: Id<"ariaMessages">, target: Target) {
+/**
+ * A global PDF « La dérivation » whose chunk (on `page`) the answer cites: the citation rows of
+ * the matrix, and the cited answer the worker's memory and sheet tests start from.
+ */
+export async function citeGlobalPdf(
+  c: Pick<Client, "run">,
+  answerId: Id<"ariaMessages">,
+  options: { target?: Target; page?: number; excerpt?: string; answerText?: string } = {},
+) {
+  const { target = "own", page = 2, excerpt = "", answerText } = options;
   return await c.run(async (ctx) => {
     const storageId = await ctx.storage.store(new Blob(["%PDF-1.4"]));
     const documentId = await ctx.db.insert("documents", {
@@ -54,14 +62,15 @@ async function citeGlobalPdf(c: Client, answerId: Id<"ariaMessages">, target: Ta
       embeddingModel: "m",
       scopeModelKey: "global|m",
       text: "(uv)' = u'v + uv'",
-      pageStart: 2,
-      pageEnd: 2,
+      pageStart: page,
+      pageEnd: page,
       contentHash: "h",
       embedding: [0],
     });
     await ctx.db.patch(answerId, {
+      ...(answerText === undefined ? {} : { text: answerText }),
       citations: [
-        { chunkId, documentId, title: "La dérivation", pageStart: 2, pageEnd: 2, excerpt: "" },
+        { chunkId, documentId, title: "La dérivation", pageStart: page, pageEnd: page, excerpt },
       ],
     });
     return chunkId;
@@ -232,7 +241,7 @@ export const ARIA_ROWS: MatrixRow[] = [
     targeted: true,
     call: async (c, w, target) => {
       const { answerId } = await ariaConversation(c, w, target);
-      const chunkId = await citeGlobalPdf(c, answerId, target);
+      const chunkId = await citeGlobalPdf(c, answerId, { target });
       return c.query(api.aria.passage, { messageId: answerId, chunkId });
     },
     expect: conversationReaders,
@@ -242,7 +251,7 @@ export const ARIA_ROWS: MatrixRow[] = [
     targeted: true,
     call: async (c, w, target) => {
       const { answerId } = await ariaConversation(c, w, target);
-      const chunkId = await citeGlobalPdf(c, answerId, target);
+      const chunkId = await citeGlobalPdf(c, answerId, { target });
       return c.action(api.aria.citationUrl, { messageId: answerId, chunkId });
     },
     // A global PDF: whoever reads the conversation (another family's document: aria.test.ts).

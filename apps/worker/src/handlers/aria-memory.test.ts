@@ -4,7 +4,7 @@
 import { LocalEmbedder } from "@nexus/knowledge/local-embedder";
 import { describe, expect, it } from "vitest";
 import type { Id } from "../../../../convex/_generated/dataModel";
-import { ariaConversation } from "../../../../convex/ariaAccess.fixtures";
+import { ariaConversation, citeGlobalPdf } from "../../../../convex/ariaAccess.fixtures";
 import { as, freshWorld, type T } from "../../../../convex/world.fixtures";
 import { workerConvexOf } from "../convex-test.test-helpers.ts";
 import type { JobHelpers } from "../handler.ts";
@@ -29,44 +29,8 @@ describe("aria.memory against Convex", () => {
   it("summarises the cited sections into embedded facts, replaced on a second run", async () => {
     const { t, world } = await freshWorld();
     const { conversationId, answerId } = await ariaConversation(as(t, "eleve"), world, "own");
-    await t.run(async (ctx) => {
-      const storageId = await ctx.storage.store(new Blob(["%PDF"]));
-      const documentId = await ctx.db.insert("documents", {
-        scope: "global",
-        title: "La dérivation",
-        mime: "application/pdf",
-        size: 4,
-        sha256: "d",
-        storageId,
-        status: "indexed",
-        createdAt: 1,
-        updatedAt: 1,
-      });
-      const chunkId = await ctx.db.insert("chunks", {
-        documentId,
-        generation: 1,
-        ordinal: 0,
-        scopeKey: "global",
-        embeddingModel: "m",
-        scopeModelKey: "global|m",
-        text: "(uv)' = u'v + uv'",
-        pageStart: 2,
-        pageEnd: 2,
-        contentHash: "h",
-        embedding: [0],
-      });
-      await ctx.db.patch(answerId, {
-        citations: [
-          {
-            chunkId,
-            documentId,
-            title: "La dérivation",
-            pageStart: 2,
-            pageEnd: 2,
-            excerpt: "Pour u et v dérivables : (uv)' = u'v + uv'",
-          },
-        ],
-      });
+    await citeGlobalPdf(t, answerId, {
+      excerpt: "Pour u et v dérivables : (uv)' = u'v + uv'",
     });
     const handler = ariaMemoryHandler({ embedder: async () => new LocalEmbedder() });
     await handler.run({ conversationId }, helpers(t));

@@ -5,8 +5,7 @@ import { defaultCentreContact } from "@nexus/shared/centre";
 import { extractText, getDocumentProxy } from "unpdf";
 import { describe, expect, it } from "vitest";
 import { api } from "../../../../convex/_generated/api";
-import type { Id } from "../../../../convex/_generated/dataModel";
-import { ariaConversation } from "../../../../convex/ariaAccess.fixtures";
+import { ariaConversation, citeGlobalPdf } from "../../../../convex/ariaAccess.fixtures";
 import { as, freshWorld, type T } from "../../../../convex/world.fixtures";
 import { workerConvexOf } from "../convex-test.test-helpers.ts";
 import type { JobHelpers } from "../handler.ts";
@@ -32,48 +31,16 @@ function storageUpload(t: T): typeof fetch {
   }) as unknown as typeof fetch;
 }
 
-async function citedAnswer(t: T, answerId: Id<"ariaMessages">) {
-  await t.run(async (ctx) => {
-    const storageId = await ctx.storage.store(new Blob(["%PDF"]));
-    const documentId = await ctx.db.insert("documents", {
-      scope: "global",
-      title: "La dérivation",
-      mime: "application/pdf",
-      size: 4,
-      sha256: "d",
-      storageId,
-      status: "indexed",
-      createdAt: 1,
-      updatedAt: 1,
-    });
-    const chunkId = await ctx.db.insert("chunks", {
-      documentId,
-      generation: 1,
-      ordinal: 0,
-      scopeKey: "global",
-      embeddingModel: "m",
-      scopeModelKey: "global|m",
-      text: "(uv)' = u'v + uv'",
-      pageStart: 3,
-      pageEnd: 3,
-      contentHash: "h",
-      embedding: [0],
-    });
-    await ctx.db.patch(answerId, {
-      text: "D'après ta fiche « La dérivation » (p. 3) :\nLa dérivée de x² est 2x [1].\n\nSi un point reste flou, dis-moi lequel.",
-      citations: [
-        { chunkId, documentId, title: "La dérivation", pageStart: 3, pageEnd: 3, excerpt: "" },
-      ],
-    });
-  });
-}
-
 describe("aria.sheet against Convex", () => {
   it("stores a one-page PDF holding the question, the key point and the cited source", async () => {
     const { t, world } = await freshWorld();
     const eleve = as(t, "eleve");
     const { answerId } = await ariaConversation(eleve, world, "own");
-    await citedAnswer(t, answerId);
+    await citeGlobalPdf(t, answerId, {
+      page: 3,
+      answerText:
+        "D'après ta fiche « La dérivation » (p. 3) :\nLa dérivée de x² est 2x [1].\n\nSi un point reste flou, dis-moi lequel.",
+    });
     const sheetId = await eleve.mutation(api.ariaSheets.request, { messageId: answerId });
     const handler = ariaSheetHandler({ centre: defaultCentreContact, fetch: storageUpload(t) });
     const result = await handler.run({ sheetId }, helpers(t));
