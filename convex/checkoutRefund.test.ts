@@ -10,8 +10,7 @@ import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { coachingWorld } from "./coaching.fixtures";
-import { consistencyParts } from "./model/consistency";
+import { coachingWorld, fullConsistencyCheck } from "./coaching.fixtures";
 import { as, errorOf, freshWorld, type T } from "./world.fixtures";
 
 const WEBHOOK_SECRET = "whsec_test_secret";
@@ -101,21 +100,6 @@ async function balance(t: T, studentId: Id<"students">) {
   return (await as(t, "admin").query(api.credits.wallet, { studentId })).balance;
 }
 
-async function fullCheck(t: T) {
-  const problems: { kind: string }[] = [];
-  for (const part of consistencyParts) {
-    let cursor: string | null = null;
-    for (;;) {
-      const page: { problems: { kind: string }[]; isDone: boolean; continueCursor: string } =
-        await as(t, "assistante").query(api.consistency.checkPage, { part, cursor });
-      problems.push(...page.problems);
-      if (page.isDone) break;
-      cursor = page.continueCursor;
-    }
-  }
-  return problems;
-}
-
 /** A card payment of the 10-credit pack, paid through the webhook (PaymentIntent pi_<n>). */
 async function paidByCard(t: T, studentId: Id<"students">, productId: Id<"products">, pi: string) {
   await as(t, "parent").action(api.checkout.start, {
@@ -185,7 +169,7 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
     expect(row.refundShortfall).toBeUndefined();
     // an unknown PaymentIntent is ignored
     expect((await deliver(t, chargeRefunded("pi_unknown", "evt_r3"))).applied).toBe(false);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
   });
 
   it("a refund made at Stripe after credits were spent never makes the balance negative", async () => {
@@ -206,7 +190,7 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
     expect(await refundEntries(t, paymentId)).toEqual([-4]);
     const row = await t.run(async (ctx) => (await ctx.db.get(paymentId))!);
     expect(row.refundShortfall).toBe(6);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
   });
 
   it("staff refund through the provider: once, then the webhook finds it done", async () => {
@@ -231,7 +215,7 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
     const again = await errorOf(as(t, "admin").action(api.checkout.refund, { paymentId }));
     expect(again.message).toBe("Ce paiement est déjà remboursé.");
     expect(await refundEntries(t, paymentId)).toEqual([-10]);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
   });
 
   it("staff refund is refused, before any money moves, when credits were spent", async () => {

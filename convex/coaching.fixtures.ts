@@ -3,11 +3,13 @@
 // each student (bought through a paid payment, so the ledger is consistent), a pending cash
 // payment per family, the coaches' availability (Monday to Saturday, 9 h–20 h Paris) and one
 // future session per student.
+import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import type { MutationCtx } from "./_generated/server";
+import { consistencyParts } from "./model/consistency";
 import { markPaid } from "./model/payments";
 import { bookSession } from "./model/sessions";
-import type { World } from "./world.fixtures";
+import { as, type T, type World } from "./world.fixtures";
 
 type Runner = { run: <R>(fn: (ctx: MutationCtx) => Promise<R>) => Promise<R> };
 
@@ -134,4 +136,23 @@ export async function coachingWorld(c: Runner, w: World): Promise<CoachingWorld>
       },
     };
   });
+}
+
+/** Every part of the consistency check, walked to the end as the CLI does. */
+export async function fullConsistencyCheck(t: T) {
+  const problems: { kind: string; message: string }[] = [];
+  for (const part of consistencyParts) {
+    let cursor: string | null = null;
+    for (;;) {
+      const page: {
+        problems: { kind: string; message: string }[];
+        isDone: boolean;
+        continueCursor: string;
+      } = await as(t, "assistante").query(api.consistency.checkPage, { part, cursor });
+      problems.push(...page.problems);
+      if (page.isDone) break;
+      cursor = page.continueCursor;
+    }
+  }
+  return problems;
 }

@@ -2,31 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { coachingWorld } from "./coaching.fixtures";
-import { consistencyParts } from "./model/consistency";
+import { coachingWorld, fullConsistencyCheck } from "./coaching.fixtures";
 import { as, errorOf, freshWorld, type T } from "./world.fixtures";
 
 async function balanceOf(t: T, studentId: Id<"students">) {
   return (await as(t, "admin").query(api.credits.wallet, { studentId })).balance;
-}
-
-/** Every part of the check, walked to the end as the CLI does. */
-async function fullCheck(t: T) {
-  const problems: { kind: string; message: string }[] = [];
-  for (const part of consistencyParts) {
-    let cursor: string | null = null;
-    for (;;) {
-      const page: {
-        problems: { kind: string; message: string }[];
-        isDone: boolean;
-        continueCursor: string;
-      } = await as(t, "assistante").query(api.consistency.checkPage, { part, cursor });
-      problems.push(...page.problems);
-      if (page.isDone) break;
-      cursor = page.continueCursor;
-    }
-  }
-  return problems;
 }
 
 describe("payments", () => {
@@ -66,7 +46,7 @@ describe("payments", () => {
     expect(
       receipts.filter((j) => (j.payload as { paymentId: string }).paymentId === paymentId),
     ).toHaveLength(1);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
   });
 
   it("never pays a cancelled payment, never cancels a paid one", async () => {
@@ -111,7 +91,7 @@ describe("ARIA premium", () => {
     await as(t, "assistante").mutation(api.payments.confirm, { paymentId });
     expect(await premium()).toBe(true);
     expect(await balanceOf(t, world.students.own)).toBe(before);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
   });
 });
 
@@ -158,7 +138,7 @@ describe("consistency check", () => {
   it("finds an injected drift and orphans, and the cron stores the report", async () => {
     const { t, world } = await freshWorld();
     const { pendingPayments } = await coachingWorld(t, world);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
 
     // drift: a balance changed behind the ledger's back
     await t.run(async (ctx) => {
@@ -170,7 +150,7 @@ describe("consistency check", () => {
     });
     // orphan: a payment marked paid without its purchase entry
     await t.run((ctx) => ctx.db.patch(pendingPayments.foreign, { status: "paid" }));
-    const problems = await fullCheck(t);
+    const problems = await fullConsistencyCheck(t);
     expect(problems.map((p) => p.kind).sort()).toEqual([
       "balance_drift",
       "payment_without_purchase",

@@ -4,8 +4,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { coachingWorld, insertProduct, PACK } from "./coaching.fixtures";
-import { consistencyParts } from "./model/consistency";
+import { coachingWorld, fullConsistencyCheck, insertProduct, PACK } from "./coaching.fixtures";
 import { as, freshWorld, type T } from "./world.fixtures";
 
 const DAY = 86_400_000;
@@ -26,24 +25,6 @@ async function entriesOf(t: T, studentId: Id<"students">) {
       .withIndex("by_studentId_and_at", (q) => q.eq("studentId", studentId))
       .collect(),
   );
-}
-
-async function fullCheck(t: T) {
-  const problems: { kind: string; message: string }[] = [];
-  for (const part of consistencyParts) {
-    let cursor: string | null = null;
-    for (;;) {
-      const page: {
-        problems: { kind: string; message: string }[];
-        isDone: boolean;
-        continueCursor: string;
-      } = await as(t, "assistante").query(api.consistency.checkPage, { part, cursor });
-      problems.push(...page.problems);
-      if (page.isDone) break;
-      cursor = page.continueCursor;
-    }
-  }
-  return problems;
 }
 
 async function buySubscription(t: T, studentId: Id<"students">) {
@@ -109,7 +90,7 @@ describe("monthly subscriptions", () => {
       t.mutation(internal.credits.creditSubscriptions, { period: "2027-02" }),
     ]);
     expect(await balanceOf(t, student)).toBe(start + 24);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
 
     // stopped by the desk: no more months, the credits stay
     await as(t, "assistante").mutation(api.credits.stopSubscription, { studentId: student });
@@ -140,7 +121,7 @@ describe("monthly subscriptions", () => {
       });
       await ctx.db.patch(wallet._id, { balance: wallet.balance + month.amount });
     });
-    expect((await fullCheck(t)).map((p) => p.kind)).toContain("subscription_twice");
+    expect((await fullConsistencyCheck(t)).map((p) => p.kind)).toContain("subscription_twice");
   });
 });
 
@@ -177,7 +158,7 @@ describe("credit expiry", () => {
     expect(await balanceOf(t, student)).toBe(5);
     const expiries = (await entriesOf(t, student)).filter((e) => e.kind === "expiry");
     expect(expiries.map((e) => e.amount)).toEqual([-7]);
-    expect(await fullCheck(t)).toEqual([]);
+    expect(await fullConsistencyCheck(t)).toEqual([]);
     // the later credits expire a year after they were added
     vi.setSystemTime(bought + 566 * DAY);
     expect((await t.mutation(internal.credits.expireCredits, {})).expired).toBe(5);
