@@ -3,70 +3,25 @@
 // hence the node environment), and the webhook HTTP action: a bad or missing signature is refused
 // with nothing applied, a replayed event credits once, an expired session cancels the payment,
 // and without keys the option is hidden and refused.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  type FakeStripe,
+  signedEvent,
+  startFakeStripe,
+  withStripe,
+} from "../test-support/fake-stripe";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { coachingWorld } from "./coaching.fixtures";
 import { as, errorOf, freshWorld, type T } from "./world.fixtures";
 
-const WEBHOOK_SECRET = "whsec_test_secret";
-const requests: { path: string; body: URLSearchParams; idempotencyKey?: string }[] = [];
-let server: Server;
-let base: string;
+let stripe: FakeStripe;
 
 beforeAll(async () => {
-  let n = 0;
-  server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => {
-      raw += c;
-    });
-    req.on("end", () => {
-      requests.push({
-        path: req.url ?? "",
-        body: new URLSearchParams(raw),
-        idempotencyKey: req.headers["idempotency-key"] as string | undefined,
-      });
-      if (req.method === "POST" && req.url === "/v1/checkout/sessions") {
-        n += 1;
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            id: `cs_test_${n}`,
-            object: "checkout.session",
-            url: `${base}/pay/cs_test_${n}`,
-            payment_status: "unpaid",
-          }),
-        );
-        return;
-      }
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stripe = await startFakeStripe("cs_test");
 });
-afterAll(() => server.close());
+afterAll(() => stripe.close());
 afterEach(() => vi.unstubAllEnvs());
-
-function withStripe() {
-  vi.stubEnv("STRIPE_SECRET_KEY", "sk_test_fake");
-  vi.stubEnv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
-  vi.stubEnv("STRIPE_API_BASE", base);
-}
-
-async function signed(event: object, secret = WEBHOOK_SECRET) {
-  const payload = JSON.stringify(event);
-  const header = await new Stripe("sk_test_fake").webhooks.generateTestHeaderStringAsync({
-    payload,
-    secret,
-  });
-  return { payload, header };
-}
 
 function completed(externalId: string, eventId = "evt_1") {
   return {
@@ -118,21 +73,21 @@ describe("Stripe Checkout", () => {
   });
 
   it("opens a session on the fake server and credits once on a replayed webhook", async () => {
-    withStripe();
+    withStripe(stripe);
     const { t, world } = await freshWorld();
     const { productId } = await coachingWorld(t, world);
     expect(await as(t, "parent").query(api.checkout.available, {})).toBe(true);
     const before = await balance(t, world.students.own);
     const { url, payment } = await started(t, world.students.own, productId);
-    expect(url).toMatch(new RegExp(`^${base}/pay/cs_test_\\d+$`));
+    expect(url).toMatch(new RegExp(`^${stripe.base}/pay/cs_test_\\d+$`));
     expect(payment).toMatchObject({ status: "pending", externalId: url.split("/").at(-1) });
-    const sent = requests.at(-1)!;
+    const sent = stripe.requests.at(-1)!;
     expect(sent.body.get("line_items[0][price_data][unit_amount]")).toBe("25000");
     expect(sent.body.get("line_items[0][price_data][currency]")).toBe("eur");
     expect(sent.body.get("customer_email")).toBe("parent@test.fr");
     expect(sent.idempotencyKey).toBe(`checkout:${payment._id}`);
 
-    const { payload, header } = await signed(completed(payment.externalId));
+    const { payload, header } = await signedEvent(completed(payment.externalId));
     const first = await post(t, payload, header);
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ received: true, applied: true });
@@ -141,7 +96,7 @@ describe("Stripe Checkout", () => {
       received: true,
       applied: false,
     });
-    const dup = await signed(completed(payment.externalId, "evt_2"));
+    const dup = await signedEvent(completed(payment.externalId, "evt_2"));
     expect(await (await post(t, dup.payload, dup.header)).json()).toEqual({
       received: true,
       applied: false,
@@ -152,28 +107,28 @@ describe("Stripe Checkout", () => {
   });
 
   it("refuses a bad or missing signature and applies nothing", async () => {
-    withStripe();
+    withStripe(stripe);
     const { t, world } = await freshWorld();
     const { productId } = await coachingWorld(t, world);
     const before = await balance(t, world.students.own);
     const { payment } = await started(t, world.students.own, productId);
-    const forged = await signed(completed(payment.externalId), "whsec_wrong");
+    const forged = await signedEvent(completed(payment.externalId), "whsec_wrong");
     const refused = await post(t, forged.payload, forged.header);
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ error: "Signature invalide." });
     expect((await post(t, forged.payload)).status).toBe(400);
     // a valid signature over another body
-    const good = await signed(completed(payment.externalId));
+    const good = await signedEvent(completed(payment.externalId));
     expect((await post(t, good.payload.replace("paid", "paid "), good.header)).status).toBe(400);
     expect(await balance(t, world.students.own)).toBe(before);
   });
 
   it("cancels the payment when its session expires", async () => {
-    withStripe();
+    withStripe(stripe);
     const { t, world } = await freshWorld();
     const { productId } = await coachingWorld(t, world);
     const { payment } = await started(t, world.students.own, productId);
-    const { payload, header } = await signed({
+    const { payload, header } = await signedEvent({
       id: "evt_3",
       object: "event",
       type: "checkout.session.expired",

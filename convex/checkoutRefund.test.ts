@@ -4,80 +4,28 @@
 // credits back exactly once (replays and the webhook after a staff refund change nothing); the
 // balance never goes negative — a staff refund is refused when credits were spent, a refund
 // made at Stripe records what could not be taken back; the consistency check stays clean.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  type FakeStripe,
+  signedEvent,
+  startFakeStripe,
+  withStripe,
+} from "../test-support/fake-stripe";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { coachingWorld, fullConsistencyCheck } from "./coaching.fixtures";
 import { as, errorOf, freshWorld, type T } from "./world.fixtures";
 
-const WEBHOOK_SECRET = "whsec_test_secret";
-const requests: { path: string; body: URLSearchParams; idempotencyKey?: string }[] = [];
-let server: Server;
-let base: string;
+let stripe: FakeStripe;
 
 beforeAll(async () => {
-  let n = 0;
-  server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c) => {
-      raw += c;
-    });
-    req.on("end", () => {
-      const body = new URLSearchParams(raw);
-      requests.push({
-        path: req.url ?? "",
-        body,
-        idempotencyKey: req.headers["idempotency-key"] as string | undefined,
-      });
-      res.setHeader("content-type", "application/json");
-      if (req.method === "POST" && req.url === "/v1/checkout/sessions") {
-        n += 1;
-        res.end(
-          JSON.stringify({
-            id: `cs_refund_${n}`,
-            object: "checkout.session",
-            url: `${base}/pay/cs_refund_${n}`,
-            payment_status: "unpaid",
-          }),
-        );
-        return;
-      }
-      if (req.method === "POST" && req.url === "/v1/refunds") {
-        res.end(
-          JSON.stringify({
-            id: `re_${body.get("payment_intent")}`,
-            object: "refund",
-            payment_intent: body.get("payment_intent"),
-            status: "succeeded",
-          }),
-        );
-        return;
-      }
-      res.writeHead(404);
-      res.end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stripe = await startFakeStripe("cs_refund");
 });
-afterAll(() => server.close());
+afterAll(() => stripe.close());
 afterEach(() => vi.unstubAllEnvs());
 
-function withStripe() {
-  vi.stubEnv("STRIPE_SECRET_KEY", "sk_test_fake");
-  vi.stubEnv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET);
-  vi.stubEnv("STRIPE_API_BASE", base);
-}
-
 async function deliver(t: T, event: object) {
-  const payload = JSON.stringify(event);
-  const header = await new Stripe("sk_test_fake").webhooks.generateTestHeaderStringAsync({
-    payload,
-    secret: WEBHOOK_SECRET,
-  });
+  const { payload, header } = await signedEvent(event);
   const res = await t.fetch("/payments/stripe/webhook", {
     method: "POST",
     headers: { "stripe-signature": header },
@@ -143,7 +91,7 @@ async function refundEntries(t: T, paymentId: Id<"payments">) {
 // a generous bound: several webhook round trips through the fake server on a busy machine
 describe("Stripe refunds", { timeout: 60_000 }, () => {
   it("charge.refunded takes the credits back once; replays and partial refunds change nothing", async () => {
-    withStripe();
+    withStripe(stripe);
     const { t, world } = await freshWorld();
     const { productId } = await coachingWorld(t, world);
     const student = world.students.own;
@@ -173,7 +121,7 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
   });
 
   it("a refund made at Stripe after credits were spent never makes the balance negative", async () => {
-    withStripe();
+    withStripe(stripe);
     const { t, world } = await freshWorld();
     const { productId } = await coachingWorld(t, world);
     const student = world.students.own;
@@ -194,7 +142,7 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
   });
 
   it("staff refund through the provider: once, then the webhook finds it done", async () => {
-    withStripe();
+    withStripe(stripe);
     const { t, world } = await freshWorld();
     const { productId } = await coachingWorld(t, world);
     const student = world.students.own;
@@ -207,7 +155,7 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
     expect(await as(t, "assistante").action(api.checkout.refund, { paymentId })).toEqual({
       applied: true,
     });
-    const sent = requests.filter((r) => r.path === "/v1/refunds").at(-1)!;
+    const sent = stripe.requests.filter((r) => r.path === "/v1/refunds").at(-1)!;
     expect(sent.body.get("payment_intent")).toBe("pi_c");
     expect(sent.idempotencyKey).toBe(`refund:${paymentId}`);
     expect(await balance(t, student)).toBe(before);
@@ -219,7 +167,7 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
   });
 
   it("staff refund is refused, before any money moves, when credits were spent", async () => {
-    withStripe();
+    withStripe(stripe);
     const { t, world } = await freshWorld();
     const { productId } = await coachingWorld(t, world);
     const student = world.students.own;
@@ -229,14 +177,14 @@ describe("Stripe refunds", { timeout: 60_000 }, () => {
       amount: -15,
       reason: "Crédits utilisés",
     });
-    const sentBefore = requests.filter((r) => r.path === "/v1/refunds").length;
+    const sentBefore = stripe.requests.filter((r) => r.path === "/v1/refunds").length;
     const refused = await errorOf(as(t, "assistante").action(api.checkout.refund, { paymentId }));
     expect(refused).toEqual({
       code: "INVALID_STATE",
       message:
         "Remboursement refusé : 7 des 10 crédits de ce paiement ont déjà été utilisés (solde : 3). Annulez d’abord les séances réservées, ou remboursez une partie directement dans Stripe et ajustez le portefeuille.",
     });
-    expect(requests.filter((r) => r.path === "/v1/refunds")).toHaveLength(sentBefore);
+    expect(stripe.requests.filter((r) => r.path === "/v1/refunds")).toHaveLength(sentBefore);
     expect(await balance(t, student)).toBe(3);
     expect(await refundEntries(t, paymentId)).toEqual([]);
   });
