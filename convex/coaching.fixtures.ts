@@ -156,3 +156,37 @@ export async function fullConsistencyCheck(t: T) {
   }
   return problems;
 }
+
+/** Another élève of the student's coach, with `credits` on their wallet (an admin adjustment). */
+export async function studentOfCoach(
+  t: T,
+  w: World,
+  options: { firstName?: string; specialites?: string[]; credits?: number } = {},
+) {
+  const { firstName = "Chloé", specialites = [], credits = 0 } = options;
+  const id = await t.run(async (ctx) => {
+    const studentId = await ctx.db.insert("students", {
+      firstName,
+      lastName: "Test",
+      niveau: "terminale",
+      statut: "scolarise",
+      specialites,
+      createdAt: 0,
+      updatedAt: 0,
+    });
+    await ctx.db.insert("coachAssignments", {
+      coachId: w.users.coach,
+      studentId,
+      createdAt: 0,
+    });
+    return studentId;
+  });
+  if (credits > 0) {
+    await as(t, "admin").mutation(api.credits.adjust, {
+      studentId: id,
+      amount: credits,
+      reason: "Crédits offerts pour le test",
+    });
+  }
+  return id;
+}

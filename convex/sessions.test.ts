@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { coachingWorld, futureMonday } from "./coaching.fixtures";
+import { coachingWorld, futureMonday, studentOfCoach } from "./coaching.fixtures";
 import { as, errorOf, freshWorld, outcomeOf, type T, type World } from "./world.fixtures";
 
 const H = 3_600_000;
@@ -184,28 +184,7 @@ describe("booking", () => {
   it("gives the last slot to one booking only", async () => {
     const { t, world, monday } = await setup();
     const slot = monday + DAY + 2 * H;
-    const other = await t.run(async (ctx) => {
-      const id = await ctx.db.insert("students", {
-        firstName: "Chloé",
-        lastName: "Test",
-        niveau: "terminale",
-        statut: "scolarise",
-        specialites: [],
-        createdAt: 0,
-        updatedAt: 0,
-      });
-      await ctx.db.insert("coachAssignments", {
-        coachId: world.users.coach,
-        studentId: id,
-        createdAt: 0,
-      });
-      return id;
-    });
-    await as(t, "admin").mutation(api.credits.adjust, {
-      studentId: other,
-      amount: 4,
-      reason: "Crédits offerts pour le test",
-    });
+    const other = await studentOfCoach(t, world, { credits: 4 });
     const outcomes = await Promise.all([
       outcomeOf(as(t, "parent").mutation(api.sessions.book, bookArgs(world, slot))),
       outcomeOf(

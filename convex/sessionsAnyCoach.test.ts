@@ -5,16 +5,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { coachingWorld, futureMonday } from "./coaching.fixtures";
-import {
-  as,
-  errorOf,
-  freshWorld,
-  identityFor,
-  outcomeOf,
-  type T,
-  type World,
-} from "./world.fixtures";
+import { coachingWorld, futureMonday, studentOfCoach } from "./coaching.fixtures";
+import { as, errorOf, freshWorld, identityFor, outcomeOf, type T } from "./world.fixtures";
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -27,32 +19,6 @@ afterEach(() => {
 const spare = (t: T) => t.withIdentity(identityFor("coach.libre@test.fr"));
 
 /** A second student of the own coach (to make that coach busy), with credits. */
-async function otherStudentOfCoach(t: T, w: World) {
-  const id = await t.run(async (ctx) => {
-    const id = await ctx.db.insert("students", {
-      firstName: "Chloé",
-      lastName: "Test",
-      niveau: "terminale",
-      statut: "scolarise",
-      specialites: ["Mathématiques"],
-      createdAt: 0,
-      updatedAt: 0,
-    });
-    await ctx.db.insert("coachAssignments", {
-      coachId: w.users.coach,
-      studentId: id,
-      createdAt: 0,
-    });
-    return id;
-  });
-  await as(t, "admin").mutation(api.credits.adjust, {
-    studentId: id,
-    amount: 10,
-    reason: "Crédits offerts pour le test",
-  });
-  return id;
-}
-
 async function setup() {
   const { t, world } = await freshWorld();
   await coachingWorld(t, world);
@@ -165,7 +131,7 @@ describe("any coach of the subject", () => {
     const { t, world, monday } = await setup();
     const tuesday = monday + DAY;
     // the own coach is busy on Tuesday at 10:00 UTC with another student
-    const chloe = await otherStudentOfCoach(t, world);
+    const chloe = await studentOfCoach(t, world, { specialites: ["Mathématiques"], credits: 10 });
     await as(t, "assistante").mutation(api.sessions.book, {
       studentId: chloe,
       coachId: world.users.coach,
@@ -267,7 +233,7 @@ describe("any coach of the subject", () => {
     );
     expect(busy.code).toBe("CONFLICT");
     // both coaches busy at that time (the spare coach with a session of Chloé's)
-    const chloe = await otherStudentOfCoach(t, world);
+    const chloe = await studentOfCoach(t, world, { specialites: ["Mathématiques"], credits: 10 });
     await as(t, "assistante").mutation(api.sessions.book, {
       studentId: chloe,
       subject: "maths",
@@ -326,30 +292,9 @@ describe("any coach of the subject", () => {
     vi.stubEnv("SESSION_ANY_COACH", "true");
     const { t, world, monday } = await setup();
     const tuesday = monday + DAY;
-    const chloe = await otherStudentOfCoach(t, world);
+    const chloe = await studentOfCoach(t, world, { specialites: ["Mathématiques"], credits: 10 });
     // the own coach is busy at 10:00 UTC with a third student: only the spare coach is free
-    const third = await t.run(async (ctx) => {
-      const id = await ctx.db.insert("students", {
-        firstName: "Denis",
-        lastName: "Test",
-        niveau: "terminale",
-        statut: "scolarise",
-        specialites: [],
-        createdAt: 0,
-        updatedAt: 0,
-      });
-      await ctx.db.insert("coachAssignments", {
-        coachId: world.users.coach,
-        studentId: id,
-        createdAt: 0,
-      });
-      return id;
-    });
-    await as(t, "admin").mutation(api.credits.adjust, {
-      studentId: third,
-      amount: 4,
-      reason: "Crédits offerts pour le test",
-    });
+    const third = await studentOfCoach(t, world, { firstName: "Denis", credits: 4 });
     await as(t, "assistante").mutation(api.sessions.book, {
       studentId: third,
       subject: "maths",
