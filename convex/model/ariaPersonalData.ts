@@ -10,7 +10,6 @@ const sid = (id: AnyId) => id as Id<"students">;
 export const ARIA_PERSONAL_DATA = [
   {
     table: "ariaConversations",
-    label: "Conversations avec ARIA",
     description: "The student's conversations with the ARIA tutor (subject, title, mode).",
     export: true,
     refs: {
@@ -28,7 +27,6 @@ export const ARIA_PERSONAL_DATA = [
   },
   {
     table: "ariaMessages",
-    label: "Messages échangés avec ARIA",
     description: "Questions asked to ARIA and its answers, with sources, tokens and feedback.",
     export: true,
     refs: {
@@ -44,7 +42,6 @@ export const ARIA_PERSONAL_DATA = [
   },
   {
     table: "ariaUsage",
-    label: "Utilisation d'ARIA",
     description: "Questions and tokens per day and month (quotas and cost).",
     export: true,
     refs: {
@@ -60,7 +57,6 @@ export const ARIA_PERSONAL_DATA = [
   },
   {
     table: "ariaSettings",
-    label: "Réglages d'ARIA",
     description: "The student's ARIA option (premium) and budgets set by staff or a payment.",
     export: true,
     refs: {
@@ -79,7 +75,6 @@ export const ARIA_PERSONAL_DATA = [
   },
   {
     table: "ariaMemories",
-    label: "Mémoire d'ARIA",
     description: "Facts about the student's difficulties summarised from their conversations.",
     export: true,
     refs: {
@@ -95,7 +90,6 @@ export const ARIA_PERSONAL_DATA = [
   },
   {
     table: "ariaSheets",
-    label: "Fiches de révision d'ARIA",
     description: "Revision sheets (PDF) made from ARIA's answers; the files are swept with them.",
     export: true,
     refs: {

@@ -2,6 +2,7 @@
 // job through worker queries: one JSON file per registry table marked `export`, paged by
 // (table, field); the stored files of those rows (report PDFs, uploaded documents). The job
 // writes the ZIP with a French README and a schema.json built from the registry's descriptions.
+import { tableLabelFr } from "@nexus/shared/table-labels";
 import type { PaginationResult } from "convex/server";
 import type { Doc, Id, TableNames } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
@@ -34,7 +35,12 @@ export function exportSources(subject: Subject): ExportSource[] {
     if (entry.table === "users" && subject.userId) paths.unshift("_self");
     if (entry.table === "students" && subject.studentId) paths.unshift("_self");
     if (paths.length > 0) {
-      out.push({ table: entry.table, label: entry.label, description: entry.description, paths });
+      out.push({
+        table: entry.table,
+        label: tableLabelFr(entry.table),
+        description: entry.description,
+        paths,
+      });
     }
   }
   return out;

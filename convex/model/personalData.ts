@@ -52,8 +52,6 @@ export interface RefField<T extends TableNames> {
 
 export interface PersonalDataEntry<T extends TableNames = TableNames> {
   table: T;
-  /** French name of the table in the dry run, the export README and the CLI. */
-  label: string;
   /** English: what the table holds about the person (for the export's documented schema). */
   description: string;
   /** The rows go into the person's export (one JSON file per table). */
@@ -81,7 +79,6 @@ function dep<T extends TableNames>(table: T, query: RowQuery<T>): Dependent {
 export const PERSONAL_DATA: PersonalDataEntry[] = [
   entry({
     table: "users",
-    label: "Compte",
     description: "The account: e-mail, name, role, greeting, sign-in and activity dates.",
     export: true,
     // The person's own row: erasure deletes it last (see model/erasure.ts), so it is found by id.
@@ -89,7 +86,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "students",
-    label: "Fiche élève",
     description:
       "The student record: names, birth date, level, status, school, specialities, availability.",
     export: true,
@@ -106,7 +102,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "guardianships",
-    label: "Liens parent–enfant",
     description: "Which parent guards which student.",
     export: true,
     refs: {
@@ -130,7 +125,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "coachAssignments",
-    label: "Suivi par les coachs",
     description: "Which coach follows which student.",
     export: true,
     refs: {
@@ -154,7 +148,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "apiKeys",
-    label: "Clés d’API",
     description: "The person's CLI keys (label, hint, dates; never the key itself).",
     export: true,
     refs: {
@@ -173,7 +166,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "bilans",
-    label: "Bilans",
     description: "The student's bilans: answers, scores, profile, synthesis, review, report.",
     export: true,
     refs: {
@@ -229,7 +221,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "bilanRevisions",
-    label: "Versions des synthèses",
     description: "Every synthesis a bilan has had (generated or edited by a coach).",
     export: false,
     refs: {
@@ -243,7 +234,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "jobs",
-    label: "Traitements",
     description: "Background jobs started by the person (kept 30 days after they finish).",
     export: false,
     refs: {
@@ -256,7 +246,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "jobPauses",
-    label: "Types de tâches en pause",
     description: "Which staff member paused a kind of job (one row per paused kind).",
     export: false,
     refs: {
@@ -269,7 +258,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "emails",
-    label: "E-mails envoyés",
     description: "E-mails sent to the person: address, subject, template, status, dates.",
     export: true,
     refs: {
@@ -285,7 +273,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "auditLogs",
-    label: "Journal d’audit",
     description: "Actions the person performed (kept under a pseudonym after erasure).",
     export: true,
     refs: {
@@ -300,7 +287,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "uploads",
-    label: "Envois de fichiers",
     description: "Upload slots issued to the person.",
     export: false,
     refs: {
@@ -314,7 +300,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "fileGrants",
-    label: "Liens de téléchargement",
     description: "Short-lived download links issued to the person.",
     export: false,
     refs: {
@@ -328,7 +313,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "invitations",
-    label: "Invitations",
     description: "Invitations naming the person (by e-mail, or the student they link to).",
     export: false,
     refs: {
@@ -352,7 +336,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "documents",
-    label: "Documents déposés",
     description: "Documents filed for the student (the files themselves are in the export).",
     export: true,
     refs: {
@@ -394,7 +377,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "chunks",
-    label: "Passages indexés",
     description: "Indexed passages of the student's documents (search only).",
     export: false,
     refs: {
@@ -407,7 +389,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "presence",
-    label: "Présence sur les pages",
     description: "Who had a bilan page open (deleted after 10 minutes).",
     export: false,
     refs: {
@@ -421,7 +402,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "notifications",
-    label: "Notifications",
     description: "In-app notifications sent to the person.",
     export: true,
     refs: {
@@ -437,7 +417,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "consents",
-    label: "Consentements",
     description: "Consents given (information notice, parental consent to ARIA): version and date.",
     export: true,
     refs: {
@@ -461,7 +440,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "emailPreferences",
-    label: "Préférences d’e-mails",
     description: "Which kinds of e-mails the person turned off.",
     export: true,
     refs: {
@@ -477,7 +455,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "rgpdRequests",
-    label: "Demandes RGPD",
     description: "Export and erasure requests about the person, with their outcome.",
     export: true,
     refs: {
@@ -510,7 +487,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   // ---- coaching by credits (issue 15) ----
   entry({
     table: "wallets",
-    label: "Portefeuille de crédits",
     description: "The student's credit balance.",
     export: true,
     refs: {
@@ -524,7 +500,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "subscriptions",
-    label: "Abonnement mensuel",
     description: "The student's monthly subscription: credits per month, status.",
     export: true,
     refs: {
@@ -545,7 +520,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "walletEntries",
-    label: "Mouvements de crédits",
     description:
       "Every change of the student's credits: purchases, bookings, refunds, adjustments.",
     export: true,
@@ -567,7 +541,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "payments",
-    label: "Paiements",
     description: "Payments for the student's packs (amount, method, status, reference).",
     export: true,
     refs: {
@@ -594,7 +567,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "availabilities",
-    label: "Disponibilités",
     description: "The coach's weekly availability.",
     export: true,
     refs: {
@@ -610,7 +582,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "availabilityExceptions",
-    label: "Absences",
     description: "The coach's absences (holidays), with their reason.",
     export: true,
     refs: {
@@ -626,7 +597,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "coachSubjects",
-    label: "Matières enseignées",
     description: "The subjects the coach teaches (booking with any coach of a subject).",
     export: true,
     refs: {
@@ -640,7 +610,6 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
   }),
   entry({
     table: "coachingSessions",
-    label: "Séances de coaching",
     description: "The student's sessions: coach, subject, times, status, notes.",
     export: true,
     refs: {
