@@ -38,6 +38,7 @@ import {
   type StoredState,
   tryDecodeRecord,
 } from "./log-records.ts";
+import { collectYoungGarbage } from "./young-garbage.ts";
 
 /** A log shorter than this is replayed at start rather than compacted at a start or stop. */
 export const REST_COMPACTION_MIN_LOG_BYTES = 4 * 1024 * 1024;
@@ -265,6 +266,9 @@ function forEachLine(
     for (;;) {
       const read = readSync(fd, buffer, 0, buffer.length, null);
       if (read === 0) break;
+      // Decoding a 16 MB chunk leaves about twice as much garbage (young-garbage.ts):
+      // peak 1.29 → 0.83 GB for a centre's 317 MB snapshot, +0.1 s.
+      collectYoungGarbage();
       const data = buffer.subarray(0, read);
       let start = 0;
       if (carry.length > 0) {

@@ -10,6 +10,7 @@ import {
   parseLogText,
   type StoredDocument,
 } from "./durable-store.ts";
+import { isMarkedFloat32, numbersFromBytes } from "./log-records.ts";
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -230,6 +231,26 @@ describe("compact vectors", () => {
     // A short log is replayed at the next start, not worth a rewrite.
     expect(reopened.worthCompactingAtRest()).toBe(false);
     reopened.close();
+  });
+
+  test("packed numbers decode at any byte offset, aligned or not", () => {
+    const values = [1.5, -0.25, Math.fround(Math.PI), 3e-5];
+    const f32 = new Uint8Array(new Float32Array(values.map(Math.fround)).buffer);
+    const f64 = new Uint8Array(new Float64Array(values).buffer);
+    for (const offset of [0, 1, 3, 4, 8]) {
+      const at = (bytes: Uint8Array) => {
+        const shifted = new Uint8Array(offset + bytes.byteLength);
+        shifted.set(bytes, offset);
+        return shifted.subarray(offset);
+      };
+      const singles = numbersFromBytes(at(f32), 4);
+      expect(singles).toEqual(values.map(Math.fround));
+      expect(isMarkedFloat32(singles)).toBe(true);
+      const doubles = numbersFromBytes(at(f64), 8);
+      expect(doubles).toEqual(values);
+      expect(isMarkedFloat32(doubles)).toBe(false);
+    }
+    expect(() => numbersFromBytes(new Uint8Array(6), 4)).toThrow("malformed packed numbers");
   });
 
   test("a format-1 snapshot (plain JSON arrays) still opens and is rewritten in format 2", () => {

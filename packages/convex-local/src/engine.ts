@@ -39,6 +39,7 @@ import {
   TextSearchIndex,
 } from "./text-search.ts";
 import { VectorIndexCache, vectorIndexSpecs } from "./vector-cache.ts";
+import { collectYoungGarbage } from "./young-garbage.ts";
 
 // Kept importable from here (the scheduler and other modules use them).
 export { randomDocumentId, tableNameFromId } from "./document-ids.ts";
@@ -692,7 +693,11 @@ export class ConvexEngine {
           if (!index.has(id)) index.add(id, doc);
         }
       }
-      if ((this.textBacklogNext & 63) === 0 && performance.now() - started > budgetMs) return false;
+      if ((this.textBacklogNext & 63) === 0) {
+        // Tokenising leaves far more garbage than the index keeps (young-garbage.ts).
+        if ((this.textBacklogNext & 511) === 0) collectYoungGarbage();
+        if (performance.now() - started > budgetMs) return false;
+      }
     }
     this.textBacklog = [];
     this.textBacklogNext = 0;

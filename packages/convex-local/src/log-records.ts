@@ -149,13 +149,23 @@ export function isFloat32Exact(values: number[]): boolean {
 }
 
 export function unpackNumbers(base64: string, bytesPerElement: 4 | 8): number[] {
-  const bytes = Buffer.from(base64, "base64");
+  return numbersFromBytes(Buffer.from(base64, "base64"), bytesPerElement);
+}
+
+/** Little-endian float32/float64 bytes at any offset → numbers (float32 ones marked). */
+export function numbersFromBytes(bytes: Uint8Array, bytesPerElement: 4 | 8): number[] {
   if (bytes.byteLength % bytesPerElement !== 0) throw new Error("malformed packed numbers");
-  // Copied into an aligned buffer (a Buffer's offset may not be).
-  const aligned = new Uint8Array(bytes.byteLength);
-  aligned.set(bytes);
+  // A typed view needs an aligned offset (a pooled Buffer's may not be): copied only then.
+  let source = bytes;
+  if (bytes.byteOffset % bytesPerElement !== 0) {
+    source = new Uint8Array(bytes.byteLength);
+    source.set(bytes);
+  }
+  const length = source.byteLength / bytesPerElement;
   const typed =
-    bytesPerElement === 4 ? new Float32Array(aligned.buffer) : new Float64Array(aligned.buffer);
+    bytesPerElement === 4
+      ? new Float32Array(source.buffer, source.byteOffset, length)
+      : new Float64Array(source.buffer, source.byteOffset, length);
   // A plain loop: Array.from on a typed array is ten times slower in Bun.
   const out = new Array<number>(typed.length);
   for (let i = 0; i < typed.length; i++) out[i] = typed[i] as number;
