@@ -122,10 +122,8 @@ async function deliver(t: T, bilanId: Id<"bilans">, generationHoursAfterSubmit: 
   return await worker.mutation(api.pipeline.completeEmails, { bilanId, pdfVersion: 1 });
 }
 
-function bilanCounts(data: Awaited<ReturnType<typeof dashboard>>) {
-  return Object.fromEntries(
-    data.bilans.map((row) => [`${row.week} ${row.stage} ${row.subject}`, row.count]),
-  );
+function total(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0);
 }
 
 describe("stats.dashboard: bilans", () => {
@@ -137,27 +135,25 @@ describe("stats.dashboard: bilans", () => {
 
     const data = await dashboard(t);
     expect(data.weeks).toEqual(["2026-11-23", WEEK]);
-    expect(bilanCounts(data)).toEqual({
-      [`${WEEK} submitted maths`]: 1,
-      [`${WEEK} approved maths`]: 1,
-      [`${WEEK} sent maths`]: 1,
-    });
+    // One series per stage and subject, sorted by key, a count per week (0 for the last one).
+    expect(data.bilans).toEqual([
+      { stage: "approved", subject: "maths", counts: [0, 1] },
+      { stage: "sent", subject: "maths", counts: [0, 1] },
+      { stage: "submitted", subject: "maths", counts: [0, 1] },
+    ]);
     expect(data.delay).toEqual([{ bucket: "1to4h", count: 1, totalMs: 2 * HOUR }]);
     // gpt-4o-mini: 1 000 × $0.15 + 500 × $0.60 per million = $0.00045 = 414 µ€ at 0.92.
     expect(data.llm).toEqual([
       {
-        week: WEEK,
         provider: "openai",
         model: "gpt-4o-mini",
-        calls: 1,
-        inputTokens: 1_000,
-        outputTokens: 500,
-        costMicroEur: 414,
+        calls: [0, 1],
+        inputTokens: [0, 1_000],
+        outputTokens: [0, 500],
+        costMicroEur: [0, 414],
       },
     ]);
-    expect(data.jobs).toEqual([
-      { week: WEEK, kind: "bilan.generate", outcome: "completed", count: 1 },
-    ]);
+    expect(data.jobs).toEqual([{ kind: "bilan.generate", outcome: "completed", counts: [0, 1] }]);
     expect(data.usdToEur).toBe(0.92);
     expect(data.truncated).toBe(false);
 
@@ -165,7 +161,7 @@ describe("stats.dashboard: bilans", () => {
     advance(HOUR);
     await asWorker(t).mutation(api.pipeline.completeEmails, { bilanId, pdfVersion: 1 });
     const again = await dashboard(t);
-    expect(bilanCounts(again)).toEqual(bilanCounts(data));
+    expect(again.bilans).toEqual(data.bilans);
     expect(again.delay).toEqual(data.delay);
   });
 
@@ -191,14 +187,12 @@ describe("stats.dashboard: bilans", () => {
       retryable: true,
     });
     const data = await dashboard(t);
-    expect(bilanCounts(data)).toEqual({
-      [`${WEEK} submitted maths`]: 1,
-      [`${WEEK} created physique-chimie`]: 1,
-      [`${WEEK} failed maths`]: 1,
-    });
-    expect(data.jobs).toEqual([
-      { week: WEEK, kind: "bilan.generate", outcome: "failed", count: 1 },
+    expect(data.bilans).toEqual([
+      { stage: "created", subject: "physique-chimie", counts: [0, 1] },
+      { stage: "failed", subject: "maths", counts: [0, 1] },
+      { stage: "submitted", subject: "maths", counts: [0, 1] },
     ]);
+    expect(data.jobs).toEqual([{ kind: "bilan.generate", outcome: "failed", counts: [0, 1] }]);
   });
 
   it("takes a sent bilan's delay from its submission, over weeks, into the > 3 days bucket", async () => {
@@ -207,15 +201,16 @@ describe("stats.dashboard: bilans", () => {
     await deliver(t, world.bilans.own, 8 * 24);
     const data = await dashboard(t, 3);
     expect(data.weeks).toEqual(["2026-11-23", "2026-11-30", "2026-12-07"]);
-    expect(bilanCounts(data)).toEqual({
-      "2026-11-30 submitted maths": 1,
-      "2026-12-07 approved maths": 1,
-      "2026-12-07 sent maths": 1,
-    });
+    expect(data.bilans).toEqual([
+      { stage: "approved", subject: "maths", counts: [0, 0, 1] },
+      { stage: "sent", subject: "maths", counts: [0, 0, 1] },
+      { stage: "submitted", subject: "maths", counts: [0, 1, 0] },
+    ]);
     expect(data.delay).toEqual([{ bucket: "gt3d", count: 1, totalMs: 8 * DAY }]);
     // A range that stops before the sending week does not see it.
     const before = await dashboard(t, 1, T0);
-    expect(bilanCounts(before)).toEqual({ "2026-11-30 submitted maths": 1 });
+    expect(before.weeks).toEqual([WEEK]);
+    expect(before.bilans).toEqual([{ stage: "submitted", subject: "maths", counts: [1] }]);
     expect(before.delay).toEqual([]);
   });
 });
@@ -264,15 +259,12 @@ describe("stats.dashboard: jobs", () => {
     });
     await staff.mutation(api.jobs.cancel, { jobId: other.job.id });
 
-    const counts = Object.fromEntries(
-      (await dashboard(t)).jobs.map((row) => [`${row.kind} ${row.outcome}`, row.count]),
-    );
-    expect(counts).toEqual({
-      "system.echo retried": 1,
-      "system.echo failed": 1,
-      "system.echo completed": 1,
-      "system.echo cancelled": 1,
-    });
+    expect((await dashboard(t)).jobs).toEqual([
+      { kind: "system.echo", outcome: "cancelled", counts: [0, 1] },
+      { kind: "system.echo", outcome: "completed", counts: [0, 1] },
+      { kind: "system.echo", outcome: "failed", counts: [0, 1] },
+      { kind: "system.echo", outcome: "retried", counts: [0, 1] },
+    ]);
   });
 
   it("sums the days of a week into that week", async () => {
@@ -288,8 +280,9 @@ describe("stats.dashboard: jobs", () => {
       });
     }
     vi.setSystemTime(T0 + 7 * DAY);
-    const counts = (await dashboard(t)).jobs.map((row) => [row.week, row.outcome, row.count]);
-    expect(counts).toEqual([[WEEK, "completed", 3]]);
+    const data = await dashboard(t);
+    expect(data.weeks).toEqual([WEEK, "2026-12-07"]);
+    expect(data.jobs).toEqual([{ kind: "system.echo", outcome: "completed", counts: [3, 0] }]);
     const rows = await t.run(async (ctx) => await ctx.db.query("statCounters").collect());
     expect(rows.map((row) => row.bucket).sort()).toEqual([
       "2026-11-30",
@@ -333,9 +326,108 @@ describe("stats.dashboard: documents", () => {
     }
     const data = await dashboard(t);
     expect(data.documents).toEqual([
-      { week: WEEK, kind: "new", count: 1, pages: 3 },
-      { week: WEEK, kind: "reindex", count: 1, pages: 3 },
+      { kind: "new", counts: [0, 1], pages: [0, 3] },
+      { kind: "reindex", counts: [0, 1], pages: [0, 3] },
     ]);
+  });
+});
+
+// Mutants this catches: series left in first-seen order, a week's numbers put at the wrong
+// index (or appended rather than aligned), a sum missing from an entry not read as 0, a week
+// outside the range counted, a delay bucket not summed over the weeks.
+describe("stats.dashboard: series", () => {
+  it("gives one series per key, sorted, with a number per week aligned on the weeks", async () => {
+    const { t } = await freshWorld();
+    const summaries: [string, string, { key: string; count: number; sums?: object }[]][] = [
+      [
+        "jobs",
+        "2026-11-09",
+        [
+          { key: "system.echo|failed", count: 2 },
+          { key: "bilan.pdf|completed", count: 5 },
+        ],
+      ],
+      ["jobs", "2026-11-23", [{ key: "bilan.pdf|completed", count: 1 }]],
+      // The week before the range, and a week not starting on a Monday (never written so).
+      ["jobs", "2026-11-18", [{ key: "system.echo|failed", count: 100 }]],
+      ["jobs", "2026-11-02", [{ key: "aria.answer|completed", count: 9 }]],
+      [
+        "llm",
+        "2026-11-16",
+        [
+          {
+            key: "openai|gpt-4o",
+            count: 1,
+            sums: { inputTokens: 10, outputTokens: 20, costMicroEur: 30 },
+          },
+          { key: "local|local-writer-v1", count: 2 },
+        ],
+      ],
+      ["bilanDelay", "2026-11-09", [{ key: "lt1h", count: 1, sums: { ms: 1_000 } }]],
+      [
+        "bilanDelay",
+        WEEK,
+        [
+          { key: "lt1h", count: 2, sums: { ms: 3_000 } },
+          { key: "gt3d", count: 1, sums: { ms: 5 } },
+        ],
+      ],
+      ["documents", WEEK, [{ key: "reindex", count: 1, sums: { pages: 2 } }]],
+      [
+        "bilans",
+        "2026-11-23",
+        [
+          { key: "submitted|nsi", count: 1 },
+          { key: "created|nsi", count: 3 },
+        ],
+      ],
+    ];
+    await t.run(async (ctx) => {
+      for (const [metric, week, entries] of summaries) {
+        await ctx.db.insert("statWeeks", {
+          metric: metric as "jobs",
+          week,
+          entries: entries as { key: string; count: number }[],
+          updatedAt: 0,
+        });
+      }
+    });
+    const data = await dashboard(t, 4, T0);
+    expect(data.weeks).toEqual(["2026-11-09", "2026-11-16", "2026-11-23", WEEK]);
+    expect(data.jobs).toEqual([
+      { kind: "bilan.pdf", outcome: "completed", counts: [5, 0, 1, 0] },
+      { kind: "system.echo", outcome: "failed", counts: [2, 0, 0, 0] },
+    ]);
+    expect(data.llm).toEqual([
+      {
+        provider: "local",
+        model: "local-writer-v1",
+        calls: [0, 2, 0, 0],
+        inputTokens: [0, 0, 0, 0],
+        outputTokens: [0, 0, 0, 0],
+        costMicroEur: [0, 0, 0, 0],
+      },
+      {
+        provider: "openai",
+        model: "gpt-4o",
+        calls: [0, 1, 0, 0],
+        inputTokens: [0, 10, 0, 0],
+        outputTokens: [0, 20, 0, 0],
+        costMicroEur: [0, 30, 0, 0],
+      },
+    ]);
+    expect(data.delay).toEqual([
+      { bucket: "gt3d", count: 1, totalMs: 5 },
+      { bucket: "lt1h", count: 3, totalMs: 4_000 },
+    ]);
+    expect(data.documents).toEqual([
+      { kind: "reindex", counts: [0, 0, 0, 1], pages: [0, 0, 0, 2] },
+    ]);
+    expect(data.bilans).toEqual([
+      { stage: "created", subject: "nsi", counts: [0, 0, 3, 0] },
+      { stage: "submitted", subject: "nsi", counts: [0, 0, 1, 0] },
+    ]);
+    expect(data.truncated).toBe(false);
   });
 });
 
@@ -384,11 +476,12 @@ describe("stats.dashboard: access and bounds", () => {
       await t.mutation(internal.stats.rebuildWeeks, { metric: "jobs", weeks: 53, now: T0 }),
     ).toEqual({ weeks: 53, entries: 2 });
     const data = await dashboard(t, 2, T0 + 3 * DAY);
-    expect(data.jobs).toEqual([
-      { week: WEEK, kind: "system.echo", outcome: "completed", count: 4 },
-    ]);
-    expect((await dashboard(t, 26, T0)).jobs.map((row) => [row.week, row.count])).toEqual([
-      [WEEK, 4],
+    expect(data.jobs).toEqual([{ kind: "system.echo", outcome: "completed", counts: [0, 4] }]);
+    // Over 26 weeks: the January counters are older, the other 25 weeks are zeros.
+    const half = await dashboard(t, 26, T0);
+    expect(half.weeks.at(-1)).toBe(WEEK);
+    expect(half.jobs).toEqual([
+      { kind: "system.echo", outcome: "completed", counts: [...Array(25).fill(0), 4] },
     ]);
     // A second recount changes nothing.
     await t.mutation(internal.stats.rebuildWeeks, { metric: "jobs", weeks: 53, now: T0 });
@@ -445,7 +538,9 @@ describe("seed and counters", () => {
     const totals = async () => {
       const data = await dashboard(t, 4);
       const byStage: Record<string, number> = {};
-      for (const row of data.bilans) byStage[row.stage] = (byStage[row.stage] ?? 0) + row.count;
+      for (const series of data.bilans) {
+        byStage[series.stage] = (byStage[series.stage] ?? 0) + total(series.counts);
+      }
       return { byStage, llm: data.llm, jobs: data.jobs };
     };
     const first = await totals();
@@ -457,12 +552,14 @@ describe("seed and counters", () => {
       submitted,
       approved: DEMO_BILANS.filter((plan) => plan.status === "sent").length,
     });
-    expect(first.llm.reduce((sum, row) => sum + row.calls, 0)).toBe(generated.length);
-    expect(first.llm.every((row) => row.provider === "local" && row.costMicroEur === 0)).toBe(true);
+    expect(first.llm.reduce((sum, series) => sum + total(series.calls), 0)).toBe(generated.length);
+    expect(
+      first.llm.every((series) => series.provider === "local" && total(series.costMicroEur) === 0),
+    ).toBe(true);
     // The seed runs the generations of its reviewed and sent bilans itself, as completed jobs.
-    expect(first.jobs.map((row) => [row.kind, row.outcome, row.count])).toEqual([
-      ["bilan.generate", "completed", generated.length],
-    ]);
+    expect(first.jobs.map((series) => [series.kind, series.outcome, total(series.counts)])).toEqual(
+      [["bilan.generate", "completed", generated.length]],
+    );
     await asWorker(t).mutation(api.seed.run, {});
     expect(await totals()).toEqual(first);
   });
@@ -483,10 +580,9 @@ describe("seed and counters", () => {
     expect((await dashboard(t, 1)).jobs).toEqual([]);
     await asWorker(t).mutation(api.seed.run, {});
     expect((await dashboard(t, 1)).jobs).toContainEqual({
-      week: WEEK,
       kind: "system.echo",
       outcome: "failed",
-      count: 7,
+      counts: [7],
     });
   });
 });

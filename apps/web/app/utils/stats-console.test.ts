@@ -26,51 +26,40 @@ const NNBSP = "\u202f";
 const data: Dashboard = {
   weeks: ["2026-11-23", "2026-11-30"],
   bilans: [
-    { week: "2026-11-23", stage: "submitted", subject: "maths", count: 2 },
-    { week: "2026-11-30", stage: "submitted", subject: "nsi", count: 1 },
-    { week: "2026-11-30", stage: "sent", subject: "maths", count: 1 },
-    { week: "2026-11-30", stage: "created", subject: "nsi", count: 3 },
+    { stage: "created", subject: "nsi", counts: [0, 3] },
+    { stage: "sent", subject: "maths", counts: [0, 1] },
+    { stage: "submitted", subject: "maths", counts: [2, 0] },
+    { stage: "submitted", subject: "nsi", counts: [0, 1] },
   ],
   delay: [
     { bucket: "gt3d", count: 1, totalMs: 21 * 24 * 3_600_000 },
     { bucket: "lt1h", count: 1, totalMs: 30 * 60_000 },
   ],
   jobs: [
-    { week: "2026-11-23", kind: "email.send", outcome: "completed", count: 3 },
-    { week: "2026-11-30", kind: "bilan.generate", outcome: "completed", count: 3 },
-    { week: "2026-11-30", kind: "bilan.generate", outcome: "failed", count: 1 },
-    { week: "2026-11-30", kind: "bilan.generate", outcome: "retried", count: 2 },
+    { kind: "bilan.generate", outcome: "completed", counts: [0, 3] },
+    { kind: "bilan.generate", outcome: "failed", counts: [0, 1] },
+    { kind: "bilan.generate", outcome: "retried", counts: [0, 2] },
+    { kind: "email.send", outcome: "completed", counts: [3, 0] },
   ],
   llm: [
     {
-      week: "2026-11-23",
-      provider: "openai",
-      model: "gpt-4o-mini",
-      calls: 1,
-      inputTokens: 1_000,
-      outputTokens: 500,
-      costMicroEur: 414,
-    },
-    {
-      week: "2026-11-30",
-      provider: "openai",
-      model: "gpt-4o-mini",
-      calls: 2,
-      inputTokens: 2_000,
-      outputTokens: 1_000,
-      costMicroEur: 828_000,
-    },
-    {
-      week: "2026-11-30",
       provider: "local",
       model: "local-writer-v1",
-      calls: 4,
-      inputTokens: 100,
-      outputTokens: 100,
-      costMicroEur: 0,
+      calls: [0, 4],
+      inputTokens: [0, 100],
+      outputTokens: [0, 100],
+      costMicroEur: [0, 0],
+    },
+    {
+      provider: "openai",
+      model: "gpt-4o-mini",
+      calls: [1, 2],
+      inputTokens: [1_000, 2_000],
+      outputTokens: [500, 1_000],
+      costMicroEur: [414, 828_000],
     },
   ],
-  documents: [{ week: "2026-11-30", kind: "new", count: 21, pages: 40 }],
+  documents: [{ kind: "new", counts: [0, 21], pages: [0, 40] }],
   usdToEur: 0.92,
   truncated: false,
 };
@@ -158,6 +147,30 @@ describe("series and rows", () => {
     expect(llmWeekSeries(data).map((s) => [s.label, s.values])).toEqual([
       ["Rédacteur local", [0, 200]],
       ["OpenAI", [1_500, 3_000]],
+    ]);
+    // Two models of one provider: one table row each, their tokens added in the chart.
+    const twoModels: Dashboard = {
+      ...data,
+      llm: [
+        ...data.llm,
+        {
+          provider: "openai",
+          model: "gpt-4o",
+          calls: [0, 1],
+          inputTokens: [0, 7],
+          outputTokens: [0, 3],
+          costMicroEur: [0, 50],
+        },
+      ],
+    };
+    expect(llmRows(twoModels).map((row) => [row.model, row.calls, row.inputTokens])).toEqual([
+      ["gpt-4o-mini", 3, 3_000],
+      ["gpt-4o", 1, 7],
+      ["local-writer-v1", 4, 100],
+    ]);
+    expect(llmWeekSeries(twoModels).map((s) => s.values)).toEqual([
+      [0, 200],
+      [1_500, 3_010],
     ]);
   });
 

@@ -1,6 +1,7 @@
 // The analytics page's pure logic (/admin/statistiques): the period kept in the URL
 // (?semaines=12), French labels, numbers and euros formatted fr-FR, and the shaping of
-// stats.dashboard's counter rows into chart series and table rows. Browser-safe, no zod.
+// stats.dashboard's series (one per key, a number per week aligned on `weeks`) into chart
+// series and table rows. Browser-safe, no zod.
 import type { api } from "@convex/_generated/api";
 import type { JobKind } from "@nexus/shared/jobs";
 import { type Subject, subjectLabels } from "@nexus/shared/vocabulary";
@@ -198,15 +199,29 @@ export interface Series {
   values: number[];
 }
 
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+/** Adds `values` into `into`, week by week. */
+function addInto(into: number[], values: readonly number[]): void {
+  values.forEach((value, i) => {
+    into[i] = (into[i] ?? 0) + value;
+  });
+}
+
+function zeroTotals<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+}
+
 /** Bilans per week and stage (one series per stage), for every subject or one. */
 export function bilanWeekSeries(data: Dashboard, subject?: string): Series[] {
-  const index = new Map(data.weeks.map((week, i) => [week, i]));
   return bilanStages.map((stage) => {
     const values = data.weeks.map(() => 0);
-    for (const row of data.bilans) {
-      if (row.stage !== stage || (subject && row.subject !== subject)) continue;
-      const i = index.get(row.week);
-      if (i !== undefined) values[i] = (values[i] ?? 0) + row.count;
+    for (const series of data.bilans) {
+      if (series.stage === stage && (!subject || series.subject === subject)) {
+        addInto(values, series.counts);
+      }
     }
     return { id: stage, label: bilanStageLabels[stage], color: stageColors[stage], values };
   });
@@ -214,9 +229,9 @@ export function bilanWeekSeries(data: Dashboard, subject?: string): Series[] {
 
 /** Totals per stage over the whole period. */
 export function bilanTotals(data: Dashboard): Record<BilanStage, number> {
-  const totals = Object.fromEntries(bilanStages.map((s) => [s, 0])) as Record<BilanStage, number>;
-  for (const row of data.bilans) {
-    if (row.stage in totals) totals[row.stage as BilanStage] += row.count;
+  const totals = zeroTotals(bilanStages);
+  for (const series of data.bilans) {
+    if (series.stage in totals) totals[series.stage as BilanStage] += sum(series.counts);
   }
   return totals;
 }
@@ -224,12 +239,10 @@ export function bilanTotals(data: Dashboard): Record<BilanStage, number> {
 /** One row per subject seen in the period, with its totals per stage, most bilans first. */
 export function bilanSubjectRows(data: Dashboard) {
   const rows = new Map<string, Record<BilanStage, number>>();
-  for (const row of data.bilans) {
-    const totals =
-      rows.get(row.subject) ??
-      (Object.fromEntries(bilanStages.map((s) => [s, 0])) as Record<BilanStage, number>);
-    if (row.stage in totals) totals[row.stage as BilanStage] += row.count;
-    rows.set(row.subject, totals);
+  for (const series of data.bilans) {
+    const totals = rows.get(series.subject) ?? zeroTotals(bilanStages);
+    if (series.stage in totals) totals[series.stage as BilanStage] += sum(series.counts);
+    rows.set(series.subject, totals);
   }
   return [...rows.entries()]
     .map(([subject, totals]) => ({ subject, label: subjectLabel(subject), totals }))
@@ -260,12 +273,10 @@ export function delayHistogram(data: Dashboard) {
 /** Per job kind over the period: each outcome, and failures among finished jobs. */
 export function jobKindRows(data: Dashboard) {
   const rows = new Map<string, Record<JobOutcomeId, number>>();
-  for (const row of data.jobs) {
-    const counts =
-      rows.get(row.kind) ??
-      (Object.fromEntries(jobOutcomes.map((o) => [o, 0])) as Record<JobOutcomeId, number>);
-    if (row.outcome in counts) counts[row.outcome as JobOutcomeId] += row.count;
-    rows.set(row.kind, counts);
+  for (const series of data.jobs) {
+    const counts = rows.get(series.kind) ?? zeroTotals(jobOutcomes);
+    if (series.outcome in counts) counts[series.outcome as JobOutcomeId] += sum(series.counts);
+    rows.set(series.kind, counts);
   }
   const order = Object.keys(jobKindShortLabels);
   return [...rows.entries()]
@@ -279,52 +290,31 @@ export function jobKindRows(data: Dashboard) {
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 
-/** Per provider and model over the period: generations, tokens and the estimated cost. */
+/** Per provider and model over the period (one series each): generations, tokens, cost. */
 export function llmRows(data: Dashboard) {
-  const rows = new Map<
-    string,
-    {
-      provider: string;
-      model: string;
-      calls: number;
-      inputTokens: number;
-      outputTokens: number;
-      costMicroEur: number;
-    }
-  >();
-  for (const row of data.llm) {
-    const id = `${row.provider}|${row.model}`;
-    const into = rows.get(id) ?? {
-      provider: row.provider,
-      model: row.model,
-      calls: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      costMicroEur: 0,
-    };
-    into.calls += row.calls;
-    into.inputTokens += row.inputTokens;
-    into.outputTokens += row.outputTokens;
-    into.costMicroEur += row.costMicroEur;
-    rows.set(id, into);
-  }
-  return [...rows.values()]
-    .map((row) => ({ ...row, providerLabel: providerLabels[row.provider] ?? row.provider }))
+  return data.llm
+    .map((series) => ({
+      provider: series.provider,
+      model: series.model,
+      providerLabel: providerLabels[series.provider] ?? series.provider,
+      calls: sum(series.calls),
+      inputTokens: sum(series.inputTokens),
+      outputTokens: sum(series.outputTokens),
+      costMicroEur: sum(series.costMicroEur),
+    }))
     .sort((a, b) => b.costMicroEur - a.costMicroEur || b.calls - a.calls);
 }
 
 /** Tokens (input + output) per week, one series per provider. */
 export function llmWeekSeries(data: Dashboard): Series[] {
-  const index = new Map(data.weeks.map((week, i) => [week, i]));
-  const providers = [...new Set(data.llm.map((row) => row.provider))].sort();
+  const providers = [...new Set(data.llm.map((series) => series.provider))].sort();
   const palette = ["#0284c7", "#7c3aed", "#059669", "#d97706"];
   return providers.map((provider, p) => {
     const values = data.weeks.map(() => 0);
-    for (const row of data.llm) {
-      const i = index.get(row.week);
-      if (row.provider === provider && i !== undefined) {
-        values[i] = (values[i] ?? 0) + row.inputTokens + row.outputTokens;
-      }
+    for (const series of data.llm) {
+      if (series.provider !== provider) continue;
+      addInto(values, series.inputTokens);
+      addInto(values, series.outputTokens);
     }
     return {
       id: provider,
@@ -337,18 +327,14 @@ export function llmWeekSeries(data: Dashboard): Series[] {
 
 /** Documents indexed per week: new ones and re-indexings. */
 export function documentWeekSeries(data: Dashboard): Series[] {
-  const index = new Map(data.weeks.map((week, i) => [week, i]));
   const colors: Record<DocumentKind, string> = { new: "#0284c7", reindex: "#94a3b8" };
   return documentKinds.map((kind) => {
     const values = data.weeks.map(() => 0);
-    for (const row of data.documents) {
-      const i = index.get(row.week);
-      if (row.kind === kind && i !== undefined) values[i] = (values[i] ?? 0) + row.count;
-    }
+    for (const series of data.documents) if (series.kind === kind) addInto(values, series.counts);
     return { id: kind, label: documentKindLabels[kind], color: colors[kind], values };
   });
 }
 
 export function seriesTotal(series: Series[]): number {
-  return series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0);
+  return series.reduce((total, s) => total + sum(s.values), 0);
 }
