@@ -21,6 +21,7 @@ import {
 } from "./accessMatrix.fixtures";
 import { ARIA_ROWS, ARIA_WORKER_ROWS } from "./ariaAccess.fixtures";
 import { COACHING_ROWS, COACHING_WORKER_ROWS } from "./coachingAccess.fixtures";
+import { patchBilan } from "./model/bilanHeads";
 import { modules } from "./test.setup";
 import {
   as,
@@ -309,7 +310,7 @@ async function failedEmail(c: Client, w: World): Promise<Id<"emails">> {
     const bilan = await ctx.db.get(w.bilans.own);
     if (!bilan?.pdf) {
       const storageId = await ctx.storage.store(new Blob(["%PDF-1.7"]));
-      await ctx.db.patch(w.bilans.own, {
+      await patchBilan(ctx, w.bilans.own, {
         status: "sent",
         pdf: { storageId, version: 1, size: 8, final: true, generatedAt: 1 },
       });
@@ -610,7 +611,7 @@ const synthesis: Synthesis = {
 async function inReview(c: Client, w: World, target: Target): Promise<Id<"bilans">> {
   const bilanId = w.bilans[target];
   await c.run(async (ctx) => {
-    await ctx.db.patch(bilanId, { status: "review", synthesis });
+    await patchBilan(ctx, bilanId, { status: "review", synthesis });
   });
   return bilanId;
 }
@@ -819,7 +820,7 @@ const PIPELINE_ROWS: Row[] = [
       const bilanId = w.bilans[target];
       await c.run(async (ctx) => {
         const storageId = await ctx.storage.store(new Blob(["%PDF-1.7 rapport"]));
-        await ctx.db.patch(bilanId, {
+        await patchBilan(ctx, bilanId, {
           status: "sent",
           pdf: { storageId, version: 1, size: 16, final: true, generatedAt: 1 },
         });

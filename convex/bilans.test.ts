@@ -5,6 +5,7 @@ import type { Synthesis } from "@nexus/shared/synthesis";
 import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { deleteBilan, insertBilan, patchBilan } from "./model/bilanHeads";
 import { as, countRows, errorOf, freshWorld, type T } from "./world.fixtures";
 
 const page = { numItems: 20, cursor: null };
@@ -107,7 +108,7 @@ describe("bilan flow: draft → answers → submit", () => {
   it("lets staff answer and submit for a student, and an assigned coach open a draft", async () => {
     const { t, world } = await freshWorld();
     // Without the fixture's open maths draft, which createDraft would resume.
-    await t.run(async (ctx) => await ctx.db.delete(world.bilans.own));
+    await t.run(async (ctx) => await deleteBilan(ctx, world.bilans.own));
     const coachDraft = await as(t, "coach").mutation(api.bilans.createDraft, {
       studentId: world.students.own,
       subject: "maths",
@@ -243,7 +244,7 @@ describe("reading bilans", () => {
     const newer = await t.run(async (ctx) => {
       const old = (await ctx.db.get(older))!;
       const { _id, _creationTime, ...fields } = old;
-      return await ctx.db.insert("bilans", {
+      return await insertBilan(ctx, {
         ...fields,
         createdAt: old.createdAt + 1000,
         updatedAt: old.createdAt + 1000,
@@ -284,7 +285,7 @@ describe("reading bilans", () => {
     };
     const bilanId = world.bilans.own;
     await t.run(async (ctx) => {
-      await ctx.db.patch(bilanId, {
+      await patchBilan(ctx, bilanId, {
         status: "review",
         synthesis,
         review: { coachNote: "Note interne pour l'équipe." },
@@ -300,7 +301,7 @@ describe("reading bilans", () => {
       expect(view.answers).toEqual(coachView.answers);
     }
     await t.run(async (ctx) => {
-      await ctx.db.patch(bilanId, { status: "approved" });
+      await patchBilan(ctx, bilanId, { status: "approved" });
     });
     const parentView = await as(t, "parent").query(api.bilans.get, { bilanId });
     expect(parentView.synthesis).toEqual(synthesis);

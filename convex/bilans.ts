@@ -12,9 +12,9 @@ import { v } from "convex/values";
 import { userMutation, userQuery } from "./lib/functions";
 import { boundedPage } from "./lib/pagination";
 import { requireAnyRole, requireReadableStudent } from "./model/access";
+import { summaryOfHead } from "./model/bilanHeads";
 import { previousApprovedBilan } from "./model/bilanPipeline";
 import {
-  bilanSummary,
   bilanView,
   createDraft as createDraftModel,
   requireReadableBilan,
@@ -79,12 +79,13 @@ export const listForStudent = userQuery({
   handler: async (ctx, { studentId, paginationOpts }) => {
     requireAnyRole(ctx.user);
     await requireReadableStudent(ctx, ctx.user, studentId);
+    // Heads, not whole bilans (model/bilanHeads.ts): the same summaries for a fraction of the reads.
     const result = await ctx.db
-      .query("bilans")
+      .query("bilanHeads")
       .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", studentId))
       .order("desc")
       .paginate(boundedPage(paginationOpts));
-    return { ...result, page: result.page.map(bilanSummary) };
+    return { ...result, page: result.page.map(summaryOfHead) };
   },
 });
 

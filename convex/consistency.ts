@@ -6,6 +6,7 @@ import { internal } from "./_generated/api";
 import { internalAction, internalMutation, internalQuery } from "./_generated/server";
 import { userMutation, userQuery } from "./lib/functions";
 import { requireStaff } from "./model/access";
+import { repairHeadsPage } from "./model/bilanHeads";
 import {
   type ConsistencyPart,
   checkPage as checkPageModel,
@@ -87,6 +88,27 @@ export const run = internalAction({
       },
     });
     return null;
+  },
+});
+
+/**
+ * Repairs bilan heads one page at a time (model/bilanHeads.ts repairHeadsPage), scheduling
+ * the next page until done. The seed backfills missing and stale heads with it at every
+ * `bun run dev` (orphans: false); by hand, everything:
+ * `npx convex run consistency:repairBilanHeads '{"cursor": null}'`.
+ */
+export const repairBilanHeads = internalMutation({
+  args: { cursor: v.union(v.string(), v.null()), orphans: v.optional(v.boolean()) },
+  returns: v.object({ checked: v.number(), repaired: v.number(), isDone: v.boolean() }),
+  handler: async (ctx, { cursor, orphans }) => {
+    const page = await repairHeadsPage(ctx, cursor, { orphans });
+    if (!page.isDone) {
+      await ctx.scheduler.runAfter(0, internal.consistency.repairBilanHeads, {
+        cursor: page.continueCursor,
+        orphans,
+      });
+    }
+    return { checked: page.checked, repaired: page.repaired, isDone: page.isDone };
   },
 });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { patchBilan } from "./model/bilanHeads";
 import { emailIdempotencyKey } from "./model/emailDelivery";
 import { as, asWorker, freshWorld, outcomeOf, type T, type World } from "./world.fixtures";
 
@@ -13,7 +14,7 @@ async function approvedWithFinalPdf(t: T, world: World) {
   const bilanId = world.bilans.own;
   await t.run(async (ctx) => {
     const storageId = await ctx.storage.store(new Blob(["%PDF-1.7 final"]));
-    await ctx.db.patch(bilanId, {
+    await patchBilan(ctx, bilanId, {
       status: "approved",
       pdf: { storageId, version: 1, size: 14, final: true, generatedAt: 1 },
     });
@@ -216,14 +217,14 @@ describe("emails.resend", () => {
     const emailId = await failedClaim(t, world, bilanId);
     await t.run(async (ctx) => {
       const bilan = await ctx.db.get(bilanId);
-      await ctx.db.patch(bilanId, { pdf: { ...bilan!.pdf!, version: 2 } });
+      await patchBilan(ctx, bilanId, { pdf: { ...bilan!.pdf!, version: 2 } });
     });
     expect(await outcomeOf(as(t, "assistante").mutation(api.emails.resend, { emailId }))).toBe(
       "INVALID_STATE",
     );
     await t.run(async (ctx) => {
       const bilan = await ctx.db.get(bilanId);
-      await ctx.db.patch(bilanId, { pdf: { ...bilan!.pdf!, version: 1 } });
+      await patchBilan(ctx, bilanId, { pdf: { ...bilan!.pdf!, version: 1 } });
       const links = await ctx.db.query("guardianships").collect();
       for (const link of links)
         if (link.parentId === world.users.parent) await ctx.db.delete(link._id);

@@ -6,6 +6,7 @@ import type { BilanScores } from "@nexus/shared/results";
 import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { insertBilan as writeBilan } from "./model/bilanHeads";
 import { as, errorOf, freshWorld, type T, type World } from "./world.fixtures";
 
 const DAY = 24 * 3600 * 1000;
@@ -42,7 +43,7 @@ async function insertBilan(
 ): Promise<Id<"bilans">> {
   return await t.run(async (ctx) => {
     const createdAt = Date.now() - fields.daysAgo * DAY;
-    return await ctx.db.insert("bilans", {
+    return await writeBilan(ctx, {
       studentId: fields.studentId ?? world.students.own,
       subject: fields.subject,
       niveau: "premiere",

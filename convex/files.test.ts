@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { insertBilan, patchBilan } from "./model/bilanHeads";
 import { storeBlob, uploadAs } from "./uploads.fixtures";
 import { as, errorOf, freshWorld, identityFor, type T, type World } from "./world.fixtures";
 
@@ -29,7 +30,7 @@ async function withReport(
 ): Promise<Id<"_storage">> {
   const storageId = await storeBlob(t, REPORT);
   await t.run(async (ctx) => {
-    await ctx.db.patch(world.bilans.own, {
+    await patchBilan(ctx, world.bilans.own, {
       status,
       pdf: { storageId, version: 1, size: REPORT.length, final, generatedAt: Date.now() },
     });
@@ -81,7 +82,7 @@ describe("no storage id for people", () => {
       await t.run(async (ctx) => {
         const bilan = (await ctx.db.get(world.bilans.own))!;
         const { _id, _creationTime, ...fields } = bilan;
-        await ctx.db.insert("bilans", {
+        await insertBilan(ctx, {
           ...fields,
           status: "review",
           pdf: { storageId: provisional, version: 1, size: 1, final: false, generatedAt: 1 },

@@ -7,6 +7,7 @@ import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { patchBilan } from "./model/bilanHeads";
 import { enqueueReindex, insertDocumentRecord } from "./model/documents";
 import { enqueueJob } from "./model/jobs";
 import { as, asStaffMember, asWorker, freshWorld, type T } from "./world.fixtures";
@@ -246,7 +247,7 @@ describe("bilan.generate outcomes", () => {
       error: { message: "Panne." },
       retryable: false,
     });
-    await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "review" }));
+    await t.run(async (ctx) => await patchBilan(ctx, bilanId, { status: "review" }));
     const staff = await asStaffMember(t);
     expect(await codeOf(staff.mutation(api.jobs.retry, { jobId }))).toBe("INVALID_STATE");
     expect((await jobRow(t, jobId)).status).toBe("failed");
@@ -288,7 +289,7 @@ describe("bilan.generate outcomes", () => {
 /** An approved bilan with a final PDF job (or an email job) of its own, claimed. */
 async function approvedWith(kind: "bilan.pdf" | "email.send") {
   const { t, bilanId } = await generating();
-  await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "approved" }));
+  await t.run(async (ctx) => await patchBilan(ctx, bilanId, { status: "approved" }));
   const jobId = await t.run(async (ctx) =>
     kind === "bilan.pdf"
       ? await enqueueJob(ctx, "bilan.pdf", { bilanId, final: true })
@@ -329,7 +330,7 @@ describe("bilan.pdf and email.send outcomes", () => {
   // provisional failure is lost); a PDF failure routed to failGeneration (the bilan turns failed).
   it("a failed provisional PDF keeps the bilan in review with the reason", async () => {
     const { t, bilanId } = await generating();
-    await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "review" }));
+    await t.run(async (ctx) => await patchBilan(ctx, bilanId, { status: "review" }));
     const jobId = await t.run(
       async (ctx) => await enqueueJob(ctx, "bilan.pdf", { bilanId, final: false }),
     );
@@ -353,12 +354,12 @@ describe("bilan.pdf and email.send outcomes", () => {
 
   it("a provisional PDF failing after the bilan was approved records nothing", async () => {
     const { t, bilanId } = await generating();
-    await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "review" }));
+    await t.run(async (ctx) => await patchBilan(ctx, bilanId, { status: "review" }));
     const jobId = await t.run(
       async (ctx) => await enqueueJob(ctx, "bilan.pdf", { bilanId, final: false }),
     );
     const { claimToken } = await claim(t, "bilan.pdf");
-    await t.run(async (ctx) => await ctx.db.patch(bilanId, { status: "approved" }));
+    await t.run(async (ctx) => await patchBilan(ctx, bilanId, { status: "approved" }));
     await asWorker(t).mutation(api.jobs.fail, {
       jobId,
       claimToken,

@@ -9,6 +9,7 @@ import type { QueryCtx } from "./_generated/server";
 import { appError } from "./lib/errors";
 import { staffQuery } from "./lib/functions";
 import { pageSize } from "./lib/pagination";
+import { summaryOfHead } from "./model/bilanHeads";
 import { bilanSummary, vBilanSummary } from "./model/bilans";
 import { vBilanStatus, vEmailStatus } from "./validators";
 
@@ -33,12 +34,12 @@ export const listBilans = staffQuery({
   returns: v.array(vOperatorBilan),
   handler: async (ctx, { status, limit }) => {
     const take = pageSize(limit, { fallback: 50, max: 200 });
-    const rows: Doc<"bilans">[] = [];
-    // One index read per status (7 at most), merged: no full-table scan.
+    const rows: Doc<"bilanHeads">[] = [];
+    // One index read per status (7 at most), merged: no full-table scan; heads, not whole bilans.
     for (const s of status ? [status] : bilanStatuses) {
       rows.push(
         ...(await ctx.db
-          .query("bilans")
+          .query("bilanHeads")
           .withIndex("by_status_and_updatedAt", (q) => q.eq("status", s))
           .order("desc")
           .take(take)),
@@ -49,7 +50,7 @@ export const listBilans = staffQuery({
       ctx,
       page.map((b) => b.studentId),
     );
-    return page.map((b) => ({ ...bilanSummary(b), student: names.get(b.studentId) ?? null }));
+    return page.map((b) => ({ ...summaryOfHead(b), student: names.get(b.studentId) ?? null }));
   },
 });
 

@@ -4,6 +4,7 @@ import { ConvexError } from "convex/values";
 import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { insertBilan } from "./model/bilanHeads";
 import { makeConvexTest } from "./test.setup";
 import { asWorker, withApiKey } from "./world.fixtures";
 
@@ -108,7 +109,7 @@ async function setup() {
     });
     await ctx.db.insert("guardianships", { parentId: parent, studentId, createdAt: now });
     await ctx.db.insert("coachAssignments", { coachId: coach, studentId, createdAt: now });
-    const bilanId = await ctx.db.insert("bilans", {
+    const bilanId = await insertBilan(ctx, {
       studentId,
       subject: "maths",
       niveau: "premiere",
@@ -314,7 +315,7 @@ describe("pipeline (worker-only)", () => {
   it("refuses to generate a bilan without computed results", async () => {
     const { t, studentId, eleveUser } = await setup();
     const draftId = await t.run(async (ctx) =>
-      ctx.db.insert("bilans", {
+      insertBilan(ctx, {
         studentId,
         subject: "maths",
         niveau: "premiere",
@@ -429,7 +430,7 @@ describe("bilanContext: the previous approved bilan of the same subject", () => 
       percent: number,
     ) =>
       t.run(async (ctx) =>
-        ctx.db.insert("bilans", {
+        insertBilan(ctx, {
           studentId,
           subject,
           niveau: "premiere",

@@ -6,6 +6,7 @@ import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { patchBilan } from "./model/bilanHeads";
 import { enqueueGeneration } from "./model/bilans";
 import { enqueueJob } from "./model/jobs";
 import { orderSteps } from "./model/provenance";
@@ -158,7 +159,7 @@ async function runPipeline(t: T, world: World, chunkIds: Id<"chunks">[]) {
   const bilanId = world.bilans.own;
   const worker = asWorker(t);
   const submitJob = await t.run(async (ctx) => {
-    await ctx.db.patch(bilanId, {
+    await patchBilan(ctx, bilanId, {
       status: "submitted",
       scores,
       profile,
@@ -342,7 +343,7 @@ describe("provenance.bilanTimeline", () => {
     const { t, world } = await freshWorld();
     const bilanId = world.bilans.own;
     const jobId = await t.run(async (ctx) => {
-      await ctx.db.patch(bilanId, {
+      await patchBilan(ctx, bilanId, {
         status: "submitted",
         scores,
         profile,

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import type { AppErrorData } from "./lib/errors";
+import { insertBilan, patchBilan } from "./model/bilanHeads";
 import { RATE_LIMITS, refusalMessage } from "./model/rateLimits";
 import {
   as,
@@ -84,12 +85,12 @@ async function bilanInReview(t: T, world: World) {
   return await t.run(async (ctx) => {
     const source = (await ctx.db.get(world.bilans.own))!;
     const { _id, _creationTime, ...fields } = source;
-    return await ctx.db.insert("bilans", { ...fields, status: "review" });
+    return await insertBilan(ctx, { ...fields, status: "review" });
   });
 }
 
 async function setStatus(t: T, bilanId: Id<"bilans">, status: "review") {
-  await t.run(async (ctx) => await ctx.db.patch(bilanId, { status }));
+  await t.run(async (ctx) => await patchBilan(ctx, bilanId, { status }));
 }
 
 async function status(t: T, bilanId: Id<"bilans">) {

@@ -10,6 +10,7 @@ import { appError } from "./lib/errors";
 import { userMutation, userQuery } from "./lib/functions";
 import { isStaff, requireRole } from "./model/access";
 import { audit } from "./model/audit";
+import { patchBilan } from "./model/bilanHeads";
 import { approveBilan, assertTransition } from "./model/bilanPipeline";
 import { bilanView, vBilanView } from "./model/bilans";
 import { enqueueJob } from "./model/jobs";
@@ -52,7 +53,7 @@ export const requestRegeneration = userMutation({
     // Per bilan and per reviewer, before any write (model/rateLimits.ts).
     await limitRegeneration(ctx, ctx.user, bilanId);
     const now = Date.now();
-    await ctx.db.patch(bilanId, { status: "generating", failure: undefined, updatedAt: now });
+    await patchBilan(ctx, bilanId, { status: "generating", failure: undefined, updatedAt: now });
     const jobId = await enqueueJob(
       ctx,
       "bilan.generate",
@@ -123,12 +124,16 @@ export const queue = userQuery({
       .take(200);
     const result: Doc<"bilans">[] = [];
     for (const { studentId } of assignments) {
-      const bilans = await ctx.db
-        .query("bilans")
+      // Heads first (small rows): only the bilans in review are read whole.
+      const heads = await ctx.db
+        .query("bilanHeads")
         .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", studentId))
         .order("desc")
         .take(20);
-      result.push(...bilans.filter((b) => b.status === "review"));
+      for (const head of heads.filter((h) => h.status === "review")) {
+        const bilan = await ctx.db.get(head.bilanId);
+        if (bilan) result.push(bilan);
+      }
     }
     return result
       .sort((a, b) => b.updatedAt - a.updatedAt)

@@ -5,6 +5,7 @@
 import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
+import { insertBilan } from "./model/bilanHeads";
 import { notify } from "./model/notifications";
 import { eraseStep } from "./model/rgpdJobs";
 import { as, asWorker, errorOf, freshWorld, type T, type World } from "./world.fixtures";
@@ -47,7 +48,7 @@ async function family(t: T, world: World) {
     const doc = await ctx.storage.store(new Blob(["copie d’Alice"]));
     // Alice: a second bilan with a report and revisions, a document with chunks, e-mails to
     // her account, notifications, audit entries she wrote, a presence row.
-    const aliceBilan = await ctx.db.insert("bilans", {
+    const aliceBilan = await insertBilan(ctx, {
       studentId: world.students.own,
       subject: "nsi",
       niveau: "premiere",
@@ -134,7 +135,7 @@ async function family(t: T, world: World) {
       body: "",
     });
     // Chloé and the parent: data that must survive.
-    const chloeBilan = await ctx.db.insert("bilans", {
+    const chloeBilan = await insertBilan(ctx, {
       studentId: chloe,
       subject: "maths",
       niveau: "seconde",

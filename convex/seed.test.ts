@@ -3,6 +3,7 @@ import { generateSynthesis } from "@nexus/synthesis/generate";
 import { LocalSynthesisProvider } from "@nexus/synthesis/local-provider";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
+import { deleteBilan } from "./model/bilanHeads";
 import {
   DEMO_ACCOUNTS,
   DEMO_BILANS,
@@ -107,7 +108,7 @@ describe("seed:run", () => {
       const earlier = all
         .filter((b) => b.subject === "maths" && b.status === "approved")
         .sort((a, b) => a.createdAt - b.createdAt)[0]!;
-      await ctx.db.delete(earlier._id);
+      await deleteBilan(ctx, earlier._id);
     });
     expect((await asWorker(t).mutation(api.seed.run, {})).created.bilans).toBe(1);
     expect((await asWorker(t).mutation(api.seed.run, {})).created.bilans).toBe(0);

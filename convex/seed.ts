@@ -1,7 +1,9 @@
 // `bun run seed` (scripts/seed.ts) calls seed:run with WORKER_SECRET: demo data
 // for every role, inserted only when absent. Never exposed to signed-in users.
 import { v } from "convex/values";
+import { internal } from "./_generated/api";
 import { workerMutation } from "./lib/functions";
+import { repairHeadsPage } from "./model/bilanHeads";
 import { DEMO_ACCOUNTS, seedDemoData } from "./model/seed";
 import { seedCoaching } from "./model/seedCoaching";
 import { recountRecentWeeks } from "./model/stats";
@@ -31,6 +33,15 @@ export const run = workerMutation({
     await seedCoaching(ctx, Date.now());
     // Counters of a data folder older than the weekly summaries (model/stats.ts) show too.
     await recountRecentWeeks(ctx, Date.now());
+    // Bilans of a data folder older than their heads (model/bilanHeads.ts) get them: the first
+    // page here, the next ones scheduled page by page (idempotent: a right head is left alone).
+    const heads = await repairHeadsPage(ctx, null, { orphans: false });
+    if (!heads.isDone) {
+      await ctx.scheduler.runAfter(0, internal.consistency.repairBilanHeads, {
+        cursor: heads.continueCursor,
+        orphans: false,
+      });
+    }
     return { ...people, accounts: DEMO_ACCOUNTS.map((a) => ({ ...a })) };
   },
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
+import { insertBilan } from "./model/bilanHeads";
 import { nextStep } from "./model/studentOverview";
 import { as, freshWorld, type T } from "./world.fixtures";
 
@@ -17,7 +18,7 @@ async function addBilan(
 ) {
   return await t.run(
     async (ctx) =>
-      await ctx.db.insert("bilans", {
+      await insertBilan(ctx, {
         studentId,
         subject: "maths",
         niveau: "premiere",

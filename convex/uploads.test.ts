@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
+import { patchBilan } from "./model/bilanHeads";
 import { blobExists, PDF_BYTES, storeBlob, uploadAs } from "./uploads.fixtures";
 import { as, asWorker, errorOf, freshWorld, type T, type World } from "./world.fixtures";
 
@@ -27,7 +28,7 @@ async function documentCount(t: T) {
 async function foreignReport(t: T, world: World): Promise<Id<"_storage">> {
   const storageId = await storeBlob(t, "%PDF-1.7 rapport de Bruno");
   await t.run(async (ctx) => {
-    await ctx.db.patch(world.bilans.foreign, {
+    await patchBilan(ctx, world.bilans.foreign, {
       status: "sent",
       pdf: { storageId, version: 1, size: 25, final: true, generatedAt: Date.now() },
     });
@@ -226,7 +227,7 @@ describe("files that belong to someone else", () => {
     const upload = await uploadAs(t, as(t, "coach"));
     await createOwnStudentDocument(t, world, upload);
     await t.run(async (ctx) => {
-      await ctx.db.patch(world.bilans.own, { status: "review" });
+      await patchBilan(ctx, world.bilans.own, { status: "review" });
     });
     const recorded = await asWorker(t).mutation(api.pipeline.recordPdf, {
       bilanId: world.bilans.own,

@@ -8,6 +8,7 @@ import { ConvexError } from "convex/values";
 import type { TestConvex } from "convex-test";
 import type { Id } from "./_generated/dataModel";
 import type { ErrorCode } from "./lib/errors";
+import { insertBilan } from "./model/bilanHeads";
 import { DEV_AUTH_ISSUER_DEFAULT, demoTokenIdentifier } from "./model/seed";
 import type schema from "./schema";
 import { makeConvexTest } from "./test.setup";
@@ -133,7 +134,7 @@ export async function makeWorld(t: T): Promise<World> {
     });
     const firstQuestion = getQuestionnaire("maths-premiere").questions[0]!;
     const bilan = (studentId: Id<"students">, createdBy: Id<"users">) =>
-      ctx.db.insert("bilans", {
+      insertBilan(ctx, {
         studentId,
         subject: "maths",
         niveau: "premiere",

@@ -55,6 +55,7 @@ import type * as model_ariaJobs from "../model/ariaJobs.js";
 import type * as model_ariaPersonalData from "../model/ariaPersonalData.js";
 import type * as model_ariaSheets from "../model/ariaSheets.js";
 import type * as model_audit from "../model/audit.js";
+import type * as model_bilanHeads from "../model/bilanHeads.js";
 import type * as model_bilanNotifications from "../model/bilanNotifications.js";
 import type * as model_bilanPipeline from "../model/bilanPipeline.js";
 import type * as model_bilans from "../model/bilans.js";
@@ -187,6 +188,7 @@ declare const fullApi: ApiFromModules<{
   "model/ariaPersonalData": typeof model_ariaPersonalData;
   "model/ariaSheets": typeof model_ariaSheets;
   "model/audit": typeof model_audit;
+  "model/bilanHeads": typeof model_bilanHeads;
   "model/bilanNotifications": typeof model_bilanNotifications;
   "model/bilanPipeline": typeof model_bilanPipeline;
   "model/bilans": typeof model_bilans;

@@ -9,6 +9,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { redactStored } from "../lib/redact";
 import { MAX_RETRIEVED_SOURCES, type vRetrievedSource } from "../tables/bilans";
+import { patchBilan } from "./bilanHeads";
 import { notifyReportSent, notifyReviewReady } from "./bilanNotifications";
 import { enqueueJob } from "./jobs";
 import { countBilanDelivery, countBilanStage, countGeneration } from "./stats";
@@ -111,7 +112,11 @@ export async function startGeneration(ctx: MutationCtx, bilanId: Id<"bilans">) {
     );
   }
   assertTransition(bilan, "generating");
-  await ctx.db.patch(bilanId, { status: "generating", failure: undefined, updatedAt: Date.now() });
+  await patchBilan(ctx, bilanId, {
+    status: "generating",
+    failure: undefined,
+    updatedAt: Date.now(),
+  });
 }
 
 /** What a generation run used, kept on its revision for the provenance timeline. */
@@ -133,7 +138,7 @@ export async function saveGeneratedSynthesis(
   assertTransition(bilan, "review");
   const now = Date.now();
   const version = (bilan.synthesisVersion ?? 0) + 1;
-  await ctx.db.patch(bilanId, {
+  await patchBilan(ctx, bilanId, {
     status: "review",
     synthesis,
     synthesisVersion: version,
@@ -220,7 +225,7 @@ export async function approveBilan(
       "Seul un bilan en relecture, avec sa synthèse, peut être validé.",
     );
   }
-  await ctx.db.patch(bilan._id, {
+  await patchBilan(ctx, bilan._id, {
     status: "approved",
     review: {
       coachNote: approver.coachNote?.trim() || undefined,
@@ -254,7 +259,7 @@ export async function failGeneration(ctx: MutationCtx, bilanId: Id<"bilans">, me
   const bilan = await ctx.db.get(bilanId);
   if (!bilan || !AWAITING_GENERATION.includes(bilan.status)) return;
   const now = Date.now();
-  await ctx.db.patch(bilanId, {
+  await patchBilan(ctx, bilanId, {
     status: "failed",
     failure: { stage: "generation", message: redactStored(message, 2_000), at: now },
     updatedAt: now,
@@ -272,7 +277,11 @@ export async function resumeGeneration(ctx: MutationCtx, bilanId: Id<"bilans">) 
       `Le bilan est passé au statut « ${bilan.status} » depuis cette tâche : demandez une régénération plutôt que de la relancer.`,
     );
   }
-  await ctx.db.patch(bilanId, { status: "generating", failure: undefined, updatedAt: Date.now() });
+  await patchBilan(ctx, bilanId, {
+    status: "generating",
+    failure: undefined,
+    updatedAt: Date.now(),
+  });
 }
 
 /**
@@ -288,7 +297,7 @@ export async function recordStageFailure(
   const bilan = await ctx.db.get(bilanId);
   if (!bilan) return;
   const now = Date.now();
-  await ctx.db.patch(bilanId, {
+  await patchBilan(ctx, bilanId, {
     failure: { stage, message: redactStored(message, 2_000), at: now },
     updatedAt: now,
   });
@@ -302,7 +311,7 @@ export async function clearStageFailure(
 ) {
   const bilan = await ctx.db.get(bilanId);
   if (bilan?.failure?.stage !== stage) return;
-  await ctx.db.patch(bilanId, { failure: undefined, updatedAt: Date.now() });
+  await patchBilan(ctx, bilanId, { failure: undefined, updatedAt: Date.now() });
 }
 
 /**
@@ -334,7 +343,7 @@ export async function savePdf(
   const version = (bilan.pdf?.version ?? 0) + 1;
   const now = Date.now();
   if (bilan.pdf) await ctx.storage.delete(bilan.pdf.storageId);
-  await ctx.db.patch(args.bilanId, {
+  await patchBilan(ctx, args.bilanId, {
     pdf: {
       storageId: args.storageId,
       version,
@@ -386,7 +395,7 @@ export async function completeDelivery(
     assertTransition(bilan, "sent");
     const now = Date.now();
     await countBilanDelivery(ctx, bilan, now);
-    await ctx.db.patch(bilanId, {
+    await patchBilan(ctx, bilanId, {
       status: "sent",
       sentAt: now,
       failure: undefined,

@@ -29,6 +29,7 @@ import { vBilanScores } from "../tables/bilans";
 import { vBilanStatus, vNiveau, vSubject } from "../validators";
 import { canReadStudent, canWriteStudent, isOwnStudent, isStaff, type User } from "./access";
 import { audit } from "./audit";
+import { insertBilan, patchBilan } from "./bilanHeads";
 import { enqueueJob } from "./jobs";
 import { limitBilanSubmit } from "./rateLimits";
 import { countBilanStage } from "./stats";
@@ -94,14 +95,14 @@ export async function createDraft(
   }
   // A double click or a second tab resumes the open draft instead of starting another one.
   const recent = await ctx.db
-    .query("bilans")
+    .query("bilanHeads")
     .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", studentId))
     .order("desc")
     .take(50);
   const open = recent.find((b) => b.status === "draft" && b.subject === subject);
-  if (open) return open._id;
+  if (open) return open.bilanId;
   await countBilanStage(ctx, { subject }, "created", now);
-  return await ctx.db.insert("bilans", {
+  return await insertBilan(ctx, {
     studentId,
     subject,
     niveau: student.niveau,
@@ -130,7 +131,7 @@ export async function saveAnswers(
     );
   }
   domainCall(() => checkAnswers(getQuestionnaire(bilan.questionnaireId), getSurvey(), answers));
-  await ctx.db.patch(bilanId, { answers, updatedAt: now });
+  await patchBilan(ctx, bilanId, { answers, updatedAt: now });
 }
 
 /**
@@ -159,7 +160,7 @@ export async function submit(
   const { scores, profile } = domainCall(() => scoreBilan(bilan.questionnaireId, bilan.answers));
   // Before any write: a refused submit leaves the draft as it was (model/rateLimits.ts).
   await limitBilanSubmit(ctx, user, bilan.studentId);
-  await ctx.db.patch(bilanId, {
+  await patchBilan(ctx, bilanId, {
     status: "submitted",
     scores,
     profile,

@@ -10,14 +10,24 @@
 //              one exactly one payment_refund of the credits taken back (none if all spent);
 // - purchases: every purchase entry names a paid payment; every subscription month names a
 //              subscription of the same student and is the wallet's only one for that month;
-//              every payment_refund names a refunded payment of the same student.
+//              every payment_refund names a refunded payment of the same student;
+// - bilanHeads: every bilan has exactly one head equal to its list fields, no head outlives its
+//              bilan (model/bilanHeads.ts; consistency.repairBilanHeads repairs).
 // The CLI (`nexus-worker consistency`) and the cron (consistency.run) walk every part to the end.
 import type { PaginationResult } from "convex/server";
 import { v } from "convex/values";
 import type { Doc } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
+import { checkHeadsPage } from "./bilanHeads";
 
-export const consistencyParts = ["wallets", "sessions", "debits", "payments", "purchases"] as const;
+export const consistencyParts = [
+  "wallets",
+  "sessions",
+  "debits",
+  "payments",
+  "purchases",
+  "bilanHeads",
+] as const;
 export type ConsistencyPart = (typeof consistencyParts)[number];
 export const vConsistencyPart = v.union(...consistencyParts.map((p) => v.literal(p)));
 
@@ -37,6 +47,7 @@ export const vCheckPage = v.object({
 
 /** Rows per page; a wallet page also reads each wallet's entries (bounded by ENTRIES_CAP). */
 export const PAGE_SIZE = { wallets: 20, sessions: 100, debits: 200, payments: 100, purchases: 200 };
+// bilanHeads pages: model/bilanHeads.ts HEADS_PAGE.
 const ENTRIES_CAP = 2_000;
 
 async function entriesOfSession(ctx: QueryCtx, sessionId: Doc<"coachingSessions">["_id"]) {
@@ -195,6 +206,7 @@ export async function checkPage(
   part: ConsistencyPart,
   cursor: string | null,
 ): Promise<{ checked: number; problems: Problem[]; continueCursor: string; isDone: boolean }> {
+  if (part === "bilanHeads") return await checkHeadsPage(ctx, cursor);
   const opts = { numItems: PAGE_SIZE[part], cursor };
   const problems: Problem[] = [];
   let page: PaginationResult<unknown>;
@@ -283,4 +295,7 @@ export const problemLabels: Record<string, string> = {
   subscription_twice: "Mois d’abonnement crédité deux fois",
   payment_refund_mismatch: "Remboursement de paiement incohérent",
   payment_refund_orphan: "Reprise de crédits sans paiement remboursé",
+  bilan_head_missing: "Bilan absent des listes (résumé manquant)",
+  bilan_head_stale: "Résumé de bilan différent du bilan",
+  bilan_head_orphan: "Résumé d’un bilan supprimé",
 };

@@ -217,7 +217,13 @@ export async function eraseBatch(
             bump(counts, entry.table, "files");
           }
         }
-        await ctx.db.delete(row._id);
+        if (entry.remove) {
+          for (const [table, n] of Object.entries(await entry.remove(ctx, row))) {
+            if (n) bump(counts, table, "deleted", n);
+          }
+        } else {
+          await ctx.db.delete(row._id);
+        }
         bump(counts, entry.table, "deleted");
         spend();
       }

@@ -21,8 +21,9 @@
 import type { PaginationOptions, PaginationResult } from "convex/server";
 import type { GenericId, GenericValidator } from "convex/values";
 import type { Doc, Id, TableNames } from "../_generated/dataModel";
-import type { QueryCtx } from "../_generated/server";
+import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { ARIA_PERSONAL_DATA } from "./ariaPersonalData";
+import { deleteBilan } from "./bilanHeads";
 
 export type PersonTable = "users" | "students";
 export type OnErase = "delete" | "anonymise" | "keep";
@@ -63,6 +64,11 @@ export interface PersonalDataEntry<T extends TableNames = TableNames> {
   dependents?: (ctx: QueryCtx, row: Doc<T>) => Dependent[];
   /** Stored files of a row (exported as files, deleted with the row). */
   files?: (row: Doc<T>) => { storageId: Id<"_storage">; name: string }[];
+  /**
+   * Deletes the row when a plain delete is not enough (a bilan and its head go in one
+   * write helper); returns the rows of other tables it deleted with it, per table.
+   */
+  remove?: (ctx: MutationCtx, row: Doc<T>) => Promise<Partial<Record<TableNames, number>>>;
 }
 
 function entry<T extends TableNames>(e: PersonalDataEntry<T>): PersonalDataEntry<TableNames> {
@@ -192,6 +198,7 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
       row.pdf
         ? [{ storageId: row.pdf.storageId, name: `rapport-${row.subject}-${row._id}.pdf` }]
         : [],
+    remove: async (ctx, row) => ({ bilanHeads: await deleteBilan(ctx, row._id) }),
     dependents: (ctx, bilan) => [
       dep(
         "bilanRevisions",
@@ -218,6 +225,24 @@ export const PERSONAL_DATA: PersonalDataEntry[] = [
           .withIndex("by_bilanId_and_lastSeenAt", (q) => q.eq("bilanId", bilan._id)),
       ),
     ],
+  }),
+  // Deleted with their bilan (deleteBilan, in the same write); listed after bilans so the dry
+  // run counts them through their own index and erasure finds none left.
+  entry({
+    table: "bilanHeads",
+    description:
+      "A small copy of each bilan's list fields (subject, status, dates, overall score).",
+    export: true,
+    refs: {
+      studentId: {
+        to: "students",
+        onErase: "delete",
+        find: (ctx, id) =>
+          ctx.db
+            .query("bilanHeads")
+            .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", sid(id))),
+      },
+    },
   }),
   entry({
     table: "bilanRevisions",

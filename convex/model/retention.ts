@@ -7,6 +7,7 @@
 // for the worker to prune them (policy "outboxFiles"); the other policies run here.
 import type { Doc } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
+import { deleteBilan } from "./bilanHeads";
 import { deleteJob } from "./jobCounts";
 import { personalDataEntry } from "./personalData";
 
@@ -156,8 +157,7 @@ async function removeOne(ctx: MutationCtx, key: PolicyKey, row: Doc<never>): Pro
       for (const file of entry.files?.(bilan) ?? []) {
         if (await ctx.db.system.get(file.storageId)) await ctx.storage.delete(file.storageId);
       }
-      await ctx.db.delete(bilan._id);
-      return writes + 1;
+      return writes + 1 + (await deleteBilan(ctx, bilan._id));
     }
     case "exports": {
       const request = row as Doc<"rgpdRequests">;

@@ -14,6 +14,7 @@ import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import { canWriteStudent, requireRole, type User } from "./access";
 import { audit } from "./audit";
+import { patchBilan } from "./bilanHeads";
 import { synthesisVersionOf } from "./bilans";
 
 export const REVIEWERS = ["admin", "assistante", "coach"] as const;
@@ -53,7 +54,7 @@ export async function editSynthesis(
     throw appError("INVALID_ARGUMENT", `La synthèse est invalide :\n${formatIssues(parsed.error)}`);
   }
   const version = current + 1;
-  await ctx.db.patch(bilan._id, {
+  await patchBilan(ctx, bilan._id, {
     synthesis: parsed.data,
     synthesisVersion: version,
     updatedAt: now,

@@ -18,6 +18,7 @@ import { LocalWriterProvider } from "@nexus/synthesis/local-writer-provider";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx } from "../_generated/server";
 import { audit } from "./audit";
+import { insertBilan } from "./bilanHeads";
 import { approveBilan, saveGeneratedSynthesis, startGeneration } from "./bilanPipeline";
 import { enqueueGeneration } from "./bilans";
 import { patchJob } from "./jobCounts";
@@ -500,7 +501,7 @@ export async function seedDemoData(ctx: MutationCtx, now: number): Promise<SeedR
     const at = now - plan.daysAgo * DAY_MS;
     const answers = demoAnswers(questionnaire, survey, plan);
     const results = plan.status === "draft" ? {} : scoreBilan(questionnaire.id, answers);
-    const bilanId = await ctx.db.insert("bilans", {
+    const bilanId = await insertBilan(ctx, {
       studentId: student._id,
       subject: plan.subject,
       niveau: student.niveau,

@@ -1,16 +1,17 @@
 // One card per student the caller follows (« Mes élèves » for a coach, one card per child
 // for a parent, the élève's own home): the student, their latest bilans as summaries and
 // the next step, phrased for the caller's role. Pages of students through the same indexes
-// as students.listMine; LATEST_PER_STUDENT bilans read per student through
-// bilans.by_studentId_and_createdAt, so a page of 50 reads at most 200 rows.
-import { type Role, subjectLabels } from "@nexus/shared/domain";
+// as students.listMine; LATEST_PER_STUDENT bilan heads (model/bilanHeads.ts, the list fields
+// of a bilan, not the whole ~9 KB bilan) read per student through
+// bilanHeads.by_studentId_and_createdAt, so a page of 50 reads at most 200 small rows.
+import { type BilanStatus, type Role, type Subject, subjectLabels } from "@nexus/shared/domain";
 import type { PaginationOptions } from "convex/server";
 import { v } from "convex/values";
-import type { Doc } from "../_generated/dataModel";
+import type { Doc, Id } from "../_generated/dataModel";
 import type { QueryCtx } from "../_generated/server";
 import { boundedPage } from "../lib/pagination";
 import type { User } from "./access";
-import { bilanSummary } from "./bilans";
+import { summaryOfHead } from "./bilanHeads";
 import { listStudentsFor } from "./students";
 
 export const LATEST_PER_STUDENT = 3;
@@ -44,11 +45,14 @@ function audienceOf(role: Role | undefined): Audience {
   return "reviewer";
 }
 
+/** What nextStep reads of the latest bilan: a bilan head (or a summary) is enough. */
+export type LatestBilan = { _id: Id<"bilans">; subject: Subject; status: BilanStatus };
+
 /** The next step for a student, from their latest bilan (newest first in `bilans`). */
 export function nextStep(
   role: Role | undefined,
   student: Pick<Doc<"students">, "firstName">,
-  latest: Doc<"bilans"> | undefined,
+  latest: LatestBilan | undefined,
 ): NextStep {
   const who = audienceOf(role);
   if (!latest) {
@@ -101,16 +105,13 @@ export async function studentCards(ctx: QueryCtx, user: User, paginationOpts: Pa
   );
   const page = await Promise.all(
     students.page.map(async (student) => {
-      const bilans = await ctx.db
-        .query("bilans")
+      const heads = await ctx.db
+        .query("bilanHeads")
         .withIndex("by_studentId_and_createdAt", (q) => q.eq("studentId", student._id))
         .order("desc")
         .take(LATEST_PER_STUDENT);
-      return {
-        student,
-        latestBilans: bilans.map(bilanSummary),
-        nextStep: nextStep(user.role, student, bilans[0]),
-      };
+      const latestBilans = heads.map(summaryOfHead);
+      return { student, latestBilans, nextStep: nextStep(user.role, student, latestBilans[0]) };
     }),
   );
   return { ...students, page };

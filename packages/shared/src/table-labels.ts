@@ -10,6 +10,7 @@ export const TABLE_LABELS_FR: Record<string, string> = {
   bilans: "Bilans",
   bilanRevisions: "Versions des synthèses",
   bilanReports: "Historique des rapports PDF",
+  bilanHeads: "Résumés des bilans (listes)",
   bilanCitations: "Sources citées",
   jobs: "Tâches",
   jobCounts: "Compteurs de tâches",

@@ -21,6 +21,7 @@ import { generateSynthesis } from "@nexus/synthesis/generate";
 import { LocalWriterProvider } from "@nexus/synthesis/local-writer-provider";
 import type { Doc, Id } from "../../../../convex/_generated/dataModel";
 import type { MutationCtx } from "../../../../convex/_generated/server";
+import { insertBilan, patchBilan } from "../../../../convex/model/bilanHeads";
 import {
   approveBilan,
   saveGeneratedSynthesis,
@@ -419,7 +420,7 @@ export async function generateCentre(
       });
       let bilanId!: Id<"bilans">;
       await writer.transaction(async (ctx) => {
-        bilanId = await ctx.db.insert("bilans", {
+        bilanId = await insertBilan(ctx, {
           studentId: student._id,
           subject,
           niveau: student.niveau,
@@ -443,7 +444,7 @@ export async function generateCentre(
         jobsWritten++;
         if (fate === "failed") {
           await runJob(ctx, jobId, "failed");
-          await ctx.db.patch(bilanId, {
+          await patchBilan(ctx, bilanId, {
             status: "failed",
             failure: { stage: "generation", message: "La génération a échoué.", at: clock },
             updatedAt: clock,
@@ -502,7 +503,7 @@ export async function generateCentre(
         jobsWritten += 2;
         const bilan = (await ctx.db.get(bilanId))!;
         await countBilanDelivery(ctx, bilan, clock);
-        await ctx.db.patch(bilanId, { status: "sent", sentAt: clock, updatedAt: clock });
+        await patchBilan(ctx, bilanId, { status: "sent", sentAt: clock, updatedAt: clock });
       });
       if ((b + 1) % 500 === 0) progress(`${b + 1} bilans, ${jobsWritten} jobs`);
     }
