@@ -11,7 +11,8 @@ import { headOf, insertBilan, repairHeadsPage } from "./model/bilanHeads";
 import { completeDelivery, failGeneration, resumeGeneration } from "./model/bilanPipeline";
 import { bilanSummary } from "./model/bilans";
 import { checkPage } from "./model/consistency";
-import { eraseBatch, resolveSubject } from "./model/erasure";
+import { eraseBatch, planErasure, resolveSubject } from "./model/erasure";
+import { exportPage, exportSources } from "./model/exports";
 import { retentionBatch } from "./model/retention";
 import { as, asWorker, freshWorld, type T, type World } from "./world.fixtures";
 
@@ -187,8 +188,20 @@ describe("bilan heads", () => {
     expect(await headAndSummary(t, old)).toMatchObject({ bilan: null, heads: [] });
     expect(await expectInSync(t, world.bilans.foreign)).toBe("draft");
 
-    // erasure of the own student: both the bilan and its head, counted like the dry run
+    // the export holds the heads as it holds the bilans (one file per table, French label)
     const subject = await t.run((ctx) => resolveSubject(ctx, { studentId: world.students.own }));
+    expect(exportSources(subject).find((s) => s.table === "bilanHeads")).toMatchObject({
+      label: "Résumés des bilans (listes)",
+      paths: ["studentId"],
+    });
+    const exported = await t.run((ctx) =>
+      exportPage(ctx, subject, "bilanHeads", "studentId", null),
+    );
+    expect(exported.page.map((h) => h.bilanId)).toEqual([world.bilans.own]);
+
+    // erasure of the own student: both the bilan and its head, counted like the dry run
+    const plan = await t.run((ctx) => planErasure(ctx, subject));
+    expect(plan).toMatchObject({ bilans: { deleted: 1 }, bilanHeads: { deleted: 1 } });
     const counts: Record<string, number> = {};
     for (;;) {
       const batch = await t.run((ctx) => eraseBatch(ctx, subject, "p", 1));
