@@ -210,12 +210,20 @@ describe("the built artefacts against the local runtime", () => {
     }
     const listening = await Promise.all(workers.map((w) => logLine(w, "worker.health_listening")));
     await Promise.all(workers.map((w) => logLine(w, "worker.started")));
+    // Ready once connected and a first poll succeeded (health-server.ts), which may come
+    // just after "worker.started" on a busy machine: wait as a supervisor would.
     const ready = await Promise.all(
-      listening.map(async ({ port }) => {
-        const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-        expect(response.status).toBe(200);
-        return (await response.json()) as { ready: boolean; workerId: string };
-      }),
+      listening.map(({ port }) =>
+        waitFor(
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+            const body = (await response.json()) as { ready: boolean; workerId: string };
+            return response.status === 200 ? body : null;
+          },
+          30_000,
+          `replica on port ${port} ready`,
+        ),
+      ),
     );
     expect(ready.every((r) => r.ready)).toBe(true);
     // No WORKER_ID given: each replica derived a distinct one (host-pid).
