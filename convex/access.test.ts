@@ -3,7 +3,6 @@
 // API key's session token (the CLI) and by the worker (always refused); worker functions
 // are refused to everyone else. Adding a public function means adding a row here (the
 // coverage test below fails otherwise).
-import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id, TableNames } from "./_generated/dataModel";
@@ -33,6 +32,7 @@ import {
   insertApiKey,
   type Outcome,
   outcomeOf,
+  testSynthesis as synthesis,
   type World,
   withApiKey,
 } from "./world.fixtures";
@@ -594,18 +594,6 @@ const reviewers: RoleExpectations = {
 };
 /** Staff everywhere, a coach for its own students; families never. */
 const documentManagers: RoleExpectations = reviewers;
-
-const synthesis: Synthesis = {
-  summary: "Synthèse.",
-  strengths: [],
-  weaknesses: [],
-  recommendations: [{ title: "Revoir", text: "Revoir le cours.", domainIds: ["d1"], sources: [] }],
-  studyPlan: [
-    { week: 1, objectives: ["Revoir"], activities: [{ description: "Exercices", hours: 1 }] },
-  ],
-  offers: [],
-  parentSummary: "Résumé.",
-};
 
 /** Puts the target bilan in review with a synthesis, as the generation job would. */
 async function inReview(c: Client, w: World, target: Target): Promise<Id<"bilans">> {

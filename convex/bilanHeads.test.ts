@@ -3,7 +3,6 @@
 // operator's listing) say exactly what bilanSummary says of the whole bilans; the
 // consistency part finds drift and the repair (run by the seed) fixes it, idempotently;
 // and (bilanWrites.test.ts) no code writes the bilans table except through the helpers.
-import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
@@ -14,28 +13,15 @@ import { checkPage } from "./model/consistency";
 import { eraseBatch, planErasure, resolveSubject } from "./model/erasure";
 import { exportPage, exportSources } from "./model/exports";
 import { retentionBatch } from "./model/retention";
-import { as, asWorker, freshWorld, type T, type World } from "./world.fixtures";
-
-const synthesis: Synthesis = {
-  summary: "Synthèse générée.",
-  strengths: [],
-  weaknesses: [],
-  recommendations: [{ title: "Revoir", text: "Revoir le cours.", domainIds: ["d1"], sources: [] }],
-  studyPlan: [
-    { week: 1, objectives: ["Revoir"], activities: [{ description: "Exercices", hours: 1 }] },
-  ],
-  offers: [],
-  parentSummary: "Résumé.",
-};
-const generation = {
-  provider: "local" as const,
-  model: "m",
-  promptVersion: "p",
-  inputTokens: 0,
-  outputTokens: 0,
-  durationMs: 0,
-  generatedAt: 0,
-};
+import {
+  as,
+  asWorker,
+  freshWorld,
+  testGeneration as generation,
+  testSynthesis as synthesis,
+  type T,
+  type World,
+} from "./world.fixtures";
 
 /** The bilan's heads, and what bilanSummary says of the bilan (null once it is gone). */
 async function headAndSummary(t: T, bilanId: Id<"bilans">) {

@@ -1,31 +1,17 @@
 // bilans.progress: the page waiting for a bilan follows its generation job live; the family
 // reads fixed French labels, the coach and staff the worker's messages and errors.
-import type { Synthesis } from "@nexus/shared/synthesis";
 import { describe, expect, it } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { as, asWorker, errorOf, freshWorld, type T } from "./world.fixtures";
-
-const synthesis: Synthesis = {
-  summary: "Synthèse.",
-  strengths: [],
-  weaknesses: [],
-  recommendations: [{ title: "Revoir", text: "Revoir le cours.", domainIds: ["d1"], sources: [] }],
-  studyPlan: [
-    { week: 1, objectives: ["Revoir"], activities: [{ description: "Exercices", hours: 1 }] },
-  ],
-  offers: [],
-  parentSummary: "Résumé.",
-};
-const generation = {
-  provider: "local" as const,
-  model: "m",
-  promptVersion: "p",
-  inputTokens: 0,
-  outputTokens: 0,
-  durationMs: 0,
-  generatedAt: 0,
-};
+import {
+  as,
+  asWorker,
+  errorOf,
+  freshWorld,
+  testGeneration as generation,
+  testSynthesis as synthesis,
+  type T,
+} from "./world.fixtures";
 
 function claimGeneration(t: T) {
   return asWorker(t).mutation(api.jobs.claim, {

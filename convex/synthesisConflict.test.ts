@@ -1,36 +1,23 @@
 // review.editSynthesis never silently overwrites: each edit names the version it was based
 // on (bilans.get / review.queue expose `synthesisVersion`), and a stale one is refused with
 // CONFLICT, in French, saying who changed the synthesis and when.
-import type { Synthesis } from "@nexus/shared/synthesis";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { as, asWorker, errorOf, freshWorld, type T, type World } from "./world.fixtures";
+import {
+  as,
+  asWorker,
+  errorOf,
+  freshWorld,
+  testGeneration as generation,
+  testSynthesis as synthesis,
+  type T,
+  type World,
+} from "./world.fixtures";
 
 const NBSP = "\u00A0";
 /** 14:32 in Paris (winter, UTC+1). */
 const T0 = Date.parse("2026-01-15T14:32:10+01:00");
-
-const synthesis: Synthesis = {
-  summary: "Synthèse générée.",
-  strengths: [],
-  weaknesses: [],
-  recommendations: [{ title: "Revoir", text: "Revoir le cours.", domainIds: ["d1"], sources: [] }],
-  studyPlan: [
-    { week: 1, objectives: ["Revoir"], activities: [{ description: "Exercices", hours: 1 }] },
-  ],
-  offers: [],
-  parentSummary: "Résumé.",
-};
-const generation = {
-  provider: "local" as const,
-  model: "m",
-  promptVersion: "p",
-  inputTokens: 0,
-  outputTokens: 0,
-  durationMs: 0,
-  generatedAt: 0,
-};
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -4,6 +4,7 @@
 import { API_KEY_ISSUER, WORKER_ISSUER } from "@nexus/service-auth/service-tokens";
 import type { Role } from "@nexus/shared/domain";
 import { getQuestionnaire } from "@nexus/shared/questionnaires";
+import type { Synthesis } from "@nexus/shared/synthesis";
 import { ConvexError } from "convex/values";
 import type { TestConvex } from "convex-test";
 import type { Id } from "./_generated/dataModel";
@@ -293,3 +294,27 @@ export async function withApiKey(t: T, userId: Id<"users">) {
   const keyId = await insertApiKey(t, userId);
   return { keyId, client: asApiKey(t, keyId) };
 }
+
+/** A minimal valid synthesis, as a generation run would save it. */
+export const testSynthesis: Synthesis = {
+  summary: "Synthèse.",
+  strengths: [],
+  weaknesses: [],
+  recommendations: [{ title: "Revoir", text: "Revoir le cours.", domainIds: ["d1"], sources: [] }],
+  studyPlan: [
+    { week: 1, objectives: ["Revoir"], activities: [{ description: "Exercices", hours: 1 }] },
+  ],
+  offers: [],
+  parentSummary: "Résumé.",
+};
+
+/** The generation metadata of a local run that took no time and no tokens. */
+export const testGeneration = {
+  provider: "local" as const,
+  model: "m",
+  promptVersion: "p",
+  inputTokens: 0,
+  outputTokens: 0,
+  durationMs: 0,
+  generatedAt: 0,
+};

@@ -25,8 +25,7 @@ import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { appError } from "../lib/errors";
 import schema from "../schema";
-import { vBilanScores } from "../tables/bilans";
-import { vBilanStatus, vNiveau, vSubject } from "../validators";
+import { bilanListFields } from "../tables/bilans";
 import { canReadStudent, canWriteStudent, isOwnStudent, isStaff, type User } from "./access";
 import { audit } from "./audit";
 import { insertBilan, patchBilan } from "./bilanHeads";
@@ -255,16 +254,7 @@ export function bilanView(bilan: Doc<"bilans">, user: User): BilanView {
 export const vBilanSummary = v.object({
   _id: v.id("bilans"),
   _creationTime: v.number(),
-  studentId: v.id("students"),
-  subject: vSubject,
-  niveau: vNiveau,
-  questionnaireId: v.string(),
-  status: vBilanStatus,
-  overall: v.optional(vBilanScores.fields.overall),
-  createdAt: v.number(),
-  updatedAt: v.number(),
-  submittedAt: v.optional(v.number()),
-  sentAt: v.optional(v.number()),
+  ...bilanListFields,
 });
 
 export function bilanSummary(bilan: Doc<"bilans">) {

@@ -20,6 +20,20 @@ export const vRetrievedSource = v.object({
   documentTitle: v.string(),
   page: v.number(),
 });
+/** What lists show of a bilan: its head's fields, and vBilanSummary's beside its id. */
+export const bilanListFields = {
+  studentId: v.id("students"),
+  subject: vSubject,
+  niveau: vNiveau,
+  questionnaireId: v.string(),
+  status: vBilanStatus,
+  overall: v.optional(vBilanScores.fields.overall),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+  submittedAt: v.optional(v.number()),
+  sentAt: v.optional(v.number()),
+};
+
 /** At most this many retrieved passages are kept per generation run. */
 export const MAX_RETRIEVED_SOURCES = 30;
 
@@ -82,16 +96,7 @@ export const bilanTables = {
     bilanId: v.id("bilans"),
     /** The bilan's own _creationTime (bilanSummary returns it). */
     bilanCreationTime: v.number(),
-    studentId: v.id("students"),
-    subject: vSubject,
-    niveau: vNiveau,
-    questionnaireId: v.string(),
-    status: vBilanStatus,
-    overall: v.optional(vBilanScores.fields.overall),
-    createdAt: v.number(),
-    updatedAt: v.number(),
-    submittedAt: v.optional(v.number()),
-    sentAt: v.optional(v.number()),
+    ...bilanListFields,
   })
     .index("by_bilanId", ["bilanId"])
     // Mirrors the bilans indexes the lists page through.
