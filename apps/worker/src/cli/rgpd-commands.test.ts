@@ -52,8 +52,10 @@ describe("nexus-worker rgpd", () => {
     expect(out[0]).toBe(
       "Simulation d’effacement pour Alice Martin (élève) (rien n’a été effacé) :",
     );
-    expect(out[1]).toMatch(/TABLE\s+SUPPRIMÉES\s+ANONYMISÉES\s+FICHIERS/);
-    expect(out[1]).toMatch(/bilans\s+2\s+0\s+1/);
+    expect(out[1]).toMatch(/DONNÉES\s+SUPPRIMÉES\s+ANONYMISÉES\s+FICHIERS/);
+    // Tables under their French names, as /admin/rgpd shows them.
+    expect(out[1]).toMatch(/Bilans\s+2\s+0\s+1/);
+    expect(out[1]).not.toMatch(/^\s*bilans\s/m);
     expect(out[1]).toMatch(/total\s+3\s+3\s+1/);
   });
 

@@ -2,6 +2,7 @@
 // and the retention policy from the CLI, as a staff member (the same functions as /admin/rgpd).
 import { writeFile } from "node:fs/promises";
 import { DEFAULT_OUTBOX_DIR } from "@nexus/email/outbox-sender";
+import { tableLabelFr } from "@nexus/shared/table-labels";
 import type { Command } from "commander";
 import { pruneOutbox } from "../rgpd/outbox-retention.ts";
 import type { RgpdSubject } from "./admin-api.ts";
@@ -13,16 +14,17 @@ type Counts = Record<string, { deleted: number; anonymised: number; files: numbe
 
 const POLL_MS = 1_000;
 
+/** Table by table under their French names, as /admin/rgpd shows them (--json keeps the code names). */
 export function countsTable(counts: Counts): string {
   const rows = Object.entries(counts)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([t, c]) => [t, String(c.deleted), String(c.anonymised), String(c.files)]);
+    .map(([t, c]) => [tableLabelFr(t), String(c.deleted), String(c.anonymised), String(c.files)])
+    .sort(([a], [b]) => a!.localeCompare(b!, "fr"));
   const total = Object.values(counts).reduce(
     (sum, c) => [sum[0]! + c.deleted, sum[1]! + c.anonymised, sum[2]! + c.files],
     [0, 0, 0],
   );
   return table(
-    ["TABLE", "SUPPRIMÉES", "ANONYMISÉES", "FICHIERS"],
+    ["DONNÉES", "SUPPRIMÉES", "ANONYMISÉES", "FICHIERS"],
     [...rows, ["total", ...total.map(String)]],
   );
 }
