@@ -2,8 +2,10 @@
 // saved as given, resumable after a reload), sends it, and watches it go submitted →
 // generating → review without reloading the page. Axe on every page visited; screenshots of
 // the élève pages. Lucas Durand (première, maths spécialité, no maths bilan in the demo data).
+import { api } from "@convex/_generated/api";
 import type { Page } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./a11y";
+import { convexAs } from "./convex-as";
 import { expect, test } from "./fixtures";
 import { captureScreenshots } from "./screenshots";
 import { signIn } from "./sign-in";
@@ -22,6 +24,8 @@ async function answerCurrentStep(page: Page) {
 
 test("un élève passe un bilan de maths jusqu'au bout et le voit passer en relecture sans recharger", async ({
   page,
+  browser,
+  consoleGuard,
 }) => {
   test.setTimeout(180_000);
   await signIn(page, "Lucas Durand");
@@ -99,10 +103,27 @@ test("un élève passe un bilan de maths jusqu'au bout et le voit passer en rele
       attributeFilter: ["data-status"],
     });
   });
-  await dialog.getByRole("button", { name: "Confirmer l'envoi" }).click();
+  // The generation is held (`jobs pause`, as an assistante would from the CLI) until the page
+  // shows the bilan as sent: on a busy machine the local writer could otherwise finish before
+  // the browser first paints the status, and the page would rightly go straight to « review ».
+  const staffContext = await browser.newContext();
+  consoleGuard.watch(staffContext);
+  const staffPage = await staffContext.newPage();
+  await signIn(staffPage, "Nadia Benali");
+  const staff = await convexAs(staffPage);
+  await staff.mutation(api.jobs.pause, { kind: "bilan.generate", reason: "scénario élève" });
+  const sent = page.getByTestId("bilan-envoye");
+  try {
+    await dialog.getByRole("button", { name: "Confirmer l'envoi" }).click();
+    await expect(sent.locator("[data-status]")).toHaveAttribute("data-status", "submitted", {
+      timeout: 30_000,
+    });
+  } finally {
+    await staff.mutation(api.jobs.resume, { kind: "bilan.generate" });
+    await staffContext.close();
+  }
 
   // The same page follows the bilan live: submitted → generating → review.
-  const sent = page.getByTestId("bilan-envoye");
   await expect(sent.locator("[data-status]")).toHaveAttribute("data-status", "review", {
     timeout: 90_000,
   });
