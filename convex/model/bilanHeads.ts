@@ -59,7 +59,7 @@ function canonical(value: unknown): string {
 }
 
 /** Does the stored head hold exactly `want`? */
-export function sameHead(head: Doc<"bilanHeads">, want: BilanHeadFields): boolean {
+function sameHead(head: Doc<"bilanHeads">, want: BilanHeadFields): boolean {
   const { _id, _creationTime, ...fields } = head;
   return canonical(fields) === canonical(want);
 }
@@ -69,11 +69,6 @@ async function headsOf(ctx: QueryCtx, bilanId: Id<"bilans">) {
     .query("bilanHeads")
     .withIndex("by_bilanId", (q) => q.eq("bilanId", bilanId))
     .take(10);
-}
-
-/** The bilan's head, or null (readers that only hold an id). */
-export async function headOfBilan(ctx: QueryCtx, bilanId: Id<"bilans">) {
-  return (await headsOf(ctx, bilanId))[0] ?? null;
 }
 
 /**
